@@ -1,0 +1,17 @@
+//! Every JSON body the API accepts or returns, plus the RFC 9457 problem body.
+//!
+//! The SPA deserialises exactly these types, so a contract change breaks its build, not its users.
+
+mod auth;
+mod problem;
+
+pub use auth::*;
+pub use problem::{FieldError, Problem, PROBLEM_CONTENT_TYPE};
+
+/// Health and readiness answers.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct HealthStatus {
+    /// `ok`, or `unavailable` when a dependency is down.
+    pub status: String,
+}

@@ -1,0 +1,234 @@
+//! `AuthUser`: a handler that takes one cannot forget to authenticate.
+//!
+//! Accepted credentials, in order: `Authorization: Bearer <access JWT>` or `Bearer jbt_…` (personal token),
+//! then the `jobbot_access` cookie. Cookie requests with an unsafe method must echo the CSRF cookie in
+//! `X-CSRF-Token`; read-scoped personal tokens may only use safe methods.
+
+use actix_web::dev::Payload;
+use actix_web::http::{header, Method};
+use actix_web::{web, FromRequest, HttpRequest};
+use chrono::{DateTime, Utc};
+use futures_util::future::LocalBoxFuture;
+use jobbot_db::users::UserRow;
+use jobbot_db::{personal_tokens, sessions};
+use jobbot_domain::{Locale, Role, TokenScope};
+
+use super::jwt::JwtError;
+use super::tokens::{self, PERSONAL_TOKEN_PREFIX};
+use super::{ACCESS_COOKIE, CSRF_COOKIE, CSRF_HEADER};
+use crate::error::ApiError;
+use crate::state::AppState;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuthMethod {
+    Bearer,
+    Cookie,
+    PersonalToken { scope: TokenScope },
+}
+
+/// The account behind a request, as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CurrentUser {
+    pub id: String,
+    pub email: String,
+    pub display_name: String,
+    pub role: Role,
+    pub locale: Locale,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<UserRow> for CurrentUser {
+    fn from(row: UserRow) -> Self {
+        Self {
+            role: Role::parse(&row.role).unwrap_or_default(),
+            locale: Locale::parse(&row.locale).unwrap_or_default(),
+            created_at: row.created_at.and_utc(),
+            id: row.id,
+            email: row.email,
+            display_name: row.display_name,
+        }
+    }
+}
+
+impl From<CurrentUser> for jobbot_api_types::User {
+    fn from(user: CurrentUser) -> Self {
+        Self {
+            id: user.id,
+            email: user.email,
+            display_name: user.display_name,
+            role: user.role,
+            locale: user.locale,
+            created_at: user.created_at,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct AuthUser {
+    pub user: CurrentUser,
+    /// The login session, when authenticated by a session token or cookie.
+    pub session_id: Option<String>,
+    pub method: AuthMethod,
+}
+
+impl AuthUser {
+    /// The role guard: 403 `forbidden` unless the caller has `role`.
+    pub fn require_role(&self, role: Role) -> Result<(), ApiError> {
+        if self.user.role == role {
+            Ok(())
+        } else {
+            Err(ApiError::forbidden(
+                "forbidden",
+                "Your account does not have access to this resource.",
+            ))
+        }
+    }
+
+    /// Account management (password, tokens) needs a real login, not a personal token.
+    pub fn require_session(&self) -> Result<&str, ApiError> {
+        self.session_id.as_deref().ok_or_else(|| {
+            ApiError::forbidden(
+                "session_required",
+                "Log in to do this; personal tokens cannot manage the account.",
+            )
+        })
+    }
+}
+
+enum Credential {
+    Jwt(String, AuthMethod),
+    PersonalToken(String),
+}
+
+fn read_credential(req: &HttpRequest) -> Result<Credential, ApiError> {
+    if let Some(value) = req.headers().get(header::AUTHORIZATION) {
+        let value = value.to_str().unwrap_or_default().trim();
+        let token = match value.split_once(' ') {
+            Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() => {
+                token.trim()
+            }
+            _ => {
+                return Err(ApiError::unauthorized(
+                    "invalid_token",
+                    "Use `Authorization: Bearer <token>`.",
+                ))
+            }
+        };
+        return Ok(if token.starts_with(PERSONAL_TOKEN_PREFIX) {
+            Credential::PersonalToken(token.to_owned())
+        } else {
+            Credential::Jwt(token.to_owned(), AuthMethod::Bearer)
+        });
+    }
+    match req.cookie(ACCESS_COOKIE) {
+        Some(cookie) if !cookie.value().is_empty() => {
+            Ok(Credential::Jwt(cookie.value().to_owned(), AuthMethod::Cookie))
+        }
+        _ => Err(ApiError::unauthorized("unauthenticated", "Log in to continue.")),
+    }
+}
+
+pub fn is_unsafe(method: &Method) -> bool {
+    !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+/// The double-submit check: the `X-CSRF-Token` header must equal the readable CSRF cookie.
+pub fn csrf_matches(req: &HttpRequest) -> bool {
+    let header = req
+        .headers()
+        .get(CSRF_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let cookie = req.cookie(CSRF_COOKIE);
+    let cookie = cookie.as_ref().map(|c| c.value()).unwrap_or_default();
+    !cookie.is_empty() && tokens::constant_time_eq(header.as_bytes(), cookie.as_bytes())
+}
+
+pub fn csrf_failed() -> ApiError {
+    ApiError::forbidden("csrf_failed", "Missing or wrong X-CSRF-Token header.")
+}
+
+impl FromRequest for AuthUser {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let credential = read_credential(req);
+        let unsafe_method = is_unsafe(req.method());
+        let csrf_ok = csrf_matches(req);
+        Box::pin(async move {
+            let state = state.ok_or_else(|| ApiError::internal("AppState is not registered"))?;
+            let auth = match credential? {
+                Credential::Jwt(token, method) => {
+                    let claims = state.jwt.verify(&token).map_err(|e| match e {
+                        JwtError::Expired => ApiError::unauthorized(
+                            "token_expired",
+                            "The access token has expired; refresh it.",
+                        ),
+                        JwtError::Invalid => {
+                            ApiError::unauthorized("invalid_token", "The access token is not valid.")
+                        }
+                    })?;
+                    let sid = claims.sid.clone();
+                    let found = state
+                        .db(move |conn| Ok(sessions::find_with_user(conn, &sid)?))
+                        .await?;
+                    let now = jobbot_db::now();
+                    match found {
+                        Some((session, user)) if session.is_active(now) && session.user_id == claims.sub => {
+                            AuthUser {
+                                user: user.into(),
+                                session_id: Some(session.id),
+                                method,
+                            }
+                        }
+                        _ => {
+                            return Err(ApiError::unauthorized(
+                                "session_revoked",
+                                "This session has ended; log in again.",
+                            ))
+                        }
+                    }
+                }
+                Credential::PersonalToken(secret) => {
+                    let hash = tokens::hash(&secret);
+                    let now = jobbot_db::now();
+                    let found = state
+                        .db(move |conn| Ok(personal_tokens::authenticate(conn, &hash, now)?))
+                        .await?;
+                    match found {
+                        Some((token, user)) if token.is_active(now) => AuthUser {
+                            user: user.into(),
+                            session_id: None,
+                            method: AuthMethod::PersonalToken {
+                                scope: TokenScope::parse(&token.scope).unwrap_or_default(),
+                            },
+                        },
+                        _ => {
+                            return Err(ApiError::unauthorized(
+                                "invalid_token",
+                                "This personal token is not valid.",
+                            ))
+                        }
+                    }
+                }
+            };
+            if unsafe_method {
+                match auth.method {
+                    AuthMethod::Cookie if !csrf_ok => return Err(csrf_failed()),
+                    AuthMethod::PersonalToken {
+                        scope: TokenScope::Read,
+                    } => {
+                        return Err(ApiError::forbidden(
+                            "insufficient_scope",
+                            "This token is read-only.",
+                        ))
+                    }
+                    _ => {}
+                }
+            }
+            Ok(auth)
+        })
+    }
+}

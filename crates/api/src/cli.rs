@@ -1,0 +1,155 @@
+//! The `jobbot` command line: `serve` (default), `migrate`, `user create`.
+
+use std::io::Read;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use jobbot_db::users::{self, UserRow};
+use jobbot_domain::{DisplayName, Email, Password, Role};
+
+use crate::config::Config;
+use crate::startup::Application;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "jobbot",
+    version,
+    about = "JobBot: the career assistant API and web app"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the API (and the SPA when JOBBOT_STATIC_DIR is set). The default.
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Manage accounts.
+    User {
+        #[command(subcommand)]
+        action: UserCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum UserCommand {
+    /// Create an account; the password is read from stdin or --password-file.
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long, default_value = "candidate", value_parser = ["candidate", "recruiter", "admin"])]
+        role: String,
+        /// Defaults to the part of the email before the @.
+        #[arg(long)]
+        display_name: Option<String>,
+        #[arg(long)]
+        password_file: Option<PathBuf>,
+    },
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let config = match Config::from_env() {
+        Ok(config) => config,
+        Err(error) => {
+            eprintln!("jobbot: configuration error: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    crate::telemetry::init();
+    let result = actix_web::rt::System::new().block_on(run(cli, config));
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("jobbot: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => Application::build(config)
+            .await?
+            .run_until_stopped()
+            .await
+            .map_err(Into::into),
+        Command::Migrate => {
+            let pool = jobbot_db::connect(&config.database_url, 1)?;
+            let mut conn = pool.get()?;
+            let applied = jobbot_db::migrations::run_pending(&mut conn).map_err(|e| anyhow::anyhow!(e))?;
+            println!(
+                "{} migration(s) applied to {}",
+                applied.len(),
+                config.database_url.redacted()
+            );
+            Ok(())
+        }
+        Command::User {
+            action:
+                UserCommand::Create {
+                    email,
+                    role,
+                    display_name,
+                    password_file,
+                },
+        } => create_user(config, &email, &role, display_name.as_deref(), password_file),
+    }
+}
+
+fn create_user(
+    config: Config,
+    email: &str,
+    role: &str,
+    display_name: Option<&str>,
+    password_file: Option<PathBuf>,
+) -> anyhow::Result<()> {
+    let email = Email::parse(email).map_err(|e| anyhow::anyhow!("--email: {e}"))?;
+    let role = Role::parse(role).context("--role: expected candidate, recruiter or admin")?;
+    let name = display_name.unwrap_or_else(|| email.as_str().split('@').next().unwrap_or("admin"));
+    let name = DisplayName::parse(name).map_err(|e| anyhow::anyhow!("--display-name: {e}"))?;
+    let raw = match password_file {
+        Some(path) => {
+            std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?
+        }
+        None => {
+            let mut input = String::new();
+            std::io::stdin()
+                .read_to_string(&mut input)
+                .context("cannot read the password from stdin")?;
+            input
+        }
+    };
+    let password = raw.lines().next().unwrap_or_default();
+    let password = Password::parse(password).map_err(|e| anyhow::anyhow!("password: {e}"))?;
+
+    let pool = jobbot_db::connect(&config.database_url, 1)?;
+    let mut conn = pool.get()?;
+    jobbot_db::migrations::run_pending(&mut conn).map_err(|e| anyhow::anyhow!(e))?;
+    let now = jobbot_db::now();
+    let row = UserRow {
+        id: jobbot_db::new_id(),
+        email: email.as_str().to_owned(),
+        password_hash: crate::auth::password::hash_blocking(password.expose())
+            .map_err(|e| anyhow::anyhow!("argon2: {e}"))?,
+        display_name: name.into_inner(),
+        role: role.as_str().to_owned(),
+        locale: "fr".to_owned(),
+        created_at: now,
+        updated_at: now,
+    };
+    users::insert(&mut conn, &row).map_err(|e| {
+        if jobbot_db::is_unique_violation(&e) {
+            anyhow::anyhow!("an account already uses {}", email)
+        } else {
+            anyhow::anyhow!(e)
+        }
+    })?;
+    println!("created {} account {} ({})", role, email, row.id);
+    Ok(())
+}

@@ -1,0 +1,376 @@
+//! Configuration from the environment (and an optional `.env`), checked once at start.
+//!
+//! Every secret may also come from `NAME_FILE`, a path to read it from. A bad value stops startup with
+//! one line naming the variable.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use jobbot_db::DatabaseUrl;
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/jobbot.sqlite3";
+pub const DEFAULT_BIND: &str = "127.0.0.1:8000";
+pub const DEFAULT_ALLOWED_ORIGINS: &str = "http://localhost:3000,http://127.0.0.1:3000";
+const MIN_SECRET_BYTES: usize = 32;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Environment {
+    Development,
+    Production,
+}
+
+/// A secret value: its `Debug` never shows it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(Vec<u8>);
+
+impl Secret {
+    pub fn expose(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(<redacted>)")
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub env: Environment,
+    pub database_url: DatabaseUrl,
+    pub bind: SocketAddr,
+    pub allowed_origins: Vec<String>,
+    pub jwt_secret: JwtSecret,
+    pub static_dir: Option<PathBuf>,
+    pub data_dir: PathBuf,
+    /// Attempts per minute allowed on login and register, per client IP and per email; 0 disables.
+    pub auth_rate_limit: u32,
+    /// Take the client IP from `X-Forwarded-For` (only behind a trusted reverse proxy such as our nginx).
+    pub trust_proxy: bool,
+    pub cookie_secure: bool,
+    pub db_pool_size: u32,
+    pub workers: Option<usize>,
+}
+
+/// Where the JWT secret came from: configured, or generated and kept in the data folder (development only).
+#[derive(Debug, Clone)]
+pub enum JwtSecret {
+    Configured(Secret),
+    Generated { file: PathBuf },
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("{var}: {message}")]
+pub struct ConfigError {
+    pub var: String,
+    pub message: String,
+}
+
+fn err(var: &str, message: impl Into<String>) -> ConfigError {
+    ConfigError {
+        var: var.to_owned(),
+        message: message.into(),
+    }
+}
+
+impl Config {
+    /// Reads the process environment (after loading `.env` if present).
+    pub fn from_env() -> Result<Self, ConfigError> {
+        let _ = dotenvy::dotenv();
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Builds the configuration from any variable source (the environment, or a map in tests).
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let get = |name: &str| {
+            lookup(name)
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+        };
+
+        let env = match get("JOBBOT_ENV").as_deref() {
+            None | Some("development") | Some("dev") | Some("test") => Environment::Development,
+            Some("production") | Some("prod") => Environment::Production,
+            Some(other) => {
+                return Err(err(
+                    "JOBBOT_ENV",
+                    format!("unknown environment {other:?} (expected development or production)"),
+                ))
+            }
+        };
+
+        let database_url =
+            secret_value(&lookup, "DATABASE_URL")?.unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
+        let database_url =
+            DatabaseUrl::parse(&database_url).map_err(|e| err("DATABASE_URL", e.to_string()))?;
+
+        let bind_raw = get("JOBBOT_BIND").unwrap_or_else(|| DEFAULT_BIND.to_owned());
+        let bind = bind_raw.parse::<SocketAddr>().map_err(|_| {
+            err(
+                "JOBBOT_BIND",
+                format!("invalid address {bind_raw:?} (expected host:port, e.g. 127.0.0.1:8000)"),
+            )
+        })?;
+
+        let origins_raw = get("JOBBOT_ALLOWED_ORIGINS").unwrap_or_else(|| DEFAULT_ALLOWED_ORIGINS.to_owned());
+        let allowed_origins = parse_origins(&origins_raw)?;
+
+        let data_dir = PathBuf::from(get("JOBBOT_DATA_DIR").unwrap_or_else(|| "data".to_owned()));
+
+        let jwt_secret = match secret_value(&lookup, "JOBBOT_JWT_SECRET")? {
+            Some(secret) if secret.len() >= MIN_SECRET_BYTES => {
+                JwtSecret::Configured(Secret(secret.into_bytes()))
+            }
+            Some(_) if env == Environment::Development => {
+                return Err(err(
+                    "JOBBOT_JWT_SECRET",
+                    "must be at least 32 bytes; unset it to generate one",
+                ))
+            }
+            Some(_) => {
+                return Err(err(
+                    "JOBBOT_JWT_SECRET",
+                    "must be at least 32 bytes in production",
+                ))
+            }
+            None if env == Environment::Production => {
+                return Err(err(
+                    "JOBBOT_JWT_SECRET",
+                    "is required when JOBBOT_ENV=production (32 bytes or more)",
+                ))
+            }
+            None => JwtSecret::Generated {
+                file: data_dir.join("jwt-secret"),
+            },
+        };
+
+        let static_dir = get("JOBBOT_STATIC_DIR").map(PathBuf::from);
+        if let Some(dir) = &static_dir {
+            if !dir.join("index.html").is_file() {
+                return Err(err(
+                    "JOBBOT_STATIC_DIR",
+                    format!("{} has no index.html (build the SPA first)", dir.display()),
+                ));
+            }
+        }
+
+        let auth_rate_limit = parse_number(&get, "JOBBOT_AUTH_RATE_LIMIT", 10, 0, 100_000)?;
+        let trust_proxy = parse_bool(&get, "JOBBOT_TRUST_PROXY", false)?;
+        let cookie_secure = parse_bool(&get, "JOBBOT_COOKIE_SECURE", env == Environment::Production)?;
+        let db_pool_size = parse_number(&get, "JOBBOT_DB_POOL_SIZE", 10, 1, 1_000)?;
+        let workers = match get("JOBBOT_WORKERS") {
+            None => None,
+            Some(_) => Some(parse_number(&get, "JOBBOT_WORKERS", 1, 1, 256)? as usize),
+        };
+
+        Ok(Self {
+            env,
+            database_url,
+            bind,
+            allowed_origins,
+            jwt_secret,
+            static_dir,
+            data_dir,
+            auth_rate_limit,
+            trust_proxy,
+            cookie_secure,
+            db_pool_size,
+            workers,
+        })
+    }
+}
+
+/// `NAME`, else the contents of the file named by `NAME_FILE` (one trailing newline removed).
+fn secret_value(lookup: &impl Fn(&str) -> Option<String>, name: &str) -> Result<Option<String>, ConfigError> {
+    if let Some(value) = lookup(name).filter(|v| !v.trim().is_empty()) {
+        return Ok(Some(value.trim().to_owned()));
+    }
+    let file_var = format!("{name}_FILE");
+    let Some(path) = lookup(&file_var).filter(|v| !v.trim().is_empty()) else {
+        return Ok(None);
+    };
+    let contents = std::fs::read_to_string(path.trim())
+        .map_err(|e| err(&file_var, format!("cannot read {}: {e}", path.trim())))?;
+    let value = contents.trim_end_matches(['\n', '\r']).to_owned();
+    if value.is_empty() {
+        return Err(err(&file_var, format!("{} is empty", path.trim())));
+    }
+    Ok(Some(value))
+}
+
+fn parse_origins(raw: &str) -> Result<Vec<String>, ConfigError> {
+    let mut origins = Vec::new();
+    for origin in raw.split(',').map(str::trim).filter(|o| !o.is_empty()) {
+        let valid_scheme = origin.starts_with("http://") || origin.starts_with("https://");
+        let host = origin.split_once("://").map(|(_, rest)| rest).unwrap_or_default();
+        if !valid_scheme || host.is_empty() || host.contains('/') {
+            return Err(err(
+                "JOBBOT_ALLOWED_ORIGINS",
+                format!("invalid origin {origin:?} (expected scheme://host[:port], comma-separated)"),
+            ));
+        }
+        origins.push(origin.to_owned());
+    }
+    Ok(origins)
+}
+
+fn parse_number(
+    get: &impl Fn(&str) -> Option<String>,
+    name: &str,
+    default: u32,
+    min: u32,
+    max: u32,
+) -> Result<u32, ConfigError> {
+    match get(name) {
+        None => Ok(default),
+        Some(raw) => raw
+            .parse::<u32>()
+            .ok()
+            .filter(|n| (min..=max).contains(n))
+            .ok_or_else(|| {
+                err(
+                    name,
+                    format!("invalid value {raw:?} (expected a whole number from {min} to {max})"),
+                )
+            }),
+    }
+}
+
+fn parse_bool(get: &impl Fn(&str) -> Option<String>, name: &str, default: bool) -> Result<bool, ConfigError> {
+    match get(name).as_deref() {
+        None => Ok(default),
+        Some("1" | "true" | "yes" | "on") => Ok(true),
+        Some("0" | "false" | "no" | "off") => Ok(false),
+        Some(other) => Err(err(
+            name,
+            format!("invalid value {other:?} (expected true or false)"),
+        )),
+    }
+}
+
+impl JwtSecret {
+    /// The secret bytes; a generated one is read from, or first written to, its file (mode 0600).
+    pub fn load(&self) -> std::io::Result<Secret> {
+        match self {
+            JwtSecret::Configured(secret) => Ok(secret.clone()),
+            JwtSecret::Generated { file } => load_or_create_secret(file),
+        }
+    }
+}
+
+fn load_or_create_secret(file: &Path) -> std::io::Result<Secret> {
+    if let Ok(existing) = std::fs::read_to_string(file) {
+        let existing = existing.trim();
+        if existing.len() >= MIN_SECRET_BYTES {
+            return Ok(Secret(existing.as_bytes().to_vec()));
+        }
+    }
+    if let Some(parent) = file.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    let secret = crate::auth::tokens::random_token(48);
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    use std::io::Write;
+    options.open(file)?.write_all(secret.as_bytes())?;
+    Ok(Secret(secret.into_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+
+    fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Config::from_lookup(|name| map.get(name).cloned())
+    }
+
+    #[test]
+    fn defaults_are_a_local_sqlite_app() {
+        let config = config(&[]).expect("defaults are valid");
+        assert_eq!(
+            config.database_url,
+            DatabaseUrl::Sqlite("data/jobbot.sqlite3".into())
+        );
+        assert_eq!(config.bind.to_string(), "127.0.0.1:8000");
+        assert_eq!(
+            config.allowed_origins,
+            vec!["http://localhost:3000", "http://127.0.0.1:3000"]
+        );
+        assert!(matches!(config.jwt_secret, JwtSecret::Generated { .. }));
+        assert_eq!(config.auth_rate_limit, 10);
+        assert!(!config.cookie_secure);
+    }
+
+    #[test]
+    fn bad_values_name_their_variable() {
+        assert_eq!(
+            config(&[("JOBBOT_BIND", "nope")]).err().map(|e| e.var),
+            Some("JOBBOT_BIND".to_owned())
+        );
+        assert_eq!(
+            config(&[("DATABASE_URL", "mysql://x")]).err().map(|e| e.var),
+            Some("DATABASE_URL".to_owned())
+        );
+        assert_eq!(
+            config(&[("JOBBOT_ALLOWED_ORIGINS", "localhost:3000")]).err().map(|e| e.var),
+            Some("JOBBOT_ALLOWED_ORIGINS".to_owned())
+        );
+        assert_eq!(
+            config(&[("JOBBOT_AUTH_RATE_LIMIT", "-1")]).err().map(|e| e.var),
+            Some("JOBBOT_AUTH_RATE_LIMIT".to_owned())
+        );
+    }
+
+    #[test]
+    fn production_requires_a_long_secret() {
+        let missing = config(&[("JOBBOT_ENV", "production")]).err().map(|e| e.var);
+        assert_eq!(missing, Some("JOBBOT_JWT_SECRET".to_owned()));
+        let short =
+            config(&[("JOBBOT_ENV", "production"), ("JOBBOT_JWT_SECRET", "short")]).err().map(|e| e.var);
+        assert_eq!(short, Some("JOBBOT_JWT_SECRET".to_owned()));
+        let ok = config(&[
+            ("JOBBOT_ENV", "production"),
+            ("JOBBOT_JWT_SECRET", &"k".repeat(32)),
+        ])
+        .expect("valid");
+        assert!(ok.cookie_secure);
+    }
+
+    #[test]
+    fn secrets_can_come_from_files() {
+        let dir = std::env::temp_dir().join(format!("jobbot-config-{}", uuid::Uuid::now_v7()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let file = dir.join("secret");
+        std::fs::write(&file, format!("{}\n", "s".repeat(40))).expect("write");
+        let config = config(&[("JOBBOT_JWT_SECRET_FILE", file.to_str().expect("utf-8"))]).expect("valid");
+        match config.jwt_secret {
+            JwtSecret::Configured(secret) => assert_eq!(secret.expose(), "s".repeat(40).as_bytes()),
+            other => panic!("expected a configured secret, got {other:?}"),
+        }
+        let missing = self::config(&[("JOBBOT_JWT_SECRET_FILE", "/nonexistent/jobbot")]).err().map(|e| e.var);
+        assert_eq!(missing, Some("JOBBOT_JWT_SECRET_FILE".to_owned()));
+        std::fs::remove_dir_all(dir).ok();
+    }
+
+    #[test]
+    fn generated_secret_is_kept_between_starts() {
+        let dir = std::env::temp_dir().join(format!("jobbot-secret-{}", uuid::Uuid::now_v7()));
+        let source = JwtSecret::Generated {
+            file: dir.join("jwt-secret"),
+        };
+        let first = source.load().expect("generate");
+        let second = source.load().expect("reload");
+        assert_eq!(first, second);
+        assert!(first.expose().len() >= 32);
+        std::fs::remove_dir_all(dir).ok();
+    }
+}

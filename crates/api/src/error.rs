@@ -1,0 +1,274 @@
+//! The one error policy. Every failure leaves as RFC 9457 `application/problem+json` with a stable `code`.
+//!
+//! - Expected outcomes (bad input, wrong password, missing row) are built with the constructors below and
+//!   carry their own status and code.
+//! - Diesel: `NotFound` → 404 `not_found`, unique violation → 409 `conflict`, pool/connection → 503
+//!   `database_unavailable`; anything else is unexpected.
+//! - Unexpected failures become 500 `internal_error`: the cause chain is logged, the body says nothing more.
+//! - Responses produced by actix itself (unknown route, wrong method, oversized body…) are rewritten into the
+//!   same shape by [`problem_fallback`].
+
+use actix_web::body::{BoxBody, EitherBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::error::{BlockingError, JsonPayloadError};
+use actix_web::http::{header, StatusCode};
+use actix_web::middleware::Next;
+use actix_web::{HttpRequest, HttpResponse, ResponseError};
+use jobbot_api_types::{FieldError, Problem, PROBLEM_CONTENT_TYPE};
+
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+#[derive(Debug)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub detail: Option<String>,
+    pub errors: Option<Vec<FieldError>>,
+    pub retry_after: Option<u64>,
+    /// Logged for 5xx, never sent.
+    pub source: Option<BoxError>,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: &'static str, detail: impl Into<String>) -> Self {
+        Self {
+            status,
+            code,
+            detail: Some(detail.into()),
+            errors: None,
+            retry_after: None,
+            source: None,
+        }
+    }
+
+    pub fn validation(errors: Vec<FieldError>) -> Self {
+        Self {
+            errors: Some(errors),
+            ..Self::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "validation_failed",
+                "Some fields are invalid.",
+            )
+        }
+    }
+
+    pub fn field(field: &str, code: &str, message: &str) -> Self {
+        Self::validation(vec![FieldError {
+            field: field.into(),
+            code: code.into(),
+            message: message.into(),
+        }])
+    }
+
+    pub fn unauthorized(code: &'static str, detail: &str) -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, code, detail)
+    }
+
+    pub fn forbidden(code: &'static str, detail: &str) -> Self {
+        Self::new(StatusCode::FORBIDDEN, code, detail)
+    }
+
+    pub fn not_found() -> Self {
+        Self::new(StatusCode::NOT_FOUND, "not_found", "The resource does not exist.")
+    }
+
+    pub fn rate_limited(retry_after: u64) -> Self {
+        Self {
+            retry_after: Some(retry_after),
+            ..Self::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate_limited",
+                "Too many attempts; try again later.",
+            )
+        }
+    }
+
+    pub fn unavailable(code: &'static str, source: impl Into<BoxError>) -> Self {
+        Self {
+            source: Some(source.into()),
+            ..Self::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                code,
+                "The service is temporarily unavailable.",
+            )
+        }
+    }
+
+    pub fn internal(source: impl Into<BoxError>) -> Self {
+        Self {
+            source: Some(source.into()),
+            ..Self::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal_error",
+                "An unexpected error occurred.",
+            )
+        }
+    }
+
+    pub fn problem(&self) -> Problem {
+        problem(self.status, self.code, self.detail.clone(), self.errors.clone())
+    }
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.status.as_u16(), self.code)?;
+        let mut source = self
+            .source
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static));
+        while let Some(cause) = source {
+            write!(f, ": {cause}")?;
+            source = cause.source();
+        }
+        Ok(())
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        self.status
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        if self.status.is_server_error() {
+            tracing::error!(status = self.status.as_u16(), code = self.code, error = %self, "request failed");
+        }
+        let mut response = HttpResponse::build(self.status);
+        response.content_type(PROBLEM_CONTENT_TYPE);
+        if let Some(seconds) = self.retry_after {
+            response.insert_header((header::RETRY_AFTER, seconds.to_string()));
+        }
+        if self.status == StatusCode::UNAUTHORIZED {
+            response.insert_header((header::WWW_AUTHENTICATE, "Bearer realm=\"jobbot\""));
+        }
+        response.json(self.problem())
+    }
+}
+
+impl From<jobbot_db::QueryError> for ApiError {
+    fn from(error: jobbot_db::QueryError) -> Self {
+        use jobbot_db::QueryError as E;
+        match error {
+            E::NotFound => Self::not_found(),
+            ref e if jobbot_db::is_unique_violation(e) => {
+                Self::new(StatusCode::CONFLICT, "conflict", "The resource already exists.")
+            }
+            ref e if jobbot_db::is_connection_error(e) => Self::unavailable("database_unavailable", error),
+            other => Self::internal(other),
+        }
+    }
+}
+
+impl From<jobbot_db::DbError> for ApiError {
+    fn from(error: jobbot_db::DbError) -> Self {
+        Self::unavailable("database_unavailable", error)
+    }
+}
+
+impl From<BlockingError> for ApiError {
+    fn from(error: BlockingError) -> Self {
+        Self::internal(error)
+    }
+}
+
+pub fn problem(
+    status: StatusCode,
+    code: &str,
+    detail: Option<String>,
+    errors: Option<Vec<FieldError>>,
+) -> Problem {
+    Problem {
+        type_uri: format!("urn:jobbot:problem:{code}"),
+        title: status.canonical_reason().unwrap_or("Error").to_owned(),
+        status: status.as_u16(),
+        detail,
+        code: code.to_owned(),
+        errors,
+    }
+}
+
+/// Maps JSON body errors to problems: wrong content type 415, too large 413, bad syntax 400, wrong shape 422.
+pub fn json_error(error: JsonPayloadError, _req: &HttpRequest) -> actix_web::Error {
+    let api_error = match &error {
+        JsonPayloadError::ContentType => ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "Send the body as application/json.",
+        ),
+        JsonPayloadError::Overflow { .. } | JsonPayloadError::OverflowKnownLength { .. } => ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            "The body is larger than the 1 MiB limit.",
+        ),
+        JsonPayloadError::Deserialize(e) if e.is_data() => ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_body",
+            format!("The body does not match: {e}"),
+        ),
+        JsonPayloadError::Deserialize(e) => ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_json",
+            format!("The body is not valid JSON: {e}"),
+        ),
+        _ => ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_body",
+            "The body could not be read.",
+        ),
+    };
+    api_error.into()
+}
+
+/// Rewrites any error response that is not already problem+json (actix's own 404, 405, 413…) into one,
+/// keeping its headers (CORS, Allow, Retry-After).
+pub async fn problem_fallback(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody, BoxBody>>, actix_web::Error> {
+    let (http_req, response) = match next.call(req).await {
+        Ok(res) => {
+            if !needs_rewrite(res.status(), res.headers()) {
+                return Ok(res.map_into_left_body());
+            }
+            let (http_req, response) = res.into_parts();
+            (http_req, response.map_into_boxed_body())
+        }
+        // Errors raised by middleware come back as `Err`; without a request we cannot rebuild them.
+        Err(error) => return Err(error),
+    };
+    let status = response.status();
+    let (code, detail) = match status {
+        StatusCode::NOT_FOUND => ("not_found", "No route matches this path."),
+        StatusCode::METHOD_NOT_ALLOWED => ("method_not_allowed", "This method is not allowed on this path."),
+        StatusCode::PAYLOAD_TOO_LARGE => ("payload_too_large", "The body is larger than the 1 MiB limit."),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => {
+            ("unsupported_media_type", "Send the body as application/json.")
+        }
+        StatusCode::BAD_REQUEST => ("bad_request", "The request is malformed."),
+        s if s.is_server_error() => ("internal_error", "An unexpected error occurred."),
+        _ => ("error", "The request failed."),
+    };
+    let mut rebuilt = HttpResponse::build(status);
+    for (name, value) in response.headers() {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            rebuilt.append_header((name.clone(), value.clone()));
+        }
+    }
+    let body =
+        rebuilt
+            .content_type(PROBLEM_CONTENT_TYPE)
+            .json(problem(status, code, Some(detail.into()), None));
+    Ok(ServiceResponse::new(http_req, body).map_into_right_body())
+}
+
+fn needs_rewrite(status: StatusCode, headers: &header::HeaderMap) -> bool {
+    if !(status.is_client_error() || status.is_server_error()) {
+        return false;
+    }
+    let is_problem = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with(PROBLEM_CONTENT_TYPE));
+    !is_problem
+}

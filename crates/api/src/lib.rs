@@ -1,0 +1,12 @@
+//! JobBot's REST API: configuration, startup, errors, authentication and the route table.
+
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod error;
+pub mod openapi;
+pub mod ratelimit;
+pub mod routes;
+pub mod startup;
+pub mod state;
+pub mod telemetry;

@@ -1,0 +1,84 @@
+//! The OpenAPI 3.1 document, generated from the handlers' annotations and the api-types schemas.
+
+use std::sync::OnceLock;
+
+use actix_web::HttpResponse;
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use crate::routes;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "JobBot API",
+        description = "JobBot, the career assistant for job seekers in France. Every error is \
+                       `application/problem+json` (RFC 9457) with a stable `code`.",
+    ),
+    paths(
+        routes::health::healthz,
+        routes::health::readyz,
+        routes::auth::register,
+        routes::auth::login,
+        routes::auth::refresh,
+        routes::auth::logout,
+        routes::me::get_me,
+        routes::me::update_me,
+        routes::me::change_password,
+        routes::tokens::list,
+        routes::tokens::create,
+        routes::tokens::revoke,
+        routes::admin::list_users,
+    ),
+    components(schemas(jobbot_api_types::Problem, jobbot_api_types::FieldError)),
+    modifiers(&SecurityAddon),
+    tags(
+        (name = "auth", description = "Accounts and sessions"),
+        (name = "account", description = "The caller's own account"),
+        (name = "tokens", description = "Personal access tokens for third-party clients"),
+        (name = "admin", description = "Administration (admins only)"),
+        (name = "health", description = "Probes"),
+    )
+)]
+pub struct ApiDoc;
+
+struct SecurityAddon;
+
+impl Modify for SecurityAddon {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        if let Some(components) = openapi.components.as_mut() {
+            components.add_security_scheme(
+                "bearer",
+                SecurityScheme::Http(
+                    HttpBuilder::new()
+                        .scheme(HttpAuthScheme::Bearer)
+                        .bearer_format("JWT access token, or a jbt_ personal access token")
+                        .build(),
+                ),
+            );
+            components.add_security_scheme(
+                "cookie",
+                SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                    "jobbot_access",
+                    "The SPA's session cookie; unsafe methods also need X-CSRF-Token = the jobbot_csrf cookie.",
+                ))),
+            );
+        }
+    }
+}
+
+/// The document as pretty JSON, built once.
+pub fn document() -> &'static str {
+    static DOC: OnceLock<String> = OnceLock::new();
+    DOC.get_or_init(|| {
+        ApiDoc::openapi()
+            .to_pretty_json()
+            .unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
+    })
+}
+
+pub async fn serve() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("application/json")
+        .body(document())
+}

@@ -1,0 +1,375 @@
+//! Register, log in, refresh and log out.
+//!
+//! Login returns the tokens in the body (API clients) and also sets cookies for the SPA: the access and
+//! refresh tokens HttpOnly + SameSite=Strict, and a readable CSRF token to echo in `X-CSRF-Token`.
+
+use actix_web::cookie::{time::Duration as CookieDuration, Cookie, SameSite};
+use actix_web::http::{header, StatusCode};
+use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::TimeDelta;
+use jobbot_api_types::{
+    FieldError, LoginRequest, Problem, RefreshRequest, RegisterRequest, TokenResponse, User,
+};
+use jobbot_db::sessions::{self, Rotation, SessionRow};
+use jobbot_db::users::{self, UserRow};
+use jobbot_domain::{DisplayName, Email, Invalid, Password, Role};
+use serde::de::DeserializeOwned;
+
+use crate::auth::extractor::{csrf_failed, csrf_matches};
+use crate::auth::jwt::Claims;
+use crate::auth::{
+    tokens, CurrentUser, ACCESS_COOKIE, ACCESS_TTL_SECONDS, CSRF_COOKIE, REFRESH_COOKIE, SESSION_TTL_DAYS,
+};
+use crate::error::ApiError;
+use crate::state::AppState;
+
+pub fn field_error(field: &str, invalid: Invalid) -> FieldError {
+    FieldError {
+        field: field.into(),
+        code: invalid.code.into(),
+        message: invalid.message.into(),
+    }
+}
+
+/// The client's IP: the socket peer, or the proxy's `X-Forwarded-For` when `JOBBOT_TRUST_PROXY` is on.
+pub fn client_ip(req: &HttpRequest, trust_proxy: bool) -> String {
+    if trust_proxy {
+        if let Some(ip) = req.connection_info().realip_remote_addr() {
+            return ip.to_owned();
+        }
+    }
+    req.peer_addr()
+        .map(|addr| addr.ip().to_string())
+        .unwrap_or_else(|| "unknown".into())
+}
+
+/// Creates an account. The email is trimmed, lower-cased and unique.
+#[utoipa::path(post, path = "/api/v1/auth/register", tag = "auth", request_body = RegisterRequest,
+    responses(
+        (status = 201, description = "Account created", body = User),
+        (status = 409, description = "`email_taken`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`validation_failed` with field errors", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "`rate_limited`, with Retry-After", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn register(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Json<RegisterRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner();
+    let ip = client_ip(&req, state.config.trust_proxy);
+    state.limiter.check(&[
+        format!("register:ip:{ip}"),
+        format!("register:email:{}", body.email.trim().to_lowercase()),
+    ])?;
+
+    let mut errors = Vec::new();
+    let email = Email::parse(&body.email)
+        .map_err(|e| errors.push(field_error("email", e)))
+        .ok();
+    let password = Password::parse(&body.password)
+        .map_err(|e| errors.push(field_error("password", e)))
+        .ok();
+    let name = DisplayName::parse(&body.display_name)
+        .map_err(|e| errors.push(field_error("display_name", e)))
+        .ok();
+    let (Some(email), Some(password), Some(name)) = (email, password, name) else {
+        return Err(ApiError::validation(errors));
+    };
+
+    let password_hash = state.hasher.hash(password.expose().to_owned()).await?;
+    let now = jobbot_db::now();
+    let row = UserRow {
+        id: jobbot_db::new_id(),
+        email: email.as_str().to_owned(),
+        password_hash,
+        display_name: name.into_inner(),
+        role: Role::Candidate.as_str().to_owned(),
+        locale: body.locale.unwrap_or_default().as_str().to_owned(),
+        created_at: now,
+        updated_at: now,
+    };
+    let inserted = row.clone();
+    state
+        .db(move |conn| {
+            users::insert(conn, &inserted).map_err(|e| {
+                if jobbot_db::is_unique_violation(&e) {
+                    ApiError::new(
+                        StatusCode::CONFLICT,
+                        "email_taken",
+                        "An account already uses this email.",
+                    )
+                } else {
+                    e.into()
+                }
+            })
+        })
+        .await?;
+    tracing::info!(user_id = %row.id, email = %email.masked(), "account created");
+    let user: User = CurrentUser::from(row).into();
+    Ok(HttpResponse::Created()
+        .insert_header((header::LOCATION, "/api/v1/me"))
+        .json(user))
+}
+
+/// Logs in. Unknown email and wrong password give the same answer in the same time.
+#[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
+    responses(
+        (status = 200, description = "Logged in; also sets the `jobbot_access`, `jobbot_refresh` and `jobbot_csrf` cookies", body = TokenResponse),
+        (status = 401, description = "`invalid_credentials`", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "`rate_limited`, with Retry-After", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn login(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Json<LoginRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let LoginRequest { email, password } = body.into_inner();
+    let ip = client_ip(&req, state.config.trust_proxy);
+    state.limiter.check(&[
+        format!("login:ip:{ip}"),
+        format!("login:email:{}", email.trim().to_lowercase()),
+    ])?;
+
+    let user = match Email::parse(&email) {
+        Ok(email) => {
+            state
+                .db(move |conn| Ok(users::find_by_email(conn, email.as_str())?))
+                .await?
+        }
+        Err(_) => None,
+    };
+    let verified = state
+        .hasher
+        .verify(password, user.as_ref().map(|u| u.password_hash.clone()))
+        .await?;
+    let Some(user) = user.filter(|_| verified) else {
+        tracing::info!("login refused");
+        return Err(ApiError::unauthorized(
+            "invalid_credentials",
+            "Wrong email or password.",
+        ));
+    };
+
+    let user_agent = req
+        .headers()
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .map(|ua| ua.chars().take(255).collect::<String>());
+    let now = jobbot_db::now();
+    let session = SessionRow {
+        id: jobbot_db::new_id(),
+        user_id: user.id.clone(),
+        user_agent,
+        created_at: now,
+        last_seen_at: now,
+        expires_at: now + TimeDelta::days(SESSION_TTL_DAYS),
+        revoked_at: None,
+    };
+    let refresh_token = tokens::random_token(32);
+    let refresh_hash = tokens::hash(&refresh_token);
+    let created = session.clone();
+    state
+        .db(move |conn| Ok(sessions::create(conn, &created, &refresh_hash)?))
+        .await?;
+    tracing::info!(user_id = %user.id, session_id = %session.id, "logged in");
+    session_response(&state, user.into(), &session, refresh_token)
+}
+
+/// Exchanges a refresh token for new tokens. The old refresh token dies; presenting it again later
+/// revokes the whole session (token theft detection).
+#[utoipa::path(post, path = "/api/v1/auth/refresh", tag = "auth", request_body = RefreshRequest,
+    responses(
+        (status = 200, description = "New tokens (and cookies)", body = TokenResponse),
+        (status = 401, description = "`invalid_token`, `refresh_token_reused` or `session_revoked`", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`csrf_failed` (cookie without X-CSRF-Token)", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn refresh(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let request: RefreshRequest = optional_json(&body)?;
+    let presented = refresh_token_from(&req, request.refresh_token)?;
+    let new_token = tokens::random_token(32);
+    let (presented_hash, new_hash) = (tokens::hash(&presented), tokens::hash(&new_token));
+    let now = jobbot_db::now();
+    let outcome = state
+        .db(move |conn| {
+            let rotation = sessions::rotate_refresh(conn, &presented_hash, &new_hash, now)?;
+            let user = match &rotation {
+                Rotation::Rotated { session } => users::find(conn, &session.user_id)?,
+                _ => None,
+            };
+            Ok((rotation, user))
+        })
+        .await?;
+    match outcome {
+        (Rotation::Rotated { session }, Some(user)) => {
+            session_response(&state, user.into(), &session, new_token)
+        }
+        (Rotation::Reused, _) => {
+            tracing::warn!("refresh token reused: session revoked");
+            Err(ApiError::unauthorized(
+                "refresh_token_reused",
+                "This refresh token was already used; the session is revoked.",
+            ))
+        }
+        _ => Err(ApiError::unauthorized(
+            "invalid_token",
+            "The refresh token is not valid.",
+        )),
+    }
+}
+
+/// Ends the session named by the refresh token (body or cookie) or by the Bearer access token.
+#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", request_body = RefreshRequest,
+    responses(
+        (status = 204, description = "Session revoked; cookies cleared"),
+        (status = 401, description = "`unauthenticated` or `invalid_token`", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`csrf_failed`", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn logout(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let request: RefreshRequest = optional_json(&body)?;
+    let bearer_sid = bearer_session(&state, &req);
+    let session_id = match (request.refresh_token, bearer_sid) {
+        (None, Some(sid)) if req.cookie(REFRESH_COOKIE).is_none() => sid,
+        (token, _) => {
+            let token = refresh_token_from(&req, token)?;
+            let hash = tokens::hash(&token);
+            let session = state
+                .db(move |conn| Ok(sessions::find_by_refresh(conn, &hash)?))
+                .await?;
+            session
+                .ok_or_else(|| ApiError::unauthorized("invalid_token", "The refresh token is not valid."))?
+                .id
+        }
+    };
+    let now = jobbot_db::now();
+    let revoked_id = session_id.clone();
+    state
+        .db(move |conn| Ok(sessions::revoke(conn, &revoked_id, now)?))
+        .await?;
+    tracing::info!(session_id = %session_id, "logged out");
+    let mut response = HttpResponse::NoContent();
+    for (name, path) in [
+        (ACCESS_COOKIE, "/api"),
+        (REFRESH_COOKIE, "/api/v1/auth"),
+        (CSRF_COOKIE, "/"),
+    ] {
+        let mut cookie = Cookie::build(name, "").path(path).finish();
+        cookie.make_removal();
+        response.cookie(cookie);
+    }
+    Ok(response.finish())
+}
+
+/// The session id of a valid `Authorization: Bearer <access JWT>`, if any.
+fn bearer_session(state: &AppState, req: &HttpRequest) -> Option<String> {
+    let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    if !scheme.eq_ignore_ascii_case("bearer") {
+        return None;
+    }
+    state.jwt.verify(token.trim()).ok().map(|claims| claims.sid)
+}
+
+/// The refresh token from the body, else from the cookie (which then needs the CSRF header).
+fn refresh_token_from(req: &HttpRequest, from_body: Option<String>) -> Result<String, ApiError> {
+    if let Some(token) = from_body.filter(|t| !t.is_empty()) {
+        return Ok(token);
+    }
+    let cookie = req
+        .cookie(REFRESH_COOKIE)
+        .filter(|c| !c.value().is_empty())
+        .ok_or_else(|| ApiError::unauthorized("unauthenticated", "No refresh token was sent."))?;
+    if !csrf_matches(req) {
+        return Err(csrf_failed());
+    }
+    Ok(cookie.value().to_owned())
+}
+
+/// An empty body means "no fields"; anything else must be valid JSON of the expected shape.
+fn optional_json<T: DeserializeOwned + Default>(body: &[u8]) -> Result<T, ApiError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(T::default());
+    }
+    serde_json::from_slice(body).map_err(|e| {
+        if e.is_data() {
+            ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_body",
+                format!("The body does not match: {e}"),
+            )
+        } else {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_json",
+                format!("The body is not valid JSON: {e}"),
+            )
+        }
+    })
+}
+
+fn session_response(
+    state: &AppState,
+    user: CurrentUser,
+    session: &SessionRow,
+    refresh_token: String,
+) -> Result<HttpResponse, ApiError> {
+    let now = chrono::Utc::now().timestamp();
+    let claims = Claims {
+        sub: user.id.clone(),
+        role: user.role.as_str().to_owned(),
+        sid: session.id.clone(),
+        iat: now,
+        exp: now + ACCESS_TTL_SECONDS,
+    };
+    let access_token = state.jwt.issue(&claims).map_err(ApiError::internal)?;
+    let secure = state.config.cookie_secure;
+    let session_seconds = (session.expires_at.and_utc().timestamp() - now).max(0);
+    let cookie = |name: &'static str, value: String, path: &'static str, max_age: i64, http_only: bool| {
+        Cookie::build(name, value)
+            .path(path)
+            .http_only(http_only)
+            .secure(secure)
+            .same_site(SameSite::Strict)
+            .max_age(CookieDuration::seconds(max_age))
+            .finish()
+    };
+    let body = TokenResponse {
+        access_token: access_token.clone(),
+        refresh_token: refresh_token.clone(),
+        token_type: "Bearer".into(),
+        expires_in: ACCESS_TTL_SECONDS,
+        user: user.into(),
+    };
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .cookie(cookie(
+            ACCESS_COOKIE,
+            access_token,
+            "/api",
+            ACCESS_TTL_SECONDS,
+            true,
+        ))
+        .cookie(cookie(
+            REFRESH_COOKIE,
+            refresh_token,
+            "/api/v1/auth",
+            session_seconds,
+            true,
+        ))
+        .cookie(cookie(
+            CSRF_COOKIE,
+            tokens::random_token(32),
+            "/",
+            session_seconds,
+            false,
+        ))
+        .json(body))
+}

@@ -1,0 +1,27 @@
+//! Liveness and readiness probes.
+
+use actix_web::{web, HttpResponse};
+use jobbot_api_types::HealthStatus;
+
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// The process is alive.
+#[utoipa::path(get, path = "/healthz", tag = "health",
+    responses((status = 200, description = "Alive", body = HealthStatus)))]
+pub async fn healthz() -> HttpResponse {
+    HttpResponse::Ok().json(HealthStatus { status: "ok".into() })
+}
+
+/// The database answers.
+#[utoipa::path(get, path = "/readyz", tag = "health",
+    responses(
+        (status = 200, description = "Ready", body = HealthStatus),
+        (status = 503, description = "The database is unreachable", body = jobbot_api_types::Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    state
+        .db(|conn| jobbot_db::ping(conn).map_err(|e| ApiError::unavailable("database_unavailable", e)))
+        .await?;
+    Ok(HttpResponse::Ok().json(HealthStatus { status: "ok".into() }))
+}

@@ -1,0 +1,114 @@
+//! The caller's own account: read, edit, change password.
+
+use actix_web::{web, HttpResponse};
+use jobbot_api_types::{ChangePasswordRequest, Problem, UpdateMeRequest, User};
+use jobbot_db::{sessions, users};
+use jobbot_domain::{DisplayName, Password};
+
+use super::auth::field_error;
+use crate::auth::{AuthUser, CurrentUser};
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// The logged-in user.
+#[utoipa::path(get, path = "/api/v1/me", tag = "account",
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, description = "The caller", body = User),
+        (status = 401, description = "`unauthenticated`, `invalid_token`, `token_expired` or `session_revoked`", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn get_me(auth: AuthUser) -> web::Json<User> {
+    web::Json(auth.user.into())
+}
+
+/// Changes the display name and/or the interface language.
+#[utoipa::path(patch, path = "/api/v1/me", tag = "account", request_body = UpdateMeRequest,
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, description = "The updated user", body = User),
+        (status = 403, description = "`csrf_failed` or `insufficient_scope`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`validation_failed`", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn update_me(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    body: web::Json<UpdateMeRequest>,
+) -> Result<web::Json<User>, ApiError> {
+    let body = body.into_inner();
+    let name = match body.display_name.as_deref().map(DisplayName::parse).transpose() {
+        Ok(name) => name,
+        Err(invalid) => return Err(ApiError::validation(vec![field_error("display_name", invalid)])),
+    };
+    let user_id = auth.user.id;
+    let updated = state
+        .db(move |conn| {
+            let changes = users::UserChanges {
+                display_name: name.as_ref().map(DisplayName::as_str),
+                locale: body.locale.map(|l| l.as_str()),
+                updated_at: Some(jobbot_db::now()),
+                ..Default::default()
+            };
+            Ok(users::update(conn, &user_id, &changes)?)
+        })
+        .await?;
+    Ok(web::Json(CurrentUser::from(updated).into()))
+}
+
+/// Changes the password (the current one is required) and ends every other session.
+#[utoipa::path(post, path = "/api/v1/me/password", tag = "account", request_body = ChangePasswordRequest,
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 204, description = "Changed; other sessions revoked"),
+        (status = 403, description = "`csrf_failed` or `session_required`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`validation_failed`: wrong current password or a weak new one", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn change_password(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    body: web::Json<ChangePasswordRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let session_id = auth.require_session()?.to_owned();
+    let ChangePasswordRequest {
+        current_password,
+        new_password,
+    } = body.into_inner();
+    let new_password = Password::parse(&new_password)
+        .map_err(|invalid| ApiError::validation(vec![field_error("new_password", invalid)]))?;
+    let user_id = auth.user.id.clone();
+    let stored = state
+        .db(move |conn| Ok(users::find(conn, &user_id)?))
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    if !state
+        .hasher
+        .verify(current_password, Some(stored.password_hash))
+        .await?
+    {
+        return Err(ApiError::field(
+            "current_password",
+            "incorrect",
+            "The current password is wrong.",
+        ));
+    }
+    let hash = state.hasher.hash(new_password.expose().to_owned()).await?;
+    let user_id = auth.user.id.clone();
+    let revoked = state
+        .db(move |conn| {
+            let now = jobbot_db::now();
+            let changes = users::UserChanges {
+                password_hash: Some(&hash),
+                updated_at: Some(now),
+                ..Default::default()
+            };
+            users::update(conn, &user_id, &changes)?;
+            Ok(sessions::revoke_all_for_user_except(
+                conn,
+                &user_id,
+                Some(&session_id),
+                now,
+            )?)
+        })
+        .await?;
+    tracing::info!(user_id = %auth.user.id, revoked_sessions = revoked, "password changed");
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,209 @@
+//! Builds the application: state, migrations, middleware, routes, and (optionally) the SPA's files.
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Instant;
+
+use actix_cors::Cors;
+use actix_files::{Files, NamedFile};
+use actix_web::body::MessageBody;
+use actix_web::dev::{fn_service, Server, ServerHandle, ServiceRequest, ServiceResponse};
+use actix_web::http::header;
+use actix_web::middleware::{from_fn, DefaultHeaders, Next};
+use actix_web::{web, App, HttpResponse, HttpServer};
+use anyhow::Context;
+
+use crate::auth::jwt::JwtKeys;
+use crate::auth::password::PasswordHasher;
+use crate::config::Config;
+use crate::error::{json_error, problem_fallback, ApiError};
+use crate::ratelimit::RateLimiter;
+use crate::state::AppState;
+
+pub const BODY_LIMIT: usize = 1024 * 1024;
+
+pub struct Application {
+    port: u16,
+    server: Server,
+}
+
+impl Application {
+    /// Binds `config.bind` (port 0 picks a free port), migrates the database and prepares the server.
+    pub async fn build(config: Config) -> anyhow::Result<Self> {
+        let listener =
+            TcpListener::bind(config.bind).with_context(|| format!("cannot listen on {}", config.bind))?;
+        let port = listener.local_addr()?.port();
+        let state = prepare_state(config).await?;
+        let workers = state.config.workers;
+        let server_state = state.clone();
+        let mut server = HttpServer::new(move || {
+            let state = server_state.clone();
+            let static_dir = state.config.static_dir.clone();
+            let cors = cors(&state.config.allowed_origins);
+            let app = App::new()
+                .app_data(web::Data::new(state))
+                .app_data(
+                    web::JsonConfig::default()
+                        .limit(BODY_LIMIT)
+                        .error_handler(json_error),
+                )
+                .app_data(web::PayloadConfig::new(BODY_LIMIT))
+                .wrap(cors)
+                .wrap(from_fn(problem_fallback))
+                .wrap(from_fn(request_log))
+                .wrap(
+                    DefaultHeaders::new()
+                        .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+                        .add((header::X_FRAME_OPTIONS, "DENY"))
+                        .add((header::REFERRER_POLICY, "same-origin")),
+                )
+                .configure(crate::routes::config)
+                .service(web::scope("/api").default_service(web::to(not_found)))
+                .default_service(web::to(not_found));
+            match static_dir {
+                Some(dir) => app.service(spa_files(dir)),
+                None => app,
+            }
+        })
+        .listen(listener)?;
+        if let Some(workers) = workers {
+            server = server.workers(workers);
+        }
+        let server = server.disable_signals().run();
+        tracing::info!(port, database = %state.config.database_url.redacted(), "JobBot is listening");
+        Ok(Self { port, server })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn handle(&self) -> ServerHandle {
+        self.server.handle()
+    }
+
+    /// Serves until stopped; Ctrl-C or SIGTERM stop it gracefully.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let handle = self.server.handle();
+        actix_web::rt::spawn(async move {
+            shutdown_signal().await;
+            tracing::info!("shutting down");
+            handle.stop(true).await;
+        });
+        self.server.await
+    }
+
+    pub fn into_server(self) -> Server {
+        self.server
+    }
+}
+
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {},
+                _ = term.recv() => {},
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
+}
+
+/// Opens the pool, applies migrations, loads the JWT secret and prepares the hasher.
+pub async fn prepare_state(config: Config) -> anyhow::Result<AppState> {
+    let pool = jobbot_db::connect(&config.database_url, config.db_pool_size)
+        .with_context(|| format!("cannot open the database at {}", config.database_url.redacted()))?;
+    let migrate_pool = pool.clone();
+    let applied = web::block(move || -> anyhow::Result<Vec<String>> {
+        let mut conn = migrate_pool.get()?;
+        jobbot_db::migrations::run_pending(&mut conn).map_err(|e| anyhow::anyhow!(e))
+    })
+    .await??;
+    if !applied.is_empty() {
+        tracing::info!(migrations = ?applied, "database migrated");
+    }
+    if let crate::config::JwtSecret::Generated { file } = &config.jwt_secret {
+        tracing::warn!(
+            file = %file.display(),
+            "JOBBOT_JWT_SECRET is not set: using a generated secret kept in the data folder (set it in production)"
+        );
+    }
+    let secret = config
+        .jwt_secret
+        .load()
+        .context("cannot load or create the JWT secret")?;
+    let hasher = web::block(PasswordHasher::new)
+        .await?
+        .map_err(|e| anyhow::anyhow!("argon2: {e}"))?;
+    Ok(AppState {
+        pool,
+        jwt: JwtKeys::new(secret.expose()),
+        hasher,
+        limiter: Arc::new(RateLimiter::new(config.auth_rate_limit)),
+        config: Arc::new(config),
+    })
+}
+
+fn cors(origins: &[String]) -> Cors {
+    let cors = origins
+        .iter()
+        .fold(Cors::default(), |cors, origin| cors.allowed_origin(origin));
+    cors.allowed_methods(["GET", "POST", "PUT", "PATCH", "DELETE"])
+        .allowed_headers([header::AUTHORIZATION, header::CONTENT_TYPE, header::ACCEPT])
+        .allowed_header("x-csrf-token")
+        .expose_headers([header::RETRY_AFTER, header::LOCATION])
+        .supports_credentials()
+        .max_age(3600)
+}
+
+/// The SPA's files; any other path gets `index.html` so client-side routes survive a reload.
+fn spa_files(dir: PathBuf) -> Files {
+    let index = dir.join("index.html");
+    Files::new("/", dir)
+        .index_file("index.html")
+        .default_handler(fn_service(move |req: ServiceRequest| {
+            let index = index.clone();
+            async move {
+                let (req, _) = req.into_parts();
+                let file = NamedFile::open_async(&index).await?;
+                let mut response = file.into_response(&req);
+                response.headers_mut().insert(
+                    header::CACHE_CONTROL,
+                    header::HeaderValue::from_static("no-cache"),
+                );
+                Ok(ServiceResponse::new(req, response))
+            }
+        }))
+}
+
+async fn not_found() -> Result<HttpResponse, ApiError> {
+    Err(ApiError::new(
+        actix_web::http::StatusCode::NOT_FOUND,
+        "not_found",
+        "No route matches this path.",
+    ))
+}
+
+/// One line per request: method, path (never the query string, which may hold secrets), status, time.
+async fn request_log(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let started = Instant::now();
+    let method = req.method().clone();
+    let path = req.path().to_owned();
+    let response = next.call(req).await?;
+    tracing::info!(
+        method = %method,
+        path = %path,
+        status = response.status().as_u16(),
+        ms = started.elapsed().as_secs_f64() * 1000.0,
+        "request"
+    );
+    Ok(response)
+}

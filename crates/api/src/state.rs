@@ -1,0 +1,39 @@
+//! What every handler shares: the pool, the configuration, keys, the password hasher and rate limits.
+
+use std::sync::Arc;
+
+use actix_web::web;
+use jobbot_db::{DbConnection, Pool};
+
+use crate::auth::jwt::JwtKeys;
+use crate::auth::password::PasswordHasher;
+use crate::config::Config;
+use crate::error::ApiError;
+use crate::ratelimit::RateLimiter;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub pool: Pool,
+    pub config: Arc<Config>,
+    pub jwt: JwtKeys,
+    pub hasher: PasswordHasher,
+    pub limiter: Arc<RateLimiter>,
+}
+
+impl AppState {
+    /// Runs diesel code on actix's blocking pool, never on an async worker.
+    pub async fn db<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let pool = self.pool.clone();
+        web::block(move || {
+            let mut conn = pool
+                .get()
+                .map_err(|e| ApiError::unavailable("database_unavailable", e))?;
+            f(&mut conn)
+        })
+        .await?
+    }
+}

@@ -1,0 +1,47 @@
+//! JobBot's storage layer: diesel only. It knows tables and queries, never HTTP.
+//!
+//! Error policy: functions return diesel's `QueryResult`; "not found" is `Ok(None)` from `find_*`
+//! (never a swallowed error), and the API maps `NotFound`/unique violations/pool errors to HTTP.
+
+mod connection;
+pub mod migrations;
+pub mod personal_tokens;
+pub mod schema;
+pub mod sessions;
+pub mod users;
+
+pub use connection::{connect, Backend, DatabaseUrl, DbConnection, DbError, Pool, PooledConnection};
+pub use diesel::result::Error as QueryError;
+
+/// A new UUID v7 (time-ordered) as text, the id format of every table.
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+/// Now, in UTC, at the microsecond precision both backends store.
+pub fn now() -> chrono::NaiveDateTime {
+    use chrono::SubsecRound;
+    chrono::Utc::now().naive_utc().trunc_subsecs(6)
+}
+
+/// True when the error is a unique-constraint violation (e.g. a taken email).
+pub fn is_unique_violation(error: &QueryError) -> bool {
+    matches!(
+        error,
+        diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)
+    )
+}
+
+/// True when the connection to the database was lost (the API answers 503).
+pub fn is_connection_error(error: &QueryError) -> bool {
+    matches!(
+        error,
+        diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::ClosedConnection, _)
+            | diesel::result::Error::BrokenTransactionManager
+    )
+}
+
+/// A trivial query proving the database answers.
+pub fn ping(conn: &mut DbConnection) -> diesel::QueryResult<()> {
+    diesel::r2d2::R2D2Connection::ping(conn)
+}

@@ -1,0 +1,78 @@
+//! The `users` table.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::schema::users;
+use crate::DbConnection;
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = users)]
+pub struct UserRow {
+    pub id: String,
+    pub email: String,
+    pub password_hash: String,
+    pub display_name: String,
+    pub role: String,
+    pub locale: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// Profile fields a user may change; `None` leaves a field as it is.
+#[derive(Debug, Default, AsChangeset)]
+#[diesel(table_name = users)]
+pub struct UserChanges<'a> {
+    pub display_name: Option<&'a str>,
+    pub locale: Option<&'a str>,
+    pub password_hash: Option<&'a str>,
+    pub role: Option<&'a str>,
+    pub updated_at: Option<NaiveDateTime>,
+}
+
+/// Inserts a user; a taken email is a unique violation (see [`crate::is_unique_violation`]).
+pub fn insert(conn: &mut DbConnection, row: &UserRow) -> QueryResult<()> {
+    diesel::insert_into(users::table)
+        .values(row)
+        .execute(conn)
+        .map(|_| ())
+}
+
+pub fn find_by_email(conn: &mut DbConnection, email: &str) -> QueryResult<Option<UserRow>> {
+    users::table
+        .filter(users::email.eq(email))
+        .select(UserRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<UserRow>> {
+    users::table
+        .find(id)
+        .select(UserRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Applies the changes and returns the updated row (`NotFound` if the user is gone).
+pub fn update(conn: &mut DbConnection, id: &str, changes: &UserChanges<'_>) -> QueryResult<UserRow> {
+    let updated = diesel::update(users::table.find(id)).set(changes).execute(conn)?;
+    if updated == 0 {
+        return Err(diesel::result::Error::NotFound);
+    }
+    users::table.find(id).select(UserRow::as_select()).first(conn)
+}
+
+pub fn count(conn: &mut DbConnection) -> QueryResult<i64> {
+    users::table.count().get_result(conn)
+}
+
+/// A page of users, oldest first.
+pub fn list(conn: &mut DbConnection, limit: i64, offset: i64) -> QueryResult<Vec<UserRow>> {
+    users::table
+        .order((users::created_at.asc(), users::id.asc()))
+        .limit(limit)
+        .offset(offset)
+        .select(UserRow::as_select())
+        .load(conn)
+}
