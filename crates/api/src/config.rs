@@ -321,7 +321,9 @@ mod tests {
             Some("DATABASE_URL".to_owned())
         );
         assert_eq!(
-            config(&[("JOBBOT_ALLOWED_ORIGINS", "localhost:3000")]).err().map(|e| e.var),
+            config(&[("JOBBOT_ALLOWED_ORIGINS", "localhost:3000")])
+                .err()
+                .map(|e| e.var),
             Some("JOBBOT_ALLOWED_ORIGINS".to_owned())
         );
         assert_eq!(
@@ -334,8 +336,9 @@ mod tests {
     fn production_requires_a_long_secret() {
         let missing = config(&[("JOBBOT_ENV", "production")]).err().map(|e| e.var);
         assert_eq!(missing, Some("JOBBOT_JWT_SECRET".to_owned()));
-        let short =
-            config(&[("JOBBOT_ENV", "production"), ("JOBBOT_JWT_SECRET", "short")]).err().map(|e| e.var);
+        let short = config(&[("JOBBOT_ENV", "production"), ("JOBBOT_JWT_SECRET", "short")])
+            .err()
+            .map(|e| e.var);
         assert_eq!(short, Some("JOBBOT_JWT_SECRET".to_owned()));
         let ok = config(&[
             ("JOBBOT_ENV", "production"),
@@ -356,7 +359,9 @@ mod tests {
             JwtSecret::Configured(secret) => assert_eq!(secret.expose(), "s".repeat(40).as_bytes()),
             other => panic!("expected a configured secret, got {other:?}"),
         }
-        let missing = self::config(&[("JOBBOT_JWT_SECRET_FILE", "/nonexistent/jobbot")]).err().map(|e| e.var);
+        let missing = self::config(&[("JOBBOT_JWT_SECRET_FILE", "/nonexistent/jobbot")])
+            .err()
+            .map(|e| e.var);
         assert_eq!(missing, Some("JOBBOT_JWT_SECRET_FILE".to_owned()));
         std::fs::remove_dir_all(dir).ok();
     }

@@ -8,6 +8,8 @@ pub mod migrations;
 pub mod personal_tokens;
 pub mod schema;
 pub mod sessions;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod users;
 
 pub use connection::{connect, Backend, DatabaseUrl, DbConnection, DbError, Pool, PooledConnection};

@@ -1,6 +1,8 @@
 //! The route table: every endpoint is mounted here, and nowhere else.
+//!
+//! Each path is a `web::resource`, so a known path with the wrong method answers 405, not 404.
 
-use actix_web::web;
+use actix_web::web::{self, delete, get, patch, post, resource};
 
 pub mod admin;
 pub mod auth;
@@ -9,27 +11,27 @@ pub mod me;
 pub mod tokens;
 
 pub fn config(cfg: &mut web::ServiceConfig) {
-    cfg.route("/healthz", web::get().to(health::healthz))
-        .route("/readyz", web::get().to(health::readyz))
-        .route("/api/openapi.json", web::get().to(crate::openapi::serve))
+    cfg.service(resource("/healthz").route(get().to(health::healthz)))
+        .service(resource("/readyz").route(get().to(health::readyz)))
+        .service(resource("/api/openapi.json").route(get().to(crate::openapi::serve)))
         .service(
             web::scope("/api/v1")
-                .route("/auth/register", web::post().to(auth::register))
-                .route("/auth/login", web::post().to(auth::login))
-                .route("/auth/refresh", web::post().to(auth::refresh))
-                .route("/auth/logout", web::post().to(auth::logout))
+                .service(resource("/auth/register").route(post().to(auth::register)))
+                .service(resource("/auth/login").route(post().to(auth::login)))
+                .service(resource("/auth/refresh").route(post().to(auth::refresh)))
+                .service(resource("/auth/logout").route(post().to(auth::logout)))
                 .service(
-                    web::resource("/me")
-                        .route(web::get().to(me::get_me))
-                        .route(web::patch().to(me::update_me)),
+                    resource("/me")
+                        .route(get().to(me::get_me))
+                        .route(patch().to(me::update_me)),
                 )
-                .route("/me/password", web::post().to(me::change_password))
+                .service(resource("/me/password").route(post().to(me::change_password)))
                 .service(
-                    web::resource("/me/tokens")
-                        .route(web::get().to(tokens::list))
-                        .route(web::post().to(tokens::create)),
+                    resource("/me/tokens")
+                        .route(get().to(tokens::list))
+                        .route(post().to(tokens::create)),
                 )
-                .route("/me/tokens/{id}", web::delete().to(tokens::revoke))
-                .route("/admin/users", web::get().to(admin::list_users)),
+                .service(resource("/me/tokens/{id}").route(delete().to(tokens::revoke)))
+                .service(resource("/admin/users").route(get().to(admin::list_users))),
         );
 }

@@ -1,0 +1,202 @@
+//! The caller's account: profile, password change, role guard, and the CLI that creates accounts.
+
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+use crate::both_backends;
+use crate::helpers::{assert_problem, TestApp, PASSWORD};
+
+both_backends!(
+    profile_can_be_read_and_edited,
+    password_change_needs_the_current_one_and_ends_other_sessions,
+    admin_routes_are_guarded_by_role,
+);
+
+async fn profile_can_be_read_and_edited(app: TestApp) {
+    let user = app.user("jade@example.fr").await;
+    let patch = app
+        .client
+        .patch(app.url("/api/v1/me"))
+        .bearer_auth(&user.access_token)
+        .json(&json!({"display_name": "  Jade Dupont ", "locale": "en"}))
+        .send()
+        .await
+        .expect("patch");
+    assert_eq!(patch.status(), StatusCode::OK);
+    let me: Value = app
+        .get_bearer("/api/v1/me", &user.access_token)
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(me["display_name"], "Jade Dupont");
+    assert_eq!(me["locale"], "en");
+
+    let bad = app
+        .client
+        .patch(app.url("/api/v1/me"))
+        .bearer_auth(&user.access_token)
+        .json(&json!({"display_name": ""}))
+        .send()
+        .await
+        .expect("patch");
+    let body = assert_problem(bad, 422, "validation_failed").await;
+    assert_eq!(body["errors"][0]["field"], "display_name");
+    let bad_locale = app
+        .client
+        .patch(app.url("/api/v1/me"))
+        .bearer_auth(&user.access_token)
+        .json(&json!({"locale": "de"}))
+        .send()
+        .await
+        .expect("patch");
+    assert_problem(bad_locale, 422, "invalid_body").await;
+}
+
+async fn password_change_needs_the_current_one_and_ends_other_sessions(app: TestApp) {
+    let user = app.user("leo@example.fr").await;
+    let second: Value = app
+        .login("leo@example.fr", PASSWORD)
+        .await
+        .json()
+        .await
+        .expect("json");
+    let second_access = second["access_token"].as_str().expect("token").to_owned();
+
+    let change = |current: &str, new: &str| {
+        app.client
+            .post(app.url("/api/v1/me/password"))
+            .bearer_auth(&user.access_token)
+            .json(&json!({"current_password": current, "new_password": new}))
+            .send()
+    };
+    let wrong = assert_problem(
+        change("not-my-password", "Nouveau-secret-2026")
+            .await
+            .expect("req"),
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(wrong["errors"][0]["field"], "current_password");
+    let weak = assert_problem(
+        change(PASSWORD, "azertyuiop").await.expect("req"),
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(weak["errors"][0]["field"], "new_password");
+
+    assert_eq!(
+        change(PASSWORD, "Nouveau-secret-2026")
+            .await
+            .expect("req")
+            .status(),
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        app.get_bearer("/api/v1/me", &user.access_token).await.status(),
+        StatusCode::OK,
+        "this session stays"
+    );
+    assert_problem(
+        app.get_bearer("/api/v1/me", &second_access).await,
+        401,
+        "session_revoked",
+    )
+    .await;
+    assert_problem(
+        app.login("leo@example.fr", PASSWORD).await,
+        401,
+        "invalid_credentials",
+    )
+    .await;
+    assert_eq!(
+        app.login("leo@example.fr", "Nouveau-secret-2026").await.status(),
+        StatusCode::OK
+    );
+}
+
+async fn admin_routes_are_guarded_by_role(app: TestApp) {
+    let candidate = app.user("cand@example.fr").await;
+    assert_problem(
+        app.get_bearer("/api/v1/admin/users", &candidate.access_token)
+            .await,
+        403,
+        "forbidden",
+    )
+    .await;
+    let admin = app.user("boss@example.fr").await;
+    app.promote(&admin.id, "admin").await;
+    // The role is read from the database on every request, so the promotion applies at once.
+    let list = app
+        .get_bearer("/api/v1/admin/users?limit=10", &admin.access_token)
+        .await;
+    assert_eq!(list.status(), StatusCode::OK);
+    let users: Vec<Value> = list.json().await.expect("json");
+    let emails: Vec<&str> = users.iter().filter_map(|u| u["email"].as_str()).collect();
+    assert_eq!(emails, vec!["cand@example.fr", "boss@example.fr"]);
+}
+
+#[test]
+fn cli_creates_an_admin_who_can_log_in_and_bad_config_names_the_variable() {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+
+    let db = jobbot_db::testing::TestDatabase::new(jobbot_db::Backend::Sqlite);
+    let url = crate::helpers::db_url(&db);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_jobbot"))
+        .args(["user", "create", "--email", "Admin@Example.fr", "--role", "admin"])
+        .env("DATABASE_URL", &url)
+        .env("JOBBOT_DATA_DIR", std::env::temp_dir())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run jobbot");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(b"Un-admin-tres-solide\n")
+        .expect("write");
+    let output = child.wait_with_output().expect("wait");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(String::from_utf8_lossy(&output.stdout).contains("admin@example.fr"));
+
+    let pool = jobbot_db::connect(&db.url, 1).expect("pool");
+    let mut conn = pool.get().expect("conn");
+    let row = jobbot_db::users::find_by_email(&mut conn, "admin@example.fr")
+        .expect("query")
+        .expect("created");
+    assert_eq!(row.role, "admin");
+    assert!(row.password_hash.starts_with("$argon2id$"));
+
+    let duplicate = Command::new(env!("CARGO_BIN_EXE_jobbot"))
+        .args([
+            "user",
+            "create",
+            "--email",
+            "admin@example.fr",
+            "--password-file",
+            "/dev/null",
+        ])
+        .env("DATABASE_URL", &url)
+        .output()
+        .expect("run jobbot");
+    assert!(!duplicate.status.success());
+
+    let bad = Command::new(env!("CARGO_BIN_EXE_jobbot"))
+        .arg("migrate")
+        .env("JOBBOT_BIND", "not-an-address")
+        .output()
+        .expect("run jobbot");
+    assert_eq!(bad.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&bad.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("JOBBOT_BIND"), "{stderr}");
+}

@@ -1,0 +1,190 @@
+//! One error shape for everything, probes, CORS, and serving the SPA.
+
+use jobbot_db::Backend;
+use reqwest::StatusCode;
+use serde_json::Value;
+
+use crate::both_backends;
+use crate::helpers::{assert_problem, spawn_app_with, TestApp};
+
+both_backends!(probes_answer, malformed_requests_get_problem_json);
+
+async fn probes_answer(app: TestApp) {
+    for path in ["/healthz", "/readyz"] {
+        let response = app.client.get(app.url(path)).send().await.expect("probe");
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        let body: Value = response.json().await.expect("json");
+        assert_eq!(body["status"], "ok");
+    }
+}
+
+async fn malformed_requests_get_problem_json(app: TestApp) {
+    let register = app.url("/api/v1/auth/register");
+    let malformed = app
+        .client
+        .post(&register)
+        .header("Content-Type", "application/json")
+        .body("{\"email\": ")
+        .send()
+        .await
+        .expect("req");
+    assert_problem(malformed, 400, "invalid_json").await;
+
+    let wrong_type = app
+        .client
+        .post(&register)
+        .header("Content-Type", "text/plain")
+        .body("hello")
+        .send()
+        .await
+        .expect("req");
+    assert_problem(wrong_type, 415, "unsupported_media_type").await;
+
+    let missing_field = app
+        .client
+        .post(&register)
+        .header("Content-Type", "application/json")
+        .body("{\"email\": \"a@b.fr\"}")
+        .send()
+        .await
+        .expect("req");
+    assert_problem(missing_field, 422, "invalid_body").await;
+
+    let huge = format!("{{\"email\": \"{}\"}}", "a".repeat(1024 * 1024 + 10));
+    let too_large = app
+        .client
+        .post(&register)
+        .header("Content-Type", "application/json")
+        .body(huge)
+        .send()
+        .await
+        .expect("req");
+    assert_problem(too_large, 413, "payload_too_large").await;
+
+    let unknown = app
+        .client
+        .get(app.url("/api/v1/nothing-here"))
+        .send()
+        .await
+        .expect("req");
+    assert_problem(unknown, 404, "not_found").await;
+    let unknown_api = app.client.get(app.url("/api/v2/me")).send().await.expect("req");
+    assert_problem(unknown_api, 404, "not_found").await;
+    let outside = app.client.get(app.url("/some/page")).send().await.expect("req");
+    assert_problem(outside, 404, "not_found").await;
+
+    let wrong_method = app
+        .client
+        .put(app.url("/api/v1/auth/login"))
+        .send()
+        .await
+        .expect("req");
+    assert_problem(wrong_method, 405, "method_not_allowed").await;
+    let wrong_method = app
+        .client
+        .delete(app.url("/api/v1/me"))
+        .send()
+        .await
+        .expect("req");
+    assert_problem(wrong_method, 405, "method_not_allowed").await;
+}
+
+#[actix_rt::test]
+async fn readiness_fails_when_the_database_is_gone() {
+    let app = crate::helpers::spawn_app(Backend::Postgres).await;
+    // Drop the database under the running app: its pooled connections are terminated.
+    app.db.drop_now();
+    let response = app.client.get(app.url("/readyz")).send().await.expect("probe");
+    let body = assert_problem(response, 503, "database_unavailable").await;
+    let text = body.to_string();
+    assert!(!text.contains("jobbot_test_"), "no internals in the body: {text}");
+    assert_eq!(
+        app.client
+            .get(app.url("/healthz"))
+            .send()
+            .await
+            .expect("probe")
+            .status(),
+        StatusCode::OK
+    );
+}
+
+#[actix_rt::test]
+async fn cors_allows_only_the_configured_origins() {
+    let app = spawn_app_with(
+        Backend::Sqlite,
+        &[("JOBBOT_ALLOWED_ORIGINS", "https://app.jobbot.fr")],
+    )
+    .await;
+    let preflight = |origin: &'static str| {
+        app.client
+            .request(reqwest::Method::OPTIONS, app.url("/api/v1/me"))
+            .header("Origin", origin)
+            .header("Access-Control-Request-Method", "PATCH")
+            .header("Access-Control-Request-Headers", "content-type,x-csrf-token")
+            .send()
+    };
+    let allowed = preflight("https://app.jobbot.fr").await.expect("preflight");
+    assert_eq!(allowed.status(), StatusCode::OK);
+    let headers = allowed.headers();
+    assert_eq!(headers["access-control-allow-origin"], "https://app.jobbot.fr");
+    assert_eq!(headers["access-control-allow-credentials"], "true");
+
+    let denied = preflight("https://evil.example").await.expect("preflight");
+    assert!(denied.headers().get("access-control-allow-origin").is_none());
+    assert!(!denied.status().is_success());
+
+    let simple = app
+        .client
+        .get(app.url("/healthz"))
+        .header("Origin", "https://evil.example")
+        .send()
+        .await
+        .expect("get");
+    assert!(simple.headers().get("access-control-allow-origin").is_none());
+}
+
+#[actix_rt::test]
+async fn the_spa_is_served_with_index_for_client_routes() {
+    let dir = std::env::temp_dir().join(format!("jobbot-static-{}", uuid::Uuid::now_v7()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    std::fs::write(dir.join("index.html"), "<!doctype html><title>JobBot</title>").expect("index");
+    std::fs::write(dir.join("app.js"), "console.log('jobbot')").expect("asset");
+    let app = spawn_app_with(
+        Backend::Sqlite,
+        &[("JOBBOT_STATIC_DIR", dir.to_str().expect("utf-8"))],
+    )
+    .await;
+
+    for path in ["/", "/login", "/account/tokens"] {
+        let page = app.client.get(app.url(path)).send().await.expect("page");
+        assert_eq!(page.status(), StatusCode::OK, "{path}");
+        assert!(
+            page.text().await.expect("text").contains("<title>JobBot</title>"),
+            "{path}"
+        );
+    }
+    let asset = app.client.get(app.url("/app.js")).send().await.expect("asset");
+    assert!(asset.text().await.expect("text").contains("jobbot"));
+    // API paths never fall back to the SPA.
+    assert_problem(
+        app.client
+            .get(app.url("/api/v1/unknown"))
+            .send()
+            .await
+            .expect("req"),
+        404,
+        "not_found",
+    )
+    .await;
+    assert_eq!(
+        app.client
+            .get(app.url("/healthz"))
+            .send()
+            .await
+            .expect("req")
+            .status(),
+        StatusCode::OK
+    );
+    std::fs::remove_dir_all(dir).ok();
+}

@@ -1,0 +1,215 @@
+//! `spawn_app`: the real server on a free port, on its own fresh database, with an HTTP client.
+
+use std::collections::HashMap;
+
+use actix_web::dev::ServerHandle;
+use jobbot_api::config::Config;
+use jobbot_api::startup::Application;
+use jobbot_db::testing::TestDatabase;
+use jobbot_db::Backend;
+use reqwest::{Response, StatusCode};
+use serde_json::{json, Value};
+
+pub const TEST_JWT_SECRET: &str = "test-secret-test-secret-test-secret-0123";
+pub const PASSWORD: &str = "Un-mot-de-passe-solide-42";
+
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    handle: ServerHandle,
+    pub db: TestDatabase,
+}
+
+/// A logged-in user, as the tests drive it.
+pub struct TestUser {
+    pub id: String,
+    pub access_token: String,
+    pub refresh_token: String,
+    /// `name=value` pairs of the cookies set at login.
+    pub cookies: HashMap<String, String>,
+}
+
+impl TestUser {
+    pub fn cookie_header(&self) -> String {
+        self.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+}
+
+pub async fn spawn_app(backend: Backend) -> TestApp {
+    spawn_app_with(backend, &[]).await
+}
+
+/// Starts the app with extra environment variables (e.g. `JOBBOT_AUTH_RATE_LIMIT`).
+pub async fn spawn_app_with(backend: Backend, extra: &[(&str, &str)]) -> TestApp {
+    let db = TestDatabase::new(backend);
+    let data_dir = std::env::temp_dir().join(format!("jobbot-test-data-{}", uuid::Uuid::now_v7()));
+    let mut vars: HashMap<String, String> = HashMap::from([
+        ("DATABASE_URL".into(), db_url(&db)),
+        ("JOBBOT_BIND".into(), "127.0.0.1:0".into()),
+        ("JOBBOT_JWT_SECRET".into(), TEST_JWT_SECRET.into()),
+        ("JOBBOT_WORKERS".into(), "2".into()),
+        ("JOBBOT_DB_POOL_SIZE".into(), "4".into()),
+        ("JOBBOT_DATA_DIR".into(), data_dir.to_string_lossy().into_owned()),
+    ]);
+    for (k, v) in extra {
+        vars.insert((*k).into(), (*v).into());
+    }
+    let config = Config::from_lookup(|name| vars.get(name).cloned()).expect("test configuration");
+    let app = Application::build(config).await.expect("the app starts");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    let handle = app.handle();
+    actix_rt::spawn(app.into_server());
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    TestApp {
+        address,
+        client,
+        handle,
+        db,
+    }
+}
+
+pub fn db_url(db: &TestDatabase) -> String {
+    match &db.url {
+        jobbot_db::DatabaseUrl::Sqlite(path) => format!("sqlite://{}", path.display()),
+        jobbot_db::DatabaseUrl::Postgres(url) => url.clone(),
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        let handle = self.handle.clone();
+        actix_rt::spawn(async move { handle.stop(false).await });
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    pub async fn post_json(&self, path: &str, body: &Value) -> Response {
+        self.client
+            .post(self.url(path))
+            .json(body)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn register(&self, email: &str, name: &str) -> Response {
+        self.post_json(
+            "/api/v1/auth/register",
+            &json!({"email": email, "password": PASSWORD, "display_name": name}),
+        )
+        .await
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> Response {
+        self.post_json(
+            "/api/v1/auth/login",
+            &json!({"email": email, "password": password}),
+        )
+        .await
+    }
+
+    /// Registers and logs in a new user.
+    pub async fn user(&self, email: &str) -> TestUser {
+        let registered = self.register(email, "Camille Martin").await;
+        assert_eq!(registered.status(), StatusCode::CREATED);
+        let response = self.login(email, PASSWORD).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        let cookies = set_cookies(&response)
+            .into_iter()
+            .map(|(name, (value, _))| (name, value))
+            .collect();
+        let body: Value = response.json().await.expect("json");
+        TestUser {
+            id: body["user"]["id"].as_str().expect("id").to_owned(),
+            access_token: body["access_token"].as_str().expect("access").to_owned(),
+            refresh_token: body["refresh_token"].as_str().expect("refresh").to_owned(),
+            cookies,
+        }
+    }
+
+    pub async fn get_bearer(&self, path: &str, token: &str) -> Response {
+        self.client
+            .get(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// Makes a user an admin directly in the database (as `jobbot user create --role admin` would).
+    pub async fn promote(&self, user_id: &str, role: &str) {
+        let pool = jobbot_db::connect(&self.db.url, 1).expect("pool");
+        let mut conn = pool.get().expect("conn");
+        let changes = jobbot_db::users::UserChanges {
+            role: Some(role),
+            ..Default::default()
+        };
+        jobbot_db::users::update(&mut conn, user_id, &changes).expect("promote");
+    }
+}
+
+/// Cookies set by a response: name → (value, the whole `Set-Cookie` line).
+pub fn set_cookies(response: &Response) -> HashMap<String, (String, String)> {
+    response
+        .headers()
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .filter_map(|line| {
+            let pair = line.split(';').next()?;
+            let (name, value) = pair.split_once('=')?;
+            Some((name.trim().to_owned(), (value.trim().to_owned(), line.to_owned())))
+        })
+        .collect()
+}
+
+/// Asserts a problem+json response with this status and code; returns the body.
+pub async fn assert_problem(response: Response, status: u16, code: &str) -> Value {
+    assert_eq!(response.status().as_u16(), status, "status");
+    let content_type = response
+        .headers()
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let body: Value = response.json().await.expect("a JSON body");
+    assert_eq!(content_type, "application/problem+json", "content type of {body}");
+    assert_eq!(body["code"], code, "code in {body}");
+    assert_eq!(body["status"], status, "status in {body}");
+    assert!(
+        body["type"].is_string() && body["title"].is_string(),
+        "RFC 9457 fields in {body}"
+    );
+    body
+}
+
+/// Runs each named `async fn(TestApp)` once on SQLite and once on PostgreSQL.
+#[macro_export]
+macro_rules! both_backends {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[actix_rt::test]
+                async fn sqlite() {
+                    super::$name($crate::helpers::spawn_app(jobbot_db::Backend::Sqlite).await).await
+                }
+
+                #[actix_rt::test]
+                async fn postgres() {
+                    super::$name($crate::helpers::spawn_app(jobbot_db::Backend::Postgres).await).await
+                }
+            }
+        )*
+    };
+}

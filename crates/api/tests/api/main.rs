@@ -1,0 +1,10 @@
+//! API integration tests: the real server over real HTTP, each test on its own fresh database,
+//! on SQLite and on PostgreSQL.
+
+mod helpers;
+
+mod account;
+mod auth;
+mod errors;
+mod openapi;
+mod tokens;

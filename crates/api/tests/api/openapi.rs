@@ -1,0 +1,70 @@
+//! The public contract: the OpenAPI document is snapshot-tested and matches the live routes.
+
+use jobbot_db::Backend;
+use reqwest::StatusCode;
+use serde_json::Value;
+
+use crate::helpers::spawn_app;
+
+const SNAPSHOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/snapshots/openapi.json");
+
+#[test]
+fn openapi_document_matches_the_snapshot() {
+    let current = jobbot_api::openapi::document();
+    if std::env::var("UPDATE_SNAPSHOTS").is_ok_and(|v| v == "1") {
+        std::fs::write(SNAPSHOT, format!("{current}\n")).expect("write snapshot");
+        return;
+    }
+    let snapshot = std::fs::read_to_string(SNAPSHOT).unwrap_or_default();
+    assert!(
+        snapshot.trim_end() == current.trim_end(),
+        "the OpenAPI document changed; review the diff and run `UPDATE_SNAPSHOTS=1 cargo test -p jobbot-api --test api openapi` to accept it"
+    );
+}
+
+#[actix_rt::test]
+async fn every_documented_operation_is_routed() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let doc: Value = app
+        .client
+        .get(app.url("/api/openapi.json"))
+        .send()
+        .await
+        .expect("doc")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(doc["openapi"], "3.1.0");
+    let paths = doc["paths"].as_object().expect("paths");
+    let mut operations = 0;
+    for (path, item) in paths {
+        for method in item.as_object().expect("operations").keys() {
+            let concrete = path.replace("{id}", "00000000-0000-7000-8000-000000000000");
+            let method = reqwest::Method::from_bytes(method.to_uppercase().as_bytes()).expect("method");
+            let response = app
+                .client
+                .request(method.clone(), app.url(&concrete))
+                .send()
+                .await
+                .expect("request");
+            let status = response.status();
+            assert_ne!(
+                status,
+                StatusCode::METHOD_NOT_ALLOWED,
+                "{method} {path} is documented but not routed"
+            );
+            if status == StatusCode::NOT_FOUND {
+                let body: Value = response.json().await.expect("problem");
+                assert_ne!(
+                    body["detail"], "No route matches this path.",
+                    "{method} {path} is documented but not routed"
+                );
+            }
+            operations += 1;
+        }
+    }
+    assert!(operations >= 13, "{operations}");
+    // Every error response is documented as problem+json.
+    let text = doc.to_string();
+    assert!(text.contains("application/problem+json"));
+}
