@@ -1,0 +1,38 @@
+# JobBot — the two commands: `make run` and `make test`.
+SHELL := /bin/bash
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+
+.PHONY: run test bench tools spa api fmt lint clean
+
+## Build everything in release mode and serve the app (SPA + API) at http://localhost:3000 on SQLite.
+run: tools spa api
+	JOBBOT_BIND=$${JOBBOT_BIND:-127.0.0.1:3000} JOBBOT_STATIC_DIR=$${JOBBOT_STATIC_DIR:-frontend/dist} \
+		./target/release/jobbot serve
+
+## Everything: format, clippy (native + wasm), unit and API tests on SQLite and PostgreSQL, browser tests.
+test:
+	scripts/test.sh
+
+## Benchmarks that print figures (results are kept in docs/BENCHMARKS.md).
+bench:
+	cargo bench --locked -p jobbot-api --bench auth
+
+tools:
+	scripts/ensure-tools.sh
+
+spa: tools
+	scripts/build-spa.sh
+
+api:
+	cargo build --release --locked --bin jobbot
+
+fmt:
+	cargo fmt --all
+
+lint:
+	cargo clippy --all-targets -- -D warnings
+	cargo clippy --target wasm32-unknown-unknown -p jobbot-frontend -p jobbot-domain -p jobbot-api-types -- -D warnings
+
+clean:
+	cargo clean
+	rm -rf frontend/dist

@@ -1,0 +1,55 @@
+// Launches Debian's Chromium through playwright-core (no downloaded browser), and page objects for JobBot.
+import { chromium } from 'playwright-core';
+
+export const BASE_URL = process.env.JOBBOT_E2E_URL ?? 'http://127.0.0.1:3000';
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--no-first-run',
+    ],
+  });
+}
+
+/** A fresh context: empty cookie jar and storage, French browser by default. */
+export async function newPage(browser, options = {}) {
+  const context = await browser.newContext({ baseURL: BASE_URL, locale: 'fr-FR', ...options });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  return { context, page };
+}
+
+export const uniqueEmail = (prefix) => `${prefix}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.fr`;
+
+/** The pages of the SPA, addressed by their data-testid hooks. */
+export class JobBot {
+  constructor(page) {
+    this.page = page;
+  }
+
+  byTestId(id) {
+    return this.page.getByTestId(id);
+  }
+
+  async register({ name, email, password }) {
+    await this.page.goto('/register');
+    await this.byTestId('register-name').fill(name);
+    await this.byTestId('register-email').fill(email);
+    await this.byTestId('register-password').fill(password);
+    await this.byTestId('register-submit').click();
+  }
+
+  async login({ email, password }) {
+    await this.page.goto('/login');
+    await this.byTestId('login-email').fill(email);
+    await this.byTestId('login-password').fill(password);
+    await this.byTestId('login-submit').click();
+  }
+
+  async logout() {
+    await this.byTestId('logout').click();
+    await this.page.waitForURL('**/login');
+  }
+}

@@ -1,0 +1,165 @@
+//! The one API client: same-origin JSON over fetch, cookies for the session, the CSRF header on every
+//! unsafe method, and one transparent refresh when the access token has expired.
+
+use gloo_net::http::{Request, RequestBuilder, Response};
+use jobbot_api_types::{
+    ChangePasswordRequest, CreateTokenRequest, CreatedToken, LoginRequest, PersonalToken, Problem,
+    RegisterRequest, TokenResponse, UpdateMeRequest, User,
+};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use wasm_bindgen::JsCast;
+
+const BASE: &str = "/api/v1";
+
+/// A failed call: the server's problem, or a synthetic one for network failures.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApiError(pub Problem);
+
+impl ApiError {
+    fn local(code: &str, detail: String) -> Self {
+        Self(Problem {
+            type_uri: format!("urn:jobbot:problem:{code}"),
+            title: "Error".into(),
+            status: 0,
+            detail: Some(detail),
+            code: code.into(),
+            errors: None,
+        })
+    }
+
+    pub fn code(&self) -> &str {
+        &self.0.code
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Verb {
+    Get,
+    Post,
+    Patch,
+    Delete,
+}
+
+fn csrf_token() -> Option<String> {
+    let document = web_sys::window()?
+        .document()?
+        .dyn_into::<web_sys::HtmlDocument>()
+        .ok()?;
+    let cookies = document.cookie().ok()?;
+    cookies
+        .split(';')
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == "jobbot_csrf")
+        .map(|(_, value)| value.to_owned())
+}
+
+async fn send(verb: Verb, path: &str, body: Option<&str>) -> Result<Response, ApiError> {
+    let url = format!("{BASE}{path}");
+    let builder: RequestBuilder = match verb {
+        Verb::Get => Request::get(&url),
+        Verb::Post => Request::post(&url),
+        Verb::Patch => Request::patch(&url),
+        Verb::Delete => Request::delete(&url),
+    };
+    let mut builder = builder.header("Accept", "application/json");
+    if verb != Verb::Get {
+        if let Some(token) = csrf_token() {
+            builder = builder.header("X-CSRF-Token", &token);
+        }
+    }
+    let request = match body {
+        Some(body) => builder
+            .header("Content-Type", "application/json")
+            .body(body.to_owned()),
+        None => builder.build(),
+    }
+    .map_err(|e| ApiError::local("network_error", e.to_string()))?;
+    request
+        .send()
+        .await
+        .map_err(|e| ApiError::local("network_error", e.to_string()))
+}
+
+async fn problem_of(response: Response) -> ApiError {
+    let status = response.status();
+    match response.json::<Problem>().await {
+        Ok(problem) => ApiError(problem),
+        Err(_) => ApiError::local("unexpected_response", format!("HTTP {status}")),
+    }
+}
+
+async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
+    if !response.ok() {
+        return Err(problem_of(response).await);
+    }
+    let text = response
+        .text()
+        .await
+        .map_err(|e| ApiError::local("network_error", e.to_string()))?;
+    let text = if text.trim().is_empty() {
+        "null"
+    } else {
+        text.as_str()
+    };
+    serde_json::from_str(text).map_err(|e| ApiError::local("unexpected_response", e.to_string()))
+}
+
+async fn call<T: DeserializeOwned>(verb: Verb, path: &str, body: Option<String>) -> Result<T, ApiError> {
+    let response = send(verb, path, body.as_deref()).await?;
+    if response.status() == 401 {
+        let error = problem_of(response).await;
+        if error.code() == "token_expired" && refresh().await.is_ok() {
+            return decode(send(verb, path, body.as_deref()).await?).await;
+        }
+        return Err(error);
+    }
+    decode(response).await
+}
+
+fn json<B: Serialize>(body: &B) -> Option<String> {
+    serde_json::to_string(body).ok()
+}
+
+/// Rotates the session cookies with the HttpOnly refresh cookie.
+pub async fn refresh() -> Result<TokenResponse, ApiError> {
+    decode(send(Verb::Post, "/auth/refresh", Some("{}")).await?).await
+}
+
+pub async fn register(body: &RegisterRequest) -> Result<User, ApiError> {
+    call(Verb::Post, "/auth/register", json(body)).await
+}
+
+/// Logs in; the server sets the cookies. The tokens in the body are not kept: the SPA never stores them.
+pub async fn login(body: &LoginRequest) -> Result<User, ApiError> {
+    let response: TokenResponse = call(Verb::Post, "/auth/login", json(body)).await?;
+    Ok(response.user)
+}
+
+pub async fn logout() -> Result<(), ApiError> {
+    call(Verb::Post, "/auth/logout", Some("{}".into())).await
+}
+
+pub async fn me() -> Result<User, ApiError> {
+    call(Verb::Get, "/me", None).await
+}
+
+pub async fn update_me(body: &UpdateMeRequest) -> Result<User, ApiError> {
+    call(Verb::Patch, "/me", json(body)).await
+}
+
+pub async fn change_password(body: &ChangePasswordRequest) -> Result<(), ApiError> {
+    call(Verb::Post, "/me/password", json(body)).await
+}
+
+pub async fn list_tokens() -> Result<Vec<PersonalToken>, ApiError> {
+    call(Verb::Get, "/me/tokens", None).await
+}
+
+pub async fn create_token(body: &CreateTokenRequest) -> Result<CreatedToken, ApiError> {
+    call(Verb::Post, "/me/tokens", json(body)).await
+}
+
+pub async fn revoke_token(id: &str) -> Result<(), ApiError> {
+    call(Verb::Delete, &format!("/me/tokens/{id}"), None).await
+}

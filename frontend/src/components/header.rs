@@ -1,0 +1,90 @@
+//! The top bar: brand, navigation, language switch and log out.
+
+use jobbot_api_types::UpdateMeRequest;
+use jobbot_domain::Locale;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+use leptos_router::hooks::use_navigate;
+
+use crate::api;
+use crate::i18n::Key;
+use crate::state::AppState;
+
+#[component]
+pub fn Header() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let navigate = use_navigate();
+
+    let toggle_language = move |_| {
+        let next = match state.locale.get_untracked() {
+            Locale::Fr => Locale::En,
+            Locale::En => Locale::Fr,
+        };
+        state.locale.set(next);
+        // A logged-in user's choice is kept in their profile, not on the device.
+        if state.user.get_untracked().is_some() {
+            spawn_local(async move {
+                if let Ok(user) = api::update_me(&UpdateMeRequest {
+                    locale: Some(next),
+                    display_name: None,
+                })
+                .await
+                {
+                    state.user.set(Some(user));
+                }
+            });
+        }
+    };
+
+    let logout = move |_| {
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            // Even if the server is unreachable, forget the user here.
+            let _ = api::logout().await;
+            state.user.set(None);
+            navigate("/login", Default::default());
+        });
+    };
+
+    view! {
+        <header class="site-header">
+            <A href="/" attr:class="brand">
+                <span class="brand-name">"JobBot"</span>
+                <span class="brand-tagline">{move || state.t(Key::Tagline)}</span>
+            </A>
+            <nav aria-label=move || state.t(Key::MainNav)>
+                <ul>
+                    <Show
+                        when=move || state.user.get().is_some()
+                        fallback=move || {
+                            view! {
+                                <li><A href="/login" attr:data-testid="nav-login">{move || state.t(Key::NavLogin)}</A></li>
+                                <li><A href="/register" attr:data-testid="nav-register">{move || state.t(Key::NavRegister)}</A></li>
+                            }
+                        }
+                    >
+                        <li><A href="/account" attr:data-testid="nav-account">{move || state.t(Key::NavAccount)}</A></li>
+                        <li>
+                            <button type="button" class="link-button" data-testid="logout" on:click=logout.clone()>
+                                {move || state.t(Key::NavLogout)}
+                            </button>
+                        </li>
+                    </Show>
+                    <li>
+                        <button
+                            type="button"
+                            class="lang-toggle"
+                            data-testid="lang-toggle"
+                            aria-label=move || state.t(Key::SwitchLanguage)
+                            title=move || state.t(Key::SwitchLanguage)
+                            on:click=toggle_language
+                        >
+                            {move || state.t(Key::SwitchLanguageShort)}
+                        </button>
+                    </li>
+                </ul>
+            </nav>
+        </header>
+    }
+}

@@ -1,0 +1,152 @@
+//! Interface text, French first and English second, and the wording of the API's error codes.
+
+use jobbot_api_types::Problem;
+use jobbot_domain::Locale;
+
+macro_rules! messages {
+    ($($key:ident => ($fr:literal, $en:literal)),+ $(,)?) => {
+        /// Every piece of interface text has a key; `t` picks the language.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum Key { $($key),+ }
+
+        pub fn t(locale: Locale, key: Key) -> &'static str {
+            match (key, locale) {
+                $((Key::$key, Locale::Fr) => $fr, (Key::$key, Locale::En) => $en,)+
+            }
+        }
+    };
+}
+
+messages! {
+    SkipToContent => ("Aller au contenu", "Skip to content"),
+    Tagline => ("Votre assistant carrière", "Your career assistant"),
+    Footer => ("JobBot — données hébergées en France.", "JobBot — data hosted in France."),
+    NavHome => ("Accueil", "Home"),
+    NavLogin => ("Se connecter", "Log in"),
+    NavRegister => ("Créer un compte", "Sign up"),
+    NavAccount => ("Mon compte", "My account"),
+    NavLogout => ("Se déconnecter", "Log out"),
+    MainNav => ("Navigation principale", "Main navigation"),
+    SwitchLanguage => ("Switch to English", "Passer en français"),
+    SwitchLanguageShort => ("EN", "FR"),
+    HeroTitle => ("Trouvez votre prochain emploi, accompagné.", "Find your next job, with a coach at your side."),
+    HeroText => (
+        "JobBot vous aide à préparer votre CV, votre lettre de motivation et vos entretiens, et à suivre vos candidatures.",
+        "JobBot helps you prepare your CV, cover letter and interviews, and keep track of your applications."
+    ),
+    Hello => ("Bonjour", "Hello"),
+    WelcomeBack => ("Content de vous revoir sur JobBot.", "Welcome back to JobBot."),
+    Email => ("Adresse e-mail", "Email address"),
+    Password => ("Mot de passe", "Password"),
+    PasswordHint => ("8 à 128 caractères, évitez les mots de passe courants.", "8 to 128 characters; avoid common passwords."),
+    DisplayName => ("Nom affiché", "Display name"),
+    LoginTitle => ("Connexion", "Log in"),
+    LoginSubmit => ("Se connecter", "Log in"),
+    NoAccount => ("Pas encore de compte ?", "No account yet?"),
+    RegisterTitle => ("Créer votre compte", "Create your account"),
+    RegisterSubmit => ("Créer mon compte", "Create my account"),
+    HaveAccount => ("Déjà un compte ?", "Already have an account?"),
+    Working => ("Un instant…", "One moment…"),
+    AccountTitle => ("Mon compte", "My account"),
+    ProfileTitle => ("Profil", "Profile"),
+    Language => ("Langue", "Language"),
+    Save => ("Enregistrer", "Save"),
+    Saved => ("Modifications enregistrées.", "Changes saved."),
+    PasswordTitle => ("Changer de mot de passe", "Change password"),
+    CurrentPassword => ("Mot de passe actuel", "Current password"),
+    NewPassword => ("Nouveau mot de passe", "New password"),
+    PasswordChanged => ("Mot de passe changé. Vos autres sessions sont fermées.", "Password changed. Your other sessions were logged out."),
+    TokensTitle => ("Jetons d'accès personnels", "Personal access tokens"),
+    TokensIntro => (
+        "Pour connecter une application tierce à l'API JobBot. Le secret n'est affiché qu'une fois.",
+        "To connect a third-party app to the JobBot API. The secret is shown only once."
+    ),
+    TokenName => ("Nom du jeton", "Token name"),
+    TokenScope => ("Droits", "Scope"),
+    ScopeRead => ("Lecture seule", "Read only"),
+    ScopeWrite => ("Lecture et écriture", "Read and write"),
+    TokenExpiry => ("Expire dans (jours, vide = jamais)", "Expires in (days, empty = never)"),
+    CreateToken => ("Créer le jeton", "Create token"),
+    NewTokenSecret => ("Copiez ce secret maintenant, il ne sera plus affiché :", "Copy this secret now; it will not be shown again:"),
+    Copy => ("Copier", "Copy"),
+    Copied => ("Copié", "Copied"),
+    Revoke => ("Révoquer", "Revoke"),
+    NoTokens => ("Aucun jeton pour l'instant.", "No tokens yet."),
+    Expires => ("expire le", "expires"),
+    Never => ("n'expire pas", "never expires"),
+    LastUsed => ("dernière utilisation", "last used"),
+    NotFoundTitle => ("Page introuvable", "Page not found"),
+    BackHome => ("Retour à l'accueil", "Back to home"),
+    Loading => ("Chargement…", "Loading…"),
+}
+
+/// The message for one refused field, in the interface language (falls back to the server's text).
+pub fn field_message(locale: Locale, field: &str, code: &str, server: &str) -> String {
+    let fr_en = match (field, code) {
+        (_, "invalid_email") => (
+            "Saisissez une adresse e-mail valide.",
+            "Enter a valid email address.",
+        ),
+        (_, "too_common") => (
+            "Ce mot de passe est trop courant ; choisissez-en un autre.",
+            "This password is too common; choose another one.",
+        ),
+        ("password" | "new_password", "too_short") => ("Au moins 8 caractères.", "At least 8 characters."),
+        ("password" | "new_password", "too_long") => ("Au plus 128 caractères.", "At most 128 characters."),
+        ("display_name", "too_long") => ("Au plus 80 caractères.", "At most 80 characters."),
+        (_, "required") => ("Ce champ est obligatoire.", "This field is required."),
+        (_, "invalid_characters") => (
+            "Ce champ contient des caractères non valides.",
+            "This field contains invalid characters.",
+        ),
+        ("current_password", "incorrect") => (
+            "Le mot de passe actuel est incorrect.",
+            "The current password is wrong.",
+        ),
+        (_, "invalid_length") => ("De 1 à 100 caractères.", "From 1 to 100 characters."),
+        (_, "out_of_range") => ("Entre 1 et 365 jours.", "Between 1 and 365 days."),
+        _ => return server.to_owned(),
+    };
+    pick(locale, fr_en).to_owned()
+}
+
+/// The message for a whole failed request.
+pub fn problem_message(locale: Locale, problem: &Problem) -> String {
+    let fr_en = match problem.code.as_str() {
+        "email_taken" => (
+            "Un compte utilise déjà cette adresse.",
+            "An account already uses this email.",
+        ),
+        "invalid_credentials" => ("E-mail ou mot de passe incorrect.", "Wrong email or password."),
+        "rate_limited" => (
+            "Trop de tentatives. Réessayez dans une minute.",
+            "Too many attempts. Try again in a minute.",
+        ),
+        "validation_failed" => ("Certains champs sont à corriger.", "Some fields need fixing."),
+        "network_error" => (
+            "Le serveur ne répond pas. Vérifiez votre connexion.",
+            "The server does not answer. Check your connection.",
+        ),
+        "unauthenticated" | "session_revoked" | "token_expired" => (
+            "Votre session a expiré. Reconnectez-vous.",
+            "Your session has ended. Please log in again.",
+        ),
+        "csrf_failed" => (
+            "Session incohérente. Rechargez la page.",
+            "Session mismatch. Reload the page.",
+        ),
+        "database_unavailable" => (
+            "Service momentanément indisponible.",
+            "Service temporarily unavailable.",
+        ),
+        _ => return problem.detail.clone().unwrap_or_else(|| problem.title.clone()),
+    };
+    pick(locale, fr_en).to_owned()
+}
+
+fn pick(locale: Locale, (fr, en): (&'static str, &'static str)) -> &'static str {
+    match locale {
+        Locale::Fr => fr,
+        Locale::En => en,
+    }
+}

@@ -1,0 +1,51 @@
+//! JobBot's SPA: the app shell and every route.
+
+use leptos::prelude::*;
+use leptos_router::components::{ProtectedRoute, Route, Router, Routes};
+use leptos_router::path;
+
+pub mod api;
+pub mod components;
+pub mod i18n;
+pub mod pages;
+pub mod state;
+
+use components::header::Header;
+use state::AppState;
+
+#[component]
+pub fn App() -> impl IntoView {
+    let state = AppState::start();
+    provide_context(state);
+
+    // Keep <html lang> in step with the interface language, for screen readers.
+    Effect::new(move |_| {
+        let lang = state.locale.get().as_str();
+        if let Some(root) = document().document_element() {
+            let _ = root.set_attribute("lang", lang);
+        }
+    });
+
+    view! {
+        <Router>
+            <a class="skip-link" href="#main">{move || state.t(i18n::Key::SkipToContent)}</a>
+            <Header />
+            <main id="main" tabindex="-1">
+                <Routes fallback=pages::not_found::NotFound>
+                    <Route path=path!("/") view=pages::home::HomePage />
+                    <Route path=path!("/login") view=pages::login::LoginPage />
+                    <Route path=path!("/register") view=pages::register::RegisterPage />
+                    <ProtectedRoute
+                        path=path!("/account")
+                        condition=move || state.ready.get().then(|| state.user.get().is_some())
+                        redirect_path=|| "/login"
+                        view=pages::account::AccountPage
+                    />
+                </Routes>
+            </main>
+            <footer class="site-footer">
+                <p>{move || state.t(i18n::Key::Footer)}</p>
+            </footer>
+        </Router>
+    }
+}

@@ -1,0 +1,257 @@
+//! "My account": profile, password change and personal access tokens.
+
+use jobbot_api_types::{ChangePasswordRequest, CreateTokenRequest, PersonalToken, UpdateMeRequest};
+use jobbot_domain::{Locale, TokenScope};
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::api::{self, ApiError};
+use crate::components::field::{FormAlert, FormErrors, TextField};
+use crate::i18n::{problem_message, Key};
+use crate::state::AppState;
+
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let name = move || state.user.get().map(|u| u.display_name).unwrap_or_default();
+    let email = move || state.user.get().map(|u| u.email).unwrap_or_default();
+    view! {
+        <section class="page">
+            <h1>{move || state.t(Key::AccountTitle)}</h1>
+            <p class="identity">
+                <strong data-testid="account-name">{name}</strong>
+                <span class="muted" data-testid="account-email">{email}</span>
+            </p>
+            <ProfileForm />
+            <PasswordForm />
+            <Tokens />
+        </section>
+    }
+}
+
+/// Shows a failed request: field errors beside their inputs, the rest in the alert.
+fn show_error(state: AppState, errors: FormErrors, alert: RwSignal<Option<String>>, error: &ApiError) {
+    errors.set(error.0.errors.clone().unwrap_or_default());
+    alert.set(Some(problem_message(state.locale.get_untracked(), &error.0)));
+}
+
+#[component]
+fn ProfileForm() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let display_name = RwSignal::new(
+        state
+            .user
+            .get_untracked()
+            .map(|u| u.display_name)
+            .unwrap_or_default(),
+    );
+    let errors = FormErrors::new();
+    let alert = RwSignal::new(None::<String>);
+
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        errors.clear();
+        let body = UpdateMeRequest {
+            display_name: Some(display_name.get_untracked()),
+            locale: Some(state.locale.get_untracked()),
+        };
+        spawn_local(async move {
+            match api::update_me(&body).await {
+                Ok(user) => {
+                    alert.set(Some(state.t(Key::Saved).to_owned()));
+                    state.user.set(Some(user));
+                }
+                Err(error) => show_error(state, errors, alert, &error),
+            }
+        });
+    };
+    let choose_locale = move |ev| {
+        let locale = Locale::parse(&event_target_value(&ev)).unwrap_or_default();
+        state.locale.set(locale);
+    };
+
+    view! {
+        <form class="card" on:submit=submit novalidate aria-labelledby="profile-title">
+            <h2 id="profile-title">{move || state.t(Key::ProfileTitle)}</h2>
+            <FormAlert message=alert testid="profile-status" />
+            <TextField id="profile-name" label=Key::DisplayName value=display_name autocomplete="name" error=errors.message("display_name") />
+            <div class="field">
+                <label for="profile-locale">{move || state.t(Key::Language)}</label>
+                <select id="profile-locale" data-testid="profile-locale" on:change=choose_locale
+                    prop:value=move || state.locale.get().as_str().to_owned()>
+                    <option value="fr">"Français"</option>
+                    <option value="en">"English"</option>
+                </select>
+            </div>
+            <button type="submit" class="button primary" data-testid="profile-save">{move || state.t(Key::Save)}</button>
+        </form>
+    }
+}
+
+#[component]
+fn PasswordForm() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let current = RwSignal::new(String::new());
+    let new_password = RwSignal::new(String::new());
+    let errors = FormErrors::new();
+    let alert = RwSignal::new(None::<String>);
+
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        errors.clear();
+        let body = ChangePasswordRequest {
+            current_password: current.get_untracked(),
+            new_password: new_password.get_untracked(),
+        };
+        spawn_local(async move {
+            match api::change_password(&body).await {
+                Ok(()) => {
+                    current.set(String::new());
+                    new_password.set(String::new());
+                    alert.set(Some(state.t(Key::PasswordChanged).to_owned()));
+                }
+                Err(error) => show_error(state, errors, alert, &error),
+            }
+        });
+    };
+
+    view! {
+        <form class="card" on:submit=submit novalidate aria-labelledby="password-title">
+            <h2 id="password-title">{move || state.t(Key::PasswordTitle)}</h2>
+            <FormAlert message=alert testid="password-status" />
+            <TextField id="password-current" label=Key::CurrentPassword value=current kind="password" autocomplete="current-password" error=errors.message("current_password") />
+            <TextField id="password-new" label=Key::NewPassword value=new_password kind="password" autocomplete="new-password" hint=Key::PasswordHint error=errors.message("new_password") />
+            <button type="submit" class="button" data-testid="password-save">{move || state.t(Key::Save)}</button>
+        </form>
+    }
+}
+
+#[component]
+fn Tokens() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let tokens = RwSignal::new(Vec::<PersonalToken>::new());
+    let name = RwSignal::new(String::new());
+    let scope = RwSignal::new(TokenScope::Read);
+    let days = RwSignal::new(String::from("90"));
+    let secret = RwSignal::new(None::<String>);
+    let copied = RwSignal::new(false);
+    let errors = FormErrors::new();
+    let alert = RwSignal::new(None::<String>);
+
+    let reload = move || {
+        spawn_local(async move {
+            match api::list_tokens().await {
+                Ok(list) => tokens.set(list),
+                Err(error) => alert.set(Some(problem_message(state.locale.get_untracked(), &error.0))),
+            }
+        })
+    };
+    reload();
+
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        errors.clear();
+        alert.set(None);
+        let expires_in_days = days.get_untracked().trim().parse::<u32>().ok();
+        let body = CreateTokenRequest {
+            name: name.get_untracked(),
+            scope: scope.get_untracked(),
+            expires_in_days,
+        };
+        spawn_local(async move {
+            match api::create_token(&body).await {
+                Ok(created) => {
+                    copied.set(false);
+                    secret.set(Some(created.secret));
+                    name.set(String::new());
+                    tokens.update(|list| list.insert(0, created.token));
+                }
+                Err(error) => show_error(state, errors, alert, &error),
+            }
+        });
+    };
+    let copy = move |_| {
+        if let (Some(value), Some(window)) = (secret.get_untracked(), web_sys::window()) {
+            let _ = window.navigator().clipboard().write_text(&value);
+            copied.set(true);
+        }
+    };
+    let revoke = move |id: String| {
+        spawn_local(async move {
+            match api::revoke_token(&id).await {
+                Ok(()) => tokens.update(|list| list.retain(|t| t.id != id)),
+                Err(error) => alert.set(Some(problem_message(state.locale.get_untracked(), &error.0))),
+            }
+        });
+    };
+    let date = |at: chrono::DateTime<chrono::Utc>| at.format("%Y-%m-%d").to_string();
+
+    view! {
+        <section class="card" aria-labelledby="tokens-title">
+            <h2 id="tokens-title">{move || state.t(Key::TokensTitle)}</h2>
+            <p class="muted">{move || state.t(Key::TokensIntro)}</p>
+            <FormAlert message=alert testid="tokens-status" />
+            <Show when=move || secret.get().is_some()>
+                <div class="secret" role="status" data-testid="token-secret">
+                    <p>{move || state.t(Key::NewTokenSecret)}</p>
+                    <code data-testid="token-secret-value">{move || secret.get()}</code>
+                    <button type="button" class="button" on:click=copy>
+                        {move || if copied.get() { state.t(Key::Copied) } else { state.t(Key::Copy) }}
+                    </button>
+                </div>
+            </Show>
+            <form class="token-form" on:submit=submit novalidate>
+                <TextField id="token-name" label=Key::TokenName value=name error=errors.message("name") />
+                <div class="field">
+                    <label for="token-scope">{move || state.t(Key::TokenScope)}</label>
+                    <select id="token-scope" data-testid="token-scope"
+                        on:change=move |ev| scope.set(TokenScope::parse(&event_target_value(&ev)).unwrap_or_default())>
+                        <option value="read">{move || state.t(Key::ScopeRead)}</option>
+                        <option value="write">{move || state.t(Key::ScopeWrite)}</option>
+                    </select>
+                </div>
+                <TextField id="token-days" label=Key::TokenExpiry value=days kind="number" required=false error=errors.message("expires_in_days") />
+                <button type="submit" class="button primary" data-testid="token-create">{move || state.t(Key::CreateToken)}</button>
+            </form>
+            <ul class="token-list" data-testid="token-list">
+                <Show when=move || tokens.with(Vec::is_empty)>
+                    <li class="muted">{move || state.t(Key::NoTokens)}</li>
+                </Show>
+                <For each=move || tokens.get() key=|t| t.id.clone() let:token>
+                    {
+                        let id = token.id.clone();
+                        let scope_key = match token.scope { TokenScope::Read => Key::ScopeRead, TokenScope::Write => Key::ScopeWrite };
+                        let expiry = token.expires_at.map(date);
+                        let last_used = token.last_used_at.map(date);
+                        view! {
+                            <li class="token" data-testid="token-item">
+                                <div>
+                                    <strong>{token.name.clone()}</strong>
+                                    <code>{format!("{}…", token.prefix)}</code>
+                                    <span class="muted">
+                                        {move || state.t(scope_key)} " · "
+                                        {
+                                            let expiry = expiry.clone();
+                                            move || match &expiry {
+                                                Some(day) => format!("{} {day}", state.t(Key::Expires)),
+                                                None => state.t(Key::Never).to_owned(),
+                                            }
+                                        }
+                                        {
+                                            let last_used = last_used.clone();
+                                            move || last_used.as_ref().map(|day| format!(" · {} {day}", state.t(Key::LastUsed)))
+                                        }
+                                    </span>
+                                </div>
+                                <button type="button" class="button danger" on:click=move |_| revoke(id.clone())>
+                                    {move || state.t(Key::Revoke)}
+                                </button>
+                            </li>
+                        }
+                    }
+                </For>
+            </ul>
+        </section>
+    }
+}

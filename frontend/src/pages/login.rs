@@ -1,0 +1,65 @@
+//! Log in.
+
+use jobbot_api_types::LoginRequest;
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+use leptos_router::hooks::use_navigate;
+
+use crate::api;
+use crate::components::field::{FormAlert, FormErrors, TextField};
+use crate::i18n::{problem_message, Key};
+use crate::state::AppState;
+
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let navigate = use_navigate();
+    let email = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let errors = FormErrors::new();
+    let alert = RwSignal::new(None::<String>);
+    let pending = RwSignal::new(false);
+
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        if pending.get_untracked() {
+            return;
+        }
+        pending.set(true);
+        let navigate = navigate.clone();
+        let body = LoginRequest {
+            email: email.get_untracked(),
+            password: password.get_untracked(),
+        };
+        spawn_local(async move {
+            match api::login(&body).await {
+                Ok(user) => {
+                    state.signed_in(user);
+                    navigate("/account", Default::default());
+                }
+                Err(error) => {
+                    errors.set(error.0.errors.clone().unwrap_or_default());
+                    alert.set(Some(problem_message(state.locale.get_untracked(), &error.0)));
+                }
+            }
+            pending.set(false);
+        });
+    };
+
+    view! {
+        <section class="card narrow">
+            <h1>{move || state.t(Key::LoginTitle)}</h1>
+            <form on:submit=submit novalidate>
+                <FormAlert message=alert />
+                <TextField id="login-email" label=Key::Email value=email kind="email" autocomplete="email" error=errors.message("email") />
+                <TextField id="login-password" label=Key::Password value=password kind="password" autocomplete="current-password" error=errors.message("password") />
+                <button type="submit" class="button primary" data-testid="login-submit" disabled=move || pending.get()>
+                    {move || if pending.get() { state.t(Key::Working) } else { state.t(Key::LoginSubmit) }}
+                </button>
+            </form>
+            <p class="aside">{move || state.t(Key::NoAccount)} " " <A href="/register">{move || state.t(Key::NavRegister)}</A></p>
+        </section>
+    }
+}

@@ -1,0 +1,89 @@
+//! Sign up, then log in straight away.
+
+use jobbot_api_types::{LoginRequest, RegisterRequest};
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+use leptos_router::hooks::use_navigate;
+
+use crate::api;
+use crate::components::field::{FormAlert, FormErrors, TextField};
+use crate::i18n::{problem_message, Key};
+use crate::state::AppState;
+
+#[component]
+pub fn RegisterPage() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let navigate = use_navigate();
+    let email = RwSignal::new(String::new());
+    let name = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let errors = FormErrors::new();
+    let alert = RwSignal::new(None::<String>);
+    let pending = RwSignal::new(false);
+
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        if pending.get_untracked() {
+            return;
+        }
+        pending.set(true);
+        errors.clear();
+        alert.set(None);
+        let navigate = navigate.clone();
+        let body = RegisterRequest {
+            email: email.get_untracked(),
+            password: password.get_untracked(),
+            display_name: name.get_untracked(),
+            locale: Some(state.locale.get_untracked()),
+        };
+        spawn_local(async move {
+            let result = match api::register(&body).await {
+                Ok(_) => {
+                    api::login(&LoginRequest {
+                        email: body.email.clone(),
+                        password: body.password.clone(),
+                    })
+                    .await
+                }
+                Err(error) => Err(error),
+            };
+            match result {
+                Ok(user) => {
+                    state.signed_in(user);
+                    navigate("/account", Default::default());
+                }
+                Err(error) => {
+                    errors.set(error.0.errors.clone().unwrap_or_default());
+                    alert.set(Some(problem_message(state.locale.get_untracked(), &error.0)));
+                }
+            }
+            pending.set(false);
+        });
+    };
+
+    view! {
+        <section class="card narrow">
+            <h1>{move || state.t(Key::RegisterTitle)}</h1>
+            <form on:submit=submit novalidate>
+                <FormAlert message=alert />
+                <TextField id="register-name" label=Key::DisplayName value=name autocomplete="name" error=errors.message("display_name") />
+                <TextField id="register-email" label=Key::Email value=email kind="email" autocomplete="email" error=errors.message("email") />
+                <TextField
+                    id="register-password"
+                    label=Key::Password
+                    value=password
+                    kind="password"
+                    autocomplete="new-password"
+                    hint=Key::PasswordHint
+                    error=errors.message("password")
+                />
+                <button type="submit" class="button primary" data-testid="register-submit" disabled=move || pending.get()>
+                    {move || if pending.get() { state.t(Key::Working) } else { state.t(Key::RegisterSubmit) }}
+                </button>
+            </form>
+            <p class="aside">{move || state.t(Key::HaveAccount)} " " <A href="/login">{move || state.t(Key::NavLogin)}</A></p>
+        </section>
+    }
+}

@@ -1,0 +1,55 @@
+//! App-wide state: the logged-in user and the interface language.
+
+use jobbot_api_types::User;
+use jobbot_domain::Locale;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::i18n::{self, Key};
+
+#[derive(Clone, Copy)]
+pub struct AppState {
+    pub user: RwSignal<Option<User>>,
+    pub locale: RwSignal<Locale>,
+    /// False until the first `/me` answered: protected pages wait for it instead of redirecting.
+    pub ready: RwSignal<bool>,
+}
+
+impl AppState {
+    /// Creates the state and restores the session from the cookies, if any.
+    pub fn start() -> Self {
+        let state = Self {
+            user: RwSignal::new(None),
+            locale: RwSignal::new(browser_locale()),
+            ready: RwSignal::new(false),
+        };
+        spawn_local(async move {
+            if let Ok(user) = crate::api::me().await {
+                state.signed_in(user);
+            }
+            state.ready.set(true);
+        });
+        state
+    }
+
+    pub fn signed_in(&self, user: User) {
+        self.locale.set(user.locale);
+        self.user.set(Some(user));
+    }
+
+    pub fn t(&self, key: Key) -> &'static str {
+        i18n::t(self.locale.get(), key)
+    }
+}
+
+/// French unless the browser prefers English. Nothing is stored on the device.
+fn browser_locale() -> Locale {
+    let language = web_sys::window()
+        .and_then(|w| w.navigator().language())
+        .unwrap_or_default();
+    if language.to_lowercase().starts_with("en") {
+        Locale::En
+    } else {
+        Locale::Fr
+    }
+}

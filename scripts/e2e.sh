@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Runs the browser tests against the real `jobbot` binary serving the built SPA, once per backend.
+#   scripts/e2e.sh BINARY [sqlite|postgres ...]
+# Needs frontend/dist (scripts/build-spa.sh). Installs Debian's chromium and the npm packages when missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+bin=${1:?usage: e2e.sh BINARY [backends...]}
+shift
+backends=("${@:-sqlite}")
+
+if [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" != 0 ]; then
+    echo "Debian's chromium is missing: apt-get install chromium" >&2
+    exit 1
+  fi
+  echo "==> installing Debian's chromium"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq chromium >/dev/null
+fi
+if [ ! -d frontend/e2e/node_modules/playwright-core ]; then
+  (cd frontend/e2e && npm ci --no-audit --no-fund)
+fi
+[ -f frontend/dist/index.html ] || { echo "frontend/dist is missing: run scripts/build-spa.sh" >&2; exit 1; }
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+work=$(mktemp -d)
+server_pid=""
+cleanup() {
+  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+status=0
+for backend in "${backends[@]}"; do
+  case "$backend" in
+    sqlite) db_url="sqlite://$work/e2e.sqlite3" ;;
+    postgres)
+      admin=$(scripts/postgres-url.sh)
+      name="jobbot_e2e_$$_$RANDOM"
+      psql -q "$admin" -c "CREATE DATABASE $name" >/dev/null
+      db_url="${admin%/*}/$name"
+      ;;
+    *) echo "unknown backend $backend" >&2; exit 2 ;;
+  esac
+  port=$(free_port)
+  echo "==> browser tests on $backend (http://127.0.0.1:$port)"
+  DATABASE_URL="$db_url" JOBBOT_BIND="127.0.0.1:$port" JOBBOT_STATIC_DIR="$root/frontend/dist" \
+    JOBBOT_DATA_DIR="$work/data" JOBBOT_ALLOWED_ORIGINS="http://127.0.0.1:$port" JOBBOT_AUTH_RATE_LIMIT=0 \
+    RUST_LOG=warn "$bin" serve >"$work/server-$backend.log" 2>&1 &
+  server_pid=$!
+  for _ in $(seq 1 100); do
+    curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break
+    sleep 0.1
+  done
+  if ! (cd frontend/e2e && JOBBOT_E2E_URL="http://127.0.0.1:$port" npm test --silent); then
+    status=1
+    echo "--- server log ($backend) ---"; tail -n 50 "$work/server-$backend.log"
+  fi
+  kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""
+  if [ "$backend" = postgres ]; then
+    psql -q "$admin" -c "DROP DATABASE IF EXISTS $name WITH (FORCE)" >/dev/null || true
+  fi
+done
+exit $status

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# `make test`: everything, in the order that fails fastest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+export CARGO_TERM_COLOR=${CARGO_TERM_COLOR:-never}
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "tools (wasm32 target, trunk, wasm-bindgen-cli)"
+scripts/ensure-tools.sh
+
+step "format"
+cargo fmt --all -- --check
+
+step "clippy (native)"
+cargo clippy --all-targets --locked -- -D warnings
+
+step "clippy (wasm32: SPA and shared crates)"
+cargo clippy --locked --target wasm32-unknown-unknown -p jobbot-frontend -p jobbot-domain -p jobbot-api-types -- -D warnings
+
+step "PostgreSQL for the tests"
+TEST_DATABASE_URL=$(scripts/postgres-url.sh)
+export TEST_DATABASE_URL
+trap 'scripts/postgres-url.sh stop' EXIT
+echo "using ${TEST_DATABASE_URL%%\?*}"
+
+step "unit and API integration tests (SQLite and PostgreSQL)"
+cargo test --locked
+
+step "build the SPA"
+scripts/build-spa.sh
+
+step "browser tests (Chromium, real API serving the real SPA, SQLite and PostgreSQL)"
+scripts/e2e.sh target/debug/jobbot sqlite postgres
