@@ -17,7 +17,10 @@ use serde_json::{json, Value};
 const PASSWORD: &str = "Un-mot-de-passe-solide-42";
 
 fn env_or(name: &str, default: u64) -> u64 {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> f64 {
@@ -74,7 +77,11 @@ async fn me_load(client: &reqwest::Client, url: &str, token: &str, clients: u64,
             })
         })
         .collect();
-    let mut run = Run { latencies: Vec::new(), errors: 0, elapsed: Duration::ZERO };
+    let mut run = Run {
+        latencies: Vec::new(),
+        errors: 0,
+        elapsed: Duration::ZERO,
+    };
     for task in tasks {
         let (latencies, errors) = task.await.expect("load task");
         run.latencies.extend(latencies);
@@ -108,7 +115,11 @@ async fn login_storm(client: &reqwest::Client, base: &str, clients: u64, deadlin
             })
         })
         .collect();
-    let mut run = Run { latencies: Vec::new(), errors: 0, elapsed: Duration::ZERO };
+    let mut run = Run {
+        latencies: Vec::new(),
+        errors: 0,
+        elapsed: Duration::ZERO,
+    };
     for task in tasks {
         let (latencies, errors) = task.await.expect("storm task");
         run.latencies.extend(latencies);
@@ -134,15 +145,27 @@ async fn bench() {
     let vars: HashMap<&str, String> = HashMap::from([
         ("DATABASE_URL", db_url),
         ("JOBBOT_BIND", "127.0.0.1:0".into()),
-        ("JOBBOT_JWT_SECRET", "bench-secret-bench-secret-bench-secret!!".into()),
+        (
+            "JOBBOT_JWT_SECRET",
+            "bench-secret-bench-secret-bench-secret!!".into(),
+        ),
         ("JOBBOT_AUTH_RATE_LIMIT", "0".into()),
-        ("JOBBOT_DATA_DIR", std::env::temp_dir().join("jobbot-bench").to_string_lossy().into_owned()),
+        (
+            "JOBBOT_DATA_DIR",
+            std::env::temp_dir()
+                .join("jobbot-bench")
+                .to_string_lossy()
+                .into_owned(),
+        ),
     ]);
     let config = Config::from_lookup(|name| vars.get(name).cloned()).expect("config");
     let app = Application::build(config).await.expect("server");
     let base = format!("http://127.0.0.1:{}", app.port());
     actix_rt::spawn(app.into_server());
-    let client = reqwest::Client::builder().pool_max_idle_per_host(256).build().expect("client");
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(256)
+        .build()
+        .expect("client");
 
     for i in 0..storm {
         client
@@ -176,7 +199,11 @@ async fn bench() {
     );
 
     // 1. Login latency, one at a time (argon2id, 19 MiB, t=2, p=1).
-    let mut sequential = Run { latencies: Vec::new(), errors: 0, elapsed: Duration::ZERO };
+    let mut sequential = Run {
+        latencies: Vec::new(),
+        errors: 0,
+        elapsed: Duration::ZERO,
+    };
     let started = Instant::now();
     for _ in 0..20 {
         let t = Instant::now();
@@ -191,7 +218,11 @@ async fn bench() {
     }
     sequential.elapsed = started.elapsed();
     sequential.report("POST /auth/login, sequential");
-    let mut unknown = Run { latencies: Vec::new(), errors: 0, elapsed: Duration::ZERO };
+    let mut unknown = Run {
+        latencies: Vec::new(),
+        errors: 0,
+        elapsed: Duration::ZERO,
+    };
     let started = Instant::now();
     for _ in 0..20 {
         let t = Instant::now();
@@ -209,7 +240,9 @@ async fn bench() {
     // 2. /me alone.
     let duration = Duration::from_secs(seconds);
     let _warmup = me_load(&client, &me, &token, clients, Duration::from_secs(1)).await;
-    let baseline = me_load(&client, &me, &token, clients, duration).await.report("GET /api/v1/me alone");
+    let baseline = me_load(&client, &me, &token, clients, duration)
+        .await
+        .report("GET /api/v1/me alone");
 
     // 3. /me while `storm` clients log in continuously.
     let deadline = Instant::now() + duration;
@@ -217,11 +250,16 @@ async fn bench() {
         let (client, base) = (client.clone(), base.clone());
         actix_rt::spawn(async move { login_storm(&client, &base, storm, deadline).await })
     };
-    let under_storm = me_load(&client, &me, &token, clients, duration).await.report("GET /api/v1/me during the login storm");
+    let under_storm = me_load(&client, &me, &token, clients, duration)
+        .await
+        .report("GET /api/v1/me during the login storm");
     let mut storm_run = storm_task.await.expect("storm");
     storm_run.report("POST /auth/login during the storm");
 
-    println!("p99 of /me under the storm ÷ without it: {:.2}× (goal ≤ 2×)", under_storm / baseline);
+    println!(
+        "p99 of /me under the storm ÷ without it: {:.2}× (goal ≤ 2×)",
+        under_storm / baseline
+    );
     drop(db);
 }
 

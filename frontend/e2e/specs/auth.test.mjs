@@ -42,11 +42,12 @@ test('a new user signs up, logs in, sees their name, switches to English and log
   assert.equal(await page.evaluate(() => localStorage.length), 0);
 
   // Switch to English: the interface changes at once and the choice is kept in the profile.
+  const saved = page.waitForResponse((r) => r.url().endsWith('/api/v1/me') && r.request().method() === 'PATCH');
   await app.byTestId('lang-toggle').click();
   await page.getByRole('heading', { level: 1, name: 'My account' }).waitFor();
   assert.equal(await page.locator('html').getAttribute('lang'), 'en');
   assert.equal((await app.byTestId('logout').textContent()).trim(), 'Log out');
-  await page.waitForResponse((r) => r.url().endsWith('/api/v1/me') && r.request().method() === 'PATCH');
+  assert.equal((await saved).status(), 200);
   await page.reload();
   await page.getByRole('heading', { level: 1, name: 'My account' }).waitFor();
 
