@@ -53,19 +53,23 @@ impl Run {
     }
 }
 
-/// `clients` loops calling `GET /api/v1/me` until `deadline`.
-async fn me_load(client: &reqwest::Client, url: &str, token: &str, clients: u64, duration: Duration) -> Run {
+/// `clients` concurrent loops, each calling `request(client_index)` until `duration` has passed; a request
+/// counts when it answers with a 2xx status.
+async fn load<F, Fut>(clients: u64, duration: Duration, request: F) -> Run
+where
+    F: Fn(u64) -> Fut + Clone + 'static,
+    Fut: std::future::Future<Output = reqwest::Result<reqwest::Response>> + 'static,
+{
     let started = Instant::now();
     let deadline = started + duration;
     let tasks: Vec<_> = (0..clients)
-        .map(|_| {
-            let (client, url, token) = (client.clone(), url.to_owned(), token.to_owned());
+        .map(|i| {
+            let request = request.clone();
             actix_rt::spawn(async move {
-                let mut latencies = Vec::new();
-                let mut errors = 0;
+                let (mut latencies, mut errors) = (Vec::new(), 0);
                 while Instant::now() < deadline {
                     let t = Instant::now();
-                    match client.get(&url).bearer_auth(&token).send().await {
+                    match request(i).await {
                         Ok(r) if r.status().is_success() => {
                             let _ = r.bytes().await;
                             latencies.push(t.elapsed());
@@ -91,42 +95,24 @@ async fn me_load(client: &reqwest::Client, url: &str, token: &str, clients: u64,
     run
 }
 
-/// `clients` loops logging in until `deadline`; returns the login latencies.
-async fn login_storm(client: &reqwest::Client, base: &str, clients: u64, deadline: Instant) -> Run {
+/// `n` requests one after the other, whatever their status.
+async fn sequential<F, Fut>(n: usize, request: F) -> Run
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = reqwest::Result<reqwest::Response>>,
+{
     let started = Instant::now();
-    let tasks: Vec<_> = (0..clients)
-        .map(|i| {
-            let (client, url) = (client.clone(), format!("{base}/api/v1/auth/login"));
-            actix_rt::spawn(async move {
-                let body = json!({"email": format!("storm{i}@example.fr"), "password": PASSWORD});
-                let mut latencies = Vec::new();
-                let mut errors = 0;
-                while Instant::now() < deadline {
-                    let t = Instant::now();
-                    match client.post(&url).json(&body).send().await {
-                        Ok(r) if r.status().is_success() => {
-                            let _ = r.bytes().await;
-                            latencies.push(t.elapsed());
-                        }
-                        _ => errors += 1,
-                    }
-                }
-                (latencies, errors)
-            })
-        })
-        .collect();
-    let mut run = Run {
-        latencies: Vec::new(),
-        errors: 0,
-        elapsed: Duration::ZERO,
-    };
-    for task in tasks {
-        let (latencies, errors) = task.await.expect("storm task");
-        run.latencies.extend(latencies);
-        run.errors += errors;
+    let mut latencies = Vec::with_capacity(n);
+    for _ in 0..n {
+        let t = Instant::now();
+        let _ = request().await.expect("request").bytes().await;
+        latencies.push(t.elapsed());
     }
-    run.elapsed = started.elapsed();
-    run
+    Run {
+        latencies,
+        errors: 0,
+        elapsed: started.elapsed(),
+    }
 }
 
 async fn bench() {
@@ -199,62 +185,55 @@ async fn bench() {
     );
 
     // 1. Login latency, one at a time (argon2id, 19 MiB, t=2, p=1).
-    let mut sequential = Run {
-        latencies: Vec::new(),
-        errors: 0,
-        elapsed: Duration::ZERO,
+    let login_url = format!("{base}/api/v1/auth/login");
+    let login_as = |email: &'static str, password: &'static str| {
+        let (client, url) = (client.clone(), login_url.clone());
+        move || {
+            client
+                .post(&url)
+                .json(&json!({"email": email, "password": password}))
+                .send()
+        }
     };
-    let started = Instant::now();
-    for _ in 0..20 {
-        let t = Instant::now();
-        let r = client
-            .post(format!("{base}/api/v1/auth/login"))
-            .json(&json!({"email": "bench@example.fr", "password": PASSWORD}))
-            .send()
-            .await
-            .expect("login");
-        assert!(r.status().is_success());
-        sequential.latencies.push(t.elapsed());
-    }
-    sequential.elapsed = started.elapsed();
-    sequential.report("POST /auth/login, sequential");
-    let mut unknown = Run {
-        latencies: Vec::new(),
-        errors: 0,
-        elapsed: Duration::ZERO,
-    };
-    let started = Instant::now();
-    for _ in 0..20 {
-        let t = Instant::now();
-        client
-            .post(format!("{base}/api/v1/auth/login"))
-            .json(&json!({"email": "nobody@example.fr", "password": PASSWORD}))
-            .send()
-            .await
-            .expect("login");
-        unknown.latencies.push(t.elapsed());
-    }
-    unknown.elapsed = started.elapsed();
-    unknown.report("POST /auth/login, unknown email (401)");
+    sequential(20, login_as("bench@example.fr", PASSWORD))
+        .await
+        .report("POST /auth/login, sequential (200)");
+    sequential(20, login_as("bench@example.fr", "Pas-le-bon-mot-de-passe"))
+        .await
+        .report("POST /auth/login, wrong password (401)");
+    sequential(20, login_as("nobody@example.fr", PASSWORD))
+        .await
+        .report("POST /auth/login, unknown email (401)");
 
     // 2. /me alone.
     let duration = Duration::from_secs(seconds);
-    let _warmup = me_load(&client, &me, &token, clients, Duration::from_secs(1)).await;
-    let baseline = me_load(&client, &me, &token, clients, duration)
+    let get_me = {
+        let (client, me, token) = (client.clone(), me.clone(), token.clone());
+        move |_| client.get(&me).bearer_auth(&token).send()
+    };
+    load(clients, Duration::from_secs(1), get_me.clone()).await;
+    let baseline = load(clients, duration, get_me.clone())
         .await
         .report("GET /api/v1/me alone");
 
-    // 3. /me while `storm` clients log in continuously.
-    let deadline = Instant::now() + duration;
-    let storm_task = {
-        let (client, base) = (client.clone(), base.clone());
-        actix_rt::spawn(async move { login_storm(&client, &base, storm, deadline).await })
+    // 3. /me while `storm` clients log in continuously, each as their own user.
+    let storm_login = {
+        let (client, url) = (client.clone(), login_url.clone());
+        move |i: u64| {
+            client
+                .post(&url)
+                .json(&json!({"email": format!("storm{i}@example.fr"), "password": PASSWORD}))
+                .send()
+        }
     };
-    let under_storm = me_load(&client, &me, &token, clients, duration)
+    let storm_task = actix_rt::spawn(load(storm, duration, storm_login));
+    let under_storm = load(clients, duration, get_me)
         .await
         .report("GET /api/v1/me during the login storm");
-    let mut storm_run = storm_task.await.expect("storm");
-    storm_run.report("POST /auth/login during the storm");
+    storm_task
+        .await
+        .expect("storm")
+        .report("POST /auth/login during the storm");
 
     println!(
         "p99 of /me under the storm ÷ without it: {:.2}× (goal ≤ 2×)",

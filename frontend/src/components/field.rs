@@ -1,34 +1,44 @@
 //! A labelled input whose error (from the API's field errors) is announced to screen readers.
 
 use jobbot_api_types::FieldError;
+use jobbot_domain::Locale;
 use leptos::prelude::*;
 
+use crate::api::ApiError;
 use crate::i18n::{self, Key};
 use crate::state::AppState;
 
-/// Field errors of the last failed submit, keyed by field name.
+/// Field errors of the last failed submit, keyed by field name. Create it in a component body (it reads the
+/// app state from the context there, so it can be used later from async tasks).
 #[derive(Clone, Copy)]
-pub struct FormErrors(RwSignal<Vec<FieldError>>);
+pub struct FormErrors {
+    errors: RwSignal<Vec<FieldError>>,
+    locale: RwSignal<Locale>,
+}
 
 impl FormErrors {
     pub fn new() -> Self {
-        Self(RwSignal::new(Vec::new()))
-    }
-
-    pub fn set(&self, errors: Vec<FieldError>) {
-        self.0.set(errors);
+        Self {
+            errors: RwSignal::new(Vec::new()),
+            locale: expect_context::<AppState>().locale,
+        }
     }
 
     pub fn clear(&self) {
-        self.0.set(Vec::new());
+        self.errors.set(Vec::new());
+    }
+
+    /// Shows a failed request: field errors beside their inputs, the rest in `alert`, in the UI language.
+    pub fn show(&self, alert: RwSignal<Option<String>>, error: &ApiError) {
+        self.errors.set(error.0.errors.clone().unwrap_or_default());
+        alert.set(Some(i18n::problem_message(self.locale.get_untracked(), &error.0)));
     }
 
     /// The localised message for `field`, if the server refused it.
     pub fn message(&self, field: &'static str) -> Signal<Option<String>> {
-        let errors = self.0;
-        let state = expect_context::<AppState>();
+        let (errors, locale) = (self.errors, self.locale);
         Signal::derive(move || {
-            let locale = state.locale.get();
+            let locale = locale.get();
             errors.with(|all| {
                 all.iter()
                     .find(|e| e.field == field)

@@ -6,9 +6,9 @@ use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::api::{self, ApiError};
+use crate::api;
 use crate::components::field::{FormAlert, FormErrors, TextField};
-use crate::i18n::{problem_message, Key};
+use crate::i18n::Key;
 use crate::state::AppState;
 
 #[component]
@@ -28,12 +28,6 @@ pub fn AccountPage() -> impl IntoView {
             <Tokens />
         </section>
     }
-}
-
-/// Shows a failed request: field errors beside their inputs, the rest in the alert.
-fn show_error(state: AppState, errors: FormErrors, alert: RwSignal<Option<String>>, error: &ApiError) {
-    errors.set(error.0.errors.clone().unwrap_or_default());
-    alert.set(Some(problem_message(state.locale.get_untracked(), &error.0)));
 }
 
 #[component]
@@ -62,7 +56,7 @@ fn ProfileForm() -> impl IntoView {
                     alert.set(Some(state.t(Key::Saved).to_owned()));
                     state.user.set(Some(user));
                 }
-                Err(error) => show_error(state, errors, alert, &error),
+                Err(error) => errors.show(alert, &error),
             }
         });
     };
@@ -111,7 +105,7 @@ fn PasswordForm() -> impl IntoView {
                     new_password.set(String::new());
                     alert.set(Some(state.t(Key::PasswordChanged).to_owned()));
                 }
-                Err(error) => show_error(state, errors, alert, &error),
+                Err(error) => errors.show(alert, &error),
             }
         });
     };
@@ -143,7 +137,7 @@ fn Tokens() -> impl IntoView {
         spawn_local(async move {
             match api::list_tokens().await {
                 Ok(list) => tokens.set(list),
-                Err(error) => alert.set(Some(problem_message(state.locale.get_untracked(), &error.0))),
+                Err(error) => errors.show(alert, &error),
             }
         })
     };
@@ -167,7 +161,7 @@ fn Tokens() -> impl IntoView {
                     name.set(String::new());
                     tokens.update(|list| list.insert(0, created.token));
                 }
-                Err(error) => show_error(state, errors, alert, &error),
+                Err(error) => errors.show(alert, &error),
             }
         });
     };
@@ -181,7 +175,7 @@ fn Tokens() -> impl IntoView {
         spawn_local(async move {
             match api::revoke_token(&id).await {
                 Ok(()) => tokens.update(|list| list.retain(|t| t.id != id)),
-                Err(error) => alert.set(Some(problem_message(state.locale.get_untracked(), &error.0))),
+                Err(error) => errors.show(alert, &error),
             }
         });
     };

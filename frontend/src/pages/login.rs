@@ -9,7 +9,7 @@ use leptos_router::hooks::use_navigate;
 
 use crate::api;
 use crate::components::field::{FormAlert, FormErrors, TextField};
-use crate::i18n::{problem_message, Key};
+use crate::i18n::Key;
 use crate::state::AppState;
 
 #[component]
@@ -39,10 +39,7 @@ pub fn LoginPage() -> impl IntoView {
                     state.signed_in(user);
                     navigate("/account", Default::default());
                 }
-                Err(error) => {
-                    errors.set(error.0.errors.clone().unwrap_or_default());
-                    alert.set(Some(problem_message(state.locale.get_untracked(), &error.0)));
-                }
+                Err(error) => errors.show(alert, &error),
             }
             pending.set(false);
         });
