@@ -227,28 +227,17 @@ pub async fn problem_fallback(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody, BoxBody>>, actix_web::Error> {
     let (http_req, response) = match next.call(req).await {
-        Ok(res) => {
-            if !needs_rewrite(res.status(), res.headers()) {
-                return Ok(res.map_into_left_body());
-            }
-            let (http_req, response) = res.into_parts();
-            (http_req, response.map_into_boxed_body())
+        Ok(res) if !needs_rewrite(res.status(), res.headers()) => return Ok(res.map_into_left_body()),
+        Ok(res) => res.into_parts(),
+        // Errors raised by middleware (CORS) come back as `Err`; as an `ApiError` they render as problems.
+        Err(error) => {
+            let status = error.as_response_error().status_code();
+            let (code, detail) = describe(status, Some(&error));
+            return Err(ApiError::new(status, code, detail).into());
         }
-        // Errors raised by middleware come back as `Err`; without a request we cannot rebuild them.
-        Err(error) => return Err(error),
     };
     let status = response.status();
-    let (code, detail) = match status {
-        StatusCode::NOT_FOUND => ("not_found", "No route matches this path."),
-        StatusCode::METHOD_NOT_ALLOWED => ("method_not_allowed", "This method is not allowed on this path."),
-        StatusCode::PAYLOAD_TOO_LARGE => ("payload_too_large", "The body is larger than the 1 MiB limit."),
-        StatusCode::UNSUPPORTED_MEDIA_TYPE => {
-            ("unsupported_media_type", "Send the body as application/json.")
-        }
-        StatusCode::BAD_REQUEST => ("bad_request", "The request is malformed."),
-        s if s.is_server_error() => ("internal_error", "An unexpected error occurred."),
-        _ => ("error", "The request failed."),
-    };
+    let (code, detail) = describe(status, response.error());
     let mut rebuilt = HttpResponse::build(status);
     for (name, value) in response.headers() {
         if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
@@ -260,6 +249,27 @@ pub async fn problem_fallback(
             .content_type(PROBLEM_CONTENT_TYPE)
             .json(problem(status, code, Some(detail.into()), None));
     Ok(ServiceResponse::new(http_req, body).map_into_right_body())
+}
+
+/// The code and wording for an error response that actix (or a middleware such as CORS) produced.
+fn describe(status: StatusCode, error: Option<&actix_web::Error>) -> (&'static str, &'static str) {
+    if error.is_some_and(|e| e.as_error::<actix_cors::CorsError>().is_some()) {
+        return (
+            "cors_rejected",
+            "This origin or request is not allowed by the CORS policy.",
+        );
+    }
+    match status {
+        StatusCode::NOT_FOUND => ("not_found", "No route matches this path."),
+        StatusCode::METHOD_NOT_ALLOWED => ("method_not_allowed", "This method is not allowed on this path."),
+        StatusCode::PAYLOAD_TOO_LARGE => ("payload_too_large", "The body is larger than the 1 MiB limit."),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => {
+            ("unsupported_media_type", "Send the body as application/json.")
+        }
+        StatusCode::BAD_REQUEST => ("bad_request", "The request is malformed."),
+        s if s.is_server_error() => ("internal_error", "An unexpected error occurred."),
+        _ => ("error", "The request failed."),
+    }
 }
 
 fn needs_rewrite(status: StatusCode, headers: &header::HeaderMap) -> bool {

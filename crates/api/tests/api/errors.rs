@@ -132,7 +132,7 @@ async fn cors_allows_only_the_configured_origins() {
 
     let denied = preflight("https://evil.example").await.expect("preflight");
     assert!(denied.headers().get("access-control-allow-origin").is_none());
-    assert!(!denied.status().is_success());
+    assert_problem(denied, 400, "cors_rejected").await;
 
     let simple = app
         .client
