@@ -2,9 +2,11 @@
 //!
 //! The SPA deserialises exactly these types, so a contract change breaks its build, not its users.
 
+mod assistant;
 mod auth;
 mod problem;
 
+pub use assistant::*;
 pub use auth::*;
 pub use problem::{FieldError, Problem, PROBLEM_CONTENT_TYPE};
 

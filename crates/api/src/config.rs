@@ -5,6 +5,7 @@
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use jobbot_db::DatabaseUrl;
 
@@ -51,6 +52,21 @@ pub struct Config {
     pub cookie_secure: bool,
     pub db_pool_size: u32,
     pub workers: Option<usize>,
+    pub assistant: AssistantConfig,
+}
+
+/// The assistant: which provider answers, and the limits around it.
+#[derive(Debug, Clone)]
+pub struct AssistantConfig {
+    pub provider: jobbot_llm::ProviderConfig,
+    /// A reply that sends no first token within this time fails.
+    pub first_token_timeout: Duration,
+    /// A started reply that goes silent this long fails, keeping what was written.
+    pub idle_timeout: Duration,
+    /// How much conversation history (in characters) is sent with each question; oldest turns go first.
+    pub context_chars: usize,
+    /// Prompt + completion tokens a user may spend per UTC day; `None` is unlimited.
+    pub daily_token_quota: Option<i64>,
 }
 
 /// Where the JWT secret came from: configured, or generated and kept in the data folder (development only).
@@ -164,7 +180,10 @@ impl Config {
             Some(_) => Some(parse_number(&get, "JOBBOT_WORKERS", 1, 1, 256)? as usize),
         };
 
+        let assistant = assistant_config(&lookup, &get)?;
+
         Ok(Self {
+            assistant,
             env,
             database_url,
             bind,
@@ -179,6 +198,97 @@ impl Config {
             workers,
         })
     }
+}
+
+fn assistant_config(
+    lookup: &impl Fn(&str) -> Option<String>,
+    get: &impl Fn(&str) -> Option<String>,
+) -> Result<AssistantConfig, ConfigError> {
+    use jobbot_llm::ProviderKind;
+    let mistral_key = secret_value(lookup, "MISTRAL_API_KEY")?;
+    let openrouter_key = secret_value(lookup, "OPENROUTER_API_KEY")?;
+    let openai_key = secret_value(lookup, "OPENAI_API_KEY")?;
+    let kind = match get("JOBBOT_LLM_PROVIDER") {
+        Some(raw) => ProviderKind::parse(&raw).ok_or_else(|| {
+            err(
+                "JOBBOT_LLM_PROVIDER",
+                format!("unknown provider {raw:?} (expected mistral, openrouter, openai or offline)"),
+            )
+        })?,
+        None if mistral_key.is_some() => ProviderKind::Mistral,
+        None if openrouter_key.is_some() => ProviderKind::OpenRouter,
+        None => ProviderKind::Offline,
+    };
+    let (prefix, api_key) = match kind {
+        ProviderKind::Mistral => ("MISTRAL", mistral_key),
+        ProviderKind::OpenRouter => ("OPENROUTER", openrouter_key),
+        ProviderKind::OpenAi => ("OPENAI", openai_key),
+        ProviderKind::Offline => ("", None),
+    };
+    if matches!(kind, ProviderKind::Mistral | ProviderKind::OpenRouter) && api_key.is_none() {
+        let var = format!("{prefix}_API_KEY");
+        return Err(err(
+            &var,
+            format!("is required when JOBBOT_LLM_PROVIDER={}", kind.as_str()),
+        ));
+    }
+    let base_url = match kind {
+        ProviderKind::Offline => String::new(),
+        _ => {
+            let var = format!("{prefix}_BASE_URL");
+            let url = get(&var).unwrap_or_else(|| kind.default_base_url().to_owned());
+            if !(url.starts_with("http://") || url.starts_with("https://")) {
+                return Err(err(
+                    &var,
+                    format!("invalid URL {url:?} (expected http:// or https://)"),
+                ));
+            }
+            url
+        }
+    };
+    let model = match kind {
+        ProviderKind::Offline => kind.default_model().to_owned(),
+        _ => get(&format!("{prefix}_MODEL")).unwrap_or_else(|| kind.default_model().to_owned()),
+    };
+    let seconds = |name: &str, default: f64| -> Result<Duration, ConfigError> {
+        match get(name) {
+            None => Ok(Duration::from_secs_f64(default)),
+            Some(raw) => raw
+                .parse::<f64>()
+                .ok()
+                .filter(|s| s.is_finite() && *s > 0.0 && *s <= 3600.0)
+                .map(Duration::from_secs_f64)
+                .ok_or_else(|| {
+                    err(
+                        name,
+                        format!("invalid value {raw:?} (expected seconds, e.g. 30 or 0.5)"),
+                    )
+                }),
+        }
+    };
+    let daily_token_quota = match get("JOBBOT_DAILY_TOKEN_QUOTA") {
+        None => None,
+        Some(raw) => Some(raw.parse::<i64>().ok().filter(|n| *n > 0).ok_or_else(|| {
+            err(
+                "JOBBOT_DAILY_TOKEN_QUOTA",
+                format!("invalid value {raw:?} (expected a positive number of tokens)"),
+            )
+        })?),
+    };
+    Ok(AssistantConfig {
+        provider: jobbot_llm::ProviderConfig {
+            kind,
+            base_url,
+            api_key,
+            model,
+            max_retry_wait: seconds("JOBBOT_LLM_MAX_RETRY_WAIT", 10.0)?,
+            app_url: get("JOBBOT_PUBLIC_URL").unwrap_or_else(|| "http://localhost:3000".to_owned()),
+        },
+        first_token_timeout: seconds("JOBBOT_LLM_FIRST_TOKEN_TIMEOUT", 60.0)?,
+        idle_timeout: seconds("JOBBOT_LLM_IDLE_TIMEOUT", 30.0)?,
+        context_chars: parse_number(get, "JOBBOT_LLM_CONTEXT_CHARS", 24_000, 1_000, 1_000_000)? as usize,
+        daily_token_quota,
+    })
 }
 
 /// `NAME`, else the contents of the file named by `NAME_FILE` (one trailing newline removed).
@@ -364,6 +474,62 @@ mod tests {
             .map(|e| e.var);
         assert_eq!(missing, Some("JOBBOT_JWT_SECRET_FILE".to_owned()));
         std::fs::remove_dir_all(dir).ok();
+    }
+
+    #[test]
+    fn the_provider_follows_the_keys_that_are_set() {
+        use jobbot_llm::ProviderKind;
+        assert_eq!(
+            config(&[]).expect("valid").assistant.provider.kind,
+            ProviderKind::Offline
+        );
+        let mistral = config(&[("MISTRAL_API_KEY", "k1"), ("OPENROUTER_API_KEY", "k2")]).expect("valid");
+        assert_eq!(mistral.assistant.provider.kind, ProviderKind::Mistral);
+        assert_eq!(mistral.assistant.provider.base_url, "https://api.mistral.ai/v1");
+        assert_eq!(mistral.assistant.provider.model, "mistral-small-latest");
+        assert!(
+            !format!("{:?}", mistral.assistant).contains("k1"),
+            "the key never shows in Debug"
+        );
+        let openrouter = config(&[("OPENROUTER_API_KEY", "k2")]).expect("valid");
+        assert_eq!(openrouter.assistant.provider.kind, ProviderKind::OpenRouter);
+        assert_eq!(
+            openrouter.assistant.provider.base_url,
+            "https://openrouter.ai/api/v1"
+        );
+        let forced = config(&[("JOBBOT_LLM_PROVIDER", "offline"), ("MISTRAL_API_KEY", "k1")]).expect("valid");
+        assert_eq!(forced.assistant.provider.kind, ProviderKind::Offline);
+        let ollama = config(&[
+            ("JOBBOT_LLM_PROVIDER", "openai"),
+            ("OPENAI_BASE_URL", "http://gpu:11434/v1"),
+            ("OPENAI_MODEL", "qwen"),
+        ])
+        .expect("valid");
+        assert_eq!(
+            (
+                ollama.assistant.provider.base_url.as_str(),
+                ollama.assistant.provider.model.as_str()
+            ),
+            ("http://gpu:11434/v1", "qwen")
+        );
+        assert_eq!(
+            config(&[("JOBBOT_LLM_PROVIDER", "mistral")]).err().map(|e| e.var),
+            Some("MISTRAL_API_KEY".to_owned())
+        );
+        assert_eq!(
+            config(&[("JOBBOT_LLM_PROVIDER", "gpt")]).err().map(|e| e.var),
+            Some("JOBBOT_LLM_PROVIDER".to_owned())
+        );
+        assert_eq!(
+            config(&[("JOBBOT_DAILY_TOKEN_QUOTA", "0")]).err().map(|e| e.var),
+            Some("JOBBOT_DAILY_TOKEN_QUOTA".to_owned())
+        );
+        assert_eq!(
+            config(&[("JOBBOT_LLM_IDLE_TIMEOUT", "soon")])
+                .err()
+                .map(|e| e.var),
+            Some("JOBBOT_LLM_IDLE_TIMEOUT".to_owned())
+        );
     }
 
     #[test]

@@ -14,6 +14,7 @@ use actix_web::middleware::{from_fn, DefaultHeaders, Next};
 use actix_web::{web, App, HttpResponse, HttpServer};
 use anyhow::Context;
 
+use crate::assistant::Assistant;
 use crate::auth::jwt::JwtKeys;
 use crate::auth::password::PasswordHasher;
 use crate::config::Config;
@@ -137,6 +138,29 @@ pub async fn prepare_state(config: Config) -> anyhow::Result<AppState> {
         .jwt_secret
         .load()
         .context("cannot load or create the JWT secret")?;
+    let assistant = Arc::new(Assistant::new(config.assistant.clone()));
+    let (sweep_pool, abandoned_after) = (pool.clone(), assistant.abandoned_after());
+    let swept = web::block(move || -> anyhow::Result<usize> {
+        let mut conn = sweep_pool.get()?;
+        let now = jobbot_db::now();
+        Ok(jobbot_db::messages::fail_abandoned(
+            &mut conn,
+            now - abandoned_after,
+            now,
+        )?)
+    })
+    .await??;
+    if swept > 0 {
+        tracing::warn!(
+            replies = swept,
+            "replies interrupted by a previous stop were marked failed"
+        );
+    }
+    tracing::info!(
+        provider = assistant.provider.name(),
+        model = assistant.provider.model(),
+        "assistant ready"
+    );
     let hasher = web::block(PasswordHasher::new)
         .await?
         .map_err(|e| anyhow::anyhow!("argon2: {e}"))?;
@@ -145,6 +169,7 @@ pub async fn prepare_state(config: Config) -> anyhow::Result<AppState> {
         jwt: JwtKeys::new(secret.expose()),
         hasher,
         limiter: Arc::new(RateLimiter::new(config.auth_rate_limit)),
+        assistant,
         config: Arc::new(config),
     })
 }

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use actix_web::web;
 use jobbot_db::{DbConnection, Pool};
 
+use crate::assistant::Assistant;
 use crate::auth::jwt::JwtKeys;
 use crate::auth::password::PasswordHasher;
 use crate::config::Config;
@@ -18,6 +19,7 @@ pub struct AppState {
     pub jwt: JwtKeys,
     pub hasher: PasswordHasher,
     pub limiter: Arc<RateLimiter>,
+    pub assistant: Arc<Assistant>,
 }
 
 impl AppState {

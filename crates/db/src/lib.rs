@@ -4,12 +4,15 @@
 //! (never a swallowed error), and the API maps `NotFound`/unique violations/pool errors to HTTP.
 
 mod connection;
+pub mod conversations;
+pub mod messages;
 pub mod migrations;
 pub mod personal_tokens;
 pub mod schema;
 pub mod sessions;
 #[cfg(feature = "testing")]
 pub mod testing;
+pub mod usage;
 pub mod users;
 
 pub use connection::{connect, Backend, DatabaseUrl, DbConnection, DbError, Pool, PooledConnection};
@@ -46,4 +49,13 @@ pub fn is_connection_error(error: &QueryError) -> bool {
 /// A trivial query proving the database answers.
 pub fn ping(conn: &mut DbConnection) -> diesel::QueryResult<()> {
     diesel::r2d2::R2D2Connection::ping(conn)
+}
+
+/// Runs `f` in a transaction: committed when it returns `Ok`, rolled back on `Err`.
+pub fn transaction<T, E, F>(conn: &mut DbConnection, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, E>,
+    E: From<QueryError>,
+{
+    diesel::Connection::transaction(conn, f)
 }

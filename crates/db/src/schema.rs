@@ -49,7 +49,60 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    conversations (id) {
+        id -> Text,
+        user_id -> Text,
+        title -> Text,
+        title_is_auto -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    messages (id) {
+        id -> Text,
+        conversation_id -> Text,
+        role -> Text,
+        content -> Text,
+        status -> Text,
+        provider -> Nullable<Text>,
+        model -> Nullable<Text>,
+        prompt_tokens -> Nullable<BigInt>,
+        completion_tokens -> Nullable<BigInt>,
+        latency_ms -> Nullable<BigInt>,
+        error_code -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    llm_usage (id) {
+        id -> Text,
+        user_id -> Text,
+        provider -> Text,
+        model -> Text,
+        prompt_tokens -> BigInt,
+        completion_tokens -> BigInt,
+        latency_ms -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(conversations -> users (user_id));
+diesel::joinable!(messages -> conversations (conversation_id));
+diesel::joinable!(llm_usage -> users (user_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
 diesel::joinable!(personal_tokens -> users (user_id));
-diesel::allow_tables_to_appear_in_same_query!(users, sessions, refresh_tokens, personal_tokens);
+diesel::allow_tables_to_appear_in_same_query!(
+    users,
+    sessions,
+    refresh_tokens,
+    personal_tokens,
+    conversations,
+    messages,
+    llm_usage
+);

@@ -193,9 +193,9 @@ const STOPWORDS: &[&str] = &[
     "mes", "votre", "vos", "nous", "vous", "comment", "faire", "faut", "peux", "peut", "cette", "quel",
     "quelle", "quels", "quelles", "aux", "pas", "plus", "bien", "mais", "elle", "ils", "son", "ses", "leur",
     "tout", "tous", "etre", "avoir", // English
-    "the", "and", "for", "with", "what", "how", "can", "should", "does", "you", "your", "are", "this", "that",
-    "from", "about", "have", "has", "into", "when", "which", "who", "why", "get", "need", "want", "would",
-    "could",
+    "the", "and", "for", "with", "what", "how", "can", "should", "does", "you", "your", "are", "this",
+    "that", "from", "about", "have", "has", "into", "when", "which", "who", "why", "get", "need", "want",
+    "would", "could",
 ];
 
 fn fold(ch: char) -> char {

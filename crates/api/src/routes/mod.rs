@@ -6,6 +6,7 @@ use actix_web::web::{self, delete, get, patch, post, resource};
 
 pub mod admin;
 pub mod auth;
+pub mod conversations;
 pub mod health;
 pub mod me;
 pub mod tokens;
@@ -32,6 +33,27 @@ pub fn config(cfg: &mut web::ServiceConfig) {
                         .route(post().to(tokens::create)),
                 )
                 .service(resource("/me/tokens/{id}").route(delete().to(tokens::revoke)))
-                .service(resource("/admin/users").route(get().to(admin::list_users))),
+                .service(resource("/admin/users").route(get().to(admin::list_users)))
+                .service(resource("/assistant").route(get().to(conversations::info)))
+                .service(
+                    resource("/conversations")
+                        .route(get().to(conversations::list))
+                        .route(post().to(conversations::create)),
+                )
+                .service(
+                    resource("/conversations/{id}")
+                        .route(get().to(conversations::get))
+                        .route(patch().to(conversations::rename))
+                        .route(delete().to(conversations::delete)),
+                )
+                .service(
+                    resource("/conversations/{id}/messages")
+                        .route(get().to(conversations::list_messages))
+                        .route(post().to(conversations::send)),
+                )
+                .service(resource("/conversations/{id}/stop").route(post().to(conversations::stop)))
+                .service(
+                    resource("/conversations/{id}/regenerate").route(post().to(conversations::regenerate)),
+                ),
         );
 }

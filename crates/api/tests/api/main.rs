@@ -4,7 +4,9 @@
 mod helpers;
 
 mod account;
+mod assistant;
 mod auth;
 mod errors;
+mod fake_llm;
 mod openapi;
 mod tokens;

@@ -1,0 +1,587 @@
+//! Conversations with the assistant, their messages, and replies (streamed as SSE or awaited as JSON).
+//! Every lookup is scoped to the caller: another user's conversation is a 404 whatever the method.
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::TimeDelta;
+use jobbot_api_types::{
+    AssistantInfo, Conversation, ConversationPage, ConversationQuery, CreateConversationRequest, DeltaEvent,
+    DoneEvent, Exchange, Message, MessagePage, MessageQuery, Problem, SendMessageRequest,
+    UpdateConversationRequest, PROBLEM_CONTENT_TYPE,
+};
+use jobbot_db::conversations::{self, ConversationRow};
+use jobbot_db::messages::{self, MessageRow};
+use jobbot_db::{usage, DbConnection};
+use jobbot_domain::Locale;
+use serde::Serialize;
+use tokio::sync::broadcast;
+
+use crate::assistant::{
+    self, build_context, message_dto, reply_in_progress, title_from, ReplyEvent, ReplyJob,
+};
+use crate::auth::AuthUser;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+const CONTENT_MAX_CHARS: usize = 8_000;
+const TITLE_MAX_CHARS: usize = 200;
+/// Messages read to build the model's context (the character budget then trims them).
+const HISTORY_ROWS: i64 = 200;
+
+fn conversation_dto(row: ConversationRow) -> Conversation {
+    Conversation {
+        id: row.id,
+        title: row.title,
+        created_at: row.created_at.and_utc(),
+        updated_at: row.updated_at.and_utc(),
+    }
+}
+
+fn default_title(locale: Locale) -> &'static str {
+    match locale {
+        Locale::Fr => "Nouvelle conversation",
+        Locale::En => "New conversation",
+    }
+}
+
+fn parse_title(raw: &str) -> Result<String, ApiError> {
+    let title = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+    if title.is_empty() || title.chars().count() > TITLE_MAX_CHARS {
+        return Err(ApiError::field(
+            "title",
+            "invalid_length",
+            "Give a title of 1 to 200 characters.",
+        ));
+    }
+    Ok(title)
+}
+
+fn owned(conn: &mut DbConnection, user_id: &str, id: &str) -> Result<ConversationRow, ApiError> {
+    conversations::find_for_user(conn, user_id, id)?.ok_or_else(ApiError::not_found)
+}
+
+/// The caller's conversations, newest activity first.
+#[utoipa::path(get, path = "/api/v1/conversations", tag = "assistant", params(ConversationQuery),
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, description = "A page of conversations", body = ConversationPage),
+        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn list(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    query: web::Query<ConversationQuery>,
+) -> Result<web::Json<ConversationPage>, ApiError> {
+    let ConversationQuery { q, limit, offset } = query.into_inner();
+    let limit = limit.unwrap_or(20).clamp(1, 100);
+    let offset = offset.unwrap_or(0).max(0);
+    let user_id = auth.user.id;
+    let mut rows = state
+        .db(move |conn| {
+            Ok(conversations::list_for_user(
+                conn,
+                &user_id,
+                q.as_deref(),
+                limit + 1,
+                offset,
+            )?)
+        })
+        .await?;
+    let next_offset = (rows.len() as i64 > limit).then_some(offset + limit);
+    rows.truncate(limit as usize);
+    Ok(web::Json(ConversationPage {
+        items: rows.into_iter().map(conversation_dto).collect(),
+        next_offset,
+    }))
+}
+
+/// Starts a conversation.
+#[utoipa::path(post, path = "/api/v1/conversations", tag = "assistant", request_body = CreateConversationRequest,
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 201, description = "Created", body = Conversation),
+        (status = 422, description = "`validation_failed`", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn create(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    body: web::Json<CreateConversationRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let (title, title_is_auto) = match body.into_inner().title {
+        Some(title) => (parse_title(&title)?, false),
+        None => (default_title(auth.user.locale).to_owned(), true),
+    };
+    let now = jobbot_db::now();
+    let row = ConversationRow {
+        id: jobbot_db::new_id(),
+        user_id: auth.user.id,
+        title,
+        title_is_auto,
+        created_at: now,
+        updated_at: now,
+    };
+    let inserted = row.clone();
+    state
+        .db(move |conn| Ok(conversations::insert(conn, &inserted)?))
+        .await?;
+    Ok(HttpResponse::Created()
+        .insert_header((header::LOCATION, format!("/api/v1/conversations/{}", row.id)))
+        .json(conversation_dto(row)))
+}
+
+/// One conversation.
+#[utoipa::path(get, path = "/api/v1/conversations/{id}", tag = "assistant",
+    params(("id" = String, Path, description = "Conversation id")),
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, description = "The conversation", body = Conversation),
+        (status = 404, description = "`not_found` (also for another user's conversation)", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn get(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    path: web::Path<String>,
+) -> Result<web::Json<Conversation>, ApiError> {
+    let id = path.into_inner();
+    let row = state.db(move |conn| owned(conn, &auth.user.id, &id)).await?;
+    Ok(web::Json(conversation_dto(row)))
+}
+
+/// Renames a conversation.
+#[utoipa::path(patch, path = "/api/v1/conversations/{id}", tag = "assistant", request_body = UpdateConversationRequest,
+    params(("id" = String, Path, description = "Conversation id")),
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, description = "Renamed", body = Conversation),
+        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`validation_failed`", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn rename(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    path: web::Path<String>,
+    body: web::Json<UpdateConversationRequest>,
+) -> Result<web::Json<Conversation>, ApiError> {
+    let title = parse_title(&body.title)?;
+    let id = path.into_inner();
+    let row = state
+        .db(move |conn| {
+            owned(conn, &auth.user.id, &id)?;
+            conversations::rename(conn, &id, &title, jobbot_db::now())?;
+            owned(conn, &auth.user.id, &id)
+        })
+        .await?;
+    Ok(web::Json(conversation_dto(row)))
+}
+
+/// Deletes a conversation and its messages (a running reply is stopped first).
+#[utoipa::path(delete, path = "/api/v1/conversations/{id}", tag = "assistant",
+    params(("id" = String, Path, description = "Conversation id")),
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn delete(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path.into_inner();
+    let (user_id, check_id) = (auth.user.id.clone(), id.clone());
+    state.db(move |conn| owned(conn, &user_id, &check_id)).await?;
+    if let Some(receiver) = state.assistant.stop(&id) {
+        wait_for_end(receiver).await;
+    }
+    state
+        .db(move |conn| Ok(conversations::delete(conn, &id)?))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Messages, oldest first.
+#[utoipa::path(get, path = "/api/v1/conversations/{id}/messages", tag = "assistant",
+    params(("id" = String, Path, description = "Conversation id"), MessageQuery),
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, description = "A page of messages", body = MessagePage),
+        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn list_messages(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    path: web::Path<String>,
+    query: web::Query<MessageQuery>,
+) -> Result<web::Json<MessagePage>, ApiError> {
+    let id = path.into_inner();
+    let MessageQuery { after, limit } = query.into_inner();
+    let limit = limit.unwrap_or(100).clamp(1, 200);
+    let mut rows = state
+        .db(move |conn| {
+            owned(conn, &auth.user.id, &id)?;
+            let after = match after {
+                Some(after) => Some(messages::find(conn, &id, &after)?.ok_or_else(|| {
+                    ApiError::field(
+                        "after",
+                        "unknown_message",
+                        "No message with this id in the conversation.",
+                    )
+                })?),
+                None => None,
+            };
+            Ok(messages::page(conn, &id, after.as_ref(), limit + 1)?)
+        })
+        .await?;
+    let has_more = rows.len() as i64 > limit;
+    rows.truncate(limit as usize);
+    Ok(web::Json(MessagePage {
+        items: rows.into_iter().map(message_dto).collect(),
+        has_more,
+    }))
+}
+
+fn wants_stream(req: &HttpRequest) -> bool {
+    req.headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|accept| accept.contains("text/event-stream"))
+}
+
+/// 429 `quota_exceeded` once the caller has spent the daily token quota (UTC day).
+async fn check_quota(state: &AppState, user_id: &str) -> Result<(), ApiError> {
+    let Some(quota) = state.assistant.config.daily_token_quota else {
+        return Ok(());
+    };
+    let now = chrono::Utc::now();
+    let day_start = now.date_naive().and_time(chrono::NaiveTime::MIN);
+    let user_id = user_id.to_owned();
+    let spent = state
+        .db(move |conn| Ok(usage::tokens_since(conn, &user_id, day_start)?))
+        .await?;
+    if spent < quota {
+        return Ok(());
+    }
+    let reset = (day_start + TimeDelta::days(1)).and_utc();
+    Err(ApiError {
+        retry_after: Some((reset - now).num_seconds().max(1) as u64),
+        ..ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "quota_exceeded",
+            format!(
+                "You have used today's {quota} tokens; the quota resets at {}.",
+                reset.format("%Y-%m-%dT%H:%M:%SZ")
+            ),
+        )
+    })
+}
+
+fn new_reply_rows(
+    conversation_id: &str,
+    user: Option<&str>,
+    state: &AppState,
+) -> (Option<MessageRow>, MessageRow) {
+    let now = jobbot_db::now();
+    let base = |role: &str, content: &str, status: &str, at| MessageRow {
+        id: jobbot_db::new_id(),
+        conversation_id: conversation_id.to_owned(),
+        role: role.to_owned(),
+        content: content.to_owned(),
+        status: status.to_owned(),
+        provider: None,
+        model: None,
+        prompt_tokens: None,
+        completion_tokens: None,
+        latency_ms: None,
+        error_code: None,
+        created_at: at,
+        updated_at: at,
+    };
+    let user_row = user.map(|content| base("user", content, messages::STATUS_COMPLETE, now));
+    // One microsecond later, so the answer always sorts after its question.
+    let mut reply = base(
+        "assistant",
+        "",
+        messages::STATUS_STREAMING,
+        now + TimeDelta::microseconds(1),
+    );
+    reply.provider = Some(state.assistant.provider.name().to_owned());
+    reply.model = Some(state.assistant.provider.model().to_owned());
+    (user_row, reply)
+}
+
+/// Asks the assistant. The question is stored before anything else can fail.
+#[utoipa::path(post, path = "/api/v1/conversations/{id}/messages", tag = "assistant", request_body = SendMessageRequest,
+    params(("id" = String, Path, description = "Conversation id")),
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 201, description = "Without `Accept: text/event-stream`: the question and the finished answer", body = Exchange),
+        (status = 200, description = "With `Accept: text/event-stream`: `event: user_message` (a Message), then `event: delta` (DeltaEvent) as tokens arrive, then `event: done` (DoneEvent) or `event: error` (a Problem)", content_type = "text/event-stream", body = String),
+        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`reply_in_progress`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`validation_failed`: content of 1 to 8,000 characters", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "`quota_exceeded` (Retry-After: seconds to the reset) or `llm_rate_limited`", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "`llm_unavailable` (JSON mode; the question stays saved)", body = Problem, content_type = "application/problem+json"),
+        (status = 504, description = "`llm_timeout` (JSON mode; what was written is kept)", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn send(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    path: web::Path<String>,
+    body: web::Json<SendMessageRequest>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let conversation_id = path.into_inner();
+    let content = body.into_inner().content;
+    if content.trim().is_empty() {
+        return Err(ApiError::field("content", "required", "Write a message."));
+    }
+    if content.chars().count() > CONTENT_MAX_CHARS {
+        return Err(ApiError::field(
+            "content",
+            "too_long",
+            "A message has at most 8,000 characters.",
+        ));
+    }
+    let user_id = auth.user.id.clone();
+    let (check_user, check_id) = (user_id.clone(), conversation_id.clone());
+    state
+        .db(move |conn| owned(conn, &check_user, &check_id).map(|_| ()))
+        .await?;
+    check_quota(&state, &user_id).await?;
+
+    let reservation = state.assistant.reserve(&conversation_id)?;
+    let (user_row, reply_row) = new_reply_rows(&conversation_id, Some(&content), &state);
+    let user_row = user_row.ok_or_else(|| ApiError::internal("no user message"))?;
+    let alive_since = jobbot_db::now() - state.assistant.abandoned_after();
+    let (cid, uid) = (conversation_id.clone(), user_id.clone());
+    let (stored_user, stored_reply) = (user_row.clone(), reply_row.clone());
+    let history = state
+        .db(move |conn| {
+            jobbot_db::transaction(conn, |conn| {
+                owned(conn, &uid, &cid)?;
+                if messages::streaming(conn, &cid, alive_since)?.is_some() {
+                    return Err(reply_in_progress());
+                }
+                let first = messages::count(conn, &cid)? == 0;
+                messages::insert(conn, &stored_user)?;
+                messages::insert(conn, &stored_reply)?;
+                if first {
+                    conversations::set_auto_title(conn, &cid, &title_from(&stored_user.content))?;
+                }
+                conversations::touch(conn, &cid, stored_reply.created_at)?;
+                Ok(messages::latest(conn, &cid, HISTORY_ROWS)?)
+            })
+        })
+        .await?;
+    let request = build_context(&history, state.assistant.config.context_chars);
+    let receiver = reservation.subscribe();
+    let job = ReplyJob {
+        user_id,
+        conversation_id,
+        message_id: reply_row.id.clone(),
+        request,
+    };
+    assistant::spawn(state.get_ref().clone(), job, reservation);
+    Ok(respond(
+        wants_stream(&req),
+        message_dto(user_row),
+        message_dto(reply_row),
+        receiver,
+    )
+    .await)
+}
+
+/// Replaces the last answer with a new one.
+#[utoipa::path(post, path = "/api/v1/conversations/{id}/regenerate", tag = "assistant",
+    params(("id" = String, Path, description = "Conversation id")),
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 201, description = "The last question and the new answer (JSON mode)", body = Exchange),
+        (status = 200, description = "With `Accept: text/event-stream`: the same events as sending a message", content_type = "text/event-stream", body = String),
+        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`reply_in_progress` or `nothing_to_regenerate`", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "`quota_exceeded`", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn regenerate(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    path: web::Path<String>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let conversation_id = path.into_inner();
+    let user_id = auth.user.id.clone();
+    let (check_user, check_id) = (user_id.clone(), conversation_id.clone());
+    state
+        .db(move |conn| owned(conn, &check_user, &check_id).map(|_| ()))
+        .await?;
+    check_quota(&state, &user_id).await?;
+
+    let reservation = state.assistant.reserve(&conversation_id)?;
+    let (_, reply_row) = new_reply_rows(&conversation_id, None, &state);
+    let alive_since = jobbot_db::now() - state.assistant.abandoned_after();
+    let (cid, uid, stored_reply) = (conversation_id.clone(), user_id.clone(), reply_row.clone());
+    let (question, history) = state
+        .db(move |conn| {
+            jobbot_db::transaction(conn, |conn| {
+                owned(conn, &uid, &cid)?;
+                if messages::streaming(conn, &cid, alive_since)?.is_some() {
+                    return Err(reply_in_progress());
+                }
+                let latest = messages::latest(conn, &cid, 1)?;
+                if let Some(last) = latest.first().filter(|m| m.role == "assistant") {
+                    messages::delete(conn, &last.id)?;
+                }
+                let question = messages::latest(conn, &cid, 1)?
+                    .into_iter()
+                    .next()
+                    .filter(|m| m.role == "user");
+                let Some(question) = question else {
+                    return Err(ApiError::new(
+                        StatusCode::CONFLICT,
+                        "nothing_to_regenerate",
+                        "There is no question to answer again.",
+                    ));
+                };
+                messages::insert(conn, &stored_reply)?;
+                conversations::touch(conn, &cid, stored_reply.created_at)?;
+                Ok((question, messages::latest(conn, &cid, HISTORY_ROWS)?))
+            })
+        })
+        .await?;
+    let request = build_context(&history, state.assistant.config.context_chars);
+    let receiver = reservation.subscribe();
+    let job = ReplyJob {
+        user_id,
+        conversation_id,
+        message_id: reply_row.id.clone(),
+        request,
+    };
+    assistant::spawn(state.get_ref().clone(), job, reservation);
+    Ok(respond(
+        wants_stream(&req),
+        message_dto(question),
+        message_dto(reply_row),
+        receiver,
+    )
+    .await)
+}
+
+/// Stops the running reply, keeping what was written (`stopped`).
+#[utoipa::path(post, path = "/api/v1/conversations/{id}/stop", tag = "assistant",
+    params(("id" = String, Path, description = "Conversation id")),
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, description = "The stopped reply", body = DoneEvent),
+        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`no_reply_in_progress`", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn stop(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path.into_inner();
+    let check_id = id.clone();
+    state
+        .db(move |conn| owned(conn, &auth.user.id, &check_id).map(|_| ()))
+        .await?;
+    let receiver = state.assistant.stop(&id).ok_or_else(|| {
+        ApiError::new(
+            StatusCode::CONFLICT,
+            "no_reply_in_progress",
+            "JobBot is not answering in this conversation.",
+        )
+    })?;
+    match wait_for_end(receiver).await {
+        Some((message, _)) => Ok(HttpResponse::Ok().json(DoneEvent { message })),
+        None => Err(ApiError::internal("the reply ended without a result")),
+    }
+}
+
+/// Which assistant answers (the SPA labels the offline mode).
+#[utoipa::path(get, path = "/api/v1/assistant", tag = "assistant",
+    responses((status = 200, description = "The configured provider", body = AssistantInfo)))]
+pub async fn info(state: web::Data<AppState>) -> web::Json<AssistantInfo> {
+    let assistant = &state.assistant;
+    web::Json(AssistantInfo {
+        provider: assistant.provider.name().to_owned(),
+        model: assistant.provider.model().to_owned(),
+        offline: assistant.provider.is_offline(),
+        daily_token_quota: assistant.config.daily_token_quota,
+    })
+}
+
+async fn wait_for_end(
+    mut receiver: broadcast::Receiver<ReplyEvent>,
+) -> Option<(Message, Option<Box<Problem>>)> {
+    loop {
+        match receiver.recv().await {
+            Ok(ReplyEvent::Finished(message, problem)) => return Some((*message, problem)),
+            Ok(ReplyEvent::Delta(_)) | Err(broadcast::error::RecvError::Lagged(_)) => continue,
+            Err(broadcast::error::RecvError::Closed) => return None,
+        }
+    }
+}
+
+fn sse_event(name: &str, data: &impl Serialize) -> web::Bytes {
+    let json = serde_json::to_string(data).unwrap_or_else(|_| "{}".to_owned());
+    web::Bytes::from(format!("event: {name}\ndata: {json}\n\n"))
+}
+
+async fn respond(
+    stream: bool,
+    user_message: Message,
+    reply: Message,
+    receiver: broadcast::Receiver<ReplyEvent>,
+) -> HttpResponse {
+    if stream {
+        return sse_response(user_message, receiver);
+    }
+    match wait_for_end(receiver).await {
+        Some((assistant_message, None)) => HttpResponse::Created().json(Exchange {
+            user_message,
+            assistant_message,
+        }),
+        Some((_, Some(problem))) => problem_response(&problem),
+        None => problem_response(
+            &ApiError::internal(format!("reply {} ended without a result", reply.id)).problem(),
+        ),
+    }
+}
+
+fn problem_response(problem: &Problem) -> HttpResponse {
+    let status = StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    HttpResponse::build(status)
+        .content_type(PROBLEM_CONTENT_TYPE)
+        .json(problem)
+}
+
+/// The SSE answer. Dropping it (a closed tab) only unsubscribes: the reply goes on and is saved.
+fn sse_response(user_message: Message, receiver: broadcast::Receiver<ReplyEvent>) -> HttpResponse {
+    let first = futures_util::stream::once(async move {
+        Ok::<_, actix_web::Error>(sse_event("user_message", &user_message))
+    });
+    let rest = futures_util::stream::unfold(Some(receiver), |receiver| async move {
+        let mut receiver = receiver?;
+        loop {
+            let bytes = match receiver.recv().await {
+                Ok(ReplyEvent::Delta(text)) => sse_event("delta", &DeltaEvent { text }),
+                Ok(ReplyEvent::Finished(message, None)) => {
+                    return Some((Ok(sse_event("done", &DoneEvent { message: *message })), None));
+                }
+                Ok(ReplyEvent::Finished(_, Some(problem))) => {
+                    return Some((Ok(sse_event("error", &problem)), None))
+                }
+                Err(broadcast::error::RecvError::Lagged(_)) => continue,
+                Err(broadcast::error::RecvError::Closed) => return None,
+            };
+            return Some((Ok(bytes), Some(receiver)));
+        }
+    });
+    use futures_util::StreamExt;
+    HttpResponse::Ok()
+        .content_type("text/event-stream")
+        .insert_header((header::CACHE_CONTROL, "no-cache"))
+        .insert_header(("X-Accel-Buffering", "no"))
+        .streaming(first.chain(rest))
+}

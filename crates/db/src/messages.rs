@@ -1,0 +1,165 @@
+//! The `messages` table: what the user asked and what the assistant answered.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::schema::messages;
+use crate::DbConnection;
+
+pub const STATUS_COMPLETE: &str = "complete";
+pub const STATUS_STREAMING: &str = "streaming";
+pub const STATUS_STOPPED: &str = "stopped";
+pub const STATUS_FAILED: &str = "failed";
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = messages)]
+pub struct MessageRow {
+    pub id: String,
+    pub conversation_id: String,
+    pub role: String,
+    pub content: String,
+    pub status: String,
+    pub provider: Option<String>,
+    pub model: Option<String>,
+    pub prompt_tokens: Option<i64>,
+    pub completion_tokens: Option<i64>,
+    pub latency_ms: Option<i64>,
+    pub error_code: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// The end of a reply.
+#[derive(Debug, Clone, AsChangeset)]
+#[diesel(table_name = messages, treat_none_as_null = true)]
+pub struct ReplyOutcome {
+    pub content: String,
+    pub status: String,
+    pub prompt_tokens: Option<i64>,
+    pub completion_tokens: Option<i64>,
+    pub latency_ms: Option<i64>,
+    pub error_code: Option<String>,
+    pub updated_at: NaiveDateTime,
+}
+
+pub fn insert(conn: &mut DbConnection, row: &MessageRow) -> QueryResult<()> {
+    diesel::insert_into(messages::table)
+        .values(row)
+        .execute(conn)
+        .map(|_| ())
+}
+
+pub fn find(conn: &mut DbConnection, conversation_id: &str, id: &str) -> QueryResult<Option<MessageRow>> {
+    messages::table
+        .filter(messages::id.eq(id))
+        .filter(messages::conversation_id.eq(conversation_id))
+        .select(MessageRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// A page of messages, oldest first, after `after` (exclusive) when given.
+pub fn page(
+    conn: &mut DbConnection,
+    conversation_id: &str,
+    after: Option<&MessageRow>,
+    limit: i64,
+) -> QueryResult<Vec<MessageRow>> {
+    let mut query = messages::table
+        .filter(messages::conversation_id.eq(conversation_id))
+        .into_boxed();
+    if let Some(after) = after {
+        query = query.filter(
+            messages::created_at.gt(after.created_at).or(messages::created_at
+                .eq(after.created_at)
+                .and(messages::id.gt(after.id.clone()))),
+        );
+    }
+    query
+        .order((messages::created_at.asc(), messages::id.asc()))
+        .limit(limit)
+        .select(MessageRow::as_select())
+        .load(conn)
+}
+
+/// The most recent `limit` messages, newest first (to build the model's context).
+pub fn latest(conn: &mut DbConnection, conversation_id: &str, limit: i64) -> QueryResult<Vec<MessageRow>> {
+    messages::table
+        .filter(messages::conversation_id.eq(conversation_id))
+        .order((messages::created_at.desc(), messages::id.desc()))
+        .limit(limit)
+        .select(MessageRow::as_select())
+        .load(conn)
+}
+
+pub fn count(conn: &mut DbConnection, conversation_id: &str) -> QueryResult<i64> {
+    messages::table
+        .filter(messages::conversation_id.eq(conversation_id))
+        .count()
+        .get_result(conn)
+}
+
+/// A reply still being written in this conversation, if its writer has shown signs of life since `alive_since`.
+pub fn streaming(
+    conn: &mut DbConnection,
+    conversation_id: &str,
+    alive_since: NaiveDateTime,
+) -> QueryResult<Option<MessageRow>> {
+    messages::table
+        .filter(messages::conversation_id.eq(conversation_id))
+        .filter(messages::status.eq(STATUS_STREAMING))
+        .filter(messages::updated_at.gt(alive_since))
+        .select(MessageRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Saves what a reply has written so far (so a reload mid-reply shows it).
+pub fn save_progress(
+    conn: &mut DbConnection,
+    id: &str,
+    content: &str,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::update(
+        messages::table
+            .find(id)
+            .filter(messages::status.eq(STATUS_STREAMING)),
+    )
+    .set((messages::content.eq(content), messages::updated_at.eq(now)))
+    .execute(conn)
+    .map(|_| ())
+}
+
+pub fn finish(conn: &mut DbConnection, id: &str, outcome: &ReplyOutcome) -> QueryResult<MessageRow> {
+    diesel::update(messages::table.find(id))
+        .set(outcome)
+        .execute(conn)?;
+    messages::table
+        .find(id)
+        .select(MessageRow::as_select())
+        .first(conn)
+}
+
+pub fn delete(conn: &mut DbConnection, id: &str) -> QueryResult<()> {
+    diesel::delete(messages::table.find(id)).execute(conn).map(|_| ())
+}
+
+/// Replies left `streaming` by a process that stopped (no sign of life since `alive_since`) become `failed`.
+pub fn fail_abandoned(
+    conn: &mut DbConnection,
+    alive_since: NaiveDateTime,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(
+        messages::table
+            .filter(messages::status.eq(STATUS_STREAMING))
+            .filter(messages::updated_at.le(alive_since)),
+    )
+    .set((
+        messages::status.eq(STATUS_FAILED),
+        messages::error_code.eq("interrupted"),
+        messages::updated_at.eq(now),
+    ))
+    .execute(conn)
+}
