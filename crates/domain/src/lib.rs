@@ -4,6 +4,7 @@
 
 mod account;
 mod password;
+pub mod sse;
 
 pub use account::{DisplayName, Email, Locale, Role, TokenScope};
 pub use password::{Password, PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS};

@@ -17,7 +17,6 @@ use serde::Serialize;
 
 pub mod offline;
 pub mod remote;
-pub mod sse;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]

@@ -9,11 +9,11 @@ use std::time::Duration;
 
 use futures_util::future::BoxFuture;
 use futures_util::StreamExt;
+use jobbot_domain::sse::SseParser;
 use reqwest::header::{HeaderMap, ACCEPT, RETRY_AFTER};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
-use crate::sse::SseParser;
 use crate::{
     error_message, ChatRequest, Chunk, ChunkStream, LlmError, Provider, ProviderConfig, ProviderKind, Usage,
 };
@@ -155,8 +155,8 @@ fn parse_stream(response: reqwest::Response) -> ChunkStream {
             }
             match state.bytes.next().await {
                 Some(Ok(bytes)) => {
-                    for data in state.parser.feed(&bytes) {
-                        handle_event(&data, &mut state);
+                    for event in state.parser.feed(&bytes) {
+                        handle_event(&event.data, &mut state);
                     }
                 }
                 Some(Err(error)) => {
@@ -165,8 +165,8 @@ fn parse_stream(response: reqwest::Response) -> ChunkStream {
                         .push_back(Err(LlmError::Stream(error.without_url().to_string())));
                 }
                 None => {
-                    if let Some(data) = state.parser.finish() {
-                        handle_event(&data, &mut state);
+                    if let Some(event) = state.parser.finish() {
+                        handle_event(&event.data, &mut state);
                     }
                     if !state.finished {
                         let cut = "the connection closed before the end of the reply";

@@ -1,11 +1,20 @@
-//! An incremental Server-Sent Events parser: bytes in, `data` payloads out.
+//! An incremental Server-Sent Events parser: bytes in, events out. Used by the API to read providers'
+//! streams and by the SPA to read the API's.
 //!
 //! Handles lines split across network chunks, `\r\n` endings, comment lines (`: OPENROUTER PROCESSING`),
-//! multi-line `data:` fields, and fields other than `data` (ignored).
+//! multi-line `data:` fields, and `event:` names; other fields are ignored.
+
+/// One event: its name (`event:` field, if any) and its data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SseEvent {
+    pub event: Option<String>,
+    pub data: String,
+}
 
 #[derive(Debug, Default)]
 pub struct SseParser {
     buffer: Vec<u8>,
+    event: Option<String>,
     data: Option<String>,
 }
 
@@ -14,8 +23,8 @@ impl SseParser {
         Self::default()
     }
 
-    /// Feeds bytes; returns the `data` payload of every event completed by them.
-    pub fn feed(&mut self, bytes: &[u8]) -> Vec<String> {
+    /// Feeds bytes; returns every event completed by them (events without data are dropped, as in browsers).
+    pub fn feed(&mut self, bytes: &[u8]) -> Vec<SseEvent> {
         self.buffer.extend_from_slice(bytes);
         let mut events = Vec::new();
         while let Some(newline) = self.buffer.iter().position(|&b| b == b'\n') {
@@ -26,15 +35,18 @@ impl SseParser {
             }
             let line = String::from_utf8_lossy(&line);
             if line.is_empty() {
+                let event = self.event.take();
                 if let Some(data) = self.data.take() {
-                    events.push(data);
+                    events.push(SseEvent { event, data });
                 }
             } else if line.starts_with(':') {
                 // A comment: keep-alive or "processing" notice.
             } else {
                 let (field, value) = line.split_once(':').unwrap_or((&line, ""));
                 let value = value.strip_prefix(' ').unwrap_or(value);
-                if field == "data" {
+                if field == "event" {
+                    self.event = Some(value.to_owned());
+                } else if field == "data" {
                     match &mut self.data {
                         Some(data) => {
                             data.push('\n');
@@ -49,16 +61,17 @@ impl SseParser {
     }
 
     /// The last event, if the stream ended without its blank line.
-    pub fn finish(&mut self) -> Option<String> {
+    pub fn finish(&mut self) -> Option<SseEvent> {
         let rest = std::mem::take(&mut self.buffer);
         if !rest.is_empty() {
-            self.feed(&rest);
-            let mut tail = self.feed(b"\n");
+            let mut tail = self.feed(&rest);
+            tail.extend(self.feed(b"\n"));
             if let Some(event) = tail.pop() {
                 return Some(event);
             }
         }
-        self.data.take()
+        let event = self.event.take();
+        self.data.take().map(|data| SseEvent { event, data })
     }
 }
 
@@ -73,11 +86,14 @@ mod tests {
             let mut parser = SseParser::new();
             let mut events = parser.feed(&stream[..split]);
             events.extend(parser.feed(&stream[split..]));
+            let data: Vec<&str> = events.iter().map(|e| e.data.as_str()).collect();
             assert_eq!(
-                events,
+                data,
                 vec!["{\"a\":1}", "line one\nline two", "[DONE]"],
                 "split at {split}"
             );
+            assert_eq!(events[2].event.as_deref(), Some("x"));
+            assert_eq!(events[0].event, None);
         }
     }
 
@@ -85,6 +101,6 @@ mod tests {
     fn a_final_event_without_blank_line_is_not_lost() {
         let mut parser = SseParser::new();
         assert!(parser.feed(b"data: last").is_empty());
-        assert_eq!(parser.finish().as_deref(), Some("last"));
+        assert_eq!(parser.finish().map(|e| e.data).as_deref(), Some("last"));
     }
 }
