@@ -3,9 +3,12 @@
 
 use gloo_net::http::{Request, RequestBuilder, Response};
 use jobbot_api_types::{
-    ChangePasswordRequest, CreateTokenRequest, CreatedToken, LoginRequest, PersonalToken, Problem,
-    RegisterRequest, TokenResponse, UpdateMeRequest, User,
+    AssistantInfo, ChangePasswordRequest, Conversation, ConversationPage, CreateConversationRequest,
+    CreateTokenRequest, CreatedToken, DeltaEvent, DoneEvent, LoginRequest, Message, MessagePage,
+    PersonalToken, Problem, RegisterRequest, SendMessageRequest, TokenResponse, UpdateConversationRequest,
+    UpdateMeRequest, User,
 };
+use jobbot_domain::sse::{SseEvent, SseParser};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::JsCast;
@@ -55,6 +58,15 @@ fn csrf_token() -> Option<String> {
 }
 
 async fn send(verb: Verb, path: &str, body: Option<&str>) -> Result<Response, ApiError> {
+    send_accepting(verb, path, body, "application/json").await
+}
+
+async fn send_accepting(
+    verb: Verb,
+    path: &str,
+    body: Option<&str>,
+    accept: &str,
+) -> Result<Response, ApiError> {
     let url = format!("{BASE}{path}");
     let builder: RequestBuilder = match verb {
         Verb::Get => Request::get(&url),
@@ -62,7 +74,7 @@ async fn send(verb: Verb, path: &str, body: Option<&str>) -> Result<Response, Ap
         Verb::Patch => Request::patch(&url),
         Verb::Delete => Request::delete(&url),
     };
-    let mut builder = builder.header("Accept", "application/json");
+    let mut builder = builder.header("Accept", accept);
     if verb != Verb::Get {
         if let Some(token) = csrf_token() {
             builder = builder.header("X-CSRF-Token", &token);
@@ -162,4 +174,139 @@ pub async fn create_token(body: &CreateTokenRequest) -> Result<CreatedToken, Api
 
 pub async fn revoke_token(id: &str) -> Result<(), ApiError> {
     call(Verb::Delete, &format!("/me/tokens/{id}"), None).await
+}
+
+pub async fn assistant_info() -> Result<AssistantInfo, ApiError> {
+    call(Verb::Get, "/assistant", None).await
+}
+
+pub async fn list_conversations(search: &str) -> Result<ConversationPage, ApiError> {
+    let query = js_sys::encode_uri_component(search.trim());
+    call(Verb::Get, &format!("/conversations?limit=100&q={query}"), None).await
+}
+
+pub async fn create_conversation() -> Result<Conversation, ApiError> {
+    call(
+        Verb::Post,
+        "/conversations",
+        json(&CreateConversationRequest::default()),
+    )
+    .await
+}
+
+pub async fn rename_conversation(id: &str, title: &str) -> Result<Conversation, ApiError> {
+    call(
+        Verb::Patch,
+        &format!("/conversations/{id}"),
+        json(&UpdateConversationRequest {
+            title: title.to_owned(),
+        }),
+    )
+    .await
+}
+
+pub async fn delete_conversation(id: &str) -> Result<(), ApiError> {
+    call(Verb::Delete, &format!("/conversations/{id}"), None).await
+}
+
+pub async fn messages(id: &str) -> Result<MessagePage, ApiError> {
+    call(
+        Verb::Get,
+        &format!("/conversations/{id}/messages?limit=200"),
+        None,
+    )
+    .await
+}
+
+pub async fn stop_reply(id: &str) -> Result<DoneEvent, ApiError> {
+    call(
+        Verb::Post,
+        &format!("/conversations/{id}/stop"),
+        Some("{}".into()),
+    )
+    .await
+}
+
+/// What a streamed reply reports, in order: the stored question, pieces of text, then the end.
+#[derive(Debug, Clone)]
+pub enum ReplyEvent {
+    Question(Message),
+    Delta(String),
+    Done(Message),
+    Failed(Problem),
+}
+
+/// Sends a question (or, with `content: None`, regenerates the last answer) and reports the reply as it
+/// streams. Uses `fetch` with a readable body: `EventSource` cannot POST.
+pub async fn stream_reply(
+    conversation_id: &str,
+    content: Option<&str>,
+    mut on_event: impl FnMut(ReplyEvent),
+) -> Result<(), ApiError> {
+    let (path, body) = match content {
+        Some(content) => (
+            format!("/conversations/{conversation_id}/messages"),
+            json(&SendMessageRequest {
+                content: content.to_owned(),
+            }),
+        ),
+        None => (
+            format!("/conversations/{conversation_id}/regenerate"),
+            Some("{}".to_owned()),
+        ),
+    };
+    let mut response = send_accepting(Verb::Post, &path, body.as_deref(), "text/event-stream").await?;
+    if response.status() == 401 {
+        let error = problem_of(response).await;
+        if error.code() != "token_expired" || refresh().await.is_err() {
+            return Err(error);
+        }
+        response = send_accepting(Verb::Post, &path, body.as_deref(), "text/event-stream").await?;
+    }
+    if !response.ok() {
+        return Err(problem_of(response).await);
+    }
+    let stream = response
+        .body()
+        .ok_or_else(|| ApiError::local("unexpected_response", "no body".into()))?;
+    let reader: web_sys::ReadableStreamDefaultReader = stream.get_reader().unchecked_into();
+    let mut parser = SseParser::new();
+    loop {
+        let chunk = wasm_bindgen_futures::JsFuture::from(reader.read())
+            .await
+            .map_err(|_| ApiError::local("network_error", "the connection was interrupted".into()))?;
+        let done = js_sys::Reflect::get(&chunk, &"done".into())
+            .ok()
+            .and_then(|v| v.as_bool())
+            .unwrap_or(true);
+        if done {
+            break;
+        }
+        let value = js_sys::Reflect::get(&chunk, &"value".into()).unwrap_or_default();
+        let bytes = js_sys::Uint8Array::new(&value).to_vec();
+        for event in parser.feed(&bytes) {
+            if let Some(event) = decode_event(event) {
+                on_event(event);
+            }
+        }
+    }
+    if let Some(event) = parser.finish().and_then(decode_event) {
+        on_event(event);
+    }
+    Ok(())
+}
+
+fn decode_event(event: SseEvent) -> Option<ReplyEvent> {
+    let data = event.data.as_str();
+    match event.event.as_deref()? {
+        "user_message" => serde_json::from_str(data).ok().map(ReplyEvent::Question),
+        "delta" => serde_json::from_str::<DeltaEvent>(data)
+            .ok()
+            .map(|d| ReplyEvent::Delta(d.text)),
+        "done" => serde_json::from_str::<DoneEvent>(data)
+            .ok()
+            .map(|d| ReplyEvent::Done(d.message)),
+        "error" => serde_json::from_str(data).ok().map(ReplyEvent::Failed),
+        _ => None,
+    }
 }

@@ -78,6 +78,40 @@ messages! {
     NotFoundTitle => ("Page introuvable", "Page not found"),
     BackHome => ("Retour à l'accueil", "Back to home"),
     Loading => ("Chargement…", "Loading…"),
+    NavChat => ("Assistant", "Assistant"),
+    Conversations => ("Conversations", "Conversations"),
+    NewConversation => ("Nouvelle conversation", "New conversation"),
+    SearchConversations => ("Rechercher dans les conversations", "Search conversations"),
+    NoConversations => ("Aucune conversation. Posez votre première question !", "No conversations yet. Ask your first question!"),
+    Rename => ("Renommer", "Rename"),
+    Delete => ("Supprimer", "Delete"),
+    ConfirmDelete => ("Supprimer cette conversation et tous ses messages ?", "Delete this conversation and all its messages?"),
+    Title => ("Titre", "Title"),
+    Cancel => ("Annuler", "Cancel"),
+    BackToList => ("Conversations", "Conversations"),
+    AskLabel => ("Votre question", "Your question"),
+    AskPlaceholder => (
+        "Ex. : Comment adapter mon CV à une offre de développeur ?",
+        "E.g.: How do I tailor my CV to a developer job ad?"
+    ),
+    AskHint => ("Entrée pour envoyer, Maj+Entrée pour aller à la ligne.", "Enter to send, Shift+Enter for a new line."),
+    Send => ("Envoyer", "Send"),
+    Stop => ("Arrêter", "Stop"),
+    Regenerate => ("Régénérer", "Regenerate"),
+    Retry => ("Réessayer", "Retry"),
+    You => ("Vous", "You"),
+    JobBot => ("JobBot", "JobBot"),
+    Writing => ("JobBot écrit…", "JobBot is writing…"),
+    StoppedNote => ("Réponse arrêtée.", "Reply stopped."),
+    FailedNote => ("La réponse n'a pas pu aboutir.", "The reply could not be completed."),
+    OfflineBadge => (
+        "Mode hors ligne : les réponses viennent des guides de JobBot, aucune IA n'est connectée.",
+        "Offline mode: answers come from JobBot's guides; no AI is connected."
+    ),
+    EmptyConversation => (
+        "Posez une question sur votre CV, une lettre de motivation, un entretien ou vos démarches.",
+        "Ask about your CV, a cover letter, an interview or your job-search steps."
+    ),
 }
 
 /// The message for one refused field, in the interface language (falls back to the server's text).

@@ -17,6 +17,7 @@ use state::AppState;
 pub fn App() -> impl IntoView {
     let state = AppState::start();
     provide_context(state);
+    provide_context(pages::chat::Chat::new());
 
     // Keep <html lang> in step with the interface language, for screen readers.
     Effect::new(move |_| {
@@ -35,6 +36,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=pages::home::HomePage />
                     <Route path=path!("/login") view=pages::login::LoginPage />
                     <Route path=path!("/register") view=pages::register::RegisterPage />
+                    <ProtectedRoute
+                        path=path!("/chat/:id?")
+                        condition=move || state.ready.get().then(|| state.user.get().is_some())
+                        redirect_path=|| "/login"
+                        view=pages::chat::ChatPage
+                    />
                     <ProtectedRoute
                         path=path!("/account")
                         condition=move || state.ready.get().then(|| state.user.get().is_some())

@@ -3,6 +3,8 @@
 //! No IO lives here, so the API and the SPA share the same rules.
 
 mod account;
+#[cfg(feature = "markdown")]
+pub mod markdown;
 mod password;
 pub mod sse;
 

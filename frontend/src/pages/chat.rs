@@ -1,0 +1,505 @@
+//! The assistant: conversation list (search, rename, delete) and the conversation, with answers streaming
+//! in, stop, regenerate, copy and retry. Works by keyboard and on a phone (list and conversation stack).
+
+use jobbot_api_types::{AssistantInfo, Conversation, Message, MessageRole, MessageStatus};
+use jobbot_domain::markdown;
+use leptos::ev::{KeyboardEvent, SubmitEvent};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_navigate, use_params_map};
+
+use crate::api::{self, ReplyEvent};
+use crate::i18n::{problem_message, Key};
+use crate::state::AppState;
+
+/// The assistant's state. It lives as long as the app (provided in `App`), because a reply keeps streaming
+/// into it while the user moves between pages.
+#[derive(Clone, Copy)]
+pub struct Chat {
+    /// The open conversation, from the URL.
+    current: RwSignal<Option<String>>,
+    conversations: RwSignal<Vec<Conversation>>,
+    search: RwSignal<String>,
+    messages: RwSignal<Vec<Message>>,
+    streaming: RwSignal<bool>,
+    error: RwSignal<Option<String>>,
+    info: RwSignal<Option<AssistantInfo>>,
+    draft: RwSignal<String>,
+}
+
+impl Default for Chat {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Chat {
+    pub fn new() -> Self {
+        Self {
+            current: RwSignal::new(None),
+            conversations: RwSignal::new(Vec::new()),
+            search: RwSignal::new(String::new()),
+            messages: RwSignal::new(Vec::new()),
+            streaming: RwSignal::new(false),
+            error: RwSignal::new(None),
+            info: RwSignal::new(None),
+            draft: RwSignal::new(String::new()),
+        }
+    }
+
+    fn reload_list(self) {
+        let search = self.search.get_untracked();
+        spawn_local(async move {
+            if let Ok(page) = api::list_conversations(&search).await {
+                self.conversations.set(page.items);
+            }
+        });
+    }
+}
+
+/// A reply being written, shown until the server's stored message replaces it.
+fn pending_reply() -> Message {
+    Message {
+        id: "pending".into(),
+        role: MessageRole::Assistant,
+        content: String::new(),
+        status: MessageStatus::Streaming,
+        created_at: chrono::DateTime::from_timestamp_millis(js_sys::Date::now() as i64).unwrap_or_default(),
+        provider: None,
+        model: None,
+        usage: None,
+        latency_ms: None,
+        error_code: None,
+    }
+}
+
+async fn sleep(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+#[component]
+pub fn ChatPage() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let params = use_params_map();
+    let chat = expect_context::<Chat>();
+    let current = chat.current;
+    Effect::new(move |_| {
+        let id = params.read().get("id");
+        if current.get_untracked() != id {
+            current.set(id);
+        }
+    });
+    spawn_local(async move {
+        if let Ok(info) = api::assistant_info().await {
+            chat.info.set(Some(info));
+        }
+    });
+    Effect::new(move |_| {
+        chat.search.track();
+        chat.reload_list();
+    });
+
+    // Opening a conversation loads its messages; a reply still being written (e.g. after a reload) is
+    // followed until it ends.
+    Effect::new(move |_| {
+        let Some(id) = current.get() else {
+            chat.messages.set(Vec::new());
+            return;
+        };
+        if chat.streaming.get_untracked() {
+            return;
+        }
+        chat.error.set(None);
+        spawn_local(async move {
+            loop {
+                match api::messages(&id).await {
+                    Ok(page) => {
+                        if chat.streaming.get_untracked()
+                            || current.get_untracked().as_deref() != Some(id.as_str())
+                        {
+                            return;
+                        }
+                        let writing = page
+                            .items
+                            .last()
+                            .is_some_and(|m| m.status == MessageStatus::Streaming);
+                        chat.messages.set(page.items);
+                        if !writing {
+                            return;
+                        }
+                    }
+                    Err(error) => {
+                        chat.error
+                            .set(Some(problem_message(state.locale.get_untracked(), &error.0)));
+                        return;
+                    }
+                }
+                sleep(1000).await;
+            }
+        });
+    });
+
+    view! {
+        <div class="chat" class:has-conversation=move || current.get().is_some()>
+            <ConversationList current=current />
+            <ConversationView current=current />
+        </div>
+    }
+}
+
+#[component]
+fn ConversationList(current: RwSignal<Option<String>>) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let chat = expect_context::<Chat>();
+    let navigate = use_navigate();
+    let editing = RwSignal::new(None::<String>);
+    let edit_title = RwSignal::new(String::new());
+
+    let new_conversation = {
+        let navigate = navigate.clone();
+        move |_| {
+            chat.draft.set(String::new());
+            navigate("/chat", Default::default());
+        }
+    };
+    let save_title = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let Some(id) = editing.get_untracked() else { return };
+        let title = edit_title.get_untracked();
+        spawn_local(async move {
+            match api::rename_conversation(&id, &title).await {
+                Ok(_) => {
+                    editing.set(None);
+                    chat.reload_list();
+                }
+                Err(error) => chat
+                    .error
+                    .set(Some(problem_message(state.locale.get_untracked(), &error.0))),
+            }
+        });
+    };
+
+    view! {
+        <aside class="chat-list" aria-labelledby="conversations-title">
+            <div class="chat-list-head">
+                <h1 id="conversations-title">{move || state.t(Key::Conversations)}</h1>
+                <button type="button" class="button primary" data-testid="new-conversation" on:click=new_conversation>
+                    {move || state.t(Key::NewConversation)}
+                </button>
+            </div>
+            <label class="visually-hidden" for="conversation-search">{move || state.t(Key::SearchConversations)}</label>
+            <input
+                id="conversation-search"
+                type="search"
+                data-testid="conversation-search"
+                placeholder=move || state.t(Key::SearchConversations)
+                prop:value=move || chat.search.get()
+                on:input=move |ev| chat.search.set(event_target_value(&ev))
+            />
+            <Show when=move || chat.conversations.with(Vec::is_empty)>
+                <p class="muted">{move || state.t(Key::NoConversations)}</p>
+            </Show>
+            <ul data-testid="conversation-list">
+                <For each=move || chat.conversations.get() key=|c| (c.id.clone(), c.title.clone()) let:conversation>
+                    {
+                        let id = conversation.id.clone();
+                        let href = format!("/chat/{id}");
+                        let (rename_id, delete_id, active_id) = (id.clone(), id.clone(), id.clone());
+                        let title = conversation.title.clone();
+                        let is_editing = {
+                            let id = id.clone();
+                            move || editing.get().as_deref() == Some(id.as_str())
+                        };
+                        let navigate = navigate.clone();
+                        view! {
+                            <li class="conversation-item" class:active=move || current.get().as_deref() == Some(active_id.as_str())>
+                                <Show
+                                    when=is_editing.clone()
+                                    fallback={
+                                        let (href, title) = (href.clone(), title.clone());
+                                        move || {
+                                            let (href, title) = (href.clone(), title.clone());
+                                            view! { <A href=href attr:data-testid="conversation-link">{title}</A> }
+                                        }
+                                    }
+                                >
+                                    <form class="rename-form" on:submit=save_title>
+                                        <label class="visually-hidden" for="rename-input">{move || state.t(Key::Title)}</label>
+                                        <input id="rename-input" data-testid="rename-input" prop:value=move || edit_title.get()
+                                            on:input=move |ev| edit_title.set(event_target_value(&ev)) />
+                                        <button type="submit" class="button">{move || state.t(Key::Save)}</button>
+                                        <button type="button" class="button" on:click=move |_| editing.set(None)>{move || state.t(Key::Cancel)}</button>
+                                    </form>
+                                </Show>
+                                <div class="conversation-actions">
+                                    <button type="button" class="link-button small" data-testid="rename-conversation"
+                                        on:click={
+                                            let (id, title) = (rename_id.clone(), title.clone());
+                                            move |_| { edit_title.set(title.clone()); editing.set(Some(id.clone())); }
+                                        }>
+                                        {move || state.t(Key::Rename)}
+                                    </button>
+                                    <button type="button" class="link-button small danger" data-testid="delete-conversation"
+                                        on:click=move |_| {
+                                            let confirmed = web_sys::window()
+                                                .and_then(|w| w.confirm_with_message(state.t(Key::ConfirmDelete)).ok())
+                                                .unwrap_or(false);
+                                            if !confirmed { return; }
+                                            let (id, navigate) = (delete_id.clone(), navigate.clone());
+                                            spawn_local(async move {
+                                                if api::delete_conversation(&id).await.is_ok() {
+                                                    if current.get_untracked().as_deref() == Some(id.as_str()) {
+                                                        navigate("/chat", Default::default());
+                                                    }
+                                                    chat.reload_list();
+                                                }
+                                            });
+                                        }>
+                                        {move || state.t(Key::Delete)}
+                                    </button>
+                                </div>
+                            </li>
+                        }
+                    }
+                </For>
+            </ul>
+        </aside>
+    }
+}
+
+/// Runs one streamed reply: `content` asks a new question, `None` regenerates the last answer.
+fn run_reply(state: AppState, chat: Chat, conversation_id: String, content: Option<String>) {
+    chat.streaming.set(true);
+    chat.error.set(None);
+    if content.is_none() {
+        chat.messages.update(|list| {
+            if list.last().is_some_and(|m| m.role == MessageRole::Assistant) {
+                list.pop();
+            }
+            list.push(pending_reply());
+        });
+    }
+    spawn_local(async move {
+        let asked = content.clone();
+        let result = api::stream_reply(&conversation_id, content.as_deref(), |event| match event {
+            ReplyEvent::Question(question) => {
+                if asked.is_some() {
+                    chat.messages.update(|list| {
+                        list.push(question);
+                        list.push(pending_reply());
+                    });
+                }
+            }
+            ReplyEvent::Delta(text) => chat.messages.update(|list| {
+                if let Some(last) = list.last_mut() {
+                    last.content.push_str(&text);
+                }
+            }),
+            ReplyEvent::Done(message) => chat.messages.update(|list| {
+                if let Some(last) = list.last_mut() {
+                    *last = message;
+                }
+            }),
+            ReplyEvent::Failed(problem) => {
+                chat.error
+                    .set(Some(problem_message(state.locale.get_untracked(), &problem)));
+                chat.messages.update(|list| {
+                    if let Some(last) = list.last_mut() {
+                        last.status = MessageStatus::Failed;
+                    }
+                });
+            }
+        })
+        .await;
+        if let Err(error) = result {
+            chat.error
+                .set(Some(problem_message(state.locale.get_untracked(), &error.0)));
+            chat.messages.update(|list| list.retain(|m| m.id != "pending"));
+            if let Some(content) = content {
+                // The question could not be sent: give it back rather than lose it.
+                if chat.draft.get_untracked().is_empty() {
+                    chat.draft.set(content);
+                }
+            }
+        }
+        chat.streaming.set(false);
+        chat.reload_list();
+    });
+}
+
+#[component]
+fn ConversationView(current: RwSignal<Option<String>>) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let chat = expect_context::<Chat>();
+    let navigate = use_navigate();
+
+    let send = move || {
+        let content = chat.draft.get_untracked();
+        if content.trim().is_empty() || chat.streaming.get_untracked() {
+            return;
+        }
+        chat.draft.set(String::new());
+        match current.get_untracked() {
+            Some(id) => run_reply(state, chat, id, Some(content)),
+            None => {
+                let navigate = navigate.clone();
+                chat.streaming.set(true);
+                spawn_local(async move {
+                    match api::create_conversation().await {
+                        Ok(conversation) => {
+                            chat.messages.set(Vec::new());
+                            navigate(&format!("/chat/{}", conversation.id), Default::default());
+                            run_reply(state, chat, conversation.id, Some(content));
+                        }
+                        Err(error) => {
+                            chat.streaming.set(false);
+                            chat.draft.set(content);
+                            chat.error
+                                .set(Some(problem_message(state.locale.get_untracked(), &error.0)));
+                        }
+                    }
+                });
+            }
+        }
+    };
+    let submit = {
+        let send = send.clone();
+        move |ev: SubmitEvent| {
+            ev.prevent_default();
+            send();
+        }
+    };
+    let keydown = move |ev: KeyboardEvent| {
+        if ev.key() == "Enter" && !ev.shift_key() && !ev.is_composing() {
+            ev.prevent_default();
+            send();
+        }
+    };
+    let stop = move |_| {
+        if let Some(id) = current.get_untracked() {
+            spawn_local(async move {
+                let _ = api::stop_reply(&id).await;
+            });
+        }
+    };
+    let regenerate = move || {
+        if let Some(id) = current.get_untracked() {
+            if !chat.streaming.get_untracked() {
+                run_reply(state, chat, id, None);
+            }
+        }
+    };
+    let last_is_assistant = move || {
+        chat.messages
+            .with(|l| l.last().is_some_and(|m| m.role == MessageRole::Assistant))
+    };
+
+    view! {
+        <section class="chat-view" aria-label=move || state.t(Key::NavChat)>
+            <A href="/chat" attr:class="back-link">"← " {move || state.t(Key::BackToList)}</A>
+            <Show when=move || chat.info.get().is_some_and(|i| i.offline)>
+                <p class="offline-badge" data-testid="offline-badge">{move || state.t(Key::OfflineBadge)}</p>
+            </Show>
+            <ol class="messages" data-testid="messages" aria-live="polite" aria-busy=move || chat.streaming.get().to_string()>
+                <Show when=move || chat.messages.with(Vec::is_empty)>
+                    <li class="empty muted">{move || state.t(Key::EmptyConversation)}</li>
+                </Show>
+                <For each=move || chat.messages.get() key=|m| (m.id.clone(), m.status, m.content.len()) let:message>
+                    <MessageItem message=message />
+                </For>
+            </ol>
+            <Show when=move || chat.error.get().is_some()>
+                <div class="form-alert error" role="alert" data-testid="chat-error">
+                    <p>{move || chat.error.get()}</p>
+                    <Show when=last_is_assistant>
+                        <button type="button" class="button" data-testid="retry" on:click=move |_| regenerate()>
+                            {move || state.t(Key::Retry)}
+                        </button>
+                    </Show>
+                </div>
+            </Show>
+            <div class="reply-actions">
+                <Show when=move || chat.streaming.get()>
+                    <button type="button" class="button danger" data-testid="stop" on:click=stop>{move || state.t(Key::Stop)}</button>
+                </Show>
+                <Show when=move || !chat.streaming.get() && last_is_assistant() && chat.error.get().is_none()>
+                    <button type="button" class="button" data-testid="regenerate" on:click=move |_| regenerate()>
+                        {move || state.t(Key::Regenerate)}
+                    </button>
+                </Show>
+            </div>
+            <form class="composer" on:submit=submit>
+                <label for="composer-input">{move || state.t(Key::AskLabel)}</label>
+                <textarea
+                    id="composer-input"
+                    data-testid="composer-input"
+                    rows="3"
+                    maxlength="8000"
+                    aria-describedby="composer-hint"
+                    placeholder=move || state.t(Key::AskPlaceholder)
+                    prop:value=move || chat.draft.get()
+                    on:input=move |ev| chat.draft.set(event_target_value(&ev))
+                    on:keydown=keydown
+                ></textarea>
+                <p class="hint" id="composer-hint">{move || state.t(Key::AskHint)}</p>
+                <button type="submit" class="button primary" data-testid="send"
+                    disabled=move || chat.streaming.get() || chat.draft.with(|d| d.trim().is_empty())>
+                    {move || state.t(Key::Send)}
+                </button>
+            </form>
+        </section>
+    }
+}
+
+#[component]
+fn MessageItem(message: Message) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let is_user = message.role == MessageRole::User;
+    let status = message.status;
+    let content = message.content.clone();
+    let copied = RwSignal::new(false);
+    let copy = {
+        let content = content.clone();
+        move |_| {
+            if let Some(window) = web_sys::window() {
+                let _ = window.navigator().clipboard().write_text(&content);
+                copied.set(true);
+            }
+        }
+    };
+    let status_attr = match status {
+        MessageStatus::Complete => "complete",
+        MessageStatus::Streaming => "streaming",
+        MessageStatus::Stopped => "stopped",
+        MessageStatus::Failed => "failed",
+    };
+    view! {
+        <li class="message" class:user=is_user class:assistant=!is_user
+            data-testid=if is_user { "message-user" } else { "message-assistant" } data-status=status_attr>
+            <p class="author">{move || if is_user { state.t(Key::You) } else { state.t(Key::JobBot) }}</p>
+            {if is_user {
+                view! { <p class="text">{content.clone()}</p> }.into_any()
+            } else if content.is_empty() && status == MessageStatus::Streaming {
+                view! { <p class="text muted">{move || state.t(Key::Writing)}</p> }.into_any()
+            } else {
+                view! { <div class="text markdown" inner_html=markdown::to_html(&content)></div> }.into_any()
+            }}
+            {match status {
+                MessageStatus::Stopped => Some(view! { <p class="note">{move || state.t(Key::StoppedNote)}</p> }.into_any()),
+                MessageStatus::Failed => Some(view! { <p class="note error">{move || state.t(Key::FailedNote)}</p> }.into_any()),
+                _ => None,
+            }}
+            {(!is_user && status != MessageStatus::Streaming && !content.is_empty()).then(|| view! {
+                <button type="button" class="link-button small" data-testid="copy" on:click=copy>
+                    {move || if copied.get() { state.t(Key::Copied) } else { state.t(Key::Copy) }}
+                </button>
+            })}
+        </li>
+    }
+}
