@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs the browser tests against the real `jobbot` binary serving the built SPA, once per backend.
-#   scripts/e2e.sh BINARY [sqlite|postgres ...]
-# Needs frontend/dist (scripts/build-spa.sh). Installs Debian's chromium and the npm packages when missing.
+#   scripts/e2e.sh BINARY [sqlite|postgres|mistral ...]
+# `sqlite` and `postgres` run with the offline assistant; `mistral` runs on SQLite against a fake Mistral
+# upstream (frontend/e2e/support/fake-mistral.mjs). Needs frontend/dist (scripts/build-spa.sh). Installs
+# Debian's chromium and the npm packages when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -28,16 +30,26 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 
 work=$(mktemp -d)
 server_pid=""
+fake_pid=""
 cleanup() {
   [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+  [ -n "$fake_pid" ] && kill "$fake_pid" 2>/dev/null && wait "$fake_pid" 2>/dev/null
   rm -rf "$work"
 }
 trap cleanup EXIT
 
 status=0
 for backend in "${backends[@]}"; do
+  llm=(JOBBOT_LLM_PROVIDER=offline)
   case "$backend" in
     sqlite) db_url="sqlite://$work/e2e.sqlite3" ;;
+    mistral)
+      db_url="sqlite://$work/e2e-mistral.sqlite3"
+      fake_port=$(free_port)
+      node frontend/e2e/support/fake-mistral.mjs "$fake_port" >"$work/fake.log" 2>&1 &
+      fake_pid=$!
+      llm=(JOBBOT_LLM_PROVIDER=mistral MISTRAL_API_KEY=e2e-key "MISTRAL_BASE_URL=http://127.0.0.1:$fake_port/v1")
+      ;;
     postgres)
       admin=$(scripts/postgres-url.sh)
       name="jobbot_e2e_$$_$RANDOM"
@@ -48,7 +60,7 @@ for backend in "${backends[@]}"; do
   esac
   port=$(free_port)
   echo "==> browser tests on $backend (http://127.0.0.1:$port)"
-  DATABASE_URL="$db_url" JOBBOT_BIND="127.0.0.1:$port" JOBBOT_STATIC_DIR="$root/frontend/dist" \
+  env "${llm[@]}" DATABASE_URL="$db_url" JOBBOT_BIND="127.0.0.1:$port" JOBBOT_STATIC_DIR="$root/frontend/dist" \
     JOBBOT_DATA_DIR="$work/data" JOBBOT_ALLOWED_ORIGINS="http://127.0.0.1:$port" JOBBOT_AUTH_RATE_LIMIT=0 \
     RUST_LOG=warn "$bin" serve >"$work/server-$backend.log" 2>&1 &
   server_pid=$!
@@ -61,6 +73,7 @@ for backend in "${backends[@]}"; do
     echo "--- server log ($backend) ---"; tail -n 50 "$work/server-$backend.log"
   fi
   kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""
+  if [ -n "$fake_pid" ]; then kill "$fake_pid"; wait "$fake_pid" 2>/dev/null || true; fake_pid=""; fi
   if [ "$backend" = postgres ]; then
     psql -q "$admin" -c "DROP DATABASE IF EXISTS $name WITH (FORCE)" >/dev/null || true
   fi

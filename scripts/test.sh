@@ -27,9 +27,10 @@ echo "using ${TEST_DATABASE_URL%%\?*}"
 
 step "unit and API integration tests (SQLite and PostgreSQL)"
 cargo test --locked
+cargo test --locked -p jobbot-domain --features markdown
 
 step "build the SPA"
 scripts/build-spa.sh
 
-step "browser tests (Chromium, real API serving the real SPA, SQLite and PostgreSQL)"
-scripts/e2e.sh target/debug/jobbot sqlite postgres
+step "browser tests (Chromium, real API serving the real SPA: SQLite, PostgreSQL, and a fake Mistral upstream)"
+scripts/e2e.sh target/debug/jobbot sqlite postgres mistral

@@ -1,0 +1,125 @@
+// The assistant in the browser: ask, watch the answer stream in, reload, see it again. Runs against the
+// offline coach and against a fake Mistral upstream (whichever the server under test is configured with).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+
+import { launch, newPage, uniqueEmail, JobBot } from '../support/browser.mjs';
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+const PASSWORD = 'Un-mot-de-passe-solide-42';
+
+async function signedInChat(browser) {
+  const { context, page } = await newPage(browser);
+  const app = new JobBot(page);
+  await app.register({ name: 'Nadia Benali', email: uniqueEmail('nadia'), password: PASSWORD });
+  await page.waitForURL('**/account');
+  await app.byTestId('nav-chat').click();
+  await page.waitForURL('**/chat');
+  const info = await (await page.request.get('/api/v1/assistant')).json();
+  return { context, page, app, info };
+}
+
+/** Counts the changes of the last assistant message while it is being written. */
+async function watchStreaming(page) {
+  await page.evaluate(() => {
+    window.__streamUpdates = 0;
+    const list = document.querySelector('[data-testid=messages]');
+    new MutationObserver(() => {
+      const last = [...document.querySelectorAll('[data-testid=message-assistant]')].at(-1);
+      if (last && last.dataset.status === 'streaming' && last.textContent.length > 20) window.__streamUpdates += 1;
+    }).observe(list, { subtree: true, childList: true, characterData: true });
+  });
+}
+
+test('ask a question, watch the answer stream in, reload and find it again', async () => {
+  const { context, page, app, info } = await signedInChat(browser);
+  const offline = info.offline;
+  assert.equal(await app.byTestId('offline-badge').isVisible(), offline, 'the offline mode is labelled, and only then');
+
+  await watchStreaming(page);
+  const question = offline ? 'Comment préparer un entretien d\'embauche ?' : 'Comment améliorer mon CV ?';
+  const streamed = page.waitForResponse((r) => r.url().includes('/messages') && r.request().method() === 'POST');
+  await app.byTestId('composer-input').fill(question);
+  await app.byTestId('composer-input').press('Enter');
+  const response = await streamed;
+  assert.equal(response.headers()['content-type'], 'text/event-stream');
+
+  const answer = page.locator('[data-testid=message-assistant][data-status=complete]');
+  await answer.waitFor();
+  const text = (await answer.textContent()).trim();
+  const sse = await response.text();
+  assert.ok((sse.match(/event: delta/g) ?? []).length > 5, 'the answer came as a stream of deltas');
+  if (offline) {
+    assert.match(text, /mode hors ligne/);
+    assert.match(text, /Préparer un entretien d'embauche/);
+  } else {
+    assert.ok(await page.evaluate(() => window.__streamUpdates) >= 3, 'the page showed the answer growing');
+    assert.match(text, /Voici mes conseils concrets/);
+    // Markdown is rendered, raw HTML from the model is shown as text and never runs.
+    assert.equal(await answer.locator('strong').textContent(), 'concrets');
+    assert.equal(await answer.locator('img').count(), 0);
+    assert.match(text, /<img src=x onerror=/);
+    assert.equal(await page.evaluate(() => window.__xss), undefined);
+  }
+  // The conversation took the question as its title.
+  await app.byTestId('conversation-link').filter({ hasText: question }).waitFor();
+
+  await page.reload();
+  const again = page.locator('[data-testid=message-assistant][data-status=complete]');
+  await again.waitFor();
+  assert.equal((await again.textContent()).trim(), text);
+  assert.equal((await app.byTestId('message-user').textContent()).includes(question), true);
+  await context.close();
+});
+
+test('a reply can be stopped, keeping what was written, then regenerated', async (t) => {
+  const { context, page, app, info } = await signedInChat(browser);
+  if (info.offline) {
+    t.skip('the offline coach answers instantly: nothing to stop');
+    await context.close();
+    return;
+  }
+  await app.byTestId('composer-input').fill('Réponds lentement, s\'il te plaît');
+  await app.byTestId('send').click();
+  await page.locator('[data-testid=message-assistant][data-status=streaming]').filter({ hasText: 'mot3' }).waitFor();
+  await app.byTestId('stop').click();
+  const stopped = page.locator('[data-testid=message-assistant][data-status=stopped]');
+  await stopped.waitFor();
+  const kept = (await stopped.textContent()).trim();
+  assert.match(kept, /mot3/);
+  assert.doesNotMatch(kept, /mot59/);
+
+  await page.reload();
+  await page.locator('[data-testid=message-assistant][data-status=stopped]').waitFor();
+  await app.byTestId('regenerate').click();
+  await app.byTestId('stop').click();
+  await page.locator('[data-testid=message-assistant][data-status=stopped]').waitFor();
+  assert.equal(await app.byTestId('message-assistant').count(), 1, 'regenerate replaces the answer');
+  await context.close();
+});
+
+test('conversations can be searched, renamed and deleted from the list', async () => {
+  const { context, page, app } = await signedInChat(browser);
+  await app.byTestId('composer-input').fill('Lettre de motivation pour un stage');
+  await app.byTestId('composer-input').press('Enter');
+  await page.locator('[data-testid=message-assistant][data-status=complete]').waitFor();
+
+  await app.byTestId('rename-conversation').click();
+  await app.byTestId('rename-input').fill('Stage chez Airbus');
+  await app.byTestId('rename-input').press('Enter');
+  await app.byTestId('conversation-link').filter({ hasText: 'Stage chez Airbus' }).waitFor();
+
+  await app.byTestId('conversation-search').fill('introuvable');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=conversation-link]').length === 0);
+  await app.byTestId('conversation-search').fill('airbus');
+  await app.byTestId('conversation-link').first().waitFor();
+
+  page.once('dialog', (dialog) => dialog.accept());
+  await app.byTestId('delete-conversation').click();
+  await page.waitForURL(/\/chat$/);
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=conversation-link]').length === 0);
+  await context.close();
+});
