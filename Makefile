@@ -16,6 +16,7 @@ test:
 ## Benchmarks that print figures (results are kept in docs/BENCHMARKS.md).
 bench:
 	cargo bench --locked -p jobbot-api --bench auth
+	cargo bench --locked -p jobbot-api --bench assistant
 
 tools:
 	scripts/ensure-tools.sh

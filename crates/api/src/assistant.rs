@@ -23,7 +23,9 @@ use crate::error::{problem, ApiError};
 use crate::state::AppState;
 
 const PROGRESS_EVERY: Duration = Duration::from_millis(500);
-const EVENT_BUFFER: usize = 4096;
+/// Deltas kept for a slow listener; one that falls further behind skips deltas but still gets the full
+/// text in the final event. Small, because every running reply holds one.
+const EVENT_BUFFER: usize = 256;
 
 /// What listeners of a running reply receive.
 #[derive(Debug, Clone)]

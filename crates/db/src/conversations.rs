@@ -114,7 +114,7 @@ pub fn touch(conn: &mut DbConnection, id: &str, now: NaiveDateTime) -> QueryResu
 
 /// Deletes the conversation and, by cascade, its messages.
 pub fn delete(conn: &mut DbConnection, id: &str) -> QueryResult<bool> {
-    conn.transaction(|conn| {
+    crate::transaction(conn, |conn| {
         // Explicit as well as by cascade: SQLite connections opened without foreign keys would leave orphans.
         diesel::delete(messages::table.filter(messages::conversation_id.eq(id))).execute(conn)?;
         Ok(diesel::delete(conversations::table.find(id)).execute(conn)? > 0)

@@ -52,10 +52,40 @@ pub fn ping(conn: &mut DbConnection) -> diesel::QueryResult<()> {
 }
 
 /// Runs `f` in a transaction: committed when it returns `Ok`, rolled back on `Err`.
+///
+/// On SQLite the transaction is `BEGIN IMMEDIATE`: it takes the write lock up front, waiting up to the busy
+/// timeout. A deferred transaction that reads and then writes fails at once with "database is locked" when
+/// another connection wrote in between, and SQLite's busy timeout does not apply to that upgrade.
 pub fn transaction<T, E, F>(conn: &mut DbConnection, f: F) -> Result<T, E>
 where
     F: FnOnce(&mut DbConnection) -> Result<T, E>,
     E: From<QueryError>,
 {
-    diesel::Connection::transaction(conn, f)
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+
+    fn sqlite(conn: &mut DbConnection) -> Option<&mut diesel::SqliteConnection> {
+        match conn {
+            DbConnection::Sqlite(inner) => Some(inner),
+            DbConnection::Pg(_) => None,
+        }
+    }
+
+    let Some(inner) = sqlite(conn) else {
+        return diesel::Connection::transaction(conn, f);
+    };
+    // Begun on the inner connection, whose transaction state the enum's manager shares: nested
+    // `transaction` calls inside `f` become savepoints as usual.
+    AnsiTransactionManager::begin_transaction_sql(inner, "BEGIN IMMEDIATE")?;
+    let result = f(conn);
+    let inner = sqlite(conn).ok_or(diesel::result::Error::BrokenTransactionManager)?;
+    match result {
+        Ok(value) => {
+            AnsiTransactionManager::commit_transaction(inner)?;
+            Ok(value)
+        }
+        Err(error) => {
+            AnsiTransactionManager::rollback_transaction(inner)?;
+            Err(error)
+        }
+    }
 }

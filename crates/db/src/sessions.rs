@@ -36,7 +36,7 @@ pub struct RefreshTokenRow {
 
 /// Creates a session with its first refresh token, atomically.
 pub fn create(conn: &mut DbConnection, session: &SessionRow, refresh_hash: &str) -> QueryResult<()> {
-    conn.transaction(|conn| {
+    crate::transaction(conn, |conn| {
         diesel::insert_into(sessions::table)
             .values(session)
             .execute(conn)?;
@@ -81,7 +81,7 @@ pub fn rotate_refresh(
     new_hash: &str,
     now: NaiveDateTime,
 ) -> QueryResult<Rotation> {
-    conn.transaction(|conn| {
+    crate::transaction(conn, |conn| {
         let Some(token) = refresh_tokens::table
             .find(presented_hash)
             .select(RefreshTokenRow::as_select())

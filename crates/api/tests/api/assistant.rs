@@ -13,8 +13,27 @@ use crate::helpers::{assert_problem, spawn_app_with, TestApp};
 
 both_backends!(
     conversations_are_private_searchable_and_paginated,
-    the_offline_coach_answers_and_titles_the_conversation
+    the_offline_coach_answers_and_titles_the_conversation,
+    concurrent_questions_all_succeed,
 );
+
+/// Many replies starting at once (each a read-then-write transaction) must not trip SQLite's lock.
+async fn concurrent_questions_all_succeed(app: TestApp) {
+    let user = app.user("busy@example.fr").await;
+    let mut ids = Vec::new();
+    for _ in 0..32 {
+        ids.push(new_conversation(&app, &user.access_token).await);
+    }
+    let sends = ids
+        .iter()
+        .map(|id| send(&app, &user.access_token, id, "Comment rédiger mon CV ?"));
+    let statuses: Vec<u16> = futures_util::future::join_all(sends)
+        .await
+        .iter()
+        .map(|r| r.status().as_u16())
+        .collect();
+    assert!(statuses.iter().all(|s| *s == 201), "{statuses:?}");
+}
 
 async fn new_conversation(app: &TestApp, token: &str) -> String {
     let response = app
