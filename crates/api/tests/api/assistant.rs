@@ -549,13 +549,17 @@ async fn rate_limits_are_retried_honouring_retry_after_then_reported() {
 
 #[actix_rt::test]
 async fn server_errors_are_retried_then_reported() {
-    let down = || Behaviour::Status {
-        status: 503,
+    let error = |status| Behaviour::Status {
+        status,
         body: r#"{"detail":"Service unavailable"}"#.into(),
         retry_after: None,
     };
-    let (fake, problem, _) = fault(vec![down(), down(), down()], 503, "llm_unavailable").await;
-    assert_eq!(fake.requests().len(), 3);
+    let (fake, problem, _) = fault(vec![error(500), error(503), error(500)], 503, "llm_unavailable").await;
+    assert_eq!(
+        fake.requests().len(),
+        3,
+        "a 500 and a 503 are retried, then the third answer is reported"
+    );
     assert!(problem["detail"]
         .as_str()
         .expect("detail")
