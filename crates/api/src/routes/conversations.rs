@@ -17,7 +17,7 @@ use serde::Serialize;
 use tokio::sync::broadcast;
 
 use crate::assistant::{
-    self, build_context, message_dto, reply_in_progress, title_from, ReplyEvent, ReplyJob,
+    self, build_context, message_dto, reply_in_progress, title_from, ReplyEvent, ReplyJob, Reservation,
 };
 use crate::auth::AuthUser;
 use crate::error::ApiError;
@@ -342,20 +342,13 @@ pub async fn send(
             "A message has at most 8,000 characters.",
         ));
     }
-    let user_id = auth.user.id.clone();
-    let (check_user, check_id) = (user_id.clone(), conversation_id.clone());
-    state
-        .db(move |conn| owned(conn, &check_user, &check_id).map(|_| ()))
-        .await?;
-    check_quota(&state, &user_id).await?;
-
-    let reservation = state.assistant.reserve(&conversation_id)?;
-    let (user_row, reply_row) = new_reply_rows(&conversation_id, Some(&content), &state);
-    let user_row = user_row.ok_or_else(|| ApiError::internal("no user message"))?;
+    let user_id = auth.user.id;
+    let reservation = claim(&state, &user_id, &conversation_id).await?;
+    let (question, reply) = new_reply_rows(&conversation_id, Some(&content), &state);
+    let question = question.ok_or_else(|| ApiError::internal("no user message"))?;
     let alive_since = jobbot_db::now() - state.assistant.abandoned_after();
     let (cid, uid) = (conversation_id.clone(), user_id.clone());
-    let (stored_user, stored_reply) = (user_row.clone(), reply_row.clone());
-    let history = state
+    let stored = state
         .db(move |conn| {
             jobbot_db::transaction(conn, |conn| {
                 owned(conn, &uid, &cid)?;
@@ -363,32 +356,22 @@ pub async fn send(
                     return Err(reply_in_progress());
                 }
                 let first = messages::count(conn, &cid)? == 0;
-                messages::insert(conn, &stored_user)?;
-                messages::insert(conn, &stored_reply)?;
+                messages::insert(conn, &question)?;
+                messages::insert(conn, &reply)?;
                 if first {
-                    conversations::set_auto_title(conn, &cid, &title_from(&stored_user.content))?;
+                    conversations::set_auto_title(conn, &cid, &title_from(&question.content))?;
                 }
-                conversations::touch(conn, &cid, stored_reply.created_at)?;
-                Ok(messages::latest(conn, &cid, HISTORY_ROWS)?)
+                conversations::touch(conn, &cid, reply.created_at)?;
+                let history = messages::latest(conn, &cid, HISTORY_ROWS)?;
+                Ok(Stored {
+                    question,
+                    reply,
+                    history,
+                })
             })
         })
         .await?;
-    let request = build_context(&history, state.assistant.config.context_chars);
-    let receiver = reservation.subscribe();
-    let job = ReplyJob {
-        user_id,
-        conversation_id,
-        message_id: reply_row.id.clone(),
-        request,
-    };
-    assistant::spawn(state.get_ref().clone(), job, reservation);
-    Ok(respond(
-        wants_stream(&req),
-        message_dto(user_row),
-        message_dto(reply_row),
-        receiver,
-    )
-    .await)
+    Ok(answer(&state, &req, reservation, user_id, conversation_id, stored).await)
 }
 
 /// Replaces the last answer with a new one.
@@ -409,32 +392,27 @@ pub async fn regenerate(
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let conversation_id = path.into_inner();
-    let user_id = auth.user.id.clone();
-    let (check_user, check_id) = (user_id.clone(), conversation_id.clone());
-    state
-        .db(move |conn| owned(conn, &check_user, &check_id).map(|_| ()))
-        .await?;
-    check_quota(&state, &user_id).await?;
-
-    let reservation = state.assistant.reserve(&conversation_id)?;
-    let (_, reply_row) = new_reply_rows(&conversation_id, None, &state);
+    let user_id = auth.user.id;
+    let reservation = claim(&state, &user_id, &conversation_id).await?;
+    let (_, reply) = new_reply_rows(&conversation_id, None, &state);
     let alive_since = jobbot_db::now() - state.assistant.abandoned_after();
-    let (cid, uid, stored_reply) = (conversation_id.clone(), user_id.clone(), reply_row.clone());
-    let (question, history) = state
+    let (cid, uid) = (conversation_id.clone(), user_id.clone());
+    let stored = state
         .db(move |conn| {
             jobbot_db::transaction(conn, |conn| {
                 owned(conn, &uid, &cid)?;
                 if messages::streaming(conn, &cid, alive_since)?.is_some() {
                     return Err(reply_in_progress());
                 }
-                let latest = messages::latest(conn, &cid, 1)?;
-                if let Some(last) = latest.first().filter(|m| m.role == "assistant") {
+                if let Some(last) = messages::latest(conn, &cid, 1)?
+                    .into_iter()
+                    .find(|m| m.role == "assistant")
+                {
                     messages::delete(conn, &last.id)?;
                 }
                 let question = messages::latest(conn, &cid, 1)?
                     .into_iter()
-                    .next()
-                    .filter(|m| m.role == "user");
+                    .find(|m| m.role == "user");
                 let Some(question) = question else {
                     return Err(ApiError::new(
                         StatusCode::CONFLICT,
@@ -442,28 +420,60 @@ pub async fn regenerate(
                         "There is no question to answer again.",
                     ));
                 };
-                messages::insert(conn, &stored_reply)?;
-                conversations::touch(conn, &cid, stored_reply.created_at)?;
-                Ok((question, messages::latest(conn, &cid, HISTORY_ROWS)?))
+                messages::insert(conn, &reply)?;
+                conversations::touch(conn, &cid, reply.created_at)?;
+                let history = messages::latest(conn, &cid, HISTORY_ROWS)?;
+                Ok(Stored {
+                    question,
+                    reply,
+                    history,
+                })
             })
         })
         .await?;
-    let request = build_context(&history, state.assistant.config.context_chars);
+    Ok(answer(&state, &req, reservation, user_id, conversation_id, stored).await)
+}
+
+/// What a new reply starts from: the question it answers, its empty row, and the recent history.
+struct Stored {
+    question: MessageRow,
+    reply: MessageRow,
+    history: Vec<MessageRow>,
+}
+
+/// Checks that the caller owns the conversation and has quota left, then claims it for a new reply.
+async fn claim(state: &AppState, user_id: &str, conversation_id: &str) -> Result<Reservation, ApiError> {
+    let (uid, cid) = (user_id.to_owned(), conversation_id.to_owned());
+    state.db(move |conn| owned(conn, &uid, &cid).map(|_| ())).await?;
+    check_quota(state, user_id).await?;
+    state.assistant.reserve(conversation_id)
+}
+
+/// Starts generating the stored reply and answers as the client asked: SSE, or JSON once it is done.
+async fn answer(
+    state: &web::Data<AppState>,
+    req: &HttpRequest,
+    reservation: Reservation,
+    user_id: String,
+    conversation_id: String,
+    stored: Stored,
+) -> HttpResponse {
+    let request = build_context(&stored.history, state.assistant.config.context_chars);
     let receiver = reservation.subscribe();
     let job = ReplyJob {
         user_id,
         conversation_id,
-        message_id: reply_row.id.clone(),
+        message_id: stored.reply.id.clone(),
         request,
     };
     assistant::spawn(state.get_ref().clone(), job, reservation);
-    Ok(respond(
-        wants_stream(&req),
-        message_dto(question),
-        message_dto(reply_row),
+    respond(
+        wants_stream(req),
+        message_dto(stored.question),
+        message_dto(stored.reply),
         receiver,
     )
-    .await)
+    .await
 }
 
 /// Stops the running reply, keeping what was written (`stopped`).
