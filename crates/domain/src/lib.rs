@@ -6,6 +6,7 @@ mod account;
 #[cfg(feature = "markdown")]
 pub mod markdown;
 mod password;
+pub mod pii;
 pub mod sse;
 
 pub use account::{DisplayName, Email, Locale, Role, TokenScope};
