@@ -117,6 +117,8 @@ pub fn delete(conn: &mut DbConnection, id: &str) -> QueryResult<bool> {
     crate::transaction(conn, |conn| {
         // Explicit as well as by cascade: SQLite connections opened without foreign keys would leave orphans.
         diesel::delete(messages::table.filter(messages::conversation_id.eq(id))).execute(conn)?;
+        // Its shares die with it: recipients get 410 from now on.
+        crate::shares::revoke_for_conversation(conn, id, crate::now())?;
         Ok(diesel::delete(conversations::table.find(id)).execute(conn)? > 0)
     })
 }

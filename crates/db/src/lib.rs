@@ -3,6 +3,7 @@
 //! Error policy: functions return diesel's `QueryResult`; "not found" is `Ok(None)` from `find_*`
 //! (never a swallowed error), and the API maps `NotFound`/unique violations/pool errors to HTTP.
 
+pub mod chats;
 mod connection;
 pub mod conversations;
 pub mod messages;
@@ -10,6 +11,7 @@ pub mod migrations;
 pub mod personal_tokens;
 pub mod schema;
 pub mod sessions;
+pub mod shares;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod usage;

@@ -91,7 +91,79 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    chats (id) {
+        id -> Text,
+        pair_key -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    chat_members (chat_id, user_id) {
+        chat_id -> Text,
+        user_id -> Text,
+        joined_at -> Timestamp,
+        left_at -> Nullable<Timestamp>,
+        last_read_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    chat_messages (id) {
+        id -> Text,
+        chat_id -> Text,
+        sender_id -> Nullable<Text>,
+        kind -> Text,
+        content -> Text,
+        share_id -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    blocks (blocker_id, blocked_id) {
+        blocker_id -> Text,
+        blocked_id -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    shares (id) {
+        id -> Text,
+        chat_id -> Text,
+        owner_id -> Text,
+        conversation_id -> Nullable<Text>,
+        mode -> Text,
+        title -> Text,
+        up_to_message_id -> Nullable<Text>,
+        snapshot -> Text,
+        redactions -> Text,
+        message_count -> BigInt,
+        expires_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    share_views (id) {
+        id -> Text,
+        share_id -> Text,
+        viewer_id -> Text,
+        viewed_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(chat_members -> chats (chat_id));
+diesel::joinable!(chat_members -> users (user_id));
+diesel::joinable!(chat_messages -> chats (chat_id));
+diesel::joinable!(shares -> chats (chat_id));
+diesel::joinable!(share_views -> shares (share_id));
 diesel::joinable!(conversations -> users (user_id));
 diesel::joinable!(messages -> conversations (conversation_id));
 diesel::joinable!(llm_usage -> users (user_id));
@@ -104,5 +176,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     personal_tokens,
     conversations,
     messages,
-    llm_usage
+    llm_usage,
+    chats,
+    chat_members,
+    chat_messages,
+    blocks,
+    shares,
+    share_views
 );

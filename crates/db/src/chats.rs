@@ -1,0 +1,281 @@
+//! One-to-one chat sessions, their members, messages, read marks and blocks.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::schema::{blocks, chat_members, chat_messages, chats, users};
+use crate::users::UserRow;
+use crate::DbConnection;
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = chats)]
+pub struct ChatRow {
+    pub id: String,
+    pub pair_key: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = chat_members)]
+pub struct MemberRow {
+    pub chat_id: String,
+    pub user_id: String,
+    pub joined_at: NaiveDateTime,
+    pub left_at: Option<NaiveDateTime>,
+    pub last_read_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = chat_messages)]
+pub struct ChatMessageRow {
+    pub id: String,
+    pub chat_id: String,
+    pub sender_id: Option<String>,
+    pub kind: String,
+    pub content: String,
+    pub share_id: Option<String>,
+    pub created_at: NaiveDateTime,
+}
+
+/// The key that makes a pair's session unique, whoever opens it.
+pub fn pair_key(a: &str, b: &str) -> String {
+    if a <= b {
+        format!("{a}:{b}")
+    } else {
+        format!("{b}:{a}")
+    }
+}
+
+/// The pair's session, creating it (or re-joining a member who left) as needed. Returns it and whether it
+/// is new.
+pub fn open(
+    conn: &mut DbConnection,
+    user: &str,
+    other: &str,
+    now: NaiveDateTime,
+) -> QueryResult<(ChatRow, bool)> {
+    crate::transaction(conn, |conn| {
+        let key = pair_key(user, other);
+        if let Some(chat) = chats::table
+            .filter(chats::pair_key.eq(&key))
+            .select(ChatRow::as_select())
+            .first(conn)
+            .optional()?
+        {
+            diesel::update(chat_members::table.find((&chat.id, user)))
+                .set(chat_members::left_at.eq(None::<NaiveDateTime>))
+                .execute(conn)?;
+            return Ok((chat, false));
+        }
+        let chat = ChatRow {
+            id: crate::new_id(),
+            pair_key: key,
+            created_at: now,
+            updated_at: now,
+        };
+        diesel::insert_into(chats::table).values(&chat).execute(conn)?;
+        for member in [user, other] {
+            let row = MemberRow {
+                chat_id: chat.id.clone(),
+                user_id: member.to_owned(),
+                joined_at: now,
+                left_at: None,
+                last_read_at: None,
+            };
+            diesel::insert_into(chat_members::table)
+                .values(&row)
+                .execute(conn)?;
+        }
+        Ok((chat, true))
+    })
+}
+
+/// The session if `user_id` is a current member: anyone else gets `None` (the API answers 404).
+pub fn find_for_member(
+    conn: &mut DbConnection,
+    user_id: &str,
+    chat_id: &str,
+) -> QueryResult<Option<(ChatRow, MemberRow)>> {
+    chats::table
+        .inner_join(chat_members::table)
+        .filter(chats::id.eq(chat_id))
+        .filter(chat_members::user_id.eq(user_id))
+        .filter(chat_members::left_at.is_null())
+        .select((ChatRow::as_select(), MemberRow::as_select()))
+        .first(conn)
+        .optional()
+}
+
+/// The other participant, with their account (`None` if it was deleted).
+pub fn other_member(
+    conn: &mut DbConnection,
+    chat_id: &str,
+    user_id: &str,
+) -> QueryResult<Option<(MemberRow, UserRow)>> {
+    chat_members::table
+        .inner_join(users::table)
+        .filter(chat_members::chat_id.eq(chat_id))
+        .filter(chat_members::user_id.ne(user_id))
+        .select((MemberRow::as_select(), UserRow::as_select()))
+        .first(conn)
+        .optional()
+}
+
+/// The user's current sessions, newest activity first.
+pub fn list_for_user(
+    conn: &mut DbConnection,
+    user_id: &str,
+    limit: i64,
+) -> QueryResult<Vec<(ChatRow, MemberRow)>> {
+    chats::table
+        .inner_join(chat_members::table)
+        .filter(chat_members::user_id.eq(user_id))
+        .filter(chat_members::left_at.is_null())
+        .order((chats::updated_at.desc(), chats::id.desc()))
+        .limit(limit)
+        .select((ChatRow::as_select(), MemberRow::as_select()))
+        .load(conn)
+}
+
+pub fn insert_message(conn: &mut DbConnection, message: &ChatMessageRow) -> QueryResult<()> {
+    crate::transaction(conn, |conn| {
+        diesel::insert_into(chat_messages::table)
+            .values(message)
+            .execute(conn)?;
+        diesel::update(chats::table.find(&message.chat_id))
+            .set(chats::updated_at.eq(message.created_at))
+            .execute(conn)?;
+        Ok(())
+    })
+}
+
+pub fn find_message(conn: &mut DbConnection, chat_id: &str, id: &str) -> QueryResult<Option<ChatMessageRow>> {
+    chat_messages::table
+        .filter(chat_messages::chat_id.eq(chat_id))
+        .filter(chat_messages::id.eq(id))
+        .select(ChatMessageRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Where a page starts or ends: a message's time and id.
+pub type Cursor = (NaiveDateTime, String);
+
+/// A page of messages, oldest first: the latest `limit` before `before`, or the first `limit` after `after`.
+pub fn messages(
+    conn: &mut DbConnection,
+    chat_id: &str,
+    before: Option<&Cursor>,
+    after: Option<&Cursor>,
+    limit: i64,
+) -> QueryResult<Vec<ChatMessageRow>> {
+    let mut query = chat_messages::table
+        .filter(chat_messages::chat_id.eq(chat_id))
+        .into_boxed();
+    if let Some((at, id)) = before {
+        query = query.filter(
+            chat_messages::created_at.lt(*at).or(chat_messages::created_at
+                .eq(*at)
+                .and(chat_messages::id.lt(id.clone()))),
+        );
+    }
+    if let Some((at, id)) = after {
+        query = query.filter(
+            chat_messages::created_at.gt(*at).or(chat_messages::created_at
+                .eq(*at)
+                .and(chat_messages::id.gt(id.clone()))),
+        );
+        return query
+            .order((chat_messages::created_at.asc(), chat_messages::id.asc()))
+            .limit(limit)
+            .select(ChatMessageRow::as_select())
+            .load(conn);
+    }
+    let mut newest_first: Vec<ChatMessageRow> = query
+        .order((chat_messages::created_at.desc(), chat_messages::id.desc()))
+        .limit(limit)
+        .select(ChatMessageRow::as_select())
+        .load(conn)?;
+    newest_first.reverse();
+    Ok(newest_first)
+}
+
+pub fn last_message(conn: &mut DbConnection, chat_id: &str) -> QueryResult<Option<ChatMessageRow>> {
+    Ok(messages(conn, chat_id, None, None, 1)?.pop())
+}
+
+/// Messages from others that `member` has not read.
+pub fn unread_count(conn: &mut DbConnection, member: &MemberRow) -> QueryResult<i64> {
+    let mut query = chat_messages::table
+        .filter(chat_messages::chat_id.eq(&member.chat_id))
+        .filter(
+            chat_messages::sender_id
+                .is_null()
+                .or(chat_messages::sender_id.ne(member.user_id.clone())),
+        )
+        .into_boxed();
+    if let Some(read) = member.last_read_at {
+        query = query.filter(chat_messages::created_at.gt(read));
+    }
+    query.count().get_result(conn)
+}
+
+/// Marks everything up to `at` as read (never moves the mark back).
+pub fn mark_read(
+    conn: &mut DbConnection,
+    chat_id: &str,
+    user_id: &str,
+    at: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::update(
+        chat_members::table.find((chat_id, user_id)).filter(
+            chat_members::last_read_at
+                .is_null()
+                .or(chat_members::last_read_at.lt(at)),
+        ),
+    )
+    .set(chat_members::last_read_at.eq(at))
+    .execute(conn)
+    .map(|_| ())
+}
+
+pub fn leave(conn: &mut DbConnection, chat_id: &str, user_id: &str, now: NaiveDateTime) -> QueryResult<()> {
+    diesel::update(chat_members::table.find((chat_id, user_id)))
+        .set(chat_members::left_at.eq(now))
+        .execute(conn)
+        .map(|_| ())
+}
+
+pub fn block(conn: &mut DbConnection, blocker: &str, blocked: &str, now: NaiveDateTime) -> QueryResult<()> {
+    let exists = blocks::table
+        .find((blocker, blocked))
+        .count()
+        .get_result::<i64>(conn)?
+        > 0;
+    if !exists {
+        diesel::insert_into(blocks::table)
+            .values((
+                blocks::blocker_id.eq(blocker),
+                blocks::blocked_id.eq(blocked),
+                blocks::created_at.eq(now),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+pub fn unblock(conn: &mut DbConnection, blocker: &str, blocked: &str) -> QueryResult<()> {
+    diesel::delete(blocks::table.find((blocker, blocked)))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Whether `blocker` has blocked `blocked`.
+pub fn is_blocked(conn: &mut DbConnection, blocker: &str, blocked: &str) -> QueryResult<bool> {
+    Ok(blocks::table
+        .find((blocker, blocked))
+        .count()
+        .get_result::<i64>(conn)?
+        > 0)
+}
