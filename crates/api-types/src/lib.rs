@@ -4,10 +4,12 @@
 
 mod assistant;
 mod auth;
+mod chats;
 mod problem;
 
 pub use assistant::*;
 pub use auth::*;
+pub use chats::*;
 pub use problem::{FieldError, Problem, PROBLEM_CONTENT_TYPE};
 
 /// Health and readiness answers.

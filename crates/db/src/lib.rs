@@ -75,6 +75,11 @@ where
     let Some(inner) = sqlite(conn) else {
         return diesel::Connection::transaction(conn, f);
     };
+    // Inside a transaction already (which holds the write lock): a savepoint, as diesel does.
+    let depth = AnsiTransactionManager::transaction_manager_status_mut(inner).transaction_depth();
+    if !matches!(depth, Ok(None)) {
+        return diesel::Connection::transaction(conn, f);
+    }
     // Begun on the inner connection, whose transaction state the enum's manager shares: nested
     // `transaction` calls inside `f` become savepoints as usual.
     AnsiTransactionManager::begin_transaction_sql(inner, "BEGIN IMMEDIATE")?;

@@ -6,6 +6,7 @@ use actix_web::web::{self, delete, get, patch, post, resource};
 
 pub mod admin;
 pub mod auth;
+pub mod chats;
 pub mod conversations;
 pub mod health;
 pub mod me;
@@ -54,6 +55,32 @@ pub fn config(cfg: &mut web::ServiceConfig) {
                 .service(resource("/conversations/{id}/stop").route(post().to(conversations::stop)))
                 .service(
                     resource("/conversations/{id}/regenerate").route(post().to(conversations::regenerate)),
-                ),
+                )
+                .service(
+                    resource("/chats")
+                        .route(get().to(chats::list))
+                        .route(post().to(chats::open)),
+                )
+                .service(
+                    resource("/chats/{id}/messages")
+                        .route(get().to(chats::messages_page))
+                        .route(post().to(chats::post_message)),
+                )
+                .service(resource("/chats/{id}/read").route(post().to(chats::mark_read)))
+                .service(resource("/chats/{id}/leave").route(post().to(chats::leave)))
+                .service(
+                    resource("/chats/{id}/block")
+                        .route(post().to(chats::block))
+                        .route(delete().to(chats::unblock)),
+                )
+                .service(resource("/chats/{id}/shares").route(post().to(chats::create_share)))
+                .service(
+                    resource("/shares/{id}")
+                        .route(get().to(chats::get_share))
+                        .route(patch().to(chats::update_share))
+                        .route(delete().to(chats::revoke_share)),
+                )
+                .service(resource("/shares/{id}/fork").route(post().to(chats::fork_share)))
+                .service(resource("/me/shares").route(get().to(chats::my_shares))),
         );
 }

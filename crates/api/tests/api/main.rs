@@ -6,6 +6,7 @@ mod helpers;
 mod account;
 mod assistant;
 mod auth;
+mod chats;
 mod errors;
 mod fake_llm;
 mod openapi;

@@ -1,0 +1,201 @@
+//! Chat sessions between users, and JobBot conversations shared into them.
+
+use chrono::{DateTime, Utc};
+use jobbot_domain::pii::PiiKind;
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "openapi")]
+use utoipa::{IntoParams, ToSchema};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct OpenChatRequest {
+    pub participant_email: String,
+}
+
+/// The other person in a session. `id` is absent once their account is deleted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Participant {
+    pub id: Option<String>,
+    pub display_name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ChatSummary {
+    pub id: String,
+    pub participant: Participant,
+    pub last_message: Option<ChatMessage>,
+    pub unread_count: i64,
+    /// True when the caller has blocked the other participant.
+    pub blocked: bool,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ChatMessageKind {
+    Text,
+    Share,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ChatMessage {
+    pub id: String,
+    pub chat_id: String,
+    /// Absent once the sender's account is deleted.
+    pub sender_id: Option<String>,
+    pub kind: ChatMessageKind,
+    pub content: String,
+    /// For `share` messages: the card.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub share: Option<ShareCard>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// `before` / `after`: a message id to page from; `limit` 1–200 (default 50). Oldest first.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(IntoParams))]
+pub struct ChatMessageQuery {
+    pub before: Option<String>,
+    pub after: Option<String>,
+    pub limit: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ChatMessagePage {
+    pub items: Vec<ChatMessage>,
+    pub has_more: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct PostChatMessageRequest {
+    /// 1 to 4,000 characters.
+    pub content: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct MarkReadRequest {
+    pub message_id: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ShareMode {
+    /// The transcript as it is (up to the chosen message), frozen.
+    Snapshot,
+    /// Follows the conversation as it grows.
+    Live,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ShareState {
+    Active,
+    Revoked,
+    Expired,
+}
+
+/// One piece of personal data to hide in the shared copy: bytes `start..end` of a message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Redaction {
+    pub message_id: String,
+    pub start: usize,
+    pub end: usize,
+    /// `email`, `phone`, `social_security_number`, `birth_date` or `postal_address`.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "phone"))]
+    pub kind: PiiKind,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct CreateShareRequest {
+    pub conversation_id: String,
+    pub mode: ShareMode,
+    /// Snapshot up to this message (inclusive); default: all of it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub up_to_message_id: Option<String>,
+    /// 1 to 365; default 30.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_in_days: Option<u32>,
+    #[serde(default)]
+    pub redactions: Vec<Redaction>,
+}
+
+/// Changes to a share (owner only). `resnapshot: true` freezes the transcript again as it is now.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct UpdateShareRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mode: Option<ShareMode>,
+    #[serde(default)]
+    pub resnapshot: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub up_to_message_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_in_days: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redactions: Option<Vec<Redaction>>,
+}
+
+/// What the chat shows of a share.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ShareCard {
+    pub id: String,
+    pub chat_id: String,
+    pub owner_id: String,
+    pub title: String,
+    pub mode: ShareMode,
+    pub message_count: i64,
+    pub state: ShareState,
+    /// True once the owner has re-snapshotted or changed it.
+    pub updated: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct SharedMessage {
+    /// `user` or `assistant`.
+    pub role: String,
+    pub content: String,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ShareView {
+    pub viewer: String,
+    pub viewed_at: DateTime<Utc>,
+}
+
+/// The read-only transcript; `views` only for the owner.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ShareTranscript {
+    pub share: ShareCard,
+    pub messages: Vec<SharedMessage>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub views: Option<Vec<ShareView>>,
+}
+
+/// One of my shares, for reviewing and revoking them in one place.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct MyShare {
+    pub share: ShareCard,
+    pub participant: Participant,
+    pub views: Vec<ShareView>,
+}

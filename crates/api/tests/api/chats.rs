@@ -1,0 +1,591 @@
+//! Chat sessions and shared conversations: flows, blocking, and the authorization matrix on both backends.
+
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+use crate::both_backends;
+use crate::helpers::{assert_problem, TestApp, TestUser};
+
+both_backends!(
+    sessions_open_once_list_unread_and_page,
+    blocking_stops_messages_and_shares,
+    sharing_redacts_follows_and_forks,
+    authorization_matrix
+);
+
+async fn open(app: &TestApp, user: &TestUser, email: &str) -> reqwest::Response {
+    app.client
+        .post(app.url("/api/v1/chats"))
+        .bearer_auth(&user.access_token)
+        .json(&json!({"participant_email": email}))
+        .send()
+        .await
+        .expect("open")
+}
+
+async fn post(app: &TestApp, user: &TestUser, chat: &str, content: &str) -> reqwest::Response {
+    app.client
+        .post(app.url(&format!("/api/v1/chats/{chat}/messages")))
+        .bearer_auth(&user.access_token)
+        .json(&json!({"content": content}))
+        .send()
+        .await
+        .expect("post")
+}
+
+async fn json_of(response: reqwest::Response) -> Value {
+    response.json().await.expect("json")
+}
+
+async fn chat_between(app: &TestApp, a: &TestUser, b_email: &str) -> String {
+    let opened = json_of(open(app, a, b_email).await).await;
+    opened["id"].as_str().expect("id").to_owned()
+}
+
+/// A conversation of `user` with one offline exchange; returns its id.
+async fn conversation_with(app: &TestApp, user: &TestUser, question: &str) -> String {
+    let created = json_of(
+        app.client
+            .post(app.url("/api/v1/conversations"))
+            .bearer_auth(&user.access_token)
+            .json(&json!({}))
+            .send()
+            .await
+            .expect("create"),
+    )
+    .await;
+    let id = created["id"].as_str().expect("id").to_owned();
+    let sent = app
+        .client
+        .post(app.url(&format!("/api/v1/conversations/{id}/messages")))
+        .bearer_auth(&user.access_token)
+        .json(&json!({"content": question}))
+        .send()
+        .await
+        .expect("ask");
+    assert_eq!(sent.status(), StatusCode::CREATED);
+    id
+}
+
+async fn share(app: &TestApp, user: &TestUser, chat: &str, body: Value) -> reqwest::Response {
+    app.client
+        .post(app.url(&format!("/api/v1/chats/{chat}/shares")))
+        .bearer_auth(&user.access_token)
+        .json(&body)
+        .send()
+        .await
+        .expect("share")
+}
+
+async fn sessions_open_once_list_unread_and_page(app: TestApp) {
+    let alice = app.user("alice@example.fr").await;
+    let bob = app.user("bob@example.fr").await;
+    let first = open(&app, &alice, "BOB@Example.fr").await;
+    assert_eq!(first.status(), StatusCode::CREATED);
+    let first = json_of(first).await;
+    assert_eq!(first["participant"]["display_name"], "Camille Martin");
+    let again = open(&app, &alice, "bob@example.fr").await;
+    assert_eq!(again.status(), StatusCode::OK);
+    let from_bob = json_of(open(&app, &bob, "alice@example.fr").await).await;
+    assert_eq!(
+        from_bob["id"], first["id"],
+        "one session per pair, whoever opens it"
+    );
+    let chat = first["id"].as_str().expect("id");
+
+    // Probing reveals nothing: unknown, malformed and own addresses get the same answer.
+    let unknown = assert_problem(open(&app, &alice, "nobody@example.fr").await, 404, "not_found").await;
+    let malformed = assert_problem(open(&app, &alice, "not an email").await, 404, "not_found").await;
+    let myself = assert_problem(open(&app, &alice, "alice@example.fr").await, 404, "not_found").await;
+    assert_eq!(unknown, malformed);
+    assert_eq!(unknown, myself);
+
+    for text in ["Bonjour Bob !", "Tu as vu mon CV ?", "Merci d'avance"] {
+        assert_eq!(post(&app, &alice, chat, text).await.status(), StatusCode::CREATED);
+    }
+    for bad in ["", "   ", &"x".repeat(4_001)] {
+        assert_problem(post(&app, &alice, chat, bad).await, 422, "validation_failed").await;
+    }
+    let bobs: Vec<Value> = json_of(app.get_bearer("/api/v1/chats", &bob.access_token).await)
+        .await
+        .as_array()
+        .expect("list")
+        .clone();
+    assert_eq!(bobs.len(), 1);
+    assert_eq!(bobs[0]["unread_count"], 3);
+    assert_eq!(bobs[0]["last_message"]["content"], "Merci d'avance");
+    let alices: Vec<Value> = json_of(app.get_bearer("/api/v1/chats", &alice.access_token).await)
+        .await
+        .as_array()
+        .expect("list")
+        .clone();
+    assert_eq!(alices[0]["unread_count"], 0, "my own messages are read");
+
+    let page = json_of(
+        app.get_bearer(
+            &format!("/api/v1/chats/{chat}/messages?limit=2"),
+            &bob.access_token,
+        )
+        .await,
+    )
+    .await;
+    let texts: Vec<&str> = page["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|m| m["content"].as_str())
+        .collect();
+    assert_eq!(
+        (texts, page["has_more"].as_bool()),
+        (vec!["Tu as vu mon CV ?", "Merci d'avance"], Some(true)),
+        "the latest, oldest first"
+    );
+    let oldest_id = page["items"][0]["id"].as_str().expect("id");
+    let before = json_of(
+        app.get_bearer(
+            &format!("/api/v1/chats/{chat}/messages?before={oldest_id}"),
+            &bob.access_token,
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(before["items"][0]["content"], "Bonjour Bob !");
+    let first_id = before["items"][0]["id"].as_str().expect("id");
+    let after = json_of(
+        app.get_bearer(
+            &format!("/api/v1/chats/{chat}/messages?after={first_id}"),
+            &bob.access_token,
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(
+        after["items"].as_array().map(Vec::len),
+        Some(2),
+        "catching up after a reconnection"
+    );
+
+    let last_id = page["items"][1]["id"].as_str().expect("id");
+    let read = app
+        .client
+        .post(app.url(&format!("/api/v1/chats/{chat}/read")))
+        .bearer_auth(&bob.access_token)
+        .json(&json!({"message_id": last_id}))
+        .send()
+        .await
+        .expect("read");
+    assert_eq!(read.status(), StatusCode::NO_CONTENT);
+    let bobs: Vec<Value> = json_of(app.get_bearer("/api/v1/chats", &bob.access_token).await)
+        .await
+        .as_array()
+        .expect("list")
+        .clone();
+    assert_eq!(bobs[0]["unread_count"], 0);
+
+    let left = app
+        .client
+        .post(app.url(&format!("/api/v1/chats/{chat}/leave")))
+        .bearer_auth(&bob.access_token)
+        .send()
+        .await
+        .expect("leave");
+    assert_eq!(left.status(), StatusCode::NO_CONTENT);
+    assert_problem(
+        app.get_bearer(&format!("/api/v1/chats/{chat}/messages"), &bob.access_token)
+            .await,
+        404,
+        "not_found",
+    )
+    .await;
+    assert_eq!(
+        open(&app, &bob, "alice@example.fr").await.status(),
+        StatusCode::OK,
+        "opening it again brings it back"
+    );
+    assert_eq!(
+        app.get_bearer(&format!("/api/v1/chats/{chat}/messages"), &bob.access_token)
+            .await
+            .status(),
+        StatusCode::OK
+    );
+}
+
+async fn blocking_stops_messages_and_shares(app: TestApp) {
+    let alice = app.user("alice@example.fr").await;
+    let bob = app.user("bob@example.fr").await;
+    let chat = chat_between(&app, &alice, "bob@example.fr").await;
+    let conversation = conversation_with(&app, &alice, "Comment rédiger mon CV ?").await;
+    let block = app
+        .client
+        .post(app.url(&format!("/api/v1/chats/{chat}/block")))
+        .bearer_auth(&bob.access_token)
+        .send()
+        .await
+        .expect("block");
+    assert_eq!(block.status(), StatusCode::NO_CONTENT);
+    assert_problem(post(&app, &alice, &chat, "Tu es là ?").await, 403, "blocked").await;
+    assert_problem(
+        share(
+            &app,
+            &alice,
+            &chat,
+            json!({"conversation_id": conversation, "mode": "snapshot"}),
+        )
+        .await,
+        403,
+        "blocked",
+    )
+    .await;
+    assert_eq!(
+        post(&app, &bob, &chat, "Je peux encore écrire").await.status(),
+        StatusCode::CREATED
+    );
+    let listed: Vec<Value> = json_of(app.get_bearer("/api/v1/chats", &bob.access_token).await)
+        .await
+        .as_array()
+        .expect("list")
+        .clone();
+    assert_eq!(listed[0]["blocked"], true);
+    let unblock = app
+        .client
+        .delete(app.url(&format!("/api/v1/chats/{chat}/block")))
+        .bearer_auth(&bob.access_token)
+        .send()
+        .await
+        .expect("unblock");
+    assert_eq!(unblock.status(), StatusCode::NO_CONTENT);
+    assert_eq!(
+        post(&app, &alice, &chat, "Merci !").await.status(),
+        StatusCode::CREATED
+    );
+}
+
+async fn sharing_redacts_follows_and_forks(app: TestApp) {
+    let alice = app.user("alice@example.fr").await;
+    let bob = app.user("bob@example.fr").await;
+    let chat = chat_between(&app, &alice, "bob@example.fr").await;
+    let question = "Mon numéro est le 06 12 34 56 78, comment rédiger mon CV ?";
+    let conversation = conversation_with(&app, &alice, question).await;
+    let messages = json_of(
+        app.get_bearer(
+            &format!("/api/v1/conversations/{conversation}/messages"),
+            &alice.access_token,
+        )
+        .await,
+    )
+    .await;
+    let question_id = messages["items"][0]["id"].as_str().expect("id").to_owned();
+    let start = question.find("06 12").expect("phone");
+
+    let posted = share(&app, &alice, &chat, json!({
+        "conversation_id": conversation, "mode": "snapshot", "expires_in_days": 7,
+        "redactions": [{"message_id": question_id, "start": start, "end": start + "06 12 34 56 78".len(), "kind": "phone"}]
+    }))
+    .await;
+    assert_eq!(posted.status(), StatusCode::CREATED);
+    let posted = json_of(posted).await;
+    assert_eq!(posted["kind"], "share");
+    let card = &posted["share"];
+    assert_eq!(
+        (
+            card["mode"].as_str(),
+            card["state"].as_str(),
+            card["message_count"].as_i64()
+        ),
+        (Some("snapshot"), Some("active"), Some(2))
+    );
+    let share_id = card["id"].as_str().expect("id").to_owned();
+
+    let seen = json_of(
+        app.get_bearer(&format!("/api/v1/shares/{share_id}"), &bob.access_token)
+            .await,
+    )
+    .await;
+    assert_eq!(
+        seen["messages"][0]["content"],
+        "Mon numéro est le [téléphone], comment rédiger mon CV ?"
+    );
+    assert!(seen.get("views").is_none(), "only the owner sees the views");
+    let original = json_of(
+        app.get_bearer(
+            &format!("/api/v1/conversations/{conversation}/messages"),
+            &alice.access_token,
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(
+        original["items"][0]["content"], question,
+        "the original is untouched"
+    );
+    let owner_view = json_of(
+        app.get_bearer(&format!("/api/v1/shares/{share_id}"), &alice.access_token)
+            .await,
+    )
+    .await;
+    assert_eq!(owner_view["views"][0]["viewer"], "Camille Martin");
+
+    // The conversation grows: the snapshot does not, until it is re-snapshotted.
+    app.client
+        .post(app.url(&format!("/api/v1/conversations/{conversation}/messages")))
+        .bearer_auth(&alice.access_token)
+        .json(&json!({"content": "Et la lettre de motivation ?"}))
+        .send()
+        .await
+        .expect("ask");
+    let still = json_of(
+        app.get_bearer(&format!("/api/v1/shares/{share_id}"), &bob.access_token)
+            .await,
+    )
+    .await;
+    assert_eq!(still["messages"].as_array().map(Vec::len), Some(2));
+    let resnapshot = app
+        .client
+        .patch(app.url(&format!("/api/v1/shares/{share_id}")))
+        .bearer_auth(&alice.access_token)
+        .json(&json!({"resnapshot": true}))
+        .send()
+        .await
+        .expect("patch");
+    let resnapshot = json_of(resnapshot).await;
+    assert_eq!(
+        (
+            resnapshot["message_count"].as_i64(),
+            resnapshot["updated"].as_bool(),
+            resnapshot["id"].as_str()
+        ),
+        (Some(4), Some(true), Some(share_id.as_str()))
+    );
+    let live = app
+        .client
+        .patch(app.url(&format!("/api/v1/shares/{share_id}")))
+        .bearer_auth(&alice.access_token)
+        .json(&json!({"mode": "live"}))
+        .send()
+        .await
+        .expect("patch");
+    assert_eq!(json_of(live).await["mode"], "live");
+    let refreshed = json_of(
+        app.get_bearer(&format!("/api/v1/shares/{share_id}"), &bob.access_token)
+            .await,
+    )
+    .await;
+    assert_eq!(
+        refreshed["messages"][0]["content"], "Mon numéro est le [téléphone], comment rédiger mon CV ?",
+        "live shares keep the redactions"
+    );
+
+    let fork = app
+        .client
+        .post(app.url(&format!("/api/v1/shares/{share_id}/fork")))
+        .bearer_auth(&bob.access_token)
+        .send()
+        .await
+        .expect("fork");
+    assert_eq!(fork.status(), StatusCode::CREATED);
+    let forked = json_of(fork).await;
+    let copy = json_of(
+        app.get_bearer(
+            &format!(
+                "/api/v1/conversations/{}/messages",
+                forked["id"].as_str().expect("id")
+            ),
+            &bob.access_token,
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(copy["items"].as_array().map(Vec::len), Some(4));
+    assert_eq!(
+        copy["items"][0]["content"],
+        "Mon numéro est le [téléphone], comment rédiger mon CV ?"
+    );
+
+    let mine: Vec<Value> = json_of(app.get_bearer("/api/v1/me/shares", &alice.access_token).await)
+        .await
+        .as_array()
+        .expect("list")
+        .clone();
+    assert_eq!(mine.len(), 1);
+    assert_eq!(mine[0]["participant"]["display_name"], "Camille Martin");
+    assert!(mine[0]["views"].as_array().is_some_and(|v| v.len() >= 3));
+
+    // Deleting the conversation revokes its shares; the fork stays Bob's.
+    app.client
+        .delete(app.url(&format!("/api/v1/conversations/{conversation}")))
+        .bearer_auth(&alice.access_token)
+        .send()
+        .await
+        .expect("delete");
+    assert_problem(
+        app.get_bearer(&format!("/api/v1/shares/{share_id}"), &bob.access_token)
+            .await,
+        410,
+        "share_gone",
+    )
+    .await;
+    let owner_still = json_of(
+        app.get_bearer(&format!("/api/v1/shares/{share_id}"), &alice.access_token)
+            .await,
+    )
+    .await;
+    assert_eq!(owner_still["share"]["state"], "revoked");
+    assert_eq!(
+        app.get_bearer(
+            &format!("/api/v1/conversations/{}", forked["id"].as_str().expect("id")),
+            &bob.access_token
+        )
+        .await
+        .status(),
+        StatusCode::OK
+    );
+
+    let bad = share(
+        &app,
+        &alice,
+        &chat,
+        json!({"conversation_id": conversation, "mode": "snapshot"}),
+    )
+    .await;
+    assert_problem(bad, 404, "not_found").await;
+}
+
+async fn authorization_matrix(app: TestApp) {
+    let alice = app.user("alice@example.fr").await;
+    let bob = app.user("bob@example.fr").await;
+    let carol = app.user("carol@example.fr").await;
+    let chat = chat_between(&app, &alice, "bob@example.fr").await;
+    let conversation = conversation_with(&app, &alice, "Préparer un entretien").await;
+    let card = json_of(
+        share(
+            &app,
+            &alice,
+            &chat,
+            json!({"conversation_id": conversation, "mode": "live"}),
+        )
+        .await,
+    )
+    .await;
+    let share_id = card["share"]["id"].as_str().expect("id").to_owned();
+    let message_id = card["id"].as_str().expect("id").to_owned();
+
+    let chat_calls = |token: &str| {
+        let c = &app.client;
+        vec![
+            c.get(app.url(&format!("/api/v1/chats/{chat}/messages")))
+                .bearer_auth(token),
+            c.post(app.url(&format!("/api/v1/chats/{chat}/messages")))
+                .bearer_auth(token)
+                .json(&json!({"content": "hi"})),
+            c.post(app.url(&format!("/api/v1/chats/{chat}/read")))
+                .bearer_auth(token)
+                .json(&json!({"message_id": message_id})),
+            c.post(app.url(&format!("/api/v1/chats/{chat}/leave")))
+                .bearer_auth(token),
+            c.post(app.url(&format!("/api/v1/chats/{chat}/block")))
+                .bearer_auth(token),
+            c.delete(app.url(&format!("/api/v1/chats/{chat}/block")))
+                .bearer_auth(token),
+            c.post(app.url(&format!("/api/v1/chats/{chat}/shares")))
+                .bearer_auth(token)
+                .json(&json!({"conversation_id": conversation, "mode": "snapshot"})),
+        ]
+    };
+    let share_calls = |token: &str| {
+        let c = &app.client;
+        vec![
+            c.get(app.url(&format!("/api/v1/shares/{share_id}")))
+                .bearer_auth(token),
+            c.patch(app.url(&format!("/api/v1/shares/{share_id}")))
+                .bearer_auth(token)
+                .json(&json!({"resnapshot": true})),
+            c.delete(app.url(&format!("/api/v1/shares/{share_id}")))
+                .bearer_auth(token),
+            c.post(app.url(&format!("/api/v1/shares/{share_id}/fork")))
+                .bearer_auth(token),
+        ]
+    };
+    // A third user gets 404 on every chat and share endpoint.
+    for call in chat_calls(&carol.access_token)
+        .into_iter()
+        .chain(share_calls(&carol.access_token))
+    {
+        assert_problem(call.send().await.expect("request"), 404, "not_found").await;
+    }
+    let carols: Vec<Value> = json_of(app.get_bearer("/api/v1/chats", &carol.access_token).await)
+        .await
+        .as_array()
+        .expect("list")
+        .clone();
+    assert!(carols.is_empty());
+    // The recipient may read and fork, not change or revoke.
+    for call in share_calls(&bob.access_token).into_iter().skip(1).take(2) {
+        assert_problem(call.send().await.expect("request"), 404, "not_found").await;
+    }
+    // Nor share Alice's conversation.
+    assert_problem(
+        share(
+            &app,
+            &bob,
+            &chat,
+            json!({"conversation_id": conversation, "mode": "snapshot"}),
+        )
+        .await,
+        404,
+        "not_found",
+    )
+    .await;
+
+    // Expired: the recipient gets 410, the owner still sees it.
+    let pool = jobbot_db::connect(&app.db.url, 1).expect("pool");
+    let mut conn = pool.get().expect("conn");
+    let mut row = jobbot_db::shares::find(&mut conn, &share_id)
+        .expect("query")
+        .expect("share");
+    row.expires_at = Some(jobbot_db::now() - chrono::TimeDelta::minutes(1));
+    jobbot_db::shares::update(&mut conn, &row).expect("expire");
+    for call in [
+        share_calls(&bob.access_token).remove(0),
+        share_calls(&bob.access_token).remove(3),
+    ] {
+        assert_problem(call.send().await.expect("request"), 410, "share_gone").await;
+    }
+    let owner = json_of(
+        app.get_bearer(&format!("/api/v1/shares/{share_id}"), &alice.access_token)
+            .await,
+    )
+    .await;
+    assert_eq!(owner["share"]["state"], "expired");
+    // Revoked likewise.
+    row.expires_at = None;
+    jobbot_db::shares::update(&mut conn, &row).expect("unexpire");
+    assert_eq!(
+        app.get_bearer(&format!("/api/v1/shares/{share_id}"), &bob.access_token)
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    let revoke = app
+        .client
+        .delete(app.url(&format!("/api/v1/shares/{share_id}")))
+        .bearer_auth(&alice.access_token)
+        .send()
+        .await
+        .expect("revoke");
+    assert_eq!(revoke.status(), StatusCode::NO_CONTENT);
+    for call in [
+        share_calls(&bob.access_token).remove(0),
+        share_calls(&bob.access_token).remove(3),
+    ] {
+        assert_problem(call.send().await.expect("request"), 410, "share_gone").await;
+    }
+    let messages = json_of(
+        app.get_bearer(&format!("/api/v1/chats/{chat}/messages"), &bob.access_token)
+            .await,
+    )
+    .await;
+    assert_eq!(
+        messages["items"][0]["share"]["state"], "revoked",
+        "the card says so"
+    );
+}
