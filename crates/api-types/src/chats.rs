@@ -199,3 +199,13 @@ pub struct MyShare {
     pub participant: Participant,
     pub views: Vec<ShareView>,
 }
+
+/// WebSocket `chat.read`: a participant read everything up to a message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ChatReadEvent {
+    pub chat_id: String,
+    pub user_id: String,
+    pub message_id: String,
+    pub read_at: DateTime<Utc>,
+}

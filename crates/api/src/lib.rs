@@ -7,6 +7,7 @@ pub mod config;
 pub mod error;
 pub mod openapi;
 pub mod ratelimit;
+pub mod realtime;
 pub mod routes;
 pub mod startup;
 pub mod state;

@@ -53,6 +53,7 @@ use crate::routes;
         routes::chats::revoke_share,
         routes::chats::fork_share,
         routes::chats::my_shares,
+        routes::ws::connect,
     ),
     components(schemas(
         jobbot_api_types::Problem,

@@ -168,6 +168,8 @@ pub async fn prepare_state(config: Config) -> anyhow::Result<AppState> {
         model = assistant.provider.model(),
         "assistant ready"
     );
+    let hub = Arc::new(crate::realtime::Hub::new());
+    hub.listen(&config.database_url, pool.clone());
     let hasher = web::block(PasswordHasher::new)
         .await?
         .map_err(|e| anyhow::anyhow!("argon2: {e}"))?;
@@ -177,6 +179,7 @@ pub async fn prepare_state(config: Config) -> anyhow::Result<AppState> {
         hasher,
         limiter: Arc::new(RateLimiter::new(config.auth_rate_limit)),
         assistant,
+        hub,
         config: Arc::new(config),
     })
 }

@@ -20,6 +20,7 @@ pub struct AppState {
     pub hasher: PasswordHasher,
     pub limiter: Arc<RateLimiter>,
     pub assistant: Arc<Assistant>,
+    pub hub: Arc<crate::realtime::Hub>,
 }
 
 impl AppState {

@@ -279,3 +279,12 @@ pub fn is_blocked(conn: &mut DbConnection, blocker: &str, blocked: &str) -> Quer
         .get_result::<i64>(conn)?
         > 0)
 }
+
+/// The ids of the session's current members (those who have not left).
+pub fn active_member_ids(conn: &mut DbConnection, chat_id: &str) -> QueryResult<Vec<String>> {
+    chat_members::table
+        .filter(chat_members::chat_id.eq(chat_id))
+        .filter(chat_members::left_at.is_null())
+        .select(chat_members::user_id)
+        .load(conn)
+}

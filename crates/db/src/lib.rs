@@ -8,6 +8,7 @@ mod connection;
 pub mod conversations;
 pub mod messages;
 pub mod migrations;
+pub mod notify;
 pub mod personal_tokens;
 pub mod schema;
 pub mod sessions;

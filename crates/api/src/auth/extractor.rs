@@ -159,76 +159,95 @@ impl FromRequest for AuthUser {
         let csrf_ok = csrf_matches(req);
         Box::pin(async move {
             let state = state.ok_or_else(|| ApiError::internal("AppState is not registered"))?;
-            let auth = match credential? {
-                Credential::Jwt(token, method) => {
-                    let claims = state.jwt.verify(&token).map_err(|e| match e {
-                        JwtError::Expired => ApiError::unauthorized(
-                            "token_expired",
-                            "The access token has expired; refresh it.",
-                        ),
-                        JwtError::Invalid => {
-                            ApiError::unauthorized("invalid_token", "The access token is not valid.")
-                        }
-                    })?;
-                    let sid = claims.sid.clone();
-                    let found = state
-                        .db(move |conn| Ok(sessions::find_with_user(conn, &sid)?))
-                        .await?;
-                    let now = jobbot_db::now();
-                    match found {
-                        Some((session, user)) if session.is_active(now) && session.user_id == claims.sub => {
-                            AuthUser {
-                                user: user.into(),
-                                session_id: Some(session.id),
-                                method,
-                            }
-                        }
-                        _ => {
-                            return Err(ApiError::unauthorized(
-                                "session_revoked",
-                                "This session has ended; log in again.",
-                            ))
-                        }
-                    }
-                }
-                Credential::PersonalToken(secret) => {
-                    let hash = tokens::hash(&secret);
-                    let now = jobbot_db::now();
-                    let found = state
-                        .db(move |conn| Ok(personal_tokens::authenticate(conn, &hash, now)?))
-                        .await?;
-                    match found {
-                        Some((token, user)) if token.is_active(now) => AuthUser {
-                            user: user.into(),
-                            session_id: None,
-                            method: AuthMethod::PersonalToken {
-                                scope: TokenScope::parse(&token.scope).unwrap_or_default(),
-                            },
-                        },
-                        _ => {
-                            return Err(ApiError::unauthorized(
-                                "invalid_token",
-                                "This personal token is not valid.",
-                            ))
-                        }
-                    }
-                }
-            };
-            if unsafe_method {
-                match auth.method {
-                    AuthMethod::Cookie if !csrf_ok => return Err(csrf_failed()),
-                    AuthMethod::PersonalToken {
-                        scope: TokenScope::Read,
-                    } => {
-                        return Err(ApiError::forbidden(
-                            "insufficient_scope",
-                            "This token is read-only.",
-                        ))
-                    }
-                    _ => {}
-                }
-            }
-            Ok(auth)
+            authenticate(&state, credential?, unsafe_method, csrf_ok).await
         })
     }
+}
+
+/// A token given another way than the `Authorization` header (e.g. `?access_token=` on a WebSocket
+/// handshake), checked like a Bearer token on a safe request.
+pub async fn authenticate_token(state: &AppState, token: &str) -> Result<AuthUser, ApiError> {
+    let credential = if token.starts_with(PERSONAL_TOKEN_PREFIX) {
+        Credential::PersonalToken(token.to_owned())
+    } else {
+        Credential::Jwt(token.to_owned(), AuthMethod::Bearer)
+    };
+    authenticate(state, credential, false, true).await
+}
+
+async fn authenticate(
+    state: &AppState,
+    credential: Credential,
+    unsafe_method: bool,
+    csrf_ok: bool,
+) -> Result<AuthUser, ApiError> {
+    let auth = match credential {
+        Credential::Jwt(token, method) => {
+            let claims = state.jwt.verify(&token).map_err(|e| match e {
+                JwtError::Expired => {
+                    ApiError::unauthorized("token_expired", "The access token has expired; refresh it.")
+                }
+                JwtError::Invalid => {
+                    ApiError::unauthorized("invalid_token", "The access token is not valid.")
+                }
+            })?;
+            let sid = claims.sid.clone();
+            let found = state
+                .db(move |conn| Ok(sessions::find_with_user(conn, &sid)?))
+                .await?;
+            let now = jobbot_db::now();
+            match found {
+                Some((session, user)) if session.is_active(now) && session.user_id == claims.sub => {
+                    AuthUser {
+                        user: user.into(),
+                        session_id: Some(session.id),
+                        method,
+                    }
+                }
+                _ => {
+                    return Err(ApiError::unauthorized(
+                        "session_revoked",
+                        "This session has ended; log in again.",
+                    ))
+                }
+            }
+        }
+        Credential::PersonalToken(secret) => {
+            let hash = tokens::hash(&secret);
+            let now = jobbot_db::now();
+            let found = state
+                .db(move |conn| Ok(personal_tokens::authenticate(conn, &hash, now)?))
+                .await?;
+            match found {
+                Some((token, user)) if token.is_active(now) => AuthUser {
+                    user: user.into(),
+                    session_id: None,
+                    method: AuthMethod::PersonalToken {
+                        scope: TokenScope::parse(&token.scope).unwrap_or_default(),
+                    },
+                },
+                _ => {
+                    return Err(ApiError::unauthorized(
+                        "invalid_token",
+                        "This personal token is not valid.",
+                    ))
+                }
+            }
+        }
+    };
+    if unsafe_method {
+        match auth.method {
+            AuthMethod::Cookie if !csrf_ok => return Err(csrf_failed()),
+            AuthMethod::PersonalToken {
+                scope: TokenScope::Read,
+            } => {
+                return Err(ApiError::forbidden(
+                    "insufficient_scope",
+                    "This token is read-only.",
+                ))
+            }
+            _ => {}
+        }
+    }
+    Ok(auth)
 }

@@ -7,10 +7,10 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use chrono::{NaiveDateTime, TimeDelta};
 use jobbot_api_types::{
-    ChatMessage, ChatMessageKind, ChatMessagePage, ChatMessageQuery, ChatSummary, Conversation,
-    CreateShareRequest, MarkReadRequest, MyShare, OpenChatRequest, Participant, PostChatMessageRequest,
-    Problem, Redaction, ShareCard, ShareMode, ShareState, ShareTranscript, ShareView, SharedMessage,
-    UpdateShareRequest,
+    ChatMessage, ChatMessageKind, ChatMessagePage, ChatMessageQuery, ChatReadEvent, ChatSummary,
+    Conversation, CreateShareRequest, MarkReadRequest, MyShare, OpenChatRequest, Participant,
+    PostChatMessageRequest, Problem, Redaction, ShareCard, ShareMode, ShareState, ShareTranscript, ShareView,
+    SharedMessage, UpdateShareRequest,
 };
 use jobbot_db::chats::{self, ChatMessageRow, ChatRow, MemberRow};
 use jobbot_db::conversations::{self, ConversationRow};
@@ -290,6 +290,7 @@ pub async fn post_message(
             "A message has 1 to 4,000 characters.",
         ));
     }
+    let hub = state.hub.clone();
     let message = state
         .db(move |conn| {
             let user_id = auth.user.id;
@@ -305,9 +306,17 @@ pub async fn post_message(
                 created_at: jobbot_db::now(),
             };
             chats::insert_message(conn, &row)?;
-            // My own message is read by me.
-            chats::mark_read(conn, &chat_id, &user_id, row.created_at)?;
-            message_dto(conn, row, jobbot_db::now())
+            // My own message is read by me.            chats::mark_read(conn, &chat_id, &user_id, row.created_at)?;
+            let message = message_dto(conn, row, jobbot_db::now())?;
+            let members = chats::active_member_ids(conn, &chat_id)?;
+            hub.publish(
+                conn,
+                &members,
+                "chat.message",
+                &message,
+                Some((&chat_id, &message.id)),
+            );
+            Ok(message)
         })
         .await?;
     Ok(HttpResponse::Created().json(message))
@@ -337,6 +346,7 @@ pub async fn mark_read(
     body: web::Json<MarkReadRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let chat_id = path.into_inner();
+    let hub = state.hub.clone();
     state
         .db(move |conn| {
             member(conn, &auth.user.id, &chat_id)?;
@@ -347,12 +357,16 @@ pub async fn mark_read(
                     "No message with this id in the session.",
                 )
             })?;
-            Ok(chats::mark_read(
-                conn,
-                &chat_id,
-                &auth.user.id,
-                message.created_at,
-            )?)
+            chats::mark_read(conn, &chat_id, &auth.user.id, message.created_at)?;
+            let event = ChatReadEvent {
+                chat_id: chat_id.clone(),
+                user_id: auth.user.id.clone(),
+                message_id: message.id,
+                read_at: message.created_at.and_utc(),
+            };
+            let members = chats::active_member_ids(conn, &chat_id)?;
+            hub.publish(conn, &members, "chat.read", &event, None);
+            Ok(())
         })
         .await?;
     Ok(HttpResponse::NoContent().finish())
@@ -524,6 +538,7 @@ pub async fn create_share(
 ) -> Result<HttpResponse, ApiError> {
     let chat_id = path.into_inner();
     let request = body.into_inner();
+    let hub = state.hub.clone();
     let message = state
         .db(move |conn| {
             let user_id = auth.user.id;
@@ -573,7 +588,10 @@ pub async fn create_share(
                 chats::insert_message(conn, &row)?;
                 chats::mark_read(conn, &chat_id, &user_id, now)
             })?;
-            message_dto(conn, row, now)
+            let message = message_dto(conn, row, now)?;
+            let members = chats::active_member_ids(conn, &chat_id)?;
+            hub.publish(conn, &members, "share.created", &message, None);
+            Ok(message)
         })
         .await?;
     Ok(HttpResponse::Created().json(message))
@@ -671,6 +689,7 @@ pub async fn update_share(
 ) -> Result<web::Json<ShareCard>, ApiError> {
     let id = path.into_inner();
     let changes = body.into_inner();
+    let hub = state.hub.clone();
     let card = state
         .db(move |conn| {
             let mut share = owned_share(conn, &auth.user.id, &id)?;
@@ -718,7 +737,10 @@ pub async fn update_share(
             }
             share.updated_at = now;
             shares::update(conn, &share)?;
-            Ok(card(&share, now))
+            let updated = card(&share, now);
+            let members = chats::active_member_ids(conn, &share.chat_id)?;
+            hub.publish(conn, &members, "share.updated", &updated, None);
+            Ok(updated)
         })
         .await?;
     Ok(web::Json(card))
@@ -738,10 +760,16 @@ pub async fn revoke_share(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
+    let hub = state.hub.clone();
     state
         .db(move |conn| {
             owned_share(conn, &auth.user.id, &id)?;
-            Ok(shares::revoke(conn, &id, jobbot_db::now())?)
+            let now = jobbot_db::now();
+            shares::revoke(conn, &id, now)?;
+            let share = owned_share(conn, &auth.user.id, &id)?;
+            let members = chats::active_member_ids(conn, &share.chat_id)?;
+            hub.publish(conn, &members, "share.revoked", &card(&share, now), None);
+            Ok(())
         })
         .await?;
     Ok(HttpResponse::NoContent().finish())
@@ -845,4 +873,11 @@ pub async fn my_shares(
         })
         .await?;
     Ok(web::Json(list))
+}
+
+/// A chat message as its WebSocket event, read back from the database (for events too large for NOTIFY).
+pub fn message_event(conn: &mut DbConnection, chat_id: &str, message_id: &str) -> Option<String> {
+    let row = chats::find_message(conn, chat_id, message_id).ok()??;
+    let message = message_dto(conn, row, jobbot_db::now()).ok()?;
+    serde_json::to_string(&serde_json::json!({"type": "chat.message", "data": message})).ok()
 }

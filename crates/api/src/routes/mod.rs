@@ -11,6 +11,7 @@ pub mod conversations;
 pub mod health;
 pub mod me;
 pub mod tokens;
+pub mod ws;
 
 pub fn config(cfg: &mut web::ServiceConfig) {
     cfg.service(resource("/healthz").route(get().to(health::healthz)))
@@ -81,6 +82,7 @@ pub fn config(cfg: &mut web::ServiceConfig) {
                         .route(delete().to(chats::revoke_share)),
                 )
                 .service(resource("/shares/{id}/fork").route(post().to(chats::fork_share)))
-                .service(resource("/me/shares").route(get().to(chats::my_shares))),
+                .service(resource("/me/shares").route(get().to(chats::my_shares)))
+                .service(resource("/ws").route(get().to(ws::connect))),
         );
 }

@@ -10,4 +10,5 @@ mod chats;
 mod errors;
 mod fake_llm;
 mod openapi;
+mod realtime;
 mod tokens;

@@ -1,0 +1,160 @@
+//! Real-time events for chat sessions: each user's WebSocket connections subscribe here.
+//!
+//! An event is delivered at once to this instance's connections and, on PostgreSQL, sent with NOTIFY to
+//! the other instances, whose listener (`listen`) delivers it to theirs. Payloads stay under PostgreSQL's
+//! 8,000-byte limit: a larger chat message travels as its ids and is read back from the database.
+//! Nothing is stored here: a client that reconnects catches up with `GET /chats/{id}/messages?after=`.
+
+use std::collections::HashMap;
+use std::sync::atomic::AtomicBool;
+use std::sync::{Arc, Mutex};
+
+use jobbot_db::{notify, DbConnection, Pool};
+use serde::{Deserialize, Serialize};
+use tokio::sync::broadcast;
+
+const PER_USER_BUFFER: usize = 256;
+
+pub struct Hub {
+    /// Identifies this instance, so it ignores its own notifications.
+    instance: String,
+    users: Mutex<HashMap<String, broadcast::Sender<Arc<str>>>>,
+    stop: Arc<AtomicBool>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Envelope {
+    origin: String,
+    users: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    text: Option<String>,
+    /// (chat id, message id) of a chat message too large to travel whole.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    chat_message: Option<(String, String)>,
+}
+
+#[derive(Serialize)]
+struct Event<'a, T: Serialize> {
+    #[serde(rename = "type")]
+    kind: &'a str,
+    data: &'a T,
+}
+
+impl Default for Hub {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Hub {
+    pub fn new() -> Self {
+        Self {
+            instance: jobbot_db::new_id(),
+            users: Mutex::new(HashMap::new()),
+            stop: Arc::new(AtomicBool::new(false)),
+        }
+    }
+
+    fn users(&self) -> std::sync::MutexGuard<'_, HashMap<String, broadcast::Sender<Arc<str>>>> {
+        self.users.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub fn subscribe(&self, user_id: &str) -> broadcast::Receiver<Arc<str>> {
+        self.users()
+            .entry(user_id.to_owned())
+            .or_insert_with(|| broadcast::channel(PER_USER_BUFFER).0)
+            .subscribe()
+    }
+
+    /// Connections currently subscribed on this instance.
+    pub fn connections(&self) -> usize {
+        self.users().values().map(broadcast::Sender::receiver_count).sum()
+    }
+
+    fn deliver(&self, users: &[String], text: &Arc<str>) {
+        let mut map = self.users();
+        for user in users {
+            let dead = map
+                .get(user)
+                .is_some_and(|sender| sender.send(Arc::clone(text)).is_err());
+            if dead {
+                map.remove(user);
+            }
+        }
+    }
+
+    /// Publishes `{"type": kind, "data": data}` to every connection of `users`, on every instance.
+    /// `chat_message` names the chat message the event carries, for the rare one too large for NOTIFY.
+    pub fn publish<T: Serialize>(
+        &self,
+        conn: &mut DbConnection,
+        users: &[String],
+        kind: &str,
+        data: &T,
+        chat_message: Option<(&str, &str)>,
+    ) {
+        let Ok(text) = serde_json::to_string(&Event { kind, data }) else {
+            return;
+        };
+        let text: Arc<str> = text.into();
+        self.deliver(users, &text);
+        let mut envelope = Envelope {
+            origin: self.instance.clone(),
+            users: users.to_vec(),
+            text: Some(text.to_string()),
+            chat_message: None,
+        };
+        let mut payload = serde_json::to_string(&envelope).unwrap_or_default();
+        if payload.len() > notify::MAX_PAYLOAD {
+            let Some((chat_id, message_id)) = chat_message else {
+                tracing::warn!(kind, "event too large to reach other instances");
+                return;
+            };
+            envelope.text = None;
+            envelope.chat_message = Some((chat_id.to_owned(), message_id.to_owned()));
+            payload = serde_json::to_string(&envelope).unwrap_or_default();
+        }
+        if let Err(error) = notify::notify(conn, &payload) {
+            tracing::warn!(error = %error, "could not notify the other instances");
+        }
+    }
+
+    /// On PostgreSQL, starts the thread that delivers other instances' events to this one's connections.
+    pub fn listen(self: &Arc<Self>, database_url: &jobbot_db::DatabaseUrl, pool: Pool) {
+        let jobbot_db::DatabaseUrl::Postgres(url) = database_url else {
+            return;
+        };
+        let (hub, url, stop) = (Arc::clone(self), url.clone(), Arc::clone(&self.stop));
+        let spawned = std::thread::Builder::new()
+            .name("jobbot-listen".into())
+            .spawn(move || {
+                notify::listen(&url, stop, |payload| {
+                    let Ok(envelope) = serde_json::from_str::<Envelope>(&payload) else {
+                        return;
+                    };
+                    if envelope.origin == hub.instance {
+                        return;
+                    }
+                    let text = match (envelope.text, envelope.chat_message) {
+                        (Some(text), _) => Some(text),
+                        (None, Some((chat_id, message_id))) => pool.get().ok().and_then(|mut conn| {
+                            crate::routes::chats::message_event(&mut conn, &chat_id, &message_id)
+                        }),
+                        (None, None) => None,
+                    };
+                    if let Some(text) = text {
+                        hub.deliver(&envelope.users, &text.into());
+                    }
+                });
+            });
+        if let Err(error) = spawned {
+            tracing::error!(error = %error, "could not start the event listener");
+        }
+    }
+}
+
+impl Drop for Hub {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+}

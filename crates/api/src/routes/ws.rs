@@ -1,0 +1,110 @@
+//! `GET /api/v1/ws`: the real-time channel. Authenticated by the session cookie (from an allowed origin),
+//! `Authorization: Bearer`, or `?access_token=` on connect. Pushes `chat.message`, `chat.read`,
+//! `share.created`, `share.updated` and `share.revoked` as `{"type": …, "data": …}` with the REST API's JSON.
+//! Pings every 25 s; a connection silent for 60 s is dropped.
+
+use std::time::{Duration, Instant};
+
+use actix_web::http::header;
+use actix_web::{web, FromRequest, HttpRequest, HttpResponse};
+use actix_ws::Message;
+use futures_util::StreamExt;
+use serde::Deserialize;
+use tokio::sync::broadcast::error::RecvError;
+
+use crate::auth::extractor::authenticate_token;
+use crate::auth::{AuthMethod, AuthUser};
+use crate::error::ApiError;
+use crate::state::AppState;
+
+const PING_EVERY: Duration = Duration::from_secs(25);
+const SILENCE_LIMIT: Duration = Duration::from_secs(60);
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct WsQuery {
+    /// An access token or a personal token, for clients that cannot set headers.
+    pub access_token: Option<String>,
+}
+
+/// Upgrades to a WebSocket that receives the caller's chat and share events.
+#[utoipa::path(get, path = "/api/v1/ws", tag = "chats", params(WsQuery),
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 101, description = "Switching protocols; events arrive as text frames `{\"type\", \"data\"}`"),
+        (status = 401, description = "Not authenticated", body = jobbot_api_types::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`origin_not_allowed`: a cookie handshake from another site", body = jobbot_api_types::Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn connect(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Payload,
+    query: web::Query<WsQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let auth = match &query.access_token {
+        Some(token) => authenticate_token(&state, token).await?,
+        None => AuthUser::extract(&req).await?,
+    };
+    // Browsers send cookies on cross-site WebSocket handshakes: only our own pages may use them.
+    if auth.method == AuthMethod::Cookie && !same_origin(&req, &state.config.allowed_origins) {
+        return Err(ApiError::forbidden(
+            "origin_not_allowed",
+            "This page may not open JobBot's real-time channel.",
+        ));
+    }
+    let (response, mut session, mut stream) = actix_ws::handle(&req, body).map_err(|e| {
+        ApiError::new(
+            actix_web::http::StatusCode::BAD_REQUEST,
+            "websocket_required",
+            e.to_string(),
+        )
+    })?;
+    let mut events = state.hub.subscribe(&auth.user.id);
+    actix_web::rt::spawn(async move {
+        let mut ping = tokio::time::interval(PING_EVERY);
+        let mut heard = Instant::now();
+        loop {
+            tokio::select! {
+                event = events.recv() => match event {
+                    Ok(text) => {
+                        if session.text(text.to_string()).await.is_err() {
+                            break;
+                        }
+                    }
+                    // Too slow to keep up: say so, the client catches up through REST.
+                    Err(RecvError::Lagged(_)) => {
+                        if session.text(r#"{"type":"resync","data":{}}"#).await.is_err() {
+                            break;
+                        }
+                    }
+                    Err(RecvError::Closed) => break,
+                },
+                message = stream.next() => match message {
+                    Some(Ok(Message::Ping(bytes))) => {
+                        heard = Instant::now();
+                        if session.pong(&bytes).await.is_err() {
+                            break;
+                        }
+                    }
+                    Some(Ok(Message::Close(_))) | Some(Err(_)) | None => break,
+                    Some(Ok(_)) => heard = Instant::now(),
+                },
+                _ = ping.tick() => {
+                    if heard.elapsed() > SILENCE_LIMIT || session.ping(b"").await.is_err() {
+                        break;
+                    }
+                }
+            }
+        }
+        let _ = session.close(None).await;
+    });
+    Ok(response)
+}
+
+fn same_origin(req: &HttpRequest, allowed: &[String]) -> bool {
+    let Some(origin) = req.headers().get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
+        // Not a browser: cookies without an Origin header come from a program the user runs.
+        return true;
+    };
+    let host = req.connection_info().host().to_owned();
+    allowed.iter().any(|a| a == origin) || origin.split_once("://").is_some_and(|(_, rest)| rest == host)
+}

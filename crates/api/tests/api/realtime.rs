@@ -1,0 +1,324 @@
+//! Real time: WebSocket events on one instance (both backends), and across two server processes on one
+//! PostgreSQL through LISTEN/NOTIFY.
+
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use futures_util::{Stream, StreamExt};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+use crate::both_backends;
+use crate::helpers::{TestApp, TestUser, PASSWORD, TEST_JWT_SECRET};
+
+both_backends!(events_reach_every_participant_connection);
+
+type Frames = Result<awc::ws::Frame, awc::error::WsProtocolError>;
+
+/// The next event (text frame), skipping pings.
+async fn next_event(socket: &mut (impl Stream<Item = Frames> + Unpin)) -> Value {
+    loop {
+        let frame = tokio::time::timeout(Duration::from_secs(5), socket.next())
+            .await
+            .expect("an event within 5 s")
+            .expect("the socket is open")
+            .expect("a valid frame");
+        if let awc::ws::Frame::Text(bytes) = frame {
+            return serde_json::from_slice(&bytes).expect("JSON event");
+        }
+    }
+}
+
+async fn connect(base: &str, token: &str) -> impl Stream<Item = Frames> + Unpin {
+    let url = format!("{}/api/v1/ws", base.replace("http://", "ws://"));
+    let (response, socket) = awc::Client::new()
+        .ws(url)
+        .bearer_auth(token)
+        .connect()
+        .await
+        .expect("websocket");
+    assert_eq!(response.status().as_u16(), 101);
+    socket
+}
+
+async fn events_reach_every_participant_connection(app: TestApp) {
+    let alice = app.user("alice@example.fr").await;
+    let bob = app.user("bob@example.fr").await;
+    let mut alice_phone = connect(&app.address, &alice.access_token).await;
+    let mut alice_laptop = connect(&app.address, &alice.access_token).await;
+    let mut bob_socket = connect(&app.address, &bob.access_token).await;
+
+    let chat: Value = app
+        .client
+        .post(app.url("/api/v1/chats"))
+        .bearer_auth(&bob.access_token)
+        .json(&json!({"participant_email": "alice@example.fr"}))
+        .send()
+        .await
+        .expect("open")
+        .json()
+        .await
+        .expect("json");
+    let chat_id = chat["id"].as_str().expect("id");
+    let posted: Value = app
+        .client
+        .post(app.url(&format!("/api/v1/chats/{chat_id}/messages")))
+        .bearer_auth(&bob.access_token)
+        .json(&json!({"content": "Salut Alice !"}))
+        .send()
+        .await
+        .expect("post")
+        .json()
+        .await
+        .expect("json");
+    for socket in [&mut alice_phone, &mut alice_laptop, &mut bob_socket] {
+        let event = next_event(socket).await;
+        assert_eq!(event["type"], "chat.message");
+        assert_eq!(event["data"], posted, "the same JSON as the REST API");
+    }
+
+    let read = app
+        .client
+        .post(app.url(&format!("/api/v1/chats/{chat_id}/read")))
+        .bearer_auth(&alice.access_token)
+        .json(&json!({"message_id": posted["id"]}))
+        .send()
+        .await
+        .expect("read");
+    assert_eq!(read.status(), StatusCode::NO_CONTENT);
+    let event = next_event(&mut bob_socket).await;
+    assert_eq!(
+        (event["type"].as_str(), event["data"]["user_id"].as_str()),
+        (Some("chat.read"), Some(alice.id.as_str()))
+    );
+
+    // Shares: created, updated, revoked.
+    let conversation: Value = app
+        .client
+        .post(app.url("/api/v1/conversations"))
+        .bearer_auth(&alice.access_token)
+        .json(&json!({}))
+        .send()
+        .await
+        .expect("c")
+        .json()
+        .await
+        .expect("json");
+    let conversation_id = conversation["id"].as_str().expect("id");
+    app.client
+        .post(app.url(&format!("/api/v1/conversations/{conversation_id}/messages")))
+        .bearer_auth(&alice.access_token)
+        .json(&json!({"content": "Comment rédiger mon CV ?"}))
+        .send()
+        .await
+        .expect("ask");
+    let shared: Value = app
+        .client
+        .post(app.url(&format!("/api/v1/chats/{chat_id}/shares")))
+        .bearer_auth(&alice.access_token)
+        .json(&json!({"conversation_id": conversation_id, "mode": "snapshot"}))
+        .send()
+        .await
+        .expect("share")
+        .json()
+        .await
+        .expect("json");
+    let share_id = shared["share"]["id"].as_str().expect("id");
+    let created = next_event(&mut bob_socket).await;
+    assert_eq!(created["type"], "share.created");
+    assert_eq!(created["data"], shared);
+    app.client
+        .patch(app.url(&format!("/api/v1/shares/{share_id}")))
+        .bearer_auth(&alice.access_token)
+        .json(&json!({"resnapshot": true}))
+        .send()
+        .await
+        .expect("patch");
+    let updated = next_event(&mut bob_socket).await;
+    assert_eq!(
+        (updated["type"].as_str(), updated["data"]["updated"].as_bool()),
+        (Some("share.updated"), Some(true))
+    );
+    app.client
+        .delete(app.url(&format!("/api/v1/shares/{share_id}")))
+        .bearer_auth(&alice.access_token)
+        .send()
+        .await
+        .expect("revoke");
+    let revoked = next_event(&mut bob_socket).await;
+    assert_eq!(
+        (revoked["type"].as_str(), revoked["data"]["state"].as_str()),
+        (Some("share.revoked"), Some("revoked"))
+    );
+}
+
+#[actix_rt::test]
+async fn the_websocket_needs_a_login_and_our_own_origin_for_cookies() {
+    let app = crate::helpers::spawn_app(jobbot_db::Backend::Sqlite).await;
+    let user = app.user("eve@example.fr").await;
+    let ws = app.address.replace("http://", "ws://") + "/api/v1/ws";
+    let anonymous = awc::Client::new().ws(ws.clone()).connect().await;
+    assert!(
+        matches!(anonymous, Err(awc::error::WsClientError::InvalidResponseStatus(s)) if s.as_u16() == 401)
+    );
+    let by_query = awc::Client::new()
+        .ws(format!("{ws}?access_token={}", user.access_token))
+        .connect()
+        .await;
+    assert!(by_query.is_ok(), "a token on connect works");
+    let forged = awc::Client::new()
+        .ws(ws)
+        .origin("https://evil.example")
+        .set_header("Cookie", user.cookie_header())
+        .connect()
+        .await;
+    assert!(matches!(forged, Err(awc::error::WsClientError::InvalidResponseStatus(s)) if s.as_u16() == 403));
+}
+
+struct Server(Child, String);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("port")
+}
+
+async fn start_server(database_url: &str) -> Server {
+    let port = free_port();
+    let child = Command::new(env!("CARGO_BIN_EXE_jobbot"))
+        .arg("serve")
+        .env("DATABASE_URL", database_url)
+        .env("JOBBOT_BIND", format!("127.0.0.1:{port}"))
+        .env("JOBBOT_JWT_SECRET", TEST_JWT_SECRET)
+        .env("JOBBOT_AUTH_RATE_LIMIT", "0")
+        .env("JOBBOT_DATA_DIR", std::env::temp_dir())
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("start jobbot");
+    let base = format!("http://127.0.0.1:{port}");
+    let client = reqwest::Client::new();
+    for _ in 0..200 {
+        if client
+            .get(format!("{base}/readyz"))
+            .send()
+            .await
+            .is_ok_and(|r| r.status().is_success())
+        {
+            return Server(child, base);
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("the server did not start");
+}
+
+async fn login(base: &str, email: &str) -> TestUser {
+    let client = reqwest::Client::new();
+    client
+        .post(format!("{base}/api/v1/auth/register"))
+        .json(&json!({"email": email, "password": PASSWORD, "display_name": email}))
+        .send()
+        .await
+        .expect("register");
+    let body: Value = client
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&json!({"email": email, "password": PASSWORD}))
+        .send()
+        .await
+        .expect("login")
+        .json()
+        .await
+        .expect("json");
+    TestUser {
+        id: body["user"]["id"].as_str().expect("id").to_owned(),
+        access_token: body["access_token"].as_str().expect("token").to_owned(),
+        refresh_token: String::new(),
+        cookies: Default::default(),
+    }
+}
+
+#[actix_rt::test]
+async fn two_instances_on_one_postgres_deliver_to_each_other() {
+    let db = jobbot_db::testing::TestDatabase::new(jobbot_db::Backend::Postgres);
+    let url = crate::helpers::db_url(&db);
+    let first = start_server(&url).await;
+    let second = start_server(&url).await;
+    let alice = login(&first.1, "alice@example.fr").await;
+    let bob = login(&first.1, "bob@example.fr").await;
+    // Alice listens on the second instance; Bob talks to the first.
+    let mut alice_socket = connect(&second.1, &alice.access_token).await;
+    let client = reqwest::Client::new();
+    let chat: Value = client
+        .post(format!("{}/api/v1/chats", first.1))
+        .bearer_auth(&bob.access_token)
+        .json(&json!({"participant_email": "alice@example.fr"}))
+        .send()
+        .await
+        .expect("open")
+        .json()
+        .await
+        .expect("json");
+    let chat_id = chat["id"].as_str().expect("id");
+    // The second message is too large for a NOTIFY payload (4,000 three-byte characters): it travels by id.
+    for content in ["Bonjour depuis l'autre instance".to_owned(), "€".repeat(4_000)] {
+        let posted: Value = client
+            .post(format!("{}/api/v1/chats/{chat_id}/messages", first.1))
+            .bearer_auth(&bob.access_token)
+            .json(&json!({"content": content}))
+            .send()
+            .await
+            .expect("post")
+            .json()
+            .await
+            .expect("json");
+        let event = next_event(&mut alice_socket).await;
+        assert_eq!(event["type"], "chat.message");
+        assert_eq!(event["data"], posted);
+    }
+    // A share crosses too.
+    let conversation: Value = client
+        .post(format!("{}/api/v1/conversations", first.1))
+        .bearer_auth(&bob.access_token)
+        .json(&json!({}))
+        .send()
+        .await
+        .expect("c")
+        .json()
+        .await
+        .expect("json");
+    let conversation_id = conversation["id"].as_str().expect("id");
+    client
+        .post(format!(
+            "{}/api/v1/conversations/{conversation_id}/messages",
+            first.1
+        ))
+        .bearer_auth(&bob.access_token)
+        .json(&json!({"content": "Préparer un entretien"}))
+        .send()
+        .await
+        .expect("ask");
+    let shared: Value = client
+        .post(format!("{}/api/v1/chats/{chat_id}/shares", first.1))
+        .bearer_auth(&bob.access_token)
+        .json(&json!({"conversation_id": conversation_id, "mode": "live"}))
+        .send()
+        .await
+        .expect("share")
+        .json()
+        .await
+        .expect("json");
+    let event = next_event(&mut alice_socket).await;
+    assert_eq!(
+        (event["type"].as_str(), &event["data"]),
+        (Some("share.created"), &shared)
+    );
+    drop((first, second));
+}

@@ -1,0 +1,59 @@
+//! PostgreSQL LISTEN/NOTIFY: how JobBot instances sharing one database tell each other about events.
+//! On SQLite (a single instance) there is nothing to do.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use diesel::prelude::*;
+use diesel::sql_types::Text;
+
+use crate::DbConnection;
+
+pub const CHANNEL: &str = "jobbot_events";
+/// PostgreSQL refuses NOTIFY payloads of 8,000 bytes or more.
+pub const MAX_PAYLOAD: usize = 7_900;
+
+/// Sends `payload` to every listening instance (delivered when the current transaction commits).
+pub fn notify(conn: &mut DbConnection, payload: &str) -> QueryResult<()> {
+    match conn {
+        DbConnection::Pg(pg) => {
+            diesel::sql_query("SELECT pg_notify($1, $2)")
+                .bind::<Text, _>(CHANNEL)
+                .bind::<Text, _>(payload)
+                .execute(pg)?;
+            Ok(())
+        }
+        DbConnection::Sqlite(_) => Ok(()),
+    }
+}
+
+/// Listens on its own connection until `stop` is set, handing each payload to `on_event`; reconnects after
+/// a failure. Blocking: run it on a dedicated thread. Polls the socket every 2 ms (no query is sent).
+pub fn listen(url: &str, stop: Arc<AtomicBool>, mut on_event: impl FnMut(String)) {
+    while !stop.load(Ordering::Relaxed) {
+        let mut conn = match PgConnection::establish(url) {
+            Ok(conn) => conn,
+            Err(_) => {
+                std::thread::sleep(Duration::from_secs(1));
+                continue;
+            }
+        };
+        if diesel::sql_query(format!("LISTEN {CHANNEL}"))
+            .execute(&mut conn)
+            .is_err()
+        {
+            std::thread::sleep(Duration::from_secs(1));
+            continue;
+        }
+        'connected: while !stop.load(Ordering::Relaxed) {
+            for notification in conn.notifications_iter() {
+                match notification {
+                    Ok(notification) => on_event(notification.payload),
+                    Err(_) => break 'connected,
+                }
+            }
+            std::thread::sleep(Duration::from_millis(2));
+        }
+    }
+}
