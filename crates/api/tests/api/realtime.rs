@@ -203,17 +203,17 @@ async fn start_server(database_url: &str) -> Server {
         .env("RUST_LOG", "warn")
         .stdout(Stdio::null())
         .spawn()
-        .expect("start jobbot");
-    let base = format!("http://127.0.0.1:{port}");
+        .expect("start jobbot"); // Owned by its guard at once, so the process is killed and reaped whatever happens next.
+    let server = Server(child, format!("http://127.0.0.1:{port}"));
     let client = reqwest::Client::new();
     for _ in 0..200 {
         if client
-            .get(format!("{base}/readyz"))
+            .get(format!("{}/readyz", server.1))
             .send()
             .await
             .is_ok_and(|r| r.status().is_success())
         {
-            return Server(child, base);
+            return server;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
