@@ -310,3 +310,77 @@ fn decode_event(event: SseEvent) -> Option<ReplyEvent> {
         _ => None,
     }
 }
+
+pub async fn list_chats() -> Result<Vec<jobbot_api_types::ChatSummary>, ApiError> {
+    call(Verb::Get, "/chats", None).await
+}
+
+pub async fn open_chat(email: &str) -> Result<jobbot_api_types::ChatSummary, ApiError> {
+    call(
+        Verb::Post,
+        "/chats",
+        json(&jobbot_api_types::OpenChatRequest {
+            participant_email: email.to_owned(),
+        }),
+    )
+    .await
+}
+
+pub async fn chat_messages(chat_id: &str) -> Result<jobbot_api_types::ChatMessagePage, ApiError> {
+    call(Verb::Get, &format!("/chats/{chat_id}/messages?limit=200"), None).await
+}
+
+pub async fn post_chat_message(
+    chat_id: &str,
+    content: &str,
+) -> Result<jobbot_api_types::ChatMessage, ApiError> {
+    call(
+        Verb::Post,
+        &format!("/chats/{chat_id}/messages"),
+        json(&jobbot_api_types::PostChatMessageRequest {
+            content: content.to_owned(),
+        }),
+    )
+    .await
+}
+
+pub async fn mark_chat_read(chat_id: &str, message_id: &str) -> Result<(), ApiError> {
+    call(
+        Verb::Post,
+        &format!("/chats/{chat_id}/read"),
+        json(&jobbot_api_types::MarkReadRequest {
+            message_id: message_id.to_owned(),
+        }),
+    )
+    .await
+}
+
+pub async fn create_share(
+    chat_id: &str,
+    body: &jobbot_api_types::CreateShareRequest,
+) -> Result<jobbot_api_types::ChatMessage, ApiError> {
+    call(Verb::Post, &format!("/chats/{chat_id}/shares"), json(body)).await
+}
+
+pub async fn share(id: &str) -> Result<jobbot_api_types::ShareTranscript, ApiError> {
+    call(Verb::Get, &format!("/shares/{id}"), None).await
+}
+
+pub async fn update_share(
+    id: &str,
+    body: &jobbot_api_types::UpdateShareRequest,
+) -> Result<jobbot_api_types::ShareCard, ApiError> {
+    call(Verb::Patch, &format!("/shares/{id}"), json(body)).await
+}
+
+pub async fn revoke_share(id: &str) -> Result<(), ApiError> {
+    call(Verb::Delete, &format!("/shares/{id}"), None).await
+}
+
+pub async fn fork_share(id: &str) -> Result<Conversation, ApiError> {
+    call(Verb::Post, &format!("/shares/{id}/fork"), Some("{}".into())).await
+}
+
+pub async fn my_shares() -> Result<Vec<jobbot_api_types::MyShare>, ApiError> {
+    call(Verb::Get, "/me/shares", None).await
+}

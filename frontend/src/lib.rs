@@ -8,6 +8,7 @@ pub mod api;
 pub mod components;
 pub mod i18n;
 pub mod pages;
+pub mod realtime;
 pub mod state;
 
 use components::header::Header;
@@ -18,6 +19,7 @@ pub fn App() -> impl IntoView {
     let state = AppState::start();
     provide_context(state);
     provide_context(pages::chat::Chat::new());
+    provide_context(realtime::Live::start(state));
 
     // Keep <html lang> in step with the interface language, for screen readers.
     Effect::new(move |_| {
@@ -41,6 +43,23 @@ pub fn App() -> impl IntoView {
                         condition=move || state.ready.get().then(|| state.user.get().is_some())
                         redirect_path=|| "/login"
                         view=pages::chat::ChatPage
+                    />                    <ProtectedRoute
+                        path=path!("/messages/:id?")
+                        condition=move || state.ready.get().then(|| state.user.get().is_some())
+                        redirect_path=|| "/login"
+                        view=pages::messages::MessagesPage
+                    />
+                    <ProtectedRoute
+                        path=path!("/shares")
+                        condition=move || state.ready.get().then(|| state.user.get().is_some())
+                        redirect_path=|| "/login"
+                        view=pages::shares::MySharesPage
+                    />
+                    <ProtectedRoute
+                        path=path!("/shares/:id")
+                        condition=move || state.ready.get().then(|| state.user.get().is_some())
+                        redirect_path=|| "/login"
+                        view=pages::shares::ShareTranscriptPage
                     />
                     <ProtectedRoute
                         path=path!("/account")

@@ -65,6 +65,8 @@ pub fn Header() -> impl IntoView {
                         }
                     >
                         <li><A href="/chat" attr:data-testid="nav-chat">{move || state.t(Key::NavChat)}</A></li>
+                        <li><A href="/messages" attr:data-testid="nav-messages">{move || state.t(Key::NavMessages)}</A></li>
+                        <li><A href="/shares" attr:data-testid="nav-shares">{move || state.t(Key::NavShares)}</A></li>
                         <li><A href="/account" attr:data-testid="nav-account">{move || state.t(Key::NavAccount)}</A></li>
                         <li>
                             <button type="button" class="link-button" data-testid="logout" on:click=logout.clone()>

@@ -2,3 +2,4 @@
 
 pub mod field;
 pub mod header;
+pub mod share_dialog;

@@ -10,6 +10,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
 use crate::api::{self, ReplyEvent};
+use crate::components::share_dialog::ShareDialog;
 use crate::i18n::{problem_message, Key};
 use crate::state::AppState;
 
@@ -395,6 +396,7 @@ fn ConversationView(current: RwSignal<Option<String>>) -> impl IntoView {
             }
         }
     };
+    let sharing = RwSignal::new(false);
     let last_is_assistant = move || {
         chat.messages
             .with(|l| l.last().is_some_and(|m| m.role == MessageRole::Assistant))
@@ -423,10 +425,18 @@ fn ConversationView(current: RwSignal<Option<String>>) -> impl IntoView {
                         </button>
                     </Show>
                 </div>
+            </Show>            <Show when=move || sharing.get() && current.get().is_some()>
+                {move || current.get().map(|id| view! {
+                    <ShareDialog conversation_id=id messages=chat.messages.get_untracked() on_close=Callback::new(move |_| sharing.set(false)) />
+                })}
             </Show>
             <div class="reply-actions">
                 <Show when=move || chat.streaming.get()>
                     <button type="button" class="button danger" data-testid="stop" on:click=stop>{move || state.t(Key::Stop)}</button>
+                </Show>                <Show when=move || !chat.streaming.get() && last_is_assistant() && !sharing.get()>
+                    <button type="button" class="button" data-testid="share-conversation" on:click=move |_| sharing.set(true)>
+                        {move || state.t(Key::ShareInChat)}
+                    </button>
                 </Show>
                 <Show when=move || !chat.streaming.get() && last_is_assistant() && chat.error.get().is_none()>
                     <button type="button" class="button" data-testid="regenerate" on:click=move |_| regenerate()>

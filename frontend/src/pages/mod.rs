@@ -4,5 +4,7 @@ pub mod account;
 pub mod chat;
 pub mod home;
 pub mod login;
+pub mod messages;
 pub mod not_found;
 pub mod register;
+pub mod shares;

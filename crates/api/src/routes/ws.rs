@@ -59,6 +59,7 @@ pub async fn connect(
         )
     })?;
     let mut events = state.hub.subscribe(&auth.user.id);
+    let state = state.into_inner();
     actix_web::rt::spawn(async move {
         let mut ping = tokio::time::interval(PING_EVERY);
         let mut heard = Instant::now();
@@ -87,9 +88,8 @@ pub async fn connect(
                     }
                     Some(Ok(Message::Close(_))) | Some(Err(_)) | None => break,
                     Some(Ok(_)) => heard = Instant::now(),
-                },
-                _ = ping.tick() => {
-                    if heard.elapsed() > SILENCE_LIMIT || session.ping(b"").await.is_err() {
+                },                _ = ping.tick() => {
+                    if heard.elapsed() > SILENCE_LIMIT || !still_valid(&state, &auth).await || session.ping(b"").await.is_err() {
                         break;
                     }
                 }
@@ -107,4 +107,18 @@ fn same_origin(req: &HttpRequest, allowed: &[String]) -> bool {
     };
     let host = req.connection_info().host().to_owned();
     allowed.iter().any(|a| a == origin) || origin.split_once("://").is_some_and(|(_, rest)| rest == host)
+}
+
+/// A logged-out or revoked session (or token) stops receiving events at the next heartbeat.
+async fn still_valid(state: &AppState, auth: &AuthUser) -> bool {
+    let now = jobbot_db::now();
+    match auth.session_id.clone() {
+        Some(sid) => state
+            .db(move |conn| Ok(jobbot_db::sessions::find_with_user(conn, &sid)?))
+            .await
+            .is_ok_and(|found| found.is_some_and(|(session, _)| session.is_active(now))),
+        // Personal-token connections are checked when they open only (a noted limit: revoking the token does
+        // not close an open socket).
+        None => true,
+    }
 }
