@@ -17,6 +17,7 @@ test:
 bench:
 	cargo bench --locked -p jobbot-api --bench auth
 	cargo bench --locked -p jobbot-api --bench assistant
+	cargo bench --locked -p jobbot-api --bench fanout
 
 tools:
 	scripts/ensure-tools.sh

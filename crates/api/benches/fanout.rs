@@ -1,0 +1,242 @@
+//! `make bench` (chat fan-out): 500 WebSocket clients in 250 sessions; each session posts BENCH_ROUNDS
+//! messages, either spread evenly (steady) or all sessions at the same instant (burst), and the delay from
+//! sending the POST to the recipient's WebSocket receiving the message is recorded. First on one instance (SQLite), then across two instances on one PostgreSQL (senders on the
+//! first, recipients on the second). Prints figures; asserts nothing. Knobs: BENCH_USERS (500), BENCH_ROUNDS (10).
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::process::{Child, Command, Stdio};
+use std::rc::Rc;
+use std::time::{Duration, Instant};
+
+use futures_util::StreamExt;
+use serde_json::{json, Value};
+
+fn env_or(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("port")
+}
+
+struct Server(Child, String);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+async fn start(database_url: &str) -> Server {
+    let port = free_port();
+    let child = Command::new(env!("CARGO_BIN_EXE_jobbot"))
+        .arg("serve")
+        .env("DATABASE_URL", database_url)
+        .env("JOBBOT_BIND", format!("127.0.0.1:{port}"))
+        .env("JOBBOT_JWT_SECRET", "bench-secret-bench-secret-bench-secret!!")
+        .env("JOBBOT_AUTH_RATE_LIMIT", "0")
+        .env("JOBBOT_DATA_DIR", std::env::temp_dir())
+        .env("RUST_LOG", "error")
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("start jobbot");
+    let server = Server(child, format!("http://127.0.0.1:{port}"));
+    let client = reqwest::Client::new();
+    for _ in 0..200 {
+        if client
+            .get(format!("{}/readyz", server.1))
+            .send()
+            .await
+            .is_ok_and(|r| r.status().is_success())
+        {
+            return server;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("jobbot did not start");
+}
+
+#[derive(Clone, Copy)]
+enum Mode {
+    /// Every session posts at the same instant, round after round: the worst case.
+    Burst,
+    /// Posts spread evenly at BENCH_RATE per second (default 250: each session about once a second).
+    Steady,
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    sorted
+        .get(((sorted.len().max(1) - 1) as f64 * p).round() as usize)
+        .copied()
+        .unwrap_or(f64::NAN)
+}
+
+/// Runs the fan-out with senders talking to `send_base` and every client listening on `listen_base`.
+async fn run(label: &str, mode: Mode, send_base: &str, listen_base: &str) {
+    let users = env_or("BENCH_USERS", 500) as usize / 2 * 2;
+    let rounds = env_or("BENCH_ROUNDS", 10);
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(1024)
+        .build()
+        .expect("client");
+    let password = "Un-mot-de-passe-solide-42";
+    let mut tokens = Vec::with_capacity(users);
+    for i in 0..users {
+        let email = format!("fan{i}-{}@example.fr", label.replace(' ', "-"));
+        client
+            .post(format!("{send_base}/api/v1/auth/register"))
+            .json(&json!({"email": email, "password": password, "display_name": format!("U{i}")}))
+            .send()
+            .await
+            .expect("register");
+        let login: Value = client
+            .post(format!("{send_base}/api/v1/auth/login"))
+            .json(&json!({"email": email, "password": password}))
+            .send()
+            .await
+            .expect("login")
+            .json()
+            .await
+            .expect("json");
+        tokens.push((email, login["access_token"].as_str().expect("token").to_owned()));
+    }
+    let mut chats = Vec::with_capacity(users / 2);
+    for pair in tokens.chunks(2) {
+        let chat: Value = client
+            .post(format!("{send_base}/api/v1/chats"))
+            .bearer_auth(&pair[0].1)
+            .json(&json!({"participant_email": pair[1].0}))
+            .send()
+            .await
+            .expect("open")
+            .json()
+            .await
+            .expect("json");
+        chats.push(chat["id"].as_str().expect("id").to_owned());
+    }
+    // Every user listens; recipients (odd users) record when each message arrives.
+    let arrivals: Rc<RefCell<HashMap<String, Instant>>> = Rc::default();
+    let ws_url = format!("{}/api/v1/ws", listen_base.replace("http://", "ws://"));
+    for (i, (_, token)) in tokens.iter().enumerate() {
+        let (_, mut socket) = awc::Client::new()
+            .ws(ws_url.clone())
+            .bearer_auth(token)
+            .connect()
+            .await
+            .expect("websocket");
+        let arrivals = Rc::clone(&arrivals);
+        let recipient = i % 2 == 1;
+        actix_rt::spawn(async move {
+            while let Some(Ok(frame)) = socket.next().await {
+                if let (true, awc::ws::Frame::Text(bytes)) = (recipient, frame) {
+                    if let Ok(event) = serde_json::from_slice::<Value>(&bytes) {
+                        if let Some(content) = event["data"]["content"].as_str() {
+                            arrivals.borrow_mut().insert(content.to_owned(), Instant::now());
+                        }
+                    }
+                }
+            }
+        });
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let mut sent: HashMap<String, Instant> = HashMap::new();
+    // Burst: every session posts at the same instant. Steady: posts spread evenly at `rate` per second.
+    let rate = env_or("BENCH_RATE", 250) as f64;
+    let started = Instant::now();
+    let mut posts = Vec::new();
+    for round in 0..rounds {
+        for (s, chat) in chats.iter().enumerate() {
+            let content = format!("r{round}-s{s}");
+            let request = client
+                .post(format!("{send_base}/api/v1/chats/{chat}/messages"))
+                .bearer_auth(&tokens[2 * s].1)
+                .json(&json!({"content": content}));
+            let due = match mode {
+                Mode::Burst => Duration::from_millis(round * 300),
+                Mode::Steady => Duration::from_secs_f64((round as usize * chats.len() + s) as f64 / rate),
+            };
+            posts.push(actix_rt::spawn(async move {
+                tokio::time::sleep_until((started + due).into()).await;
+                // The time just before the request goes out.
+                let at = Instant::now();
+                let _ = request.send().await;
+                (content, at)
+            }));
+        }
+    }
+    for post in posts {
+        if let Ok((content, at)) = post.await {
+            sent.insert(content, at);
+        }
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let arrivals = arrivals.borrow();
+    let mut delays: Vec<f64> = sent
+        .iter()
+        .filter_map(|(content, at)| {
+            arrivals
+                .get(content)
+                .map(|got| got.duration_since(*at).as_secs_f64() * 1000.0)
+        })
+        .collect();
+    delays.sort_by(f64::total_cmp);
+    println!(
+        "{label:<46} {} clients, {} sessions, {} messages, {} delivered: p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms (goal p99 ≤ 20 ms)",
+        users,
+        chats.len(),
+        sent.len(),
+        delays.len(),
+        percentile(&delays, 0.5),
+        percentile(&delays, 0.99),
+        delays.last().copied().unwrap_or(f64::NAN)
+    );
+}
+
+async fn bench() {
+    println!(
+        "JobBot chat fan-out benchmark — {} cores",
+        std::thread::available_parallelism().map_or(0, |n| n.get())
+    );
+    let dir = std::env::temp_dir().join(format!("jobbot-fanout-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    {
+        let single = start(&format!("sqlite://{}/fanout.sqlite3", dir.display())).await;
+        run("one instance, steady", Mode::Steady, &single.1, &single.1).await;
+        run("one instance, burst", Mode::Burst, &single.1, &single.1).await;
+    }
+    let db = jobbot_db::testing::TestDatabase::new(jobbot_db::Backend::Postgres);
+    let url = match &db.url {
+        jobbot_db::DatabaseUrl::Postgres(url) => url.clone(),
+        jobbot_db::DatabaseUrl::Sqlite(_) => unreachable!("a PostgreSQL test database"),
+    };
+    let first = start(&url).await;
+    let second = start(&url).await;
+    run(
+        "two instances (PostgreSQL), steady",
+        Mode::Steady,
+        &first.1,
+        &second.1,
+    )
+    .await;
+    run(
+        "two instances (PostgreSQL), burst",
+        Mode::Burst,
+        &first.1,
+        &second.1,
+    )
+    .await;
+    drop((first, second));
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+fn main() {
+    actix_rt::System::new().block_on(bench());
+}
