@@ -132,6 +132,7 @@ messages! {
     ShareInChat => ("Partager dans une discussion", "Share in a chat"),
     ShareTitle => ("Partager cette conversation", "Share this conversation"),
     ShareWith => ("Avec", "With"),
+    OrEmail => ("… ou l'adresse e-mail d'une personne", "… or a person's email address"),
     ShareMode => ("Type de partage", "Kind of share"),
     ShareModeSnapshotHint => ("la conversation telle qu'elle est", "the conversation as it is now"),
     ShareModeLiveHint => ("suit la conversation quand elle continue", "follows the conversation as it goes on"),

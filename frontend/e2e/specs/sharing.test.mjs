@@ -92,3 +92,26 @@ test('share a conversation into a chat, watch it live, continue it, revoke it', 
   await ana.context.close();
   await ben.context.close();
 });
+
+test('sharing with a person by email opens the session with them', async () => {
+  const cleo = await signUp('Cléo Petit', 'cleo');
+  const dan = await signUp('Dan Moreau', 'dan');
+  await cleo.page.goto('/chat');
+  await cleo.app.byTestId('composer-input').fill('Comment préparer un entretien ?');
+  await cleo.app.byTestId('composer-input').press('Enter');
+  await cleo.page.locator('[data-testid=message-assistant][data-status=complete]').waitFor();
+  await cleo.app.byTestId('share-conversation').click();
+  await cleo.app.byTestId('pii-none').waitFor();
+  await cleo.app.byTestId('share-email').fill(dan.email);
+  await cleo.app.byTestId('share-mode-live').check();
+  await cleo.app.byTestId('share-submit').click();
+  await cleo.page.waitForURL(/\/messages\/.+/);
+
+  await dan.page.goto('/messages');
+  await dan.app.byTestId('chat-link').filter({ hasText: 'Cléo Petit' }).click();
+  const card = dan.app.byTestId('share-card');
+  await card.waitFor();
+  assert.match(await card.textContent(), /En direct/);
+  await cleo.context.close();
+  await dan.context.close();
+});

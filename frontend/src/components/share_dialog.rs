@@ -35,6 +35,7 @@ pub fn ShareDialog(conversation_id: String, messages: Vec<Message>, on_close: Ca
     let chat_id = RwSignal::new(String::new());
     let mode = RwSignal::new(ShareMode::Snapshot);
     let days = RwSignal::new(String::from("30"));
+    let email = RwSignal::new(String::new());
     let redactions = RwSignal::new(Vec::<Redaction>::new());
     let error = RwSignal::new(None::<String>);
     spawn_local(async move {
@@ -62,8 +63,9 @@ pub fn ShareDialog(conversation_id: String, messages: Vec<Message>, on_close: Ca
         .collect();
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        let chat = chat_id.get_untracked();
-        if chat.is_empty() {
+        let chosen = chat_id.get_untracked();
+        let address = email.get_untracked();
+        if chosen.is_empty() && address.trim().is_empty() {
             return;
         }
         let request = CreateShareRequest {
@@ -75,6 +77,15 @@ pub fn ShareDialog(conversation_id: String, messages: Vec<Message>, on_close: Ca
         };
         let navigate = navigate.clone();
         spawn_local(async move {
+            // A person by email: their session, opened if needed.
+            let chat = if address.trim().is_empty() {
+                chosen
+            } else {
+                match api::open_chat(address.trim()).await {
+                    Ok(summary) => summary.id,
+                    Err(e) => return error.set(Some(problem_message(state.locale.get_untracked(), &e.0))),
+                }
+            };
             match api::create_share(&chat, &request).await {
                 Ok(_) => navigate(&format!("/messages/{chat}"), Default::default()),
                 Err(e) => error.set(Some(problem_message(state.locale.get_untracked(), &e.0))),
@@ -94,10 +105,11 @@ pub fn ShareDialog(conversation_id: String, messages: Vec<Message>, on_close: Ca
                     <For each=move || chats.get() key=|c| c.id.clone() let:chat>
                         <option value=chat.id.clone()>{chat.participant.display_name.clone()}</option>
                     </For>
-                </select>
-                <Show when=move || chats.with(Vec::is_empty)>
-                    <p class="hint">{move || state.t(Key::NoChats)}</p>
-                </Show>
+                </select>            </div>
+            <div class="field">
+                <label for="share-email">{move || state.t(Key::OrEmail)}</label>
+                <input id="share-email" type="email" data-testid="share-email" autocomplete="off"
+                    prop:value=move || email.get() on:input=move |ev| email.set(event_target_value(&ev)) />
             </div>
             <fieldset class="field">
                 <legend>{move || state.t(Key::ShareMode)}</legend>
@@ -140,7 +152,7 @@ pub fn ShareDialog(conversation_id: String, messages: Vec<Message>, on_close: Ca
                 }.into_any()
             }}
             <div class="actions">
-                <button type="submit" class="button primary" data-testid="share-submit" disabled=move || chat_id.with(String::is_empty)>
+                <button type="submit" class="button primary" data-testid="share-submit" disabled=move || chat_id.with(String::is_empty) && email.with(|e| e.trim().is_empty())>
                     {move || state.t(Key::ShareSubmit)}
                 </button>
                 <button type="button" class="button" on:click=move |_| on_close.run(())>{move || state.t(Key::Cancel)}</button>
