@@ -504,6 +504,12 @@ fn transcript(
     Ok(shared)
 }
 
+/// The conversation's title with every likely piece of personal data redacted. Titles default to the first
+/// question, which the preview does not show as such: nothing personal may ride along in the card.
+fn safe_title(title: &str) -> String {
+    pii::redact(title, &pii::detect(title))
+}
+
 fn expiry(days: Option<u32>, now: NaiveDateTime) -> Result<NaiveDateTime, ApiError> {
     let days = days.unwrap_or(DEFAULT_SHARE_DAYS);
     if days == 0 || days > 365 {
@@ -564,7 +570,7 @@ pub async fn create_share(
                     ShareMode::Snapshot => "snapshot".into(),
                     ShareMode::Live => "live".into(),
                 },
-                title: conversation.title.clone(),
+                title: safe_title(&conversation.title),
                 up_to_message_id: request.up_to_message_id.clone(),
                 message_count: snapshot.len() as i64,
                 snapshot: to_json(&snapshot)?,

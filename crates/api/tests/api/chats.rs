@@ -295,6 +295,11 @@ async fn sharing_redacts_follows_and_forks(app: TestApp) {
         (Some("snapshot"), Some("active"), Some(2))
     );
     let share_id = card["id"].as_str().expect("id").to_owned();
+    assert_eq!(
+        card["title"], "Mon numéro est le [téléphone], comment rédiger mon CV ?",
+        "the title is redacted too"
+    );
+    assert_eq!(posted["content"], card["title"]);
 
     let seen = json_of(
         app.get_bearer(&format!("/api/v1/shares/{share_id}"), &bob.access_token)
