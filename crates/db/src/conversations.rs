@@ -112,13 +112,13 @@ pub fn touch(conn: &mut DbConnection, id: &str, now: NaiveDateTime) -> QueryResu
         .map(|_| ())
 }
 
-/// Deletes the conversation and, by cascade, its messages.
-pub fn delete(conn: &mut DbConnection, id: &str) -> QueryResult<bool> {
+/// Deletes the conversation and, by cascade, its messages; revokes its shares and returns their ids.
+pub fn delete(conn: &mut DbConnection, id: &str) -> QueryResult<Vec<String>> {
     crate::transaction(conn, |conn| {
         // Explicit as well as by cascade: SQLite connections opened without foreign keys would leave orphans.
-        diesel::delete(messages::table.filter(messages::conversation_id.eq(id))).execute(conn)?;
-        // Its shares die with it: recipients get 410 from now on.
-        crate::shares::revoke_for_conversation(conn, id, crate::now())?;
-        Ok(diesel::delete(conversations::table.find(id)).execute(conn)? > 0)
+        diesel::delete(messages::table.filter(messages::conversation_id.eq(id))).execute(conn)?; // Its shares die with it: recipients get 410 from now on.
+        let revoked = crate::shares::revoke_for_conversation(conn, id, crate::now())?;
+        diesel::delete(conversations::table.find(id)).execute(conn)?;
+        Ok(revoked)
     })
 }

@@ -68,6 +68,8 @@ pub struct AuthUser {
     pub user: CurrentUser,
     /// The login session, when authenticated by a session token or cookie.
     pub session_id: Option<String>,
+    /// The personal token, when authenticated by one.
+    pub token_id: Option<String>,
     pub method: AuthMethod,
 }
 
@@ -201,6 +203,7 @@ async fn authenticate(
                     AuthUser {
                         user: user.into(),
                         session_id: Some(session.id),
+                        token_id: None,
                         method,
                     }
                 }
@@ -222,6 +225,7 @@ async fn authenticate(
                 Some((token, user)) if token.is_active(now) => AuthUser {
                     user: user.into(),
                     session_id: None,
+                    token_id: Some(token.id.clone()),
                     method: AuthMethod::PersonalToken {
                         scope: TokenScope::parse(&token.scope).unwrap_or_default(),
                     },

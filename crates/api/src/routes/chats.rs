@@ -770,12 +770,8 @@ pub async fn revoke_share(
     state
         .db(move |conn| {
             owned_share(conn, &auth.user.id, &id)?;
-            let now = jobbot_db::now();
-            shares::revoke(conn, &id, now)?;
-            let share = owned_share(conn, &auth.user.id, &id)?;
-            let members = chats::active_member_ids(conn, &share.chat_id)?;
-            hub.publish(conn, &members, "share.revoked", &card(&share, now), None);
-            Ok(())
+            shares::revoke(conn, &id, jobbot_db::now())?;
+            announce_revoked(conn, &hub, &id)
         })
         .await?;
     Ok(HttpResponse::NoContent().finish())
@@ -886,4 +882,23 @@ pub fn message_event(conn: &mut DbConnection, chat_id: &str, message_id: &str) -
     let row = chats::find_message(conn, chat_id, message_id).ok()??;
     let message = message_dto(conn, row, jobbot_db::now()).ok()?;
     serde_json::to_string(&serde_json::json!({"type": "chat.message", "data": message})).ok()
+}
+
+/// Tells the session's participants that a share is revoked (their cards turn "revoked").
+pub fn announce_revoked(
+    conn: &mut DbConnection,
+    hub: &crate::realtime::Hub,
+    share_id: &str,
+) -> Result<(), ApiError> {
+    if let Some(share) = shares::find(conn, share_id)? {
+        let members = chats::active_member_ids(conn, &share.chat_id)?;
+        hub.publish(
+            conn,
+            &members,
+            "share.revoked",
+            &card(&share, jobbot_db::now()),
+            None,
+        );
+    }
+    Ok(())
 }

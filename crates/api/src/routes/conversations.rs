@@ -193,8 +193,14 @@ pub async fn delete(
     if let Some(receiver) = state.assistant.stop(&id) {
         wait_for_end(receiver).await;
     }
+    let hub = state.hub.clone();
     state
-        .db(move |conn| Ok(conversations::delete(conn, &id)?))
+        .db(move |conn| {
+            for share_id in conversations::delete(conn, &id)? {
+                crate::routes::chats::announce_revoked(conn, &hub, &share_id)?;
+            }
+            Ok(())
+        })
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

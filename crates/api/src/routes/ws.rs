@@ -116,9 +116,26 @@ async fn still_valid(state: &AppState, auth: &AuthUser) -> bool {
         Some(sid) => state
             .db(move |conn| Ok(jobbot_db::sessions::find_with_user(conn, &sid)?))
             .await
-            .is_ok_and(|found| found.is_some_and(|(session, _)| session.is_active(now))),
-        // Personal-token connections are checked when they open only (a noted limit: revoking the token does
-        // not close an open socket).
-        None => true,
+            .is_ok_and(|found| found.is_some_and(|(session, _)| session.is_active(now))), // Personal tokens: still present, live and the user's.
+        None => match state
+            .db({
+                let user_id = auth.user.id.clone();
+                move |conn| Ok(jobbot_db::personal_tokens::list_for_user(conn, &user_id)?)
+            })
+            .await
+        {
+            Ok(tokens) => token_alive(auth, &tokens, now),
+            Err(_) => true,
+        },
     }
+}
+
+fn token_alive(
+    auth: &AuthUser,
+    tokens: &[jobbot_db::personal_tokens::PersonalTokenRow],
+    now: chrono::NaiveDateTime,
+) -> bool {
+    auth.token_id
+        .as_deref()
+        .is_none_or(|id| tokens.iter().any(|t| t.id == id && t.is_active(now)))
 }

@@ -150,6 +150,31 @@ async fn events_reach_every_participant_connection(app: TestApp) {
         (revoked["type"].as_str(), revoked["data"]["state"].as_str()),
         (Some("share.revoked"), Some("revoked"))
     );
+
+    // Deleting the conversation revokes its live shares, and says so.
+    let again: Value = app
+        .client
+        .post(app.url(&format!("/api/v1/chats/{chat_id}/shares")))
+        .bearer_auth(&alice.access_token)
+        .json(&json!({"conversation_id": conversation_id, "mode": "live"}))
+        .send()
+        .await
+        .expect("share")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(next_event(&mut bob_socket).await["type"], "share.created");
+    app.client
+        .delete(app.url(&format!("/api/v1/conversations/{conversation_id}")))
+        .bearer_auth(&alice.access_token)
+        .send()
+        .await
+        .expect("delete");
+    let gone = next_event(&mut bob_socket).await;
+    assert_eq!(
+        (gone["type"].as_str(), gone["data"]["id"].as_str()),
+        (Some("share.revoked"), again["share"]["id"].as_str())
+    );
 }
 
 #[actix_rt::test]
