@@ -132,6 +132,9 @@ messages! {
     ShareInChat => ("Partager dans une discussion", "Share in a chat"),
     ShareTitle => ("Partager cette conversation", "Share this conversation"),
     ShareWith => ("Avec", "With"),
+    AcceptTerms => ("J'accepte les conditions d'utilisation.", "I accept the terms of use."),
+    TermsLink => ("Conditions", "Terms"),
+    PrivacyLink => ("Confidentialité", "Privacy"),
     OrEmail => ("… ou l'adresse e-mail d'une personne", "… or a person's email address"),
     ShareMode => ("Type de partage", "Kind of share"),
     ShareModeSnapshotHint => ("la conversation telle qu'elle est", "the conversation as it is now"),
@@ -167,6 +170,10 @@ pub fn field_message(locale: Locale, field: &str, code: &str, server: &str) -> S
         ("password" | "new_password", "too_short") => ("Au moins 8 caractères.", "At least 8 characters."),
         ("password" | "new_password", "too_long") => ("Au plus 128 caractères.", "At most 128 characters."),
         ("display_name", "too_long") => ("Au plus 80 caractères.", "At most 80 characters."),
+        ("accept_terms", "required") => (
+            "Acceptez les conditions d'utilisation pour créer un compte.",
+            "Accept the terms of use to create an account.",
+        ),
         (_, "required") => ("Ce champ est obligatoire.", "This field is required."),
         (_, "invalid_characters") => (
             "Ce champ contient des caractères non valides.",

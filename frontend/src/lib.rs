@@ -36,8 +36,9 @@ pub fn App() -> impl IntoView {
             <main id="main" tabindex="-1">
                 <Routes fallback=pages::not_found::NotFound>
                     <Route path=path!("/") view=pages::home::HomePage />
-                    <Route path=path!("/login") view=pages::login::LoginPage />
-                    <Route path=path!("/register") view=pages::register::RegisterPage />
+                    <Route path=path!("/login") view=pages::login::LoginPage />                    <Route path=path!("/register") view=pages::register::RegisterPage />
+                    <Route path=path!("/legal/terms") view=pages::legal::TermsPage />
+                    <Route path=path!("/legal/privacy") view=pages::legal::PrivacyPage />
                     <ProtectedRoute
                         path=path!("/chat/:id?")
                         condition=move || state.ready.get().then(|| state.user.get().is_some())

@@ -17,6 +17,9 @@ pub struct RegisterRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, example = "fr"))]
     pub locale: Option<Locale>,
+    /// Must be `true`: the user accepts the terms of use (their version and the time are recorded).
+    #[serde(default)]
+    pub accept_terms: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -160,7 +160,7 @@ async fn bench() {
     let password = "Un-mot-de-passe-solide-42";
     client
         .post(format!("{base}/api/v1/auth/register"))
-        .json(&json!({"email": "bench@example.fr", "password": password, "display_name": "Bench"}))
+        .json(&json!({"email": "bench@example.fr", "password": password, "display_name": "Bench", "accept_terms": true}))
         .send()
         .await
         .expect("register");

@@ -156,14 +156,14 @@ async fn bench() {
     for i in 0..storm {
         client
             .post(format!("{base}/api/v1/auth/register"))
-            .json(&json!({"email": format!("storm{i}@example.fr"), "password": PASSWORD, "display_name": "Storm"}))
+            .json(&json!({"email": format!("storm{i}@example.fr"), "password": PASSWORD, "display_name": "Storm", "accept_terms": true}))
             .send()
             .await
             .expect("register");
     }
     client
         .post(format!("{base}/api/v1/auth/register"))
-        .json(&json!({"email": "bench@example.fr", "password": PASSWORD, "display_name": "Bench"}))
+        .json(&json!({"email": "bench@example.fr", "password": PASSWORD, "display_name": "Bench", "accept_terms": true}))
         .send()
         .await
         .expect("register");

@@ -93,7 +93,7 @@ async fn run(label: &str, mode: Mode, send_base: &str, listen_base: &str) {
         let email = format!("fan{i}-{}@example.fr", label.replace(' ', "-"));
         client
             .post(format!("{send_base}/api/v1/auth/register"))
-            .json(&json!({"email": email, "password": password, "display_name": format!("U{i}")}))
+            .json(&json!({"email": email, "password": password, "display_name": format!("U{i}"), "accept_terms": true}))
             .send()
             .await
             .expect("register");

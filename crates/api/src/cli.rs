@@ -142,6 +142,9 @@ fn create_user(
         locale: "fr".to_owned(),
         created_at: now,
         updated_at: now,
+        // Created by an administrator: the user accepts the terms at first login in the SPA.
+        terms_version: None,
+        terms_accepted_at: None,
     };
     users::insert(&mut conn, &row).map_err(|e| {
         if jobbot_db::is_unique_violation(&e) {

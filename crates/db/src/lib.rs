@@ -5,6 +5,7 @@
 
 pub mod chats;
 mod connection;
+pub mod consents;
 pub mod conversations;
 pub mod messages;
 pub mod migrations;

@@ -6,10 +6,22 @@ diesel::table! {
         email -> Text,
         password_hash -> Text,
         display_name -> Text,
-        role -> Text,
-        locale -> Text,
+        role -> Text,        locale -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        terms_version -> Nullable<Text>,
+        terms_accepted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    consents (id) {
+        id -> Text,
+        user_id -> Text,
+        policy_version -> Text,
+        preferences -> Bool,
+        measurement -> Bool,
+        created_at -> Timestamp,
     }
 }
 
@@ -182,5 +194,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     chat_messages,
     blocks,
     shares,
-    share_views
+    share_views,
+    consents
 );

@@ -17,6 +17,8 @@ pub struct UserRow {
     pub locale: String,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub terms_version: Option<String>,
+    pub terms_accepted_at: Option<NaiveDateTime>,
 }
 
 /// Profile fields a user may change; `None` leaves a field as it is.

@@ -3,6 +3,7 @@
 //! No IO lives here, so the API and the SPA share the same rules.
 
 mod account;
+pub mod legal;
 #[cfg(feature = "markdown")]
 pub mod markdown;
 mod password;

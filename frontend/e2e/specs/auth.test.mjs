@@ -66,6 +66,14 @@ test('form errors come from the API field errors, in French', async () => {
   await error.filter({ hasText: 'trop courant' }).waitFor();
   assert.equal(await page.getByTestId('register-password').getAttribute('aria-invalid'), 'true');
 
+  // The terms must be accepted: the API's field error shows beside the box.
+  await page.getByTestId('register-password').fill(PASSWORD);
+  await page.getByTestId('register-terms').uncheck();
+  await page.getByTestId('register-submit').click();
+  await app.byTestId('register-terms-error').filter({ hasText: 'Acceptez les conditions' }).waitFor();
+  await page.goto('/legal/terms');
+  await page.getByRole('heading', { level: 1, name: "Conditions d'utilisation" }).waitFor();
+
   await app.login({ email: uniqueEmail('nobody'), password: 'whatever-it-is' });
   await app.byTestId('form-error').filter({ hasText: 'E-mail ou mot de passe incorrect' }).waitFor();
   await context.close();

@@ -38,6 +38,7 @@ export class JobBot {
     await this.byTestId('register-name').fill(name);
     await this.byTestId('register-email').fill(email);
     await this.byTestId('register-password').fill(password);
+    await this.byTestId('register-terms').check();
     await this.byTestId('register-submit').click();
   }
 

@@ -3,6 +3,7 @@
 pub mod account;
 pub mod chat;
 pub mod home;
+pub mod legal;
 pub mod login;
 pub mod messages;
 pub mod not_found;

@@ -19,10 +19,11 @@ pub fn RegisterPage() -> impl IntoView {
     let email = RwSignal::new(String::new());
     let name = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
+    let accept_terms = RwSignal::new(false);
     let errors = FormErrors::new();
     let alert = RwSignal::new(None::<String>);
     let pending = RwSignal::new(false);
-
+    let terms_error = errors.message("accept_terms");
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         if pending.get_untracked() {
@@ -37,6 +38,7 @@ pub fn RegisterPage() -> impl IntoView {
             password: password.get_untracked(),
             display_name: name.get_untracked(),
             locale: Some(state.locale.get_untracked()),
+            accept_terms: accept_terms.get_untracked(),
         };
         spawn_local(async move {
             let result = match api::register(&body).await {
@@ -75,7 +77,16 @@ pub fn RegisterPage() -> impl IntoView {
                     autocomplete="new-password"
                     hint=Key::PasswordHint
                     error=errors.message("password")
-                />
+                />                <div class="field checkbox" class:has-error=move || terms_error.get().is_some()>
+                    <label>
+                        <input type="checkbox" data-testid="register-terms" aria-describedby="register-terms-error"
+                            prop:checked=move || accept_terms.get() on:change=move |ev| accept_terms.set(event_target_checked(&ev)) />
+                        " " {move || state.t(Key::AcceptTerms)} " "
+                        <A href="/legal/terms">{move || state.t(Key::TermsLink)}</A> " · "
+                        <A href="/legal/privacy">{move || state.t(Key::PrivacyLink)}</A>
+                    </label>
+                    <p class="field-error" id="register-terms-error" aria-live="polite" data-testid="register-terms-error">{move || terms_error.get()}</p>
+                </div>
                 <button type="submit" class="button primary" data-testid="register-submit" disabled=move || pending.get()>
                     {move || if pending.get() { state.t(Key::Working) } else { state.t(Key::RegisterSubmit) }}
                 </button>

@@ -73,7 +73,14 @@ pub async fn register(
     let name = DisplayName::parse(&body.display_name)
         .map_err(|e| errors.push(field_error("display_name", e)))
         .ok();
-    let (Some(email), Some(password), Some(name)) = (email, password, name) else {
+    if !body.accept_terms {
+        errors.push(FieldError {
+            field: "accept_terms".into(),
+            code: "required".into(),
+            message: "Accept the terms of use to create an account.".into(),
+        });
+    }
+    let (Some(email), Some(password), Some(name), true) = (email, password, name, body.accept_terms) else {
         return Err(ApiError::validation(errors));
     };
 
@@ -88,6 +95,8 @@ pub async fn register(
         locale: body.locale.unwrap_or_default().as_str().to_owned(),
         created_at: now,
         updated_at: now,
+        terms_version: Some(jobbot_domain::legal::TERMS_VERSION.to_owned()),
+        terms_accepted_at: Some(now),
     };
     let inserted = row.clone();
     state

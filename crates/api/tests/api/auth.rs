@@ -11,6 +11,7 @@ both_backends!(
     register_creates_a_normalised_account,
     register_reports_every_invalid_field,
     short_and_common_passwords_are_refused,
+    the_terms_must_be_accepted,
     duplicate_email_in_another_case_is_a_conflict,
     login_returns_tokens_and_secure_cookies,
     wrong_password_and_unknown_email_look_the_same,
@@ -38,7 +39,7 @@ async fn register_reports_every_invalid_field(app: TestApp) {
     let response = app
         .post_json(
             "/api/v1/auth/register",
-            &json!({"email": "nope", "password": "short", "display_name": " "}),
+            &json!({"email": "nope", "password": "short", "display_name": " ", "accept_terms": true}),
         )
         .await;
     let body = assert_problem(response, 422, "validation_failed").await;
@@ -72,7 +73,7 @@ async fn short_and_common_passwords_are_refused(app: TestApp) {
         let response = app
             .post_json(
                 "/api/v1/auth/register",
-                &json!({"email": "zoe@example.fr", "password": password, "display_name": "Zoé"}),
+                &json!({"email": "zoe@example.fr", "password": password, "display_name": "Zoé", "accept_terms": true}),
             )
             .await;
         let body = assert_problem(response, 422, "validation_failed").await;
@@ -83,11 +84,45 @@ async fn short_and_common_passwords_are_refused(app: TestApp) {
     let response = app
         .post_json(
             "/api/v1/auth/register",
-            &json!({"email": "zoe@example.fr", "password": too_long, "display_name": "Zoé"}),
+            &json!({"email": "zoe@example.fr", "password": too_long, "display_name": "Zoé", "accept_terms": true}),
         )
         .await;
     let body = assert_problem(response, 422, "validation_failed").await;
     assert_eq!(body["errors"][0]["code"], "too_long");
+}
+
+async fn the_terms_must_be_accepted(app: TestApp) {
+    for body in [
+        json!({"email": "tom@example.fr", "password": PASSWORD, "display_name": "Tom"}),
+        json!({"email": "tom@example.fr", "password": PASSWORD, "display_name": "Tom", "accept_terms": false}),
+    ] {
+        let refused = assert_problem(
+            app.post_json("/api/v1/auth/register", &body).await,
+            422,
+            "validation_failed",
+        )
+        .await;
+        assert_eq!(
+            (
+                refused["errors"][0]["field"].as_str(),
+                refused["errors"][0]["code"].as_str()
+            ),
+            (Some("accept_terms"), Some("required"))
+        );
+    }
+    assert_eq!(
+        app.register("tom@example.fr", "Tom").await.status(),
+        StatusCode::CREATED
+    );
+    let pool = jobbot_db::connect(&app.db.url, 1).expect("pool");
+    let row = jobbot_db::users::find_by_email(&mut pool.get().expect("conn"), "tom@example.fr")
+        .expect("query")
+        .expect("user");
+    assert_eq!(
+        row.terms_version.as_deref(),
+        Some(jobbot_domain::legal::TERMS_VERSION)
+    );
+    assert!(row.terms_accepted_at.is_some());
 }
 
 async fn duplicate_email_in_another_case_is_a_conflict(app: TestApp) {

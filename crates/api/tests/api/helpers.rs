@@ -106,7 +106,7 @@ impl TestApp {
     pub async fn register(&self, email: &str, name: &str) -> Response {
         self.post_json(
             "/api/v1/auth/register",
-            &json!({"email": email, "password": PASSWORD, "display_name": name}),
+            &json!({"email": email, "password": PASSWORD, "display_name": name, "accept_terms": true}),
         )
         .await
     }

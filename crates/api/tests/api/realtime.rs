@@ -249,7 +249,7 @@ async fn login(base: &str, email: &str) -> TestUser {
     let client = reqwest::Client::new();
     client
         .post(format!("{base}/api/v1/auth/register"))
-        .json(&json!({"email": email, "password": PASSWORD, "display_name": email}))
+        .json(&json!({"email": email, "password": PASSWORD, "display_name": email, "accept_terms": true}))
         .send()
         .await
         .expect("register");
