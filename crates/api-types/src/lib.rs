@@ -5,11 +5,13 @@
 mod assistant;
 mod auth;
 mod chats;
+mod privacy;
 mod problem;
 
 pub use assistant::*;
 pub use auth::*;
 pub use chats::*;
+pub use privacy::*;
 pub use problem::{FieldError, Problem, PROBLEM_CONTENT_TYPE};
 
 /// Health and readiness answers.

@@ -53,6 +53,9 @@ pub struct Config {
     pub db_pool_size: u32,
     pub workers: Option<usize>,
     pub assistant: AssistantConfig,
+    /// Conversations without activity for this many days, and expired shares, are deleted by `jobbot purge`
+    /// (and daily by the server). `None`: kept until the user deletes them.
+    pub retention_days: Option<u32>,
 }
 
 /// The assistant: which provider answers, and the limits around it.
@@ -179,10 +182,13 @@ impl Config {
             None => None,
             Some(_) => Some(parse_number(&get, "JOBBOT_WORKERS", 1, 1, 256)? as usize),
         };
-
         let assistant = assistant_config(&lookup, &get)?;
-
+        let retention_days = match get("JOBBOT_RETENTION_DAYS") {
+            None => None,
+            Some(_) => Some(parse_number(&get, "JOBBOT_RETENTION_DAYS", 365, 1, 36_500)?),
+        };
         Ok(Self {
+            retention_days,
             assistant,
             env,
             database_url,

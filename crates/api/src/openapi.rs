@@ -52,8 +52,10 @@ use crate::routes;
         routes::chats::update_share,
         routes::chats::revoke_share,
         routes::chats::fork_share,
-        routes::chats::my_shares,
-        routes::ws::connect,
+        routes::chats::my_shares,        routes::ws::connect,
+        routes::privacy::facts,
+        routes::privacy::get_consent,
+        routes::privacy::put_consent,
     ),
     components(schemas(
         jobbot_api_types::Problem,
@@ -69,7 +71,7 @@ use crate::routes;
         (name = "tokens", description = "Personal access tokens for third-party clients"),
         (name = "assistant", description = "Conversations with the JobBot assistant"),
         (name = "chats", description = "Chat sessions between users"),
-        (name = "shares", description = "JobBot conversations shared into chat sessions"),
+        (name = "shares", description = "JobBot conversations shared into chat sessions"),        (name = "privacy", description = "Consent, transparency and the user's rights"),
         (name = "admin", description = "Administration (admins only)"),
         (name = "health", description = "Probes"),
     )

@@ -10,6 +10,7 @@ pub mod chats;
 pub mod conversations;
 pub mod health;
 pub mod me;
+pub mod privacy;
 pub mod tokens;
 pub mod ws;
 
@@ -83,6 +84,12 @@ pub fn config(cfg: &mut web::ServiceConfig) {
                 )
                 .service(resource("/shares/{id}/fork").route(post().to(chats::fork_share)))
                 .service(resource("/me/shares").route(get().to(chats::my_shares)))
-                .service(resource("/ws").route(get().to(ws::connect))),
+                .service(resource("/ws").route(get().to(ws::connect)))
+                .service(resource("/privacy").route(get().to(privacy::facts)))
+                .service(
+                    resource("/me/consent")
+                        .route(get().to(privacy::get_consent))
+                        .route(web::put().to(privacy::put_consent)),
+                ),
         );
 }

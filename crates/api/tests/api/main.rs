@@ -10,5 +10,6 @@ mod chats;
 mod errors;
 mod fake_llm;
 mod openapi;
+mod privacy;
 mod realtime;
 mod tokens;
