@@ -40,6 +40,7 @@ impl ApiError {
 enum Verb {
     Get,
     Post,
+    Put,
     Patch,
     Delete,
 }
@@ -71,6 +72,7 @@ async fn send_accepting(
     let builder: RequestBuilder = match verb {
         Verb::Get => Request::get(&url),
         Verb::Post => Request::post(&url),
+        Verb::Put => Request::put(&url),
         Verb::Patch => Request::patch(&url),
         Verb::Delete => Request::delete(&url),
     };
@@ -383,4 +385,14 @@ pub async fn fork_share(id: &str) -> Result<Conversation, ApiError> {
 
 pub async fn my_shares() -> Result<Vec<jobbot_api_types::MyShare>, ApiError> {
     call(Verb::Get, "/me/shares", None).await
+}
+
+pub async fn put_consent(
+    choice: &jobbot_api_types::ConsentChoice,
+) -> Result<jobbot_api_types::ConsentState, ApiError> {
+    call(Verb::Put, "/me/consent", json(choice)).await
+}
+
+pub async fn privacy_facts() -> Result<jobbot_api_types::PrivacyFacts, ApiError> {
+    call(Verb::Get, "/privacy", None).await
 }

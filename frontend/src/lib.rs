@@ -1,11 +1,12 @@
 //! JobBot's SPA: the app shell and every route.
 
 use leptos::prelude::*;
-use leptos_router::components::{ProtectedRoute, Route, Router, Routes};
+use leptos_router::components::{ProtectedRoute, Route, Router, Routes, A};
 use leptos_router::path;
 
 pub mod api;
 pub mod components;
+pub mod consent;
 pub mod i18n;
 pub mod pages;
 pub mod realtime;
@@ -20,6 +21,8 @@ pub fn App() -> impl IntoView {
     provide_context(state);
     provide_context(pages::chat::Chat::new());
     provide_context(realtime::Live::start(state));
+    let consent = consent::Consent::start(state);
+    provide_context(consent);
 
     // Keep <html lang> in step with the interface language, for screen readers.
     Effect::new(move |_| {
@@ -31,14 +34,14 @@ pub fn App() -> impl IntoView {
 
     view! {
         <Router>
-            <a class="skip-link" href="#main">{move || state.t(i18n::Key::SkipToContent)}</a>
-            <Header />
+            <a class="skip-link" href="#main">{move || state.t(i18n::Key::SkipToContent)}</a>            <Header />
+            <components::consent_banner::ConsentBanner />
             <main id="main" tabindex="-1">
                 <Routes fallback=pages::not_found::NotFound>
                     <Route path=path!("/") view=pages::home::HomePage />
                     <Route path=path!("/login") view=pages::login::LoginPage />                    <Route path=path!("/register") view=pages::register::RegisterPage />
-                    <Route path=path!("/legal/terms") view=pages::legal::TermsPage />
-                    <Route path=path!("/legal/privacy") view=pages::legal::PrivacyPage />
+                    <Route path=path!("/legal/terms") view=pages::legal::TermsPage />                    <Route path=path!("/legal/privacy") view=pages::legal::PrivacyPage />
+                    <Route path=path!("/privacy") view=pages::privacy::PrivacyFactsPage />
                     <ProtectedRoute
                         path=path!("/chat/:id?")
                         condition=move || state.ready.get().then(|| state.user.get().is_some())
@@ -70,8 +73,15 @@ pub fn App() -> impl IntoView {
                     />
                 </Routes>
             </main>
-            <footer class="site-footer">
-                <p>{move || state.t(i18n::Key::Footer)}</p>
+            <footer class="site-footer">                <p>{move || state.t(i18n::Key::Footer)}</p>
+                <p class="footer-links">
+                    <A href="/legal/terms">{move || state.t(i18n::Key::TermsLink)}</A> " · "
+                    <A href="/legal/privacy">{move || state.t(i18n::Key::PrivacyLink)}</A> " · "
+                    <A href="/privacy">{move || state.t(i18n::Key::WhereData)}</A> " · "
+                    <button type="button" class="link-button" data-testid="footer-cookies" on:click=move |_| consent.reopen()>
+                        {move || state.t(i18n::Key::Cookies)}
+                    </button>
+                </p>
             </footer>
         </Router>
     }

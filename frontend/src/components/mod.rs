@@ -1,5 +1,6 @@
 //! Reusable pieces of the interface.
 
+pub mod consent_banner;
 pub mod field;
 pub mod header;
 pub mod share_dialog;

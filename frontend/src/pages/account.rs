@@ -16,12 +16,17 @@ pub fn AccountPage() -> impl IntoView {
     let state = expect_context::<AppState>();
     let name = move || state.user.get().map(|u| u.display_name).unwrap_or_default();
     let email = move || state.user.get().map(|u| u.email).unwrap_or_default();
+    let consent = expect_context::<crate::consent::Consent>();
     view! {
         <section class="page">
             <h1>{move || state.t(Key::AccountTitle)}</h1>
             <p class="identity">
                 <strong data-testid="account-name">{name}</strong>
                 <span class="muted" data-testid="account-email">{email}</span>
+            </p>            <p>
+                <button type="button" class="button" data-testid="account-cookies" on:click=move |_| consent.reopen()>
+                    {move || state.t(Key::ManageCookies)}
+                </button>
             </p>
             <ProfileForm />
             <PasswordForm />
