@@ -66,3 +66,27 @@ pub struct PrivacyFacts {
     pub privacy_policy_version: String,
     pub terms_version: String,
 }
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct DeleteAccountRequest {
+    pub password: String,
+}
+
+/// What was deleted with the account.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct DeletionReceipt {
+    pub deleted_at: DateTime<Utc>,
+    pub conversations: i64,
+    pub messages: i64,
+    /// Revoked: their recipients now get 410.
+    pub shares: i64,
+    pub share_views: i64,
+    pub sessions: i64,
+    pub personal_tokens: i64,
+    pub consent_records: i64,
+    pub usage_records: i64,
+    /// Chat messages whose text was removed; they show as "Utilisateur supprimé".
+    pub chat_messages_anonymised: i64,
+}

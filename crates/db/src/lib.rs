@@ -3,6 +3,7 @@
 //! Error policy: functions return diesel's `QueryResult`; "not found" is `Ok(None)` from `find_*`
 //! (never a swallowed error), and the API maps `NotFound`/unique violations/pool errors to HTTP.
 
+pub mod accounts;
 pub mod chats;
 mod connection;
 pub mod consents;

@@ -170,6 +170,14 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    share_tombstones (share_id) {
+        share_id -> Text,
+        chat_id -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(chat_members -> chats (chat_id));
 diesel::joinable!(chat_members -> users (user_id));
@@ -195,5 +203,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     blocks,
     shares,
     share_views,
-    consents
+    consents,
+    share_tombstones
 );

@@ -98,7 +98,23 @@ fn message_dto(
     now: NaiveDateTime,
 ) -> Result<ChatMessage, ApiError> {
     let share = match &row.share_id {
-        Some(id) => shares::find(conn, id)?.map(|share| card(&share, now)),
+        Some(id) => match shares::find(conn, id)? {
+            Some(share) => Some(card(&share, now)),
+            // The owner deleted their account: the card stays, revoked and without its title.
+            None => jobbot_db::accounts::tombstone_chat(conn, id)?.map(|chat_id| ShareCard {
+                id: id.clone(),
+                chat_id,
+                owner_id: String::new(),
+                title: String::new(),
+                mode: ShareMode::Snapshot,
+                message_count: 0,
+                state: ShareState::Revoked,
+                updated: false,
+                created_at: row.created_at.and_utc(),
+                updated_at: row.created_at.and_utc(),
+                expires_at: None,
+            }),
+        },
         None => None,
     };
     Ok(ChatMessage {
@@ -605,7 +621,13 @@ pub async fn create_share(
 
 /// Whether the caller may see the share: as its owner, or as the other participant of its session.
 fn visible(conn: &mut DbConnection, user_id: &str, id: &str) -> Result<(ShareRow, bool), ApiError> {
-    let share = shares::find(conn, id)?.ok_or_else(ApiError::not_found)?;
+    let Some(share) = shares::find(conn, id)? else {
+        // Its owner deleted their account: gone for the other participant, unknown to anyone else.
+        return match jobbot_db::accounts::tombstone_chat(conn, id)? {
+            Some(chat_id) if chats::find_for_member(conn, user_id, &chat_id)?.is_some() => Err(share_gone()),
+            _ => Err(ApiError::not_found()),
+        };
+    };
     if share.owner_id == user_id {
         return Ok((share, true));
     }

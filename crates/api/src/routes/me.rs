@@ -112,3 +112,60 @@ pub async fn change_password(
     tracing::info!(user_id = %auth.user.id, revoked_sessions = revoked, "password changed");
     Ok(HttpResponse::NoContent().finish())
 }
+
+/// Deletes the account and everything it owns, in one transaction (the password is required).
+#[utoipa::path(delete, path = "/api/v1/me", tag = "privacy", request_body = jobbot_api_types::DeleteAccountRequest,
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, description = "Deleted; the receipt says what went", body = jobbot_api_types::DeletionReceipt),
+        (status = 403, description = "`session_required` or `csrf_failed`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`validation_failed`: wrong password", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn delete_me(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    body: web::Json<jobbot_api_types::DeleteAccountRequest>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require_session()?;
+    let user_id = auth.user.id.clone();
+    let lookup = user_id.clone();
+    let stored = state
+        .db(move |conn| Ok(users::find(conn, &lookup)?))
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    if !state
+        .hasher
+        .verify(body.into_inner().password, Some(stored.password_hash))
+        .await?
+    {
+        return Err(ApiError::field("password", "incorrect", "The password is wrong."));
+    }
+    let now = jobbot_db::now();
+    let gone = state
+        .db(move |conn| Ok(jobbot_db::accounts::delete(conn, &user_id, now)?))
+        .await?;
+    tracing::info!(user_id = %auth.user.id, "account deleted");
+    let receipt = jobbot_api_types::DeletionReceipt {
+        deleted_at: now.and_utc(),
+        conversations: gone.conversations,
+        messages: gone.messages,
+        shares: gone.shares,
+        share_views: gone.share_views,
+        sessions: gone.sessions,
+        personal_tokens: gone.personal_tokens,
+        consent_records: gone.consents,
+        usage_records: gone.usage,
+        chat_messages_anonymised: gone.chat_messages,
+    };
+    let mut response = HttpResponse::Ok();
+    for (name, path) in [
+        (crate::auth::ACCESS_COOKIE, "/api"),
+        (crate::auth::REFRESH_COOKIE, "/api/v1/auth"),
+        (crate::auth::CSRF_COOKIE, "/"),
+    ] {
+        let mut cookie = actix_web::cookie::Cookie::build(name, "").path(path).finish();
+        cookie.make_removal();
+        response.cookie(cookie);
+    }
+    Ok(response.json(receipt))
+}

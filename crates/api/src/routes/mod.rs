@@ -27,7 +27,8 @@ pub fn config(cfg: &mut web::ServiceConfig) {
                 .service(
                     resource("/me")
                         .route(get().to(me::get_me))
-                        .route(patch().to(me::update_me)),
+                        .route(patch().to(me::update_me))
+                        .route(delete().to(me::delete_me)),
                 )
                 .service(resource("/me/password").route(post().to(me::change_password)))
                 .service(

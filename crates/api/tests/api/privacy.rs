@@ -9,7 +9,8 @@ use crate::helpers::{assert_problem, spawn_app_with, TestApp};
 
 both_backends!(
     consent_is_recorded_with_its_history,
-    the_facts_describe_the_database
+    the_facts_describe_the_database,
+    deleting_an_account_removes_everything
 );
 
 async fn consent_is_recorded_with_its_history(app: TestApp) {
@@ -160,4 +161,198 @@ async fn the_facts_follow_the_configured_provider_and_retention() {
         facts["assistant"]["in_eu"].is_null(),
         "unknown for a self-hosted server"
     );
+}
+
+async fn deleting_an_account_removes_everything(app: TestApp) {
+    let alice = app.user("alice@example.fr").await;
+    let bob = app.user("bob@example.fr").await;
+    let post = |token: &str, path: &str, body: Value| {
+        app.client
+            .post(app.url(path))
+            .bearer_auth(token)
+            .json(&body)
+            .send()
+    };
+    // Alice has one of everything.
+    let token: Value = post(
+        &alice.access_token,
+        "/api/v1/me/tokens",
+        json!({"name": "script", "scope": "read"}),
+    )
+    .await
+    .expect("token")
+    .json()
+    .await
+    .expect("json");
+    app.client
+        .put(app.url("/api/v1/me/consent"))
+        .bearer_auth(&alice.access_token)
+        .json(&json!({"policy_version": "v1", "preferences": true, "measurement": false}))
+        .send()
+        .await
+        .expect("consent");
+    let conversation: Value = post(&alice.access_token, "/api/v1/conversations", json!({}))
+        .await
+        .expect("c")
+        .json()
+        .await
+        .expect("json");
+    let conversation_id = conversation["id"].as_str().expect("id");
+    post(
+        &alice.access_token,
+        &format!("/api/v1/conversations/{conversation_id}/messages"),
+        json!({"content": "Comment rédiger mon CV ?"}),
+    )
+    .await
+    .expect("ask");
+    let chat: Value = post(
+        &alice.access_token,
+        "/api/v1/chats",
+        json!({"participant_email": "bob@example.fr"}),
+    )
+    .await
+    .expect("chat")
+    .json()
+    .await
+    .expect("json");
+    let chat_id = chat["id"].as_str().expect("id");
+    post(
+        &alice.access_token,
+        &format!("/api/v1/chats/{chat_id}/messages"),
+        json!({"content": "Mon numéro : 06 12 34 56 78"}),
+    )
+    .await
+    .expect("msg");
+    let shared: Value = post(
+        &alice.access_token,
+        &format!("/api/v1/chats/{chat_id}/shares"),
+        json!({"conversation_id": conversation_id, "mode": "live"}),
+    )
+    .await
+    .expect("share")
+    .json()
+    .await
+    .expect("json");
+    let share_id = shared["share"]["id"].as_str().expect("id").to_owned();
+    assert_eq!(
+        app.get_bearer(&format!("/api/v1/shares/{share_id}"), &bob.access_token)
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    let fork: Value = post(
+        &bob.access_token,
+        &format!("/api/v1/shares/{share_id}/fork"),
+        json!({}),
+    )
+    .await
+    .expect("fork")
+    .json()
+    .await
+    .expect("json");
+    let alice_share_view = app
+        .get_bearer(&format!("/api/v1/shares/{share_id}"), &alice.access_token)
+        .await;
+    assert_eq!(alice_share_view.status(), StatusCode::OK);
+
+    // The password is required, and a personal token cannot do it.
+    let wrong = app
+        .client
+        .delete(app.url("/api/v1/me"))
+        .bearer_auth(&alice.access_token)
+        .json(&json!({"password": "not-my-password"}))
+        .send()
+        .await
+        .expect("delete");
+    let wrong = assert_problem(wrong, 422, "validation_failed").await;
+    assert_eq!(wrong["errors"][0]["field"], "password");
+    let by_token = app
+        .client
+        .delete(app.url("/api/v1/me"))
+        .bearer_auth(token["secret"].as_str().expect("secret"))
+        .json(&json!({"password": crate::helpers::PASSWORD}))
+        .send()
+        .await
+        .expect("delete");
+    assert_problem(by_token, 403, "insufficient_scope").await;
+
+    let deleted = app
+        .client
+        .delete(app.url("/api/v1/me"))
+        .bearer_auth(&alice.access_token)
+        .json(&json!({"password": crate::helpers::PASSWORD}))
+        .send()
+        .await
+        .expect("delete");
+    assert_eq!(deleted.status(), StatusCode::OK);
+    let receipt: Value = deleted.json().await.expect("json");
+    assert_eq!(receipt["conversations"], 1);
+    assert_eq!(receipt["messages"], 2);
+    assert_eq!(receipt["shares"], 1);
+    assert_eq!(receipt["personal_tokens"], 1);
+    assert_eq!(receipt["consent_records"], 1);
+    assert_eq!(
+        receipt["chat_messages_anonymised"], 2,
+        "her text message and her share card"
+    );
+    assert!(receipt["sessions"].as_i64().expect("sessions") >= 1);
+    assert!(receipt["usage_records"].as_i64().expect("usage") >= 1);
+
+    // Counting rows: nothing of hers is left.
+    let pool = jobbot_db::connect(&app.db.url, 1).expect("pool");
+    let left = jobbot_db::accounts::footprint(&mut pool.get().expect("conn"), &alice.id).expect("count");
+    assert_eq!(left, jobbot_db::accounts::Footprint::default(), "{left:?}");
+
+    // Bob: the share is gone (410), the session stays with her messages anonymised, his fork is his.
+    assert_problem(
+        app.get_bearer(&format!("/api/v1/shares/{share_id}"), &bob.access_token)
+            .await,
+        410,
+        "share_gone",
+    )
+    .await;
+    let chats: Value = app
+        .get_bearer("/api/v1/chats", &bob.access_token)
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(chats[0]["participant"]["display_name"], "Utilisateur supprimé");
+    assert!(chats[0]["participant"]["id"].is_null());
+    let messages: Value = app
+        .get_bearer(&format!("/api/v1/chats/{chat_id}/messages"), &bob.access_token)
+        .await
+        .json()
+        .await
+        .expect("json");
+    for message in messages["items"].as_array().expect("items") {
+        assert!(
+            message["sender_id"].is_null() && message["content"] == "",
+            "{message}"
+        );
+    }
+    assert_eq!(messages["items"][1]["share"]["state"], "revoked");
+    assert_eq!(
+        app.get_bearer(
+            &format!("/api/v1/conversations/{}", fork["id"].as_str().expect("id")),
+            &bob.access_token
+        )
+        .await
+        .status(),
+        StatusCode::OK
+    );
+
+    // Alice can no longer log in; her old access token is dead.
+    assert_problem(
+        app.login("alice@example.fr", crate::helpers::PASSWORD).await,
+        401,
+        "invalid_credentials",
+    )
+    .await;
+    assert_problem(
+        app.get_bearer("/api/v1/me", &alice.access_token).await,
+        401,
+        "session_revoked",
+    )
+    .await;
 }
