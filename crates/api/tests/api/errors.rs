@@ -80,12 +80,7 @@ async fn malformed_requests_get_problem_json(app: TestApp) {
         .await
         .expect("req");
     assert_problem(wrong_method, 405, "method_not_allowed").await;
-    let wrong_method = app
-        .client
-        .delete(app.url("/api/v1/me"))
-        .send()
-        .await
-        .expect("req");
+    let wrong_method = app.client.put(app.url("/api/v1/me")).send().await.expect("req");
     assert_problem(wrong_method, 405, "method_not_allowed").await;
 }
 
