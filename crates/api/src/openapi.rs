@@ -54,8 +54,8 @@ use crate::routes;
         routes::chats::fork_share,
         routes::chats::my_shares,        routes::ws::connect,
         routes::privacy::facts,
-        routes::privacy::get_consent,        routes::privacy::put_consent,
-        routes::me::delete_me,
+        routes::privacy::get_consent,        routes::privacy::put_consent,        routes::me::delete_me,
+        routes::export::export_me,
     ),
     components(schemas(
         jobbot_api_types::Problem,

@@ -111,3 +111,79 @@ pub fn tombstone_chat(conn: &mut DbConnection, share_id: &str) -> QueryResult<Op
         .first(conn)
         .optional()
 }
+
+/// For the export: everything of the user, by kind. Each is one query; conversations are read one by one.
+pub mod export {
+    use diesel::prelude::*;
+
+    use crate::chats::ChatMessageRow;
+    use crate::consents::ConsentRow;
+    use crate::conversations::ConversationRow;
+    use crate::personal_tokens::PersonalTokenRow;
+    use crate::schema::{
+        chat_members, chat_messages, conversations, llm_usage, personal_tokens, sessions, shares,
+    };
+    use crate::sessions::SessionRow;
+    use crate::shares::ShareRow;
+    use crate::usage::UsageRow;
+    use crate::DbConnection;
+
+    pub fn sessions(conn: &mut DbConnection, user_id: &str) -> QueryResult<Vec<SessionRow>> {
+        sessions::table
+            .filter(sessions::user_id.eq(user_id))
+            .order(sessions::created_at.asc())
+            .select(SessionRow::as_select())
+            .load(conn)
+    }
+
+    pub fn tokens(conn: &mut DbConnection, user_id: &str) -> QueryResult<Vec<PersonalTokenRow>> {
+        personal_tokens::table
+            .filter(personal_tokens::user_id.eq(user_id))
+            .order(personal_tokens::created_at.asc())
+            .select(PersonalTokenRow::as_select())
+            .load(conn)
+    }
+
+    pub fn consents(conn: &mut DbConnection, user_id: &str) -> QueryResult<Vec<ConsentRow>> {
+        crate::consents::history(conn, user_id)
+    }
+
+    pub fn conversations(conn: &mut DbConnection, user_id: &str) -> QueryResult<Vec<ConversationRow>> {
+        conversations::table
+            .filter(conversations::user_id.eq(user_id))
+            .order(conversations::created_at.asc())
+            .select(ConversationRow::as_select())
+            .load(conn)
+    }
+
+    pub fn chat_messages_written(conn: &mut DbConnection, user_id: &str) -> QueryResult<Vec<ChatMessageRow>> {
+        chat_messages::table
+            .filter(chat_messages::sender_id.eq(user_id))
+            .order(chat_messages::created_at.asc())
+            .select(ChatMessageRow::as_select())
+            .load(conn)
+    }
+
+    pub fn shares_made(conn: &mut DbConnection, user_id: &str) -> QueryResult<Vec<ShareRow>> {
+        crate::shares::list_for_owner(conn, user_id)
+    }
+
+    /// Shares others made into sessions the user is in.
+    pub fn shares_received(conn: &mut DbConnection, user_id: &str) -> QueryResult<Vec<ShareRow>> {
+        shares::table
+            .inner_join(chat_members::table.on(chat_members::chat_id.eq(shares::chat_id)))
+            .filter(chat_members::user_id.eq(user_id))
+            .filter(shares::owner_id.ne(user_id))
+            .order(shares::created_at.asc())
+            .select(ShareRow::as_select())
+            .load(conn)
+    }
+
+    pub fn usage(conn: &mut DbConnection, user_id: &str) -> QueryResult<Vec<UsageRow>> {
+        llm_usage::table
+            .filter(llm_usage::user_id.eq(user_id))
+            .order(llm_usage::created_at.asc())
+            .select(UsageRow::as_select())
+            .load(conn)
+    }
+}

@@ -8,6 +8,7 @@ pub mod admin;
 pub mod auth;
 pub mod chats;
 pub mod conversations;
+pub mod export;
 pub mod health;
 pub mod me;
 pub mod privacy;
@@ -87,6 +88,7 @@ pub fn config(cfg: &mut web::ServiceConfig) {
                 .service(resource("/me/shares").route(get().to(chats::my_shares)))
                 .service(resource("/ws").route(get().to(ws::connect)))
                 .service(resource("/privacy").route(get().to(privacy::facts)))
+                .service(resource("/me/export").route(get().to(export::export_me)))
                 .service(
                     resource("/me/consent")
                         .route(get().to(privacy::get_consent))

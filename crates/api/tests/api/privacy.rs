@@ -10,7 +10,8 @@ use crate::helpers::{assert_problem, spawn_app_with, TestApp};
 both_backends!(
     consent_is_recorded_with_its_history,
     the_facts_describe_the_database,
-    deleting_an_account_removes_everything
+    deleting_an_account_removes_everything,
+    the_export_holds_everything,
 );
 
 async fn consent_is_recorded_with_its_history(app: TestApp) {
@@ -355,4 +356,158 @@ async fn deleting_an_account_removes_everything(app: TestApp) {
         "session_revoked",
     )
     .await;
+}
+
+async fn the_export_holds_everything(app: TestApp) {
+    let alice = app.user("alice@example.fr").await;
+    let bob = app.user("bob@example.fr").await;
+    let post = |token: &str, path: &str, body: Value| {
+        app.client
+            .post(app.url(path))
+            .bearer_auth(token)
+            .json(&body)
+            .send()
+    };
+    post(
+        &alice.access_token,
+        "/api/v1/me/tokens",
+        json!({"name": "script", "scope": "read"}),
+    )
+    .await
+    .expect("token");
+    app.client
+        .put(app.url("/api/v1/me/consent"))
+        .bearer_auth(&alice.access_token)
+        .json(&json!({"policy_version": "v1", "preferences": false, "measurement": false}))
+        .send()
+        .await
+        .expect("consent");
+    let conversation: Value = post(&alice.access_token, "/api/v1/conversations", json!({}))
+        .await
+        .expect("c")
+        .json()
+        .await
+        .expect("json");
+    let conversation_id = conversation["id"].as_str().expect("id").to_owned();
+    post(
+        &alice.access_token,
+        &format!("/api/v1/conversations/{conversation_id}/messages"),
+        json!({"content": "Comment rédiger mon CV ?"}),
+    )
+    .await
+    .expect("ask");
+    let chat: Value = post(
+        &alice.access_token,
+        "/api/v1/chats",
+        json!({"participant_email": "bob@example.fr"}),
+    )
+    .await
+    .expect("chat")
+    .json()
+    .await
+    .expect("json");
+    let chat_id = chat["id"].as_str().expect("id");
+    post(
+        &alice.access_token,
+        &format!("/api/v1/chats/{chat_id}/messages"),
+        json!({"content": "Bonjour Bob"}),
+    )
+    .await
+    .expect("msg");
+    let shared: Value = post(
+        &alice.access_token,
+        &format!("/api/v1/chats/{chat_id}/shares"),
+        json!({"conversation_id": conversation_id, "mode": "snapshot"}),
+    )
+    .await
+    .expect("share")
+    .json()
+    .await
+    .expect("json");
+    app.get_bearer(
+        &format!("/api/v1/shares/{}", shared["share"]["id"].as_str().expect("id")),
+        &bob.access_token,
+    )
+    .await;
+    let bobs: Value = post(&bob.access_token, "/api/v1/conversations", json!({}))
+        .await
+        .expect("c")
+        .json()
+        .await
+        .expect("json");
+    post(
+        &bob.access_token,
+        &format!(
+            "/api/v1/conversations/{}/messages",
+            bobs["id"].as_str().expect("id")
+        ),
+        json!({"content": "Préparer un entretien"}),
+    )
+    .await
+    .expect("ask");
+    post(
+        &bob.access_token,
+        &format!("/api/v1/chats/{chat_id}/shares"),
+        json!({"conversation_id": bobs["id"], "mode": "live"}),
+    )
+    .await
+    .expect("share");
+
+    let response = app.get_bearer("/api/v1/me/export", &alice.access_token).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["content-type"], "application/zip");
+    assert!(response.headers()["content-disposition"]
+        .to_str()
+        .expect("ascii")
+        .contains("jobbot-export-"));
+    let bytes = response.bytes().await.expect("body");
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).expect("a zip");
+    let mut read = |name: &str| -> String {
+        use std::io::Read;
+        let mut text = String::new();
+        archive
+            .by_name(name)
+            .unwrap_or_else(|_| panic!("{name} is in the archive"))
+            .read_to_string(&mut text)
+            .expect("utf-8");
+        text
+    };
+    let json = |text: String| -> Value { serde_json::from_str(&text).expect("JSON") };
+    assert_eq!(json(read("account.json"))["email"], "alice@example.fr");
+    assert_eq!(
+        json(read("consent-history.json")).as_array().map(Vec::len),
+        Some(1)
+    );
+    assert!(json(read("sessions.json"))
+        .as_array()
+        .is_some_and(|s| !s.is_empty()));
+    let tokens = json(read("personal-tokens.json"));
+    let token = tokens[0].as_object().expect("a token");
+    assert_eq!(token["name"], "script");
+    assert!(
+        token.get("secret").is_none() && token.get("token_hash").is_none(),
+        "metadata only: {token:?}"
+    );
+    assert!(
+        token["prefix"].as_str().is_some_and(|p| p.len() <= 10),
+        "only the short display prefix"
+    );
+    let conversation = json(read(&format!("conversations/{conversation_id}.json")));
+    assert_eq!(conversation["messages"].as_array().map(Vec::len), Some(2));
+    assert!(read(&format!("conversations/{conversation_id}.md")).contains("Comment rédiger mon CV ?"));
+    assert!(read("chat-messages.json").contains("Bonjour Bob"));
+    let made = json(read("shares-made.json"));
+    assert_eq!(
+        made[0]["views"].as_array().map(Vec::len),
+        Some(1),
+        "with who viewed it"
+    );
+    let received = json(read("shares-received.json"));
+    assert_eq!(
+        (received.as_array().map(Vec::len), received[0]["mode"].as_str()),
+        (Some(1), Some("live"))
+    );
+    assert!(json(read("usage.json")).as_array().is_some_and(|u| !u.is_empty()));
+    assert!(read("README.txt").contains("conversations/"));
+    assert!(!read("account.json").contains("password"), "no password hash");
 }

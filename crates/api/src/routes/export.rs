@@ -1,0 +1,225 @@
+//! `GET /api/v1/me/export`: everything JobBot holds about the caller, as one zip streamed while it is
+//! written (memory stays flat: conversations are read and written one at a time, 64 KiB chunks go out as
+//! they fill).
+
+use std::io::Write;
+
+use actix_web::http::header;
+use actix_web::{web, HttpResponse};
+use jobbot_db::accounts::export;
+use jobbot_db::{messages, users, DbConnection};
+use serde_json::{json, Value};
+use tokio::sync::mpsc;
+use zip::write::SimpleFileOptions;
+
+use crate::auth::AuthUser;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+const CHUNK: usize = 64 * 1024;
+
+type Chunk = Result<web::Bytes, std::io::Error>;
+
+/// Sends what is written to the HTTP response, a chunk at a time.
+struct ChannelWriter {
+    tx: mpsc::Sender<Chunk>,
+    buffer: Vec<u8>,
+}
+
+impl Write for ChannelWriter {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        self.buffer.extend_from_slice(data);
+        if self.buffer.len() >= CHUNK {
+            self.flush()?;
+        }
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if !self.buffer.is_empty() {
+            let chunk = web::Bytes::from(std::mem::take(&mut self.buffer));
+            self.tx
+                .blocking_send(Ok(chunk))
+                .map_err(|_| std::io::Error::new(std::io::ErrorKind::BrokenPipe, "the client went away"))?;
+        }
+        Ok(())
+    }
+}
+
+fn at(time: chrono::NaiveDateTime) -> String {
+    time.and_utc().to_rfc3339()
+}
+
+fn opt(time: Option<chrono::NaiveDateTime>) -> Value {
+    time.map_or(Value::Null, |t| Value::String(at(t)))
+}
+
+/// Downloads everything JobBot holds about me.
+#[utoipa::path(get, path = "/api/v1/me/export", tag = "privacy",
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, description = "A zip: README.txt, account.json, consent-history.json, sessions.json, personal-tokens.json, conversations/*.json and *.md, chat-messages.json, shares-made.json, shares-received.json, usage.json", content_type = "application/zip", body = Vec<u8>),
+        (status = 401, description = "Not logged in", body = jobbot_api_types::Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn export_me(state: web::Data<AppState>, auth: AuthUser) -> Result<HttpResponse, ApiError> {
+    let pool = state.pool.clone();
+    let user_id = auth.user.id.clone();
+    let (tx, mut rx) = mpsc::channel::<Chunk>(4);
+    actix_web::rt::task::spawn_blocking(move || {
+        let failed = tx.clone();
+        let result = pool
+            .get()
+            .map_err(|e| std::io::Error::other(e.to_string()))
+            .and_then(|mut conn| {
+                write_archive(
+                    &mut conn,
+                    &user_id,
+                    ChannelWriter {
+                        tx,
+                        buffer: Vec::new(),
+                    },
+                )
+            });
+        if let Err(error) = result {
+            tracing::warn!(error = %error, "export interrupted");
+            let _ = failed.blocking_send(Err(error));
+        }
+    });
+    let body = futures_util::stream::poll_fn(move |cx| rx.poll_recv(cx));
+    let filename = format!("jobbot-export-{}.zip", chrono::Utc::now().format("%Y-%m-%d"));
+    Ok(HttpResponse::Ok()
+        .content_type("application/zip")
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{filename}\""),
+        ))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .streaming(body))
+}
+
+fn write_archive(conn: &mut DbConnection, user_id: &str, out: ChannelWriter) -> std::io::Result<()> {
+    let io = |e: jobbot_db::QueryError| std::io::Error::other(e.to_string());
+    let mut zip = zip::ZipWriter::new_stream(out);
+    let options = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    let file = |zip: &mut zip::ZipWriter<_>, name: &str, content: &[u8]| -> std::io::Result<()> {
+        zip.start_file(name, options).map_err(std::io::Error::other)?;
+        zip.write_all(content)
+    };
+    let json_file = |value: &Value| serde_json::to_vec_pretty(value).unwrap_or_default();
+
+    let user = users::find(conn, user_id)
+        .map_err(io)?
+        .ok_or_else(|| std::io::Error::other("no such user"))?;
+    file(&mut zip, "README.txt", README.as_bytes())?;
+    file(
+        &mut zip,
+        "account.json",
+        &json_file(&json!({
+            "id": user.id, "email": user.email, "display_name": user.display_name, "role": user.role,
+            "locale": user.locale, "created_at": at(user.created_at), "updated_at": at(user.updated_at),
+            "terms_version": user.terms_version, "terms_accepted_at": opt(user.terms_accepted_at),
+        })),
+    )?;
+    let consents: Vec<Value> = export::consents(conn, user_id)
+        .map_err(io)?
+        .into_iter()
+        .map(|c| json!({"policy_version": c.policy_version, "preferences": c.preferences, "measurement": c.measurement, "recorded_at": at(c.created_at)}))
+        .collect();
+    file(&mut zip, "consent-history.json", &json_file(&json!(consents)))?;
+    let sessions: Vec<Value> = export::sessions(conn, user_id)
+        .map_err(io)?
+        .into_iter()
+        .map(|s| json!({"id": s.id, "user_agent": s.user_agent, "created_at": at(s.created_at), "last_seen_at": at(s.last_seen_at), "expires_at": at(s.expires_at), "revoked_at": opt(s.revoked_at)}))
+        .collect();
+    file(&mut zip, "sessions.json", &json_file(&json!(sessions)))?;
+    let tokens: Vec<Value> = export::tokens(conn, user_id)
+        .map_err(io)?
+        .into_iter()
+        .map(|t| json!({"id": t.id, "name": t.name, "scope": t.scope, "prefix": t.prefix, "created_at": at(t.created_at), "expires_at": opt(t.expires_at), "last_used_at": opt(t.last_used_at), "revoked_at": opt(t.revoked_at)}))
+        .collect();
+    file(&mut zip, "personal-tokens.json", &json_file(&json!(tokens)))?;
+
+    for conversation in export::conversations(conn, user_id).map_err(io)? {
+        let rows = messages::page(conn, &conversation.id, None, i64::MAX).map_err(io)?;
+        let mut markdown = format!(
+            "# {}\n\n_Conversation JobBot — {}_\n",
+            conversation.title,
+            at(conversation.created_at)
+        );
+        let mut list = Vec::with_capacity(rows.len());
+        for m in rows {
+            let who = if m.role == "user" {
+                "Vous / You".to_owned()
+            } else {
+                format!("JobBot ({})", m.model.clone().unwrap_or_default())
+            };
+            markdown.push_str(&format!("\n## {who} — {}\n\n{}\n", at(m.created_at), m.content));
+            list.push(json!({
+                "id": m.id, "role": m.role, "content": m.content, "status": m.status, "provider": m.provider, "model": m.model,
+                "prompt_tokens": m.prompt_tokens, "completion_tokens": m.completion_tokens, "created_at": at(m.created_at),
+            }));
+        }
+        let value = json!({"id": conversation.id, "title": conversation.title, "created_at": at(conversation.created_at), "updated_at": at(conversation.updated_at), "messages": list});
+        file(
+            &mut zip,
+            &format!("conversations/{}.json", conversation.id),
+            &json_file(&value),
+        )?;
+        file(
+            &mut zip,
+            &format!("conversations/{}.md", conversation.id),
+            markdown.as_bytes(),
+        )?;
+    }
+
+    let written: Vec<Value> = export::chat_messages_written(conn, user_id)
+        .map_err(io)?
+        .into_iter()
+        .map(|m| json!({"id": m.id, "chat_id": m.chat_id, "kind": m.kind, "content": m.content, "share_id": m.share_id, "created_at": at(m.created_at)}))
+        .collect();
+    file(&mut zip, "chat-messages.json", &json_file(&json!(written)))?;
+    let mut made = Vec::new();
+    for share in export::shares_made(conn, user_id).map_err(io)? {
+        let views: Vec<Value> = jobbot_db::shares::views(conn, &share.id)
+            .map_err(io)?
+            .into_iter()
+            .map(|(viewer, when)| json!({"viewer": viewer, "viewed_at": at(when)}))
+            .collect();
+        made.push(share_json(&share, views));
+    }
+    file(&mut zip, "shares-made.json", &json_file(&json!(made)))?;
+    let received: Vec<Value> = export::shares_received(conn, user_id)
+        .map_err(io)?
+        .iter()
+        .map(|s| share_json(s, Vec::new()))
+        .collect();
+    file(&mut zip, "shares-received.json", &json_file(&json!(received)))?;
+    let usage: Vec<Value> = export::usage(conn, user_id)
+        .map_err(io)?
+        .into_iter()
+        .map(|u| json!({"provider": u.provider, "model": u.model, "prompt_tokens": u.prompt_tokens, "completion_tokens": u.completion_tokens, "latency_ms": u.latency_ms, "at": at(u.created_at)}))
+        .collect();
+    file(&mut zip, "usage.json", &json_file(&json!(usage)))?;
+    let mut out = zip.finish().map_err(std::io::Error::other)?;
+    out.flush()
+}
+
+fn share_json(share: &jobbot_db::shares::ShareRow, views: Vec<Value>) -> Value {
+    json!({
+        "id": share.id, "chat_id": share.chat_id, "conversation_id": share.conversation_id, "mode": share.mode,
+        "title": share.title, "message_count": share.message_count, "created_at": at(share.created_at),
+        "updated_at": at(share.updated_at), "expires_at": opt(share.expires_at), "revoked_at": opt(share.revoked_at),
+        "transcript": serde_json::from_str::<Value>(&share.snapshot).unwrap_or(Value::Null), "views": views,
+    })
+}
+
+const README: &str = "Vos données JobBot / Your JobBot data\n\n\
+account.json            votre compte / your account\n\
+consent-history.json    vos choix de cookies / your cookie choices\n\
+sessions.json           vos connexions (sans jetons) / your logins (no tokens)\n\
+personal-tokens.json    vos jetons d'accès (sans secrets) / your access tokens (no secrets)\n\
+conversations/          vos conversations avec JobBot, en JSON et en Markdown / your JobBot conversations, JSON and Markdown\n\
+chat-messages.json      les messages que vous avez écrits / the chat messages you wrote\n\
+shares-made.json        vos partages et qui les a vus / your shares and who viewed them\n\
+shares-received.json    les partages reçus / the shares you received\n\
+usage.json              les jetons consommés par l'assistant / tokens used by the assistant\n";
