@@ -29,6 +29,13 @@ enum Command {
     Serve,
     /// Apply pending database migrations and exit.
     Migrate,
+    /// Delete what the retention setting (JOBBOT_RETENTION_DAYS) says is too old: conversations without
+    /// activity for that long, and expired shares.
+    Purge {
+        /// Only print what would be deleted.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Manage accounts.
     User {
         #[command(subcommand)]
@@ -88,6 +95,17 @@ async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
                 applied.len(),
                 config.database_url.redacted()
             );
+            Ok(())
+        }
+        Command::Purge { dry_run } => {
+            let days = config
+                .retention_days
+                .context("retention is off: set JOBBOT_RETENTION_DAYS to purge")?;
+            let pool = jobbot_db::connect(&config.database_url, 1)?;
+            let mut conn = pool.get()?;
+            jobbot_db::migrations::run_pending(&mut conn).map_err(|e| anyhow::anyhow!(e))?;
+            let report = purge(&mut conn, days, dry_run)?;
+            print!("{report}");
             Ok(())
         }
         Command::User {
@@ -155,4 +173,33 @@ fn create_user(
     })?;
     println!("created {} account {} ({})", role, email, row.id);
     Ok(())
+}
+
+/// Plans the purge for `days` of retention, applies it unless `dry_run`, and describes it (ids and dates).
+pub fn purge(conn: &mut jobbot_db::DbConnection, days: u32, dry_run: bool) -> anyhow::Result<String> {
+    let now = jobbot_db::now();
+    let plan = jobbot_db::retention::plan(conn, now - chrono::TimeDelta::days(i64::from(days)), now)?;
+    let verb = if dry_run { "would delete" } else { "deleted" };
+    let mut report = String::new();
+    for (id, at) in &plan.conversations {
+        report.push_str(&format!(
+            "{verb} conversation {id} (last activity {})\n",
+            at.and_utc().to_rfc3339()
+        ));
+    }
+    for (id, at) in &plan.expired_shares {
+        report.push_str(&format!(
+            "{verb} share {id} (expired {})\n",
+            at.and_utc().to_rfc3339()
+        ));
+    }
+    if !dry_run {
+        jobbot_db::retention::apply(conn, &plan, now)?;
+    }
+    report.push_str(&format!(
+        "{verb} {} conversation(s) inactive for {days} days and {} expired share(s)\n",
+        plan.conversations.len(),
+        plan.expired_shares.len()
+    ));
+    Ok(report)
 }

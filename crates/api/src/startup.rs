@@ -79,6 +79,29 @@ impl Application {
             server = server.workers(workers);
         }
         let server = server.disable_signals().run();
+        if let Some(days) = state.config.retention_days {
+            let pool = state.pool.clone();
+            actix_web::rt::spawn(async move {
+                let mut daily = tokio::time::interval(std::time::Duration::from_secs(24 * 3600));
+                loop {
+                    daily.tick().await;
+                    let pool = pool.clone();
+                    let done = web::block(move || -> anyhow::Result<String> {
+                        let mut conn = pool.get()?;
+                        crate::cli::purge(&mut conn, days, false)
+                    })
+                    .await;
+                    match done {
+                        Ok(Ok(report)) => tracing::info!(
+                            summary = report.lines().last().unwrap_or_default(),
+                            "retention purge"
+                        ),
+                        Ok(Err(error)) => tracing::warn!(error = %error, "retention purge failed"),
+                        Err(error) => tracing::warn!(error = %error, "retention purge failed"),
+                    }
+                }
+            });
+        }
         tracing::info!(port, database = %state.config.database_url.redacted(), "JobBot is listening");
         Ok(Self { port, server })
     }

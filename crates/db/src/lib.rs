@@ -12,6 +12,7 @@ pub mod messages;
 pub mod migrations;
 pub mod notify;
 pub mod personal_tokens;
+pub mod retention;
 pub mod schema;
 pub mod sessions;
 pub mod shares;

@@ -12,6 +12,7 @@ both_backends!(
     the_facts_describe_the_database,
     deleting_an_account_removes_everything,
     the_export_holds_everything,
+    purge_deletes_exactly_what_its_dry_run_announced,
 );
 
 async fn consent_is_recorded_with_its_history(app: TestApp) {
@@ -510,4 +511,156 @@ async fn the_export_holds_everything(app: TestApp) {
     assert!(json(read("usage.json")).as_array().is_some_and(|u| !u.is_empty()));
     assert!(read("README.txt").contains("conversations/"));
     assert!(!read("account.json").contains("password"), "no password hash");
+}
+
+fn purge(app: &TestApp, args: &[&str], retention: Option<&str>) -> std::process::Output {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_jobbot"));
+    command
+        .arg("purge")
+        .args(args)
+        .env("DATABASE_URL", crate::helpers::db_url(&app.db))
+        .env("JOBBOT_DATA_DIR", std::env::temp_dir());
+    if let Some(days) = retention {
+        command.env("JOBBOT_RETENTION_DAYS", days);
+    }
+    command.output().expect("run jobbot purge")
+}
+
+/// The ids a purge report names, in order.
+fn named(report: &str) -> Vec<String> {
+    report
+        .lines()
+        .filter(|l| l.contains(" conversation 0") || l.contains(" share 0"))
+        .filter_map(|l| l.split_whitespace().find(|w| w.len() == 36).map(str::to_owned))
+        .collect()
+}
+
+async fn purge_deletes_exactly_what_its_dry_run_announced(app: TestApp) {
+    let alice = app.user("alice@example.fr").await;
+    let bob = app.user("bob@example.fr").await;
+    let post = |token: &str, path: &str, body: Value| {
+        app.client
+            .post(app.url(path))
+            .bearer_auth(token)
+            .json(&body)
+            .send()
+    };
+    let mut ids = Vec::new();
+    for question in ["Vieille question", "Question récente"] {
+        let c: Value = post(&alice.access_token, "/api/v1/conversations", json!({}))
+            .await
+            .expect("c")
+            .json()
+            .await
+            .expect("json");
+        let id = c["id"].as_str().expect("id").to_owned();
+        post(
+            &alice.access_token,
+            &format!("/api/v1/conversations/{id}/messages"),
+            json!({"content": question}),
+        )
+        .await
+        .expect("ask");
+        ids.push(id);
+    }
+    let chat: Value = post(
+        &alice.access_token,
+        "/api/v1/chats",
+        json!({"participant_email": "bob@example.fr"}),
+    )
+    .await
+    .expect("chat")
+    .json()
+    .await
+    .expect("json");
+    let chat_id = chat["id"].as_str().expect("id");
+    let old_share: Value = post(
+        &alice.access_token,
+        &format!("/api/v1/chats/{chat_id}/shares"),
+        json!({"conversation_id": ids[0], "mode": "live"}),
+    )
+    .await
+    .expect("s")
+    .json()
+    .await
+    .expect("json");
+    let expired: Value = post(
+        &alice.access_token,
+        &format!("/api/v1/chats/{chat_id}/shares"),
+        json!({"conversation_id": ids[1], "mode": "snapshot"}),
+    )
+    .await
+    .expect("s")
+    .json()
+    .await
+    .expect("json");
+    let expired_id = expired["share"]["id"].as_str().expect("id").to_owned();
+    // Age the first conversation and expire the second share.
+    let pool = jobbot_db::connect(&app.db.url, 1).expect("pool");
+    let mut conn = pool.get().expect("conn");
+    jobbot_db::conversations::touch(&mut conn, &ids[0], jobbot_db::now() - chrono::TimeDelta::days(90))
+        .expect("age");
+    let mut share = jobbot_db::shares::find(&mut conn, &expired_id)
+        .expect("q")
+        .expect("share");
+    share.expires_at = Some(jobbot_db::now() - chrono::TimeDelta::hours(1));
+    jobbot_db::shares::update(&mut conn, &share).expect("expire");
+    drop(conn);
+
+    let off = purge(&app, &["--dry-run"], None);
+    assert!(!off.status.success() && String::from_utf8_lossy(&off.stderr).contains("JOBBOT_RETENTION_DAYS"));
+
+    let dry = purge(&app, &["--dry-run"], Some("30"));
+    assert!(dry.status.success(), "{}", String::from_utf8_lossy(&dry.stderr));
+    let announced = named(&String::from_utf8_lossy(&dry.stdout));
+    assert_eq!(
+        announced,
+        vec![ids[0].clone(), expired_id.clone()],
+        "the old conversation and the expired share"
+    );
+    assert_eq!(
+        app.get_bearer(&format!("/api/v1/conversations/{}", ids[0]), &alice.access_token)
+            .await
+            .status(),
+        StatusCode::OK,
+        "a dry run deletes nothing"
+    );
+
+    let real = purge(&app, &[], Some("30"));
+    assert!(real.status.success());
+    assert_eq!(
+        named(&String::from_utf8_lossy(&real.stdout)),
+        announced,
+        "exactly what the dry run announced"
+    );
+    assert_problem(
+        app.get_bearer(&format!("/api/v1/conversations/{}", ids[0]), &alice.access_token)
+            .await,
+        404,
+        "not_found",
+    )
+    .await;
+    assert_eq!(
+        app.get_bearer(&format!("/api/v1/conversations/{}", ids[1]), &alice.access_token)
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    for share_id in [
+        old_share["share"]["id"].as_str().expect("id"),
+        expired_id.as_str(),
+    ] {
+        assert_problem(
+            app.get_bearer(&format!("/api/v1/shares/{share_id}"), &bob.access_token)
+                .await,
+            410,
+            "share_gone",
+        )
+        .await;
+    }
+    let again = purge(&app, &["--dry-run"], Some("30"));
+    assert!(
+        named(&String::from_utf8_lossy(&again.stdout)).is_empty(),
+        "nothing left to purge"
+    );
 }
