@@ -396,3 +396,62 @@ pub async fn put_consent(
 pub async fn privacy_facts() -> Result<jobbot_api_types::PrivacyFacts, ApiError> {
     call(Verb::Get, "/privacy", None).await
 }
+
+pub async fn delete_account(password: &str) -> Result<jobbot_api_types::DeletionReceipt, ApiError> {
+    let body = json(&jobbot_api_types::DeleteAccountRequest {
+        password: password.to_owned(),
+    });
+    call(Verb::Delete, "/me", body).await
+}
+
+/// Downloads the export, reporting the bytes received so far; returns the archive.
+pub async fn export(mut progress: impl FnMut(usize)) -> Result<Vec<u8>, ApiError> {
+    let response = send_accepting(Verb::Get, "/me/export", None, "application/zip").await?;
+    if !response.ok() {
+        return Err(problem_of(response).await);
+    }
+    let stream = response
+        .body()
+        .ok_or_else(|| ApiError::local("unexpected_response", "no body".into()))?;
+    let reader: web_sys::ReadableStreamDefaultReader = stream.get_reader().unchecked_into();
+    let mut archive = Vec::new();
+    loop {
+        let chunk = wasm_bindgen_futures::JsFuture::from(reader.read())
+            .await
+            .map_err(|_| ApiError::local("network_error", "the download was interrupted".into()))?;
+        if js_sys::Reflect::get(&chunk, &"done".into())
+            .ok()
+            .and_then(|v| v.as_bool())
+            .unwrap_or(true)
+        {
+            break;
+        }
+        let value = js_sys::Reflect::get(&chunk, &"value".into()).unwrap_or_default();
+        archive.extend(js_sys::Uint8Array::new(&value).to_vec());
+        progress(archive.len());
+    }
+    Ok(archive)
+}
+
+/// Offers `bytes` to the user as a file.
+pub fn save_file(bytes: &[u8], filename: &str, mime: &str) {
+    let parts = js_sys::Array::new();
+    parts.push(&js_sys::Uint8Array::from(bytes));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let Ok(blob) = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options) else {
+        return;
+    };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+        return;
+    };
+    if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+        if let Ok(link) = document.create_element("a") {
+            let link: web_sys::HtmlAnchorElement = link.unchecked_into();
+            link.set_href(&url);
+            link.set_download(filename);
+            link.click();
+        }
+    }
+    let _ = web_sys::Url::revoke_object_url(&url);
+}

@@ -132,6 +132,22 @@ messages! {
     ShareInChat => ("Partager dans une discussion", "Share in a chat"),
     ShareTitle => ("Partager cette conversation", "Share this conversation"),
     ShareWith => ("Avec", "With"),
+    MyDataTitle => ("Mes données", "My data"),
+    ExportIntro => (
+        "Téléchargez tout ce que JobBot conserve sur vous : compte, choix de cookies, connexions, conversations (JSON et Markdown), messages, partages.",
+        "Download everything JobBot keeps about you: account, cookie choices, logins, conversations (JSON and Markdown), messages, shares."
+    ),
+    Export => ("Exporter mes données", "Export my data"),
+    Received => ("Reçu :", "Received:"),
+    Kilobytes => ("Ko", "KB"),
+    DeleteAccount => ("Supprimer mon compte", "Delete my account"),
+    DeleteAccountHint => (
+        "Supprime définitivement votre compte et tout ce qu'il contient. Vos partages sont révoqués ; dans les discussions, vos messages apparaîtront comme « Utilisateur supprimé ».",
+        "Permanently deletes your account and everything in it. Your shares are revoked; in chats, your messages will show as “Deleted user”."
+    ),
+    ConfirmDeleteAccount => ("Supprimer définitivement votre compte ?", "Delete your account for good?"),
+    Farewell => ("Votre compte a été supprimé.", "Your account has been deleted."),
+    FarewellCounts => ("conversations, messages et partages supprimés :", "conversations, messages and shares deleted:"),
     ConsentTitle => ("Vos choix de cookies", "Your cookie choices"),
     ConsentText => (
         "JobBot n'utilise que les cookies nécessaires à son fonctionnement, sauf si vous acceptez d'autres usages. Vous pouvez changer d'avis à tout moment.",
@@ -207,6 +223,7 @@ pub fn field_message(locale: Locale, field: &str, code: &str, server: &str) -> S
             "Ce champ contient des caractères non valides.",
             "This field contains invalid characters.",
         ),
+        ("password", "incorrect") => ("Mot de passe incorrect.", "Wrong password."),
         ("current_password", "incorrect") => (
             "Le mot de passe actuel est incorrect.",
             "The current password is wrong.",

@@ -20,6 +20,8 @@ pub fn App() -> impl IntoView {
     let state = AppState::start();
     provide_context(state);
     provide_context(pages::chat::Chat::new());
+    // The receipt of a deleted account, shown on the home page.
+    provide_context(RwSignal::new(None::<jobbot_api_types::DeletionReceipt>));
     provide_context(realtime::Live::start(state));
     let consent = consent::Consent::start(state);
     provide_context(consent);

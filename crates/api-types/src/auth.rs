@@ -69,6 +69,9 @@ pub struct RefreshRequest {
 pub struct UpdateMeRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
+    /// A new email address (trimmed, lower-cased, unique: 409 `email_taken`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, example = "en"))]
     pub locale: Option<Locale>,

@@ -26,6 +26,7 @@ pub struct UserRow {
 #[diesel(table_name = users)]
 pub struct UserChanges<'a> {
     pub display_name: Option<&'a str>,
+    pub email: Option<&'a str>,
     pub locale: Option<&'a str>,
     pub password_hash: Option<&'a str>,
     pub role: Option<&'a str>,

@@ -27,7 +27,7 @@ pub fn Header() -> impl IntoView {
             spawn_local(async move {
                 if let Ok(user) = api::update_me(&UpdateMeRequest {
                     locale: Some(next),
-                    display_name: None,
+                    ..Default::default()
                 })
                 .await
                 {

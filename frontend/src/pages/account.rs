@@ -29,8 +29,8 @@ pub fn AccountPage() -> impl IntoView {
                 </button>
             </p>
             <ProfileForm />
-            <PasswordForm />
-            <Tokens />
+            <PasswordForm />            <Tokens />
+            <MyData />
         </section>
     }
 }
@@ -45,6 +45,7 @@ fn ProfileForm() -> impl IntoView {
             .map(|u| u.display_name)
             .unwrap_or_default(),
     );
+    let email = RwSignal::new(state.user.get_untracked().map(|u| u.email).unwrap_or_default());
     let errors = FormErrors::new();
     let alert = RwSignal::new(None::<String>);
 
@@ -53,6 +54,7 @@ fn ProfileForm() -> impl IntoView {
         errors.clear();
         let body = UpdateMeRequest {
             display_name: Some(display_name.get_untracked()),
+            email: Some(email.get_untracked()),
             locale: Some(state.locale.get_untracked()),
         };
         spawn_local(async move {
@@ -73,8 +75,8 @@ fn ProfileForm() -> impl IntoView {
     view! {
         <form class="card" on:submit=submit novalidate aria-labelledby="profile-title">
             <h2 id="profile-title">{move || state.t(Key::ProfileTitle)}</h2>
-            <FormAlert message=alert testid="profile-status" />
-            <TextField id="profile-name" label=Key::DisplayName value=display_name autocomplete="name" error=errors.message("display_name") />
+            <FormAlert message=alert testid="profile-status" />            <TextField id="profile-name" label=Key::DisplayName value=display_name autocomplete="name" error=errors.message("display_name") />
+            <TextField id="profile-email" label=Key::Email value=email kind="email" autocomplete="email" error=errors.message("email") />
             <div class="field">
                 <label for="profile-locale">{move || state.t(Key::Language)}</label>
                 <select id="profile-locale" data-testid="profile-locale" on:change=choose_locale
@@ -251,6 +253,69 @@ fn Tokens() -> impl IntoView {
                     }
                 </For>
             </ul>
+        </section>
+    }
+}
+
+#[component]
+fn MyData() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let farewell = expect_context::<RwSignal<Option<jobbot_api_types::DeletionReceipt>>>();
+    let navigate = leptos_router::hooks::use_navigate();
+    let received = RwSignal::new(None::<usize>);
+    let exporting = RwSignal::new(false);
+    let password = RwSignal::new(String::new());
+    let errors = FormErrors::new();
+    let alert = RwSignal::new(None::<String>);
+    let export = move |_| {
+        exporting.set(true);
+        received.set(Some(0));
+        spawn_local(async move {
+            match api::export(|bytes| received.set(Some(bytes))).await {
+                Ok(archive) => api::save_file(&archive, "jobbot-export.zip", "application/zip"),
+                Err(error) => errors.show(alert, &error),
+            }
+            exporting.set(false);
+        });
+    };
+    let delete = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let confirmed = web_sys::window()
+            .and_then(|w| w.confirm_with_message(state.t(Key::ConfirmDeleteAccount)).ok())
+            .unwrap_or(false);
+        if !confirmed {
+            return;
+        }
+        let navigate = navigate.clone();
+        let secret = password.get_untracked();
+        spawn_local(async move {
+            match api::delete_account(&secret).await {
+                Ok(receipt) => {
+                    // Leave the protected page first (the router applies it in an effect), then forget the
+                    // user; the other way round, the protected page would send us to the login page.
+                    farewell.set(Some(receipt));
+                    navigate("/", Default::default());
+                    set_timeout(move || state.user.set(None), std::time::Duration::ZERO);
+                }
+                Err(error) => errors.show(alert, &error),
+            }
+        });
+    };
+    view! {
+        <section class="card" aria-labelledby="data-title">
+            <h2 id="data-title">{move || state.t(Key::MyDataTitle)}</h2>
+            <FormAlert message=alert testid="data-status" />
+            <p>{move || state.t(Key::ExportIntro)}</p>
+            <button type="button" class="button" data-testid="export" disabled=move || exporting.get() on:click=export>{move || state.t(Key::Export)}</button>
+            <p class="muted" role="status" data-testid="export-progress">
+                {move || received.get().map(|bytes| format!("{} {} {}", state.t(Key::Received), bytes.div_ceil(1024), state.t(Key::Kilobytes)))}
+            </p>
+            <form class="danger-zone" on:submit=delete>
+                <h3>{move || state.t(Key::DeleteAccount)}</h3>
+                <p class="hint">{move || state.t(Key::DeleteAccountHint)}</p>
+                <TextField id="delete-password" label=Key::Password value=password kind="password" autocomplete="current-password" error=errors.message("password") />
+                <button type="submit" class="button danger" data-testid="delete-account">{move || state.t(Key::DeleteAccount)}</button>
+            </form>
         </section>
     }
 }

@@ -10,7 +10,15 @@ use crate::state::AppState;
 pub fn HomePage() -> impl IntoView {
     let state = expect_context::<AppState>();
     let name = move || state.user.get().map(|u| u.display_name).unwrap_or_default();
+    let farewell = expect_context::<RwSignal<Option<jobbot_api_types::DeletionReceipt>>>();
     view! {
+        {move || farewell.get().map(|receipt| view! {
+            <section class="form-alert" role="status" data-testid="farewell">
+                <p><strong>{move || state.t(Key::Farewell)}</strong></p>
+                <p>{move || state.t(Key::FarewellCounts)} " "
+                    {format!("{} / {} / {}", receipt.conversations, receipt.messages, receipt.shares)}</p>
+            </section>
+        })}
         <section class="hero">
             <Show
                 when=move || state.user.get().is_some()

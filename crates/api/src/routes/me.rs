@@ -39,16 +39,31 @@ pub async fn update_me(
         Ok(name) => name,
         Err(invalid) => return Err(ApiError::validation(vec![field_error("display_name", invalid)])),
     };
+    let email = match body.email.as_deref().map(jobbot_domain::Email::parse).transpose() {
+        Ok(email) => email,
+        Err(invalid) => return Err(ApiError::validation(vec![field_error("email", invalid)])),
+    };
     let user_id = auth.user.id;
     let updated = state
         .db(move |conn| {
             let changes = users::UserChanges {
                 display_name: name.as_ref().map(DisplayName::as_str),
+                email: email.as_ref().map(jobbot_domain::Email::as_str),
                 locale: body.locale.map(|l| l.as_str()),
                 updated_at: Some(jobbot_db::now()),
                 ..Default::default()
             };
-            Ok(users::update(conn, &user_id, &changes)?)
+            users::update(conn, &user_id, &changes).map_err(|e| {
+                if jobbot_db::is_unique_violation(&e) {
+                    ApiError::new(
+                        actix_web::http::StatusCode::CONFLICT,
+                        "email_taken",
+                        "An account already uses this email.",
+                    )
+                } else {
+                    e.into()
+                }
+            })
         })
         .await?;
     Ok(web::Json(CurrentUser::from(updated).into()))

@@ -51,6 +51,39 @@ async fn profile_can_be_read_and_edited(app: TestApp) {
         .await
         .expect("patch");
     assert_problem(bad_locale, 422, "invalid_body").await;
+
+    // Rectification: the email can change, to a valid address no one else uses.
+    app.register("taken@example.fr", "Other").await;
+    let patch_email = |email: &str| {
+        app.client
+            .patch(app.url("/api/v1/me"))
+            .bearer_auth(&user.access_token)
+            .json(&json!({"email": email}))
+            .send()
+    };
+    assert_problem(
+        patch_email("TAKEN@example.fr").await.expect("patch"),
+        409,
+        "email_taken",
+    )
+    .await;
+    assert_problem(
+        patch_email("not-an-email").await.expect("patch"),
+        422,
+        "validation_failed",
+    )
+    .await;
+    let changed: Value = patch_email(" Jade.New@Example.fr ")
+        .await
+        .expect("patch")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(changed["email"], "jade.new@example.fr");
+    assert_eq!(
+        app.login("jade.new@example.fr", PASSWORD).await.status(),
+        StatusCode::OK
+    );
 }
 
 async fn password_change_needs_the_current_one_and_ends_other_sessions(app: TestApp) {
