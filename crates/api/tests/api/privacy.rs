@@ -664,3 +664,159 @@ async fn purge_deletes_exactly_what_its_dry_run_announced(app: TestApp) {
         "nothing left to purge"
     );
 }
+
+#[actix_rt::test]
+async fn the_logs_hold_no_contents_passwords_tokens_or_emails() {
+    use std::io::Read;
+    let db = jobbot_db::testing::TestDatabase::new(Backend::Sqlite);
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("port");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_jobbot"))
+        .arg("serve")
+        .env("DATABASE_URL", crate::helpers::db_url(&db))
+        .env("JOBBOT_BIND", format!("127.0.0.1:{port}"))
+        .env("JOBBOT_JWT_SECRET", crate::helpers::TEST_JWT_SECRET)
+        .env("JOBBOT_DATA_DIR", std::env::temp_dir())
+        .env("RUST_LOG", "debug")
+        .stderr(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("start jobbot");
+    let base = format!("http://127.0.0.1:{port}");
+    let client = reqwest::Client::new();
+    for _ in 0..100 {
+        if client
+            .get(format!("{base}/readyz"))
+            .send()
+            .await
+            .is_ok_and(|r| r.status().is_success())
+        {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let (email, password, question, note) = (
+        "secret.person@example.fr",
+        crate::helpers::PASSWORD,
+        "Ma question très privée",
+        "Mon numéro 06 12 34 56 78",
+    );
+    client
+        .post(format!("{base}/api/v1/auth/register"))
+        .json(&json!({"email": email, "password": password, "display_name": "Privée", "accept_terms": true}))
+        .send()
+        .await
+        .expect("register");
+    client.post(format!("{base}/api/v1/auth/register")).json(&json!({"email": "friend@example.fr", "password": password, "display_name": "Ami", "accept_terms": true})).send().await.expect("register");
+    let login: Value = client
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&json!({"email": email, "password": password}))
+        .send()
+        .await
+        .expect("login")
+        .json()
+        .await
+        .expect("json");
+    let (access, refresh) = (
+        login["access_token"].as_str().expect("a").to_owned(),
+        login["refresh_token"].as_str().expect("r").to_owned(),
+    );
+    client
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&json!({"email": email, "password": "a-wrong-password"}))
+        .send()
+        .await
+        .expect("login");
+    let conversation: Value = client
+        .post(format!("{base}/api/v1/conversations"))
+        .bearer_auth(&access)
+        .json(&json!({}))
+        .send()
+        .await
+        .expect("c")
+        .json()
+        .await
+        .expect("json");
+    client
+        .post(format!(
+            "{base}/api/v1/conversations/{}/messages",
+            conversation["id"].as_str().expect("id")
+        ))
+        .bearer_auth(&access)
+        .json(&json!({"content": question}))
+        .send()
+        .await
+        .expect("ask");
+    let chat: Value = client
+        .post(format!("{base}/api/v1/chats"))
+        .bearer_auth(&access)
+        .json(&json!({"participant_email": "friend@example.fr"}))
+        .send()
+        .await
+        .expect("chat")
+        .json()
+        .await
+        .expect("json");
+    client
+        .post(format!(
+            "{base}/api/v1/chats/{}/messages",
+            chat["id"].as_str().expect("id")
+        ))
+        .bearer_auth(&access)
+        .json(&json!({"content": note}))
+        .send()
+        .await
+        .expect("msg");
+    let token: Value = client
+        .post(format!("{base}/api/v1/me/tokens"))
+        .bearer_auth(&access)
+        .json(&json!({"name": "t", "scope": "read"}))
+        .send()
+        .await
+        .expect("t")
+        .json()
+        .await
+        .expect("json");
+    client
+        .get(format!("{base}/api/v1/me?access_token={access}"))
+        .bearer_auth(token["secret"].as_str().expect("secret"))
+        .send()
+        .await
+        .expect("me");
+    client
+        .post(format!("{base}/api/v1/auth/refresh"))
+        .json(&json!({"refresh_token": refresh}))
+        .send()
+        .await
+        .expect("refresh");
+
+    let _ = child.kill();
+    let mut logs = String::new();
+    child
+        .stderr
+        .take()
+        .expect("stderr")
+        .read_to_string(&mut logs)
+        .expect("logs");
+    let _ = child.wait();
+    assert!(
+        logs.contains("request") && logs.contains("logged in"),
+        "the server did log: {logs}"
+    );
+    for secret in [
+        email,
+        password,
+        "a-wrong-password",
+        question,
+        note,
+        "06 12 34 56 78",
+        &access,
+        &refresh,
+        token["secret"].as_str().expect("secret"),
+    ] {
+        assert!(!logs.contains(secret), "the logs contain {secret:?}");
+    }
+    assert!(logs.contains("s***@example.fr"), "emails appear masked");
+}
