@@ -31,6 +31,9 @@ struct Envelope {
     /// (chat id, message id) of a chat message too large to travel whole.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     chat_message: Option<(String, String)>,
+    /// A conversation whose running reply should stop, wherever it runs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    stop: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -103,6 +106,7 @@ impl Hub {
             users: users.to_vec(),
             text: Some(text.to_string()),
             chat_message: None,
+            stop: None,
         };
         let mut payload = serde_json::to_string(&envelope).unwrap_or_default();
         if payload.len() > notify::MAX_PAYLOAD {
@@ -118,9 +122,28 @@ impl Hub {
             tracing::warn!(error = %error, "could not notify the other instances");
         }
     }
+    /// Asks the other instances to stop the reply running in `conversation_id` (the one running it does).
+    pub fn request_stop(&self, conn: &mut DbConnection, conversation_id: &str) {
+        let envelope = Envelope {
+            origin: self.instance.clone(),
+            users: Vec::new(),
+            text: None,
+            chat_message: None,
+            stop: Some(conversation_id.to_owned()),
+        };
+        if let Err(error) = notify::notify(conn, &serde_json::to_string(&envelope).unwrap_or_default()) {
+            tracing::warn!(error = %error, "could not ask the other instances to stop a reply");
+        }
+    }
 
-    /// On PostgreSQL, starts the thread that delivers other instances' events to this one's connections.
-    pub fn listen(self: &Arc<Self>, database_url: &jobbot_db::DatabaseUrl, pool: Pool) {
+    /// On PostgreSQL, starts the thread that delivers other instances' events to this one's connections and
+    /// stops the replies they ask to stop.
+    pub fn listen(
+        self: &Arc<Self>,
+        database_url: &jobbot_db::DatabaseUrl,
+        pool: Pool,
+        assistant: Arc<crate::assistant::Assistant>,
+    ) {
         let jobbot_db::DatabaseUrl::Postgres(url) = database_url else {
             return;
         };
@@ -133,6 +156,11 @@ impl Hub {
                         return;
                     };
                     if envelope.origin == hub.instance {
+                        return;
+                    }
+                    if let Some(conversation_id) = &envelope.stop {
+                        // Only the instance running that reply has it; elsewhere this does nothing.
+                        let _ = assistant.stop(conversation_id);
                         return;
                     }
                     let text = match (envelope.text, envelope.chat_message) {

@@ -192,7 +192,7 @@ pub async fn prepare_state(config: Config) -> anyhow::Result<AppState> {
         "assistant ready"
     );
     let hub = Arc::new(crate::realtime::Hub::new());
-    hub.listen(&config.database_url, pool.clone());
+    hub.listen(&config.database_url, pool.clone(), Arc::clone(&assistant));
     let hasher = web::block(PasswordHasher::new)
         .await?
         .map_err(|e| anyhow::anyhow!("argon2: {e}"))?;

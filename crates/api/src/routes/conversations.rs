@@ -501,17 +501,48 @@ pub async fn stop(
     state
         .db(move |conn| owned(conn, &auth.user.id, &check_id).map(|_| ()))
         .await?;
-    let receiver = state.assistant.stop(&id).ok_or_else(|| {
-        ApiError::new(
-            StatusCode::CONFLICT,
-            "no_reply_in_progress",
-            "JobBot is not answering in this conversation.",
-        )
-    })?;
-    match wait_for_end(receiver).await {
-        Some((message, _)) => Ok(HttpResponse::Ok().json(DoneEvent { message })),
-        None => Err(ApiError::internal("the reply ended without a result")),
+    if let Some(receiver) = state.assistant.stop(&id) {
+        return match wait_for_end(receiver).await {
+            Some((message, _)) => Ok(HttpResponse::Ok().json(DoneEvent { message })),
+            None => Err(ApiError::internal("the reply ended without a result")),
+        };
     }
+    // Not running here: maybe on another instance sharing this PostgreSQL database.
+    let alive_since = jobbot_db::now() - state.assistant.abandoned_after();
+    let (hub, cid) = (state.hub.clone(), id.clone());
+    let running = state
+        .db(move |conn| {
+            let running = messages::streaming(conn, &cid, alive_since)?;
+            if running.is_some() {
+                hub.request_stop(conn, &cid);
+            }
+            Ok(running)
+        })
+        .await?
+        .ok_or_else(|| {
+            ApiError::new(
+                StatusCode::CONFLICT,
+                "no_reply_in_progress",
+                "JobBot is not answering in this conversation.",
+            )
+        })?;
+    for _ in 0..100 {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        let (cid, mid) = (id.clone(), running.id.clone());
+        let row = state
+            .db(move |conn| Ok(messages::find(conn, &cid, &mid)?))
+            .await?;
+        if let Some(row) = row.filter(|m| m.status != messages::STATUS_STREAMING) {
+            return Ok(HttpResponse::Ok().json(DoneEvent {
+                message: message_dto(row),
+            }));
+        }
+    }
+    Err(ApiError::new(
+        StatusCode::GATEWAY_TIMEOUT,
+        "stop_pending",
+        "The reply is stopping; reload the conversation in a moment.",
+    ))
 }
 
 /// Which assistant answers (the SPA labels the offline mode).

@@ -217,8 +217,13 @@ fn free_port() -> u16 {
 }
 
 async fn start_server(database_url: &str) -> Server {
+    start_server_with(database_url, &[]).await
+}
+
+async fn start_server_with(database_url: &str, extra: &[(&str, &str)]) -> Server {
     let port = free_port();
     let child = Command::new(env!("CARGO_BIN_EXE_jobbot"))
+        .envs(extra.iter().copied())
         .arg("serve")
         .env("DATABASE_URL", database_url)
         .env("JOBBOT_BIND", format!("127.0.0.1:{port}"))
@@ -346,4 +351,83 @@ async fn two_instances_on_one_postgres_deliver_to_each_other() {
         (Some("share.created"), &shared)
     );
     drop((first, second));
+}
+
+#[actix_rt::test]
+async fn a_reply_running_on_one_instance_stops_from_another() {
+    use crate::fake_llm::{pieces, Behaviour, FakeLlm, Flavor};
+    let fake = FakeLlm::start(Flavor::Mistral).await;
+    let words: Vec<String> = (0..40).map(|i| format!("mot{i} ")).collect();
+    fake.set_fallback(Behaviour::Reply {
+        pieces: pieces(&words.iter().map(String::as_str).collect::<Vec<_>>()),
+        delay: Duration::from_millis(100),
+    });
+    let db = jobbot_db::testing::TestDatabase::new(jobbot_db::Backend::Postgres);
+    let url = crate::helpers::db_url(&db);
+    let env = [
+        ("JOBBOT_LLM_PROVIDER", "mistral"),
+        ("MISTRAL_API_KEY", "k"),
+        ("MISTRAL_BASE_URL", fake.base_url.as_str()),
+    ];
+    let first = start_server_with(&url, &env).await;
+    let second = start_server_with(&url, &env).await;
+    let alice = login(&first.1, "alice@example.fr").await;
+    let client = reqwest::Client::new();
+    let conversation: Value = client
+        .post(format!("{}/api/v1/conversations", first.1))
+        .bearer_auth(&alice.access_token)
+        .json(&json!({}))
+        .send()
+        .await
+        .expect("c")
+        .json()
+        .await
+        .expect("json");
+    let id = conversation["id"].as_str().expect("id").to_owned();
+    let asking = {
+        let (client, url, token) = (
+            client.clone(),
+            format!("{}/api/v1/conversations/{id}/messages", first.1),
+            alice.access_token.clone(),
+        );
+        actix_rt::spawn(async move {
+            client
+                .post(url)
+                .bearer_auth(token)
+                .json(&json!({"content": "Réponds longuement"}))
+                .send()
+                .await
+        })
+    };
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    // The reply runs on the first instance; the stop goes to the second.
+    let stopped = client
+        .post(format!("{}/api/v1/conversations/{id}/stop", second.1))
+        .bearer_auth(&alice.access_token)
+        .send()
+        .await
+        .expect("stop");
+    assert_eq!(stopped.status(), StatusCode::OK);
+    let stopped: Value = stopped.json().await.expect("json");
+    let content = stopped["message"]["content"].as_str().expect("content");
+    assert_eq!(stopped["message"]["status"], "stopped");
+    assert!(
+        content.starts_with("mot0") && !content.contains("mot39"),
+        "{content}"
+    );
+    let answered: Value = asking
+        .await
+        .expect("task")
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(answered["assistant_message"]["status"], "stopped");
+    let again = client
+        .post(format!("{}/api/v1/conversations/{id}/stop", second.1))
+        .bearer_auth(&alice.access_token)
+        .send()
+        .await
+        .expect("stop");
+    assert_eq!(again.status(), StatusCode::CONFLICT);
 }
