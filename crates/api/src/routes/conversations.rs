@@ -488,8 +488,8 @@ async fn answer(
     security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, description = "The stopped reply", body = DoneEvent),
-        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "`no_reply_in_progress`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),        (status = 409, description = "`no_reply_in_progress`", body = Problem, content_type = "application/problem+json"),
+        (status = 504, description = "`stop_pending`: the reply runs on another instance and has not ended within 10 s", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn stop(
     state: web::Data<AppState>,
