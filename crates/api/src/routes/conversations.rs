@@ -357,10 +357,7 @@ pub async fn send(
     let stored = state
         .db(move |conn| {
             jobbot_db::transaction(conn, |conn| {
-                owned(conn, &uid, &cid)?;
-                if messages::streaming(conn, &cid, alive_since)?.is_some() {
-                    return Err(reply_in_progress());
-                }
+                ensure_idle(conn, &uid, &cid, alive_since)?;
                 let first = messages::count(conn, &cid)? == 0;
                 messages::insert(conn, &question)?;
                 messages::insert(conn, &reply)?;
@@ -406,10 +403,7 @@ pub async fn regenerate(
     let stored = state
         .db(move |conn| {
             jobbot_db::transaction(conn, |conn| {
-                owned(conn, &uid, &cid)?;
-                if messages::streaming(conn, &cid, alive_since)?.is_some() {
-                    return Err(reply_in_progress());
-                }
+                ensure_idle(conn, &uid, &cid, alive_since)?;
                 if let Some(last) = messages::latest(conn, &cid, 1)?
                     .into_iter()
                     .find(|m| m.role == "assistant")
@@ -438,6 +432,20 @@ pub async fn regenerate(
         })
         .await?;
     Ok(answer(&state, &req, reservation, user_id, conversation_id, stored).await)
+}
+
+/// The caller's conversation, with no reply being written in it (on this instance or another).
+fn ensure_idle(
+    conn: &mut DbConnection,
+    user_id: &str,
+    conversation_id: &str,
+    alive_since: chrono::NaiveDateTime,
+) -> Result<(), ApiError> {
+    owned(conn, user_id, conversation_id)?;
+    if messages::streaming(conn, conversation_id, alive_since)?.is_some() {
+        return Err(reply_in_progress());
+    }
+    Ok(())
 }
 
 /// What a new reply starts from: the question it answers, its empty row, and the recent history.

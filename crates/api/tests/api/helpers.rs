@@ -213,3 +213,60 @@ macro_rules! both_backends {
         )*
     };
 }
+
+/// The real `jobbot` binary, serving on a free port; killed and reaped when dropped.
+pub struct Process {
+    pub child: std::process::Child,
+    pub base: String,
+}
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts `jobbot serve` on `database_url` (rate limits off, the test JWT secret, `RUST_LOG=warn`; `extra`
+/// overrides) and waits until it is ready. `stderr` receives its logs.
+pub async fn start_process(
+    database_url: &str,
+    extra: &[(&str, &str)],
+    stderr: std::process::Stdio,
+) -> Process {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port");
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_jobbot"))
+        .arg("serve")
+        .env("DATABASE_URL", database_url)
+        .env("JOBBOT_BIND", format!("127.0.0.1:{port}"))
+        .env("JOBBOT_JWT_SECRET", TEST_JWT_SECRET)
+        .env("JOBBOT_AUTH_RATE_LIMIT", "0")
+        .env("JOBBOT_DATA_DIR", std::env::temp_dir())
+        .env("RUST_LOG", "warn")
+        .envs(extra.iter().copied())
+        .stdout(std::process::Stdio::null())
+        .stderr(stderr)
+        .spawn()
+        .expect("start jobbot");
+    // Owned by its guard at once, so the process is killed and reaped whatever happens next.
+    let process = Process {
+        child,
+        base: format!("http://127.0.0.1:{port}"),
+    };
+    let client = reqwest::Client::new();
+    for _ in 0..200 {
+        if client
+            .get(format!("{}/readyz", process.base))
+            .send()
+            .await
+            .is_ok_and(|r| r.status().is_success())
+        {
+            return process;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("jobbot did not start");
+}

@@ -669,34 +669,14 @@ async fn purge_deletes_exactly_what_its_dry_run_announced(app: TestApp) {
 async fn the_logs_hold_no_contents_passwords_tokens_or_emails() {
     use std::io::Read;
     let db = jobbot_db::testing::TestDatabase::new(Backend::Sqlite);
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("port");
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_jobbot"))
-        .arg("serve")
-        .env("DATABASE_URL", crate::helpers::db_url(&db))
-        .env("JOBBOT_BIND", format!("127.0.0.1:{port}"))
-        .env("JOBBOT_JWT_SECRET", crate::helpers::TEST_JWT_SECRET)
-        .env("JOBBOT_DATA_DIR", std::env::temp_dir())
-        .env("RUST_LOG", "debug")
-        .stderr(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .expect("start jobbot");
-    let base = format!("http://127.0.0.1:{port}");
+    let mut server = crate::helpers::start_process(
+        &crate::helpers::db_url(&db),
+        &[("RUST_LOG", "debug")],
+        std::process::Stdio::piped(),
+    )
+    .await;
+    let base = server.base.clone();
     let client = reqwest::Client::new();
-    for _ in 0..100 {
-        if client
-            .get(format!("{base}/readyz"))
-            .send()
-            .await
-            .is_ok_and(|r| r.status().is_success())
-        {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
     let (email, password, question, note) = (
         "secret.person@example.fr",
         crate::helpers::PASSWORD,
@@ -791,16 +771,15 @@ async fn the_logs_hold_no_contents_passwords_tokens_or_emails() {
         .send()
         .await
         .expect("refresh");
-
-    let _ = child.kill();
+    let _ = server.child.kill();
     let mut logs = String::new();
-    child
+    server
+        .child
         .stderr
         .take()
         .expect("stderr")
         .read_to_string(&mut logs)
         .expect("logs");
-    let _ = child.wait();
     assert!(
         logs.contains("request") && logs.contains("logged in"),
         "the server did log: {logs}"

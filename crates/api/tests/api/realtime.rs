@@ -1,7 +1,7 @@
 //! Real time: WebSocket events on one instance (both backends), and across two server processes on one
 //! PostgreSQL through LISTEN/NOTIFY.
 
-use std::process::{Child, Command, Stdio};
+use std::process::Stdio;
 use std::time::Duration;
 
 use futures_util::{Stream, StreamExt};
@@ -9,7 +9,7 @@ use reqwest::StatusCode;
 use serde_json::{json, Value};
 
 use crate::both_backends;
-use crate::helpers::{TestApp, TestUser, PASSWORD, TEST_JWT_SECRET};
+use crate::helpers::{start_process, Process, TestApp, TestUser, PASSWORD};
 
 both_backends!(events_reach_every_participant_connection);
 
@@ -200,54 +200,8 @@ async fn the_websocket_needs_a_login_and_our_own_origin_for_cookies() {
     assert!(matches!(forged, Err(awc::error::WsClientError::InvalidResponseStatus(s)) if s.as_u16() == 403));
 }
 
-struct Server(Child, String);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("port")
-}
-
-async fn start_server(database_url: &str) -> Server {
-    start_server_with(database_url, &[]).await
-}
-
-async fn start_server_with(database_url: &str, extra: &[(&str, &str)]) -> Server {
-    let port = free_port();
-    let child = Command::new(env!("CARGO_BIN_EXE_jobbot"))
-        .envs(extra.iter().copied())
-        .arg("serve")
-        .env("DATABASE_URL", database_url)
-        .env("JOBBOT_BIND", format!("127.0.0.1:{port}"))
-        .env("JOBBOT_JWT_SECRET", TEST_JWT_SECRET)
-        .env("JOBBOT_AUTH_RATE_LIMIT", "0")
-        .env("JOBBOT_DATA_DIR", std::env::temp_dir())
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("start jobbot"); // Owned by its guard at once, so the process is killed and reaped whatever happens next.
-    let server = Server(child, format!("http://127.0.0.1:{port}"));
-    let client = reqwest::Client::new();
-    for _ in 0..200 {
-        if client
-            .get(format!("{}/readyz", server.1))
-            .send()
-            .await
-            .is_ok_and(|r| r.status().is_success())
-        {
-            return server;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("the server did not start");
+async fn start_server(database_url: &str) -> Process {
+    start_process(database_url, &[], Stdio::null()).await
 }
 
 async fn login(base: &str, email: &str) -> TestUser {
@@ -281,13 +235,13 @@ async fn two_instances_on_one_postgres_deliver_to_each_other() {
     let url = crate::helpers::db_url(&db);
     let first = start_server(&url).await;
     let second = start_server(&url).await;
-    let alice = login(&first.1, "alice@example.fr").await;
-    let bob = login(&first.1, "bob@example.fr").await;
+    let alice = login(&first.base, "alice@example.fr").await;
+    let bob = login(&first.base, "bob@example.fr").await;
     // Alice listens on the second instance; Bob talks to the first.
-    let mut alice_socket = connect(&second.1, &alice.access_token).await;
+    let mut alice_socket = connect(&second.base, &alice.access_token).await;
     let client = reqwest::Client::new();
     let chat: Value = client
-        .post(format!("{}/api/v1/chats", first.1))
+        .post(format!("{}/api/v1/chats", first.base))
         .bearer_auth(&bob.access_token)
         .json(&json!({"participant_email": "alice@example.fr"}))
         .send()
@@ -300,7 +254,7 @@ async fn two_instances_on_one_postgres_deliver_to_each_other() {
     // The second message is too large for a NOTIFY payload (4,000 three-byte characters): it travels by id.
     for content in ["Bonjour depuis l'autre instance".to_owned(), "€".repeat(4_000)] {
         let posted: Value = client
-            .post(format!("{}/api/v1/chats/{chat_id}/messages", first.1))
+            .post(format!("{}/api/v1/chats/{chat_id}/messages", first.base))
             .bearer_auth(&bob.access_token)
             .json(&json!({"content": content}))
             .send()
@@ -315,7 +269,7 @@ async fn two_instances_on_one_postgres_deliver_to_each_other() {
     }
     // A share crosses too.
     let conversation: Value = client
-        .post(format!("{}/api/v1/conversations", first.1))
+        .post(format!("{}/api/v1/conversations", first.base))
         .bearer_auth(&bob.access_token)
         .json(&json!({}))
         .send()
@@ -328,7 +282,7 @@ async fn two_instances_on_one_postgres_deliver_to_each_other() {
     client
         .post(format!(
             "{}/api/v1/conversations/{conversation_id}/messages",
-            first.1
+            first.base
         ))
         .bearer_auth(&bob.access_token)
         .json(&json!({"content": "Préparer un entretien"}))
@@ -336,7 +290,7 @@ async fn two_instances_on_one_postgres_deliver_to_each_other() {
         .await
         .expect("ask");
     let shared: Value = client
-        .post(format!("{}/api/v1/chats/{chat_id}/shares", first.1))
+        .post(format!("{}/api/v1/chats/{chat_id}/shares", first.base))
         .bearer_auth(&bob.access_token)
         .json(&json!({"conversation_id": conversation_id, "mode": "live"}))
         .send()
@@ -369,12 +323,12 @@ async fn a_reply_running_on_one_instance_stops_from_another() {
         ("MISTRAL_API_KEY", "k"),
         ("MISTRAL_BASE_URL", fake.base_url.as_str()),
     ];
-    let first = start_server_with(&url, &env).await;
-    let second = start_server_with(&url, &env).await;
-    let alice = login(&first.1, "alice@example.fr").await;
+    let first = start_process(&url, &env, Stdio::null()).await;
+    let second = start_process(&url, &env, Stdio::null()).await;
+    let alice = login(&first.base, "alice@example.fr").await;
     let client = reqwest::Client::new();
     let conversation: Value = client
-        .post(format!("{}/api/v1/conversations", first.1))
+        .post(format!("{}/api/v1/conversations", first.base))
         .bearer_auth(&alice.access_token)
         .json(&json!({}))
         .send()
@@ -387,7 +341,7 @@ async fn a_reply_running_on_one_instance_stops_from_another() {
     let asking = {
         let (client, url, token) = (
             client.clone(),
-            format!("{}/api/v1/conversations/{id}/messages", first.1),
+            format!("{}/api/v1/conversations/{id}/messages", first.base),
             alice.access_token.clone(),
         );
         actix_rt::spawn(async move {
@@ -402,7 +356,7 @@ async fn a_reply_running_on_one_instance_stops_from_another() {
     tokio::time::sleep(Duration::from_millis(800)).await;
     // The reply runs on the first instance; the stop goes to the second.
     let stopped = client
-        .post(format!("{}/api/v1/conversations/{id}/stop", second.1))
+        .post(format!("{}/api/v1/conversations/{id}/stop", second.base))
         .bearer_auth(&alice.access_token)
         .send()
         .await
@@ -424,7 +378,7 @@ async fn a_reply_running_on_one_instance_stops_from_another() {
         .expect("json");
     assert_eq!(answered["assistant_message"]["status"], "stopped");
     let again = client
-        .post(format!("{}/api/v1/conversations/{id}/stop", second.1))
+        .post(format!("{}/api/v1/conversations/{id}/stop", second.base))
         .bearer_auth(&alice.access_token)
         .send()
         .await
