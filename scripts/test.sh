@@ -13,6 +13,9 @@ scripts/ensure-tools.sh
 step "format"
 cargo fmt --all -- --check
 
+step "no lines joined by an edit (code after a comment or a closing tag)"
+scripts/check-joined-lines.py
+
 step "clippy (native)"
 cargo clippy --all-targets --locked -- -D warnings
 

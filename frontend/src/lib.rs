@@ -36,20 +36,24 @@ pub fn App() -> impl IntoView {
 
     view! {
         <Router>
-            <a class="skip-link" href="#main">{move || state.t(i18n::Key::SkipToContent)}</a>            <Header />
+            <a class="skip-link" href="#main">{move || state.t(i18n::Key::SkipToContent)}</a>
+            <Header />
             <components::consent_banner::ConsentBanner />
             <main id="main" tabindex="-1">
                 <Routes fallback=pages::not_found::NotFound>
                     <Route path=path!("/") view=pages::home::HomePage />
-                    <Route path=path!("/login") view=pages::login::LoginPage />                    <Route path=path!("/register") view=pages::register::RegisterPage />
-                    <Route path=path!("/legal/terms") view=pages::legal::TermsPage />                    <Route path=path!("/legal/privacy") view=pages::legal::PrivacyPage />
+                    <Route path=path!("/login") view=pages::login::LoginPage />
+                    <Route path=path!("/register") view=pages::register::RegisterPage />
+                    <Route path=path!("/legal/terms") view=pages::legal::TermsPage />
+                    <Route path=path!("/legal/privacy") view=pages::legal::PrivacyPage />
                     <Route path=path!("/privacy") view=pages::privacy::PrivacyFactsPage />
                     <ProtectedRoute
                         path=path!("/chat/:id?")
                         condition=move || state.ready.get().then(|| state.user.get().is_some())
                         redirect_path=|| "/login"
                         view=pages::chat::ChatPage
-                    />                    <ProtectedRoute
+                    />
+                    <ProtectedRoute
                         path=path!("/messages/:id?")
                         condition=move || state.ready.get().then(|| state.user.get().is_some())
                         redirect_path=|| "/login"
@@ -75,7 +79,8 @@ pub fn App() -> impl IntoView {
                     />
                 </Routes>
             </main>
-            <footer class="site-footer">                <p>{move || state.t(i18n::Key::Footer)}</p>
+            <footer class="site-footer">
+                <p>{move || state.t(i18n::Key::Footer)}</p>
                 <p class="footer-links">
                     <A href="/legal/terms">{move || state.t(i18n::Key::TermsLink)}</A> " · "
                     <A href="/legal/privacy">{move || state.t(i18n::Key::PrivacyLink)}</A> " · "

@@ -1,19 +1,12 @@
 //! The WebSocket to `/api/v1/ws` while logged in: events land in `Live::event`, and `Live::epoch` moves on
 //! every (re)connection so pages catch up through REST on what they may have missed.
 
+use jobbot_api_types::LiveEvent;
 use leptos::prelude::*;
-use serde::Deserialize;
 use wasm_bindgen::prelude::Closure;
 use wasm_bindgen::JsCast;
 
 use crate::state::AppState;
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct LiveEvent {
-    #[serde(rename = "type")]
-    pub kind: String,
-    pub data: serde_json::Value,
-}
 
 #[derive(Clone, Copy)]
 pub struct Live {

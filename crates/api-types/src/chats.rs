@@ -209,3 +209,57 @@ pub struct ChatReadEvent {
     pub message_id: String,
     pub read_at: DateTime<Utc>,
 }
+
+/// What `/api/v1/ws` sends: `{"type": "chat.message", "data": {…}}`, the data being the REST API's JSON.
+/// `resync` (no data to speak of) tells a client it missed events and should catch up through REST.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(tag = "type", content = "data")]
+pub enum LiveEvent {
+    #[serde(rename = "chat.message")]
+    ChatMessage(ChatMessage),
+    #[serde(rename = "chat.read")]
+    ChatRead(ChatReadEvent),
+    #[serde(rename = "share.created")]
+    ShareCreated(ChatMessage),
+    #[serde(rename = "share.updated")]
+    ShareUpdated(ShareCard),
+    #[serde(rename = "share.revoked")]
+    ShareRevoked(ShareCard),
+    #[serde(rename = "resync")]
+    Resync(Resync),
+}
+
+/// The (empty) data of a `resync` event.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Resync {}
+
+impl LiveEvent {
+    /// The type tag, as the wire names it (for logs).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::ChatMessage(_) => "chat.message",
+            Self::ChatRead(_) => "chat.read",
+            Self::ShareCreated(_) => "share.created",
+            Self::ShareUpdated(_) => "share.updated",
+            Self::ShareRevoked(_) => "share.revoked",
+            Self::Resync(_) => "resync",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn live_events_keep_their_wire_shape() {
+        let resync = serde_json::to_value(LiveEvent::Resync(Resync {})).expect("json");
+        assert_eq!(resync, serde_json::json!({"type": "resync", "data": {}}));
+        let read: LiveEvent = serde_json::from_value(serde_json::json!({"type": "chat.read", "data": {
+            "chat_id": "c", "user_id": "u", "message_id": "m", "read_at": "2026-01-01T00:00:00Z"}}))
+        .expect("parse");
+        assert_eq!(read.kind(), "chat.read");
+    }
+}

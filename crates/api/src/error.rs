@@ -282,3 +282,46 @@ fn needs_rewrite(status: StatusCode, headers: &header::HeaderMap) -> bool {
         .is_some_and(|v| v.starts_with(PROBLEM_CONTENT_TYPE));
     !is_problem
 }
+
+impl From<crate::sharing::SharingError> for ApiError {
+    fn from(error: crate::sharing::SharingError) -> Self {
+        use crate::sharing::SharingError as E;
+        match error {
+            E::NotFound => Self::not_found(),
+            E::Gone => Self::new(
+                StatusCode::GONE,
+                "share_gone",
+                "This share was revoked or has expired.",
+            ),
+            E::Blocked => Self::forbidden(
+                "blocked",
+                "A block stands between you and this person: no messages or shares.",
+            ),
+            E::Revoked => Self::new(
+                StatusCode::CONFLICT,
+                "share_revoked",
+                "A revoked share cannot change.",
+            ),
+            E::ConversationGone => Self::new(
+                StatusCode::CONFLICT,
+                "conversation_gone",
+                "The shared conversation no longer exists.",
+            ),
+            E::UnknownMessage => Self::field(
+                "up_to_message_id",
+                "unknown_message",
+                "No message with this id in the conversation.",
+            ),
+            E::InvalidRedaction => Self::field(
+                "redactions",
+                "invalid_redaction",
+                "A redaction does not fit its message.",
+            ),
+            E::ExpiryOutOfRange => {
+                Self::field("expires_in_days", "out_of_range", "Choose from 1 to 365 days.")
+            }
+            E::Db(error) => error.into(),
+            E::Corrupt(error) => Self::internal(error),
+        }
+    }
+}

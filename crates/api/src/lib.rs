@@ -9,6 +9,7 @@ pub mod openapi;
 pub mod ratelimit;
 pub mod realtime;
 pub mod routes;
+pub mod sharing;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

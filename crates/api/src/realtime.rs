@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
 
+use jobbot_api_types::LiveEvent;
 use jobbot_db::{notify, DbConnection, Pool};
 use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast;
@@ -34,13 +35,6 @@ struct Envelope {
     /// A conversation whose running reply should stop, wherever it runs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     stop: Option<String>,
-}
-
-#[derive(Serialize)]
-struct Event<'a, T: Serialize> {
-    #[serde(rename = "type")]
-    kind: &'a str,
-    data: &'a T,
 }
 
 impl Default for Hub {
@@ -86,19 +80,19 @@ impl Hub {
         }
     }
 
-    /// Publishes `{"type": kind, "data": data}` to every connection of `users`, on every instance.
+    /// Publishes an event to every connection of `users`, on every instance.
     /// `chat_message` names the chat message the event carries, for the rare one too large for NOTIFY.
-    pub fn publish<T: Serialize>(
+    pub fn publish(
         &self,
         conn: &mut DbConnection,
         users: &[String],
-        kind: &str,
-        data: &T,
+        event: &LiveEvent,
         chat_message: Option<(&str, &str)>,
     ) {
-        let Ok(text) = serde_json::to_string(&Event { kind, data }) else {
+        let Ok(text) = serde_json::to_string(event) else {
             return;
         };
+        let kind = event.kind();
         let text: Arc<str> = text.into();
         self.deliver(users, &text);
         let mut envelope = Envelope {
@@ -137,21 +131,23 @@ impl Hub {
     }
 
     /// On PostgreSQL, starts the thread that delivers other instances' events to this one's connections and
-    /// stops the replies they ask to stop.
+    /// passes on the replies they ask to stop. `read_message` reads back a chat message event too large for
+    /// NOTIFY (chat id, message id); `stop` stops a reply if this instance runs it.
     pub fn listen(
         self: &Arc<Self>,
         database_url: &jobbot_db::DatabaseUrl,
         pool: Pool,
-        assistant: Arc<crate::assistant::Assistant>,
+        read_message: impl Fn(&mut DbConnection, &str, &str) -> Option<String> + Send + 'static,
+        stop: impl Fn(&str) + Send + 'static,
     ) {
         let jobbot_db::DatabaseUrl::Postgres(url) = database_url else {
             return;
         };
-        let (hub, url, stop) = (Arc::clone(self), url.clone(), Arc::clone(&self.stop));
+        let (hub, url, quit) = (Arc::clone(self), url.clone(), Arc::clone(&self.stop));
         let spawned = std::thread::Builder::new()
             .name("jobbot-listen".into())
             .spawn(move || {
-                notify::listen(&url, stop, |payload| {
+                notify::listen(&url, quit, |payload| {
                     let Ok(envelope) = serde_json::from_str::<Envelope>(&payload) else {
                         return;
                     };
@@ -160,14 +156,15 @@ impl Hub {
                     }
                     if let Some(conversation_id) = &envelope.stop {
                         // Only the instance running that reply has it; elsewhere this does nothing.
-                        let _ = assistant.stop(conversation_id);
+                        stop(conversation_id);
                         return;
                     }
                     let text = match (envelope.text, envelope.chat_message) {
                         (Some(text), _) => Some(text),
-                        (None, Some((chat_id, message_id))) => pool.get().ok().and_then(|mut conn| {
-                            crate::routes::chats::message_event(&mut conn, &chat_id, &message_id)
-                        }),
+                        (None, Some((chat_id, message_id))) => pool
+                            .get()
+                            .ok()
+                            .and_then(|mut conn| read_message(&mut conn, &chat_id, &message_id)),
                         (None, None) => None,
                     };
                     if let Some(text) = text {

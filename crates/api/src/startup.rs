@@ -192,7 +192,15 @@ pub async fn prepare_state(config: Config) -> anyhow::Result<AppState> {
         "assistant ready"
     );
     let hub = Arc::new(crate::realtime::Hub::new());
-    hub.listen(&config.database_url, pool.clone(), Arc::clone(&assistant));
+    let stopper = Arc::clone(&assistant);
+    hub.listen(
+        &config.database_url,
+        pool.clone(),
+        crate::sharing::message_event,
+        move |conversation_id| {
+            let _ = stopper.stop(conversation_id);
+        },
+    );
     let hasher = web::block(PasswordHasher::new)
         .await?
         .map_err(|e| anyhow::anyhow!("argon2: {e}"))?;

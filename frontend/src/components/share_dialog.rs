@@ -105,7 +105,8 @@ pub fn ShareDialog(conversation_id: String, messages: Vec<Message>, on_close: Ca
                     <For each=move || chats.get() key=|c| c.id.clone() let:chat>
                         <option value=chat.id.clone()>{chat.participant.display_name.clone()}</option>
                     </For>
-                </select>            </div>
+                </select>
+            </div>
             <div class="field">
                 <label for="share-email">{move || state.t(Key::OrEmail)}</label>
                 <input id="share-email" type="email" data-testid="share-email" autocomplete="off"
@@ -130,7 +131,8 @@ pub fn ShareDialog(conversation_id: String, messages: Vec<Message>, on_close: Ca
                 view! {
                     <ul class="pii-list" data-testid="pii-list">
                         {findings.into_iter().map(|finding| {
-                            let text = texts.get(&finding.message_id).and_then(|t| t.get(finding.start..finding.end)).unwrap_or_default().to_owned();                            let key = finding.clone();
+                            let text = texts.get(&finding.message_id).and_then(|t| t.get(finding.start..finding.end)).unwrap_or_default().to_owned();
+                            let key = finding.clone();
                             let chosen = {
                                 let key = key.clone();
                                 Memo::new(move |_| redactions.with(|r| r.contains(&key)))

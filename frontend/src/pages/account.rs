@@ -23,13 +23,15 @@ pub fn AccountPage() -> impl IntoView {
             <p class="identity">
                 <strong data-testid="account-name">{name}</strong>
                 <span class="muted" data-testid="account-email">{email}</span>
-            </p>            <p>
+            </p>
+            <p>
                 <button type="button" class="button" data-testid="account-cookies" on:click=move |_| consent.reopen()>
                     {move || state.t(Key::ManageCookies)}
                 </button>
             </p>
             <ProfileForm />
-            <PasswordForm />            <Tokens />
+            <PasswordForm />
+            <Tokens />
             <MyData />
         </section>
     }
@@ -75,7 +77,8 @@ fn ProfileForm() -> impl IntoView {
     view! {
         <form class="card" on:submit=submit novalidate aria-labelledby="profile-title">
             <h2 id="profile-title">{move || state.t(Key::ProfileTitle)}</h2>
-            <FormAlert message=alert testid="profile-status" />            <TextField id="profile-name" label=Key::DisplayName value=display_name autocomplete="name" error=errors.message("display_name") />
+            <FormAlert message=alert testid="profile-status" />
+            <TextField id="profile-name" label=Key::DisplayName value=display_name autocomplete="name" error=errors.message("display_name") />
             <TextField id="profile-email" label=Key::Email value=email kind="email" autocomplete="email" error=errors.message("email") />
             <div class="field">
                 <label for="profile-locale">{move || state.t(Key::Language)}</label>

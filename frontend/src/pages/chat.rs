@@ -425,7 +425,8 @@ fn ConversationView(current: RwSignal<Option<String>>) -> impl IntoView {
                         </button>
                     </Show>
                 </div>
-            </Show>            <Show when=move || sharing.get() && current.get().is_some()>
+            </Show>
+            <Show when=move || sharing.get() && current.get().is_some()>
                 {move || current.get().map(|id| view! {
                     <ShareDialog conversation_id=id messages=chat.messages.get_untracked() on_close=Callback::new(move |_| sharing.set(false)) />
                 })}
@@ -433,7 +434,8 @@ fn ConversationView(current: RwSignal<Option<String>>) -> impl IntoView {
             <div class="reply-actions">
                 <Show when=move || chat.streaming.get()>
                     <button type="button" class="button danger" data-testid="stop" on:click=stop>{move || state.t(Key::Stop)}</button>
-                </Show>                <Show when=move || !chat.streaming.get() && last_is_assistant() && !sharing.get()>
+                </Show>
+                <Show when=move || !chat.streaming.get() && last_is_assistant() && !sharing.get()>
                     <button type="button" class="button" data-testid="share-conversation" on:click=move |_| sharing.set(true)>
                         {move || state.t(Key::ShareInChat)}
                     </button>

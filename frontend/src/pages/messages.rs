@@ -1,6 +1,8 @@
 //! "Messages": chat sessions with unread badges, the open session updating live, and share cards inline.
 
-use jobbot_api_types::{ChatMessage, ChatMessageKind, ChatSummary, ShareCard, ShareMode, ShareState};
+use jobbot_api_types::{
+    ChatMessage, ChatMessageKind, ChatSummary, LiveEvent, ShareCard, ShareMode, ShareState,
+};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -87,37 +89,30 @@ pub fn MessagesPage() -> impl IntoView {
     });
     Effect::new(move |_| {
         let Some(event) = live.event.get() else { return };
-        let chat_id = event
-            .data
-            .get("chat_id")
-            .and_then(|v| v.as_str())
-            .map(str::to_owned);
-        match (event.kind.as_str(), current.get_untracked()) {
-            ("chat.message" | "share.created", Some(open)) if chat_id.as_deref() == Some(open.as_str()) => {
-                if let Ok(message) = serde_json::from_value::<ChatMessage>(event.data.clone()) {
-                    let id = message.id.clone();
-                    messages.update(|list| {
-                        if !list.iter().any(|m| m.id == message.id) {
-                            list.push(message);
-                        }
-                    });
-                    spawn_local(async move {
-                        let _ = api::mark_chat_read(&open, &id).await;
-                    });
-                }
+        match (event, current.get_untracked()) {
+            (LiveEvent::ChatMessage(message) | LiveEvent::ShareCreated(message), Some(open))
+                if message.chat_id == open =>
+            {
+                let id = message.id.clone();
+                messages.update(|list| {
+                    if !list.iter().any(|m| m.id == message.id) {
+                        list.push(message);
+                    }
+                });
+                spawn_local(async move {
+                    let _ = api::mark_chat_read(&open, &id).await;
+                });
                 reload_list();
             }
-            ("share.updated" | "share.revoked", _) => {
-                if let Ok(card) = serde_json::from_value::<ShareCard>(event.data.clone()) {
-                    messages.update(|list| {
-                        for message in list
-                            .iter_mut()
-                            .filter(|m| m.share.as_ref().is_some_and(|s| s.id == card.id))
-                        {
-                            message.share = Some(card.clone());
-                        }
-                    });
-                }
+            (LiveEvent::ShareUpdated(card) | LiveEvent::ShareRevoked(card), _) => {
+                messages.update(|list| {
+                    for message in list
+                        .iter_mut()
+                        .filter(|m| m.share.as_ref().is_some_and(|s| s.id == card.id))
+                    {
+                        message.share = Some(card.clone());
+                    }
+                });
             }
             _ => reload_list(),
         }

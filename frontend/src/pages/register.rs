@@ -77,7 +77,8 @@ pub fn RegisterPage() -> impl IntoView {
                     autocomplete="new-password"
                     hint=Key::PasswordHint
                     error=errors.message("password")
-                />                <div class="field checkbox" class:has-error=move || terms_error.get().is_some()>
+                />
+                <div class="field checkbox" class:has-error=move || terms_error.get().is_some()>
                     <label>
                         <input type="checkbox" data-testid="register-terms" aria-describedby="register-terms-error"
                             prop:checked=move || accept_terms.get() on:change=move |ev| accept_terms.set(event_target_checked(&ev)) />

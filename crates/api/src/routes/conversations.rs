@@ -197,7 +197,7 @@ pub async fn delete(
     state
         .db(move |conn| {
             for share_id in conversations::delete(conn, &id)? {
-                crate::routes::chats::announce_revoked(conn, &hub, &share_id)?;
+                crate::sharing::announce_revoked(conn, &hub, &share_id)?;
             }
             Ok(())
         })
@@ -496,7 +496,8 @@ async fn answer(
     security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, description = "The stopped reply", body = DoneEvent),
-        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),        (status = 409, description = "`no_reply_in_progress`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`no_reply_in_progress`", body = Problem, content_type = "application/problem+json"),
         (status = 504, description = "`stop_pending`: the reply runs on another instance and has not ended within 10 s", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn stop(

@@ -185,13 +185,22 @@ fn write_archive(conn: &mut DbConnection, user_id: &str, out: ChannelWriter) -> 
             .into_iter()
             .map(|(viewer, when)| json!({"viewer": viewer, "viewed_at": at(when)}))
             .collect();
-        made.push(share_json(&share, views));
+        made.push(share_json(&share, Some(views)));
     }
     file(&mut zip, "shares-made.json", &json_file(&json!(made)))?;
-    let received: Vec<Value> = export::shares_received(conn, user_id)
-        .map_err(io)?
-        .iter()
-        .map(|s| share_json(s, Vec::new()))
+    // Only what the caller may read right now: a revoked, expired, blocked or left share is a tombstone.
+    let received: Vec<Value> = crate::sharing::received(conn, user_id, jobbot_db::now())
+        .map_err(std::io::Error::other)?
+        .into_iter()
+        .map(|r| {
+            let mut value = share_json(&r.share, None);
+            value["state"] = json!(r.state);
+            if r.transcript.is_none() {
+                value["message_count"] = json!(0);
+            }
+            value["transcript"] = json!(r.transcript);
+            value
+        })
         .collect();
     file(&mut zip, "shares-received.json", &json_file(&json!(received)))?;
     let usage: Vec<Value> = export::usage(conn, user_id)
@@ -204,12 +213,18 @@ fn write_archive(conn: &mut DbConnection, user_id: &str, out: ChannelWriter) -> 
     out.flush()
 }
 
-fn share_json(share: &jobbot_db::shares::ShareRow, views: Vec<Value>) -> Value {
+/// A share's fields; a share made carries its frozen transcript and views (`views: Some`), a share received
+/// gets what its recipient may read set by the caller.
+fn share_json(share: &jobbot_db::shares::ShareRow, views: Option<Vec<Value>>) -> Value {
+    let transcript = match views {
+        Some(_) => serde_json::from_str::<Value>(&share.snapshot).unwrap_or(Value::Null),
+        None => Value::Null,
+    };
     json!({
         "id": share.id, "chat_id": share.chat_id, "conversation_id": share.conversation_id, "mode": share.mode,
         "title": share.title, "message_count": share.message_count, "created_at": at(share.created_at),
         "updated_at": at(share.updated_at), "expires_at": opt(share.expires_at), "revoked_at": opt(share.revoked_at),
-        "transcript": serde_json::from_str::<Value>(&share.snapshot).unwrap_or(Value::Null), "views": views,
+        "transcript": transcript, "views": views.unwrap_or_default(),
     })
 }
 

@@ -12,6 +12,7 @@ pub mod export;
 pub mod health;
 pub mod me;
 pub mod privacy;
+pub mod shares;
 pub mod tokens;
 pub mod ws;
 
@@ -77,15 +78,15 @@ pub fn config(cfg: &mut web::ServiceConfig) {
                         .route(post().to(chats::block))
                         .route(delete().to(chats::unblock)),
                 )
-                .service(resource("/chats/{id}/shares").route(post().to(chats::create_share)))
+                .service(resource("/chats/{id}/shares").route(post().to(shares::create_share)))
                 .service(
                     resource("/shares/{id}")
-                        .route(get().to(chats::get_share))
-                        .route(patch().to(chats::update_share))
-                        .route(delete().to(chats::revoke_share)),
+                        .route(get().to(shares::get_share))
+                        .route(patch().to(shares::update_share))
+                        .route(delete().to(shares::revoke_share)),
                 )
-                .service(resource("/shares/{id}/fork").route(post().to(chats::fork_share)))
-                .service(resource("/me/shares").route(get().to(chats::my_shares)))
+                .service(resource("/shares/{id}/fork").route(post().to(shares::fork_share)))
+                .service(resource("/me/shares").route(get().to(shares::my_shares)))
                 .service(resource("/ws").route(get().to(ws::connect)))
                 .service(resource("/privacy").route(get().to(privacy::facts)))
                 .service(resource("/me/export").route(get().to(export::export_me)))

@@ -9,6 +9,7 @@ use actix_web::http::header;
 use actix_web::{web, FromRequest, HttpRequest, HttpResponse};
 use actix_ws::Message;
 use futures_util::StreamExt;
+use jobbot_api_types::{LiveEvent, Resync};
 use serde::Deserialize;
 use tokio::sync::broadcast::error::RecvError;
 
@@ -73,7 +74,8 @@ pub async fn connect(
                     }
                     // Too slow to keep up: say so, the client catches up through REST.
                     Err(RecvError::Lagged(_)) => {
-                        if session.text(r#"{"type":"resync","data":{}}"#).await.is_err() {
+                        let resync = serde_json::to_string(&LiveEvent::Resync(Resync {})).unwrap_or_default();
+                        if session.text(resync).await.is_err() {
                             break;
                         }
                     }
@@ -88,7 +90,8 @@ pub async fn connect(
                     }
                     Some(Ok(Message::Close(_))) | Some(Err(_)) | None => break,
                     Some(Ok(_)) => heard = Instant::now(),
-                },                _ = ping.tick() => {
+                },
+                _ = ping.tick() => {
                     if heard.elapsed() > SILENCE_LIMIT || !still_valid(&state, &auth).await || session.ping(b"").await.is_err() {
                         break;
                     }

@@ -10,6 +10,8 @@ both_backends!(
     sessions_open_once_list_unread_and_page,
     blocking_stops_messages_and_shares,
     sharing_redacts_follows_and_forks,
+    live_shares_stop_at_their_cut,
+    gone_and_blocked_shares_stay_out_of_reach,
     authorization_matrix
 );
 
@@ -181,6 +183,26 @@ async fn sessions_open_once_list_unread_and_page(app: TestApp) {
         .expect("list")
         .clone();
     assert_eq!(bobs[0]["unread_count"], 0);
+
+    // Answering reads what came before: the sender's own read mark moves to their message.
+    assert_eq!(
+        post(&app, &alice, chat, "Tu es là ?").await.status(),
+        StatusCode::CREATED
+    );
+    let unread = |list: Value| list[0]["unread_count"].clone();
+    assert_eq!(
+        unread(json_of(app.get_bearer("/api/v1/chats", &bob.access_token).await).await),
+        1
+    );
+    assert_eq!(
+        post(&app, &bob, chat, "Oui, je regarde").await.status(),
+        StatusCode::CREATED
+    );
+    assert_eq!(
+        unread(json_of(app.get_bearer("/api/v1/chats", &bob.access_token).await).await),
+        0,
+        "posting marks the chat read for the sender"
+    );
 
     let left = app
         .client
@@ -593,4 +615,291 @@ async fn authorization_matrix(app: TestApp) {
         messages["items"][0]["share"]["state"], "revoked",
         "the card says so"
     );
+}
+
+async fn patch_share(app: &TestApp, user: &TestUser, share: &str, body: Value) -> reqwest::Response {
+    app.client
+        .patch(app.url(&format!("/api/v1/shares/{share}")))
+        .bearer_auth(&user.access_token)
+        .json(&body)
+        .send()
+        .await
+        .expect("patch")
+}
+
+async fn ask(app: &TestApp, user: &TestUser, conversation: &str, question: &str) {
+    let sent = app
+        .client
+        .post(app.url(&format!("/api/v1/conversations/{conversation}/messages")))
+        .bearer_auth(&user.access_token)
+        .json(&json!({"content": question}))
+        .send()
+        .await
+        .expect("ask");
+    assert_eq!(sent.status(), StatusCode::CREATED);
+}
+
+async fn share_id(response: reqwest::Response) -> String {
+    assert_eq!(response.status(), StatusCode::CREATED);
+    json_of(response).await["share"]["id"]
+        .as_str()
+        .expect("share id")
+        .to_owned()
+}
+
+async fn transcript_len(app: &TestApp, user: &TestUser, share: &str) -> Option<usize> {
+    let seen = json_of(
+        app.get_bearer(&format!("/api/v1/shares/{share}"), &user.access_token)
+            .await,
+    )
+    .await;
+    seen["messages"].as_array().map(Vec::len)
+}
+
+/// Finding: a live share cut at a message showed the whole conversation.
+async fn live_shares_stop_at_their_cut(app: TestApp) {
+    let alice = app.user("alice@example.fr").await;
+    let bob = app.user("bob@example.fr").await;
+    let chat = chat_between(&app, &alice, "bob@example.fr").await;
+    let conversation = conversation_with(&app, &alice, "Comment rédiger mon CV ?").await;
+    ask(&app, &alice, &conversation, "Et la lettre de motivation ?").await;
+    let listed = json_of(
+        app.get_bearer(
+            &format!("/api/v1/conversations/{conversation}/messages"),
+            &alice.access_token,
+        )
+        .await,
+    )
+    .await;
+    let second = listed["items"][1]["id"].as_str().expect("id").to_owned();
+    let live = share_id(
+        share(
+            &app,
+            &alice,
+            &chat,
+            json!({"conversation_id": conversation, "mode": "live", "up_to_message_id": second}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(
+        transcript_len(&app, &bob, &live).await,
+        Some(2),
+        "the cut holds for a live share"
+    );
+    ask(&app, &alice, &conversation, "Et pour l'entretien ?").await;
+    assert_eq!(
+        transcript_len(&app, &bob, &live).await,
+        Some(2),
+        "and keeps holding as it grows"
+    );
+    // Without a cut, a live share follows everything.
+    let uncut = share_id(
+        share(
+            &app,
+            &alice,
+            &chat,
+            json!({"conversation_id": conversation, "mode": "live"}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(transcript_len(&app, &bob, &uncut).await, Some(6));
+    let fork = app
+        .client
+        .post(app.url(&format!("/api/v1/shares/{live}/fork")))
+        .bearer_auth(&bob.access_token)
+        .send()
+        .await
+        .expect("fork");
+    let forked = json_of(fork).await["id"].as_str().expect("id").to_owned();
+    let copy = json_of(
+        app.get_bearer(
+            &format!("/api/v1/conversations/{forked}/messages"),
+            &bob.access_token,
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(
+        copy["items"].as_array().map(Vec::len),
+        Some(2),
+        "a fork takes what the share shows"
+    );
+}
+
+fn received(files: &std::collections::HashMap<String, String>) -> Vec<Value> {
+    serde_json::from_str::<Value>(&files["shares-received.json"])
+        .expect("json")
+        .as_array()
+        .expect("list")
+        .clone()
+}
+
+fn by_id<'a>(list: &'a [Value], id: &str) -> &'a Value {
+    list.iter().find(|s| s["id"] == id).expect("the share is listed")
+}
+
+/// Findings: a revoked/expired/deleted share's transcript leaked through the recipient's export; blocking did
+/// not stop live shares, forks, or the owner's re-snapshots.
+async fn gone_and_blocked_shares_stay_out_of_reach(app: TestApp) {
+    let alice = app.user("alice@example.fr").await;
+    let bob = app.user("bob@example.fr").await;
+    let chat = chat_between(&app, &alice, "bob@example.fr").await;
+    let secret = "Mon ancien employeur s'appelle Durand Industries";
+    let conversation = conversation_with(&app, &alice, secret).await;
+    let other = conversation_with(&app, &alice, "Comment préparer un entretien ?").await;
+    let body = |c: &str, mode: &str| json!({"conversation_id": c, "mode": mode});
+    let revoked = share_id(share(&app, &alice, &chat, body(&conversation, "snapshot")).await).await;
+    let expired = share_id(share(&app, &alice, &chat, body(&conversation, "live")).await).await;
+    let deleted = share_id(share(&app, &alice, &chat, body(&other, "snapshot")).await).await;
+    let active = share_id(share(&app, &alice, &chat, body(&conversation, "live")).await).await;
+
+    let before = app.export(&bob.access_token).await;
+    assert_eq!(
+        by_id(&received(&before), &active)["transcript"][0]["content"],
+        secret,
+        "an active share is exported with its transcript"
+    );
+    assert_eq!(
+        by_id(&received(&before), &revoked)["transcript"]
+            .as_array()
+            .map(Vec::len),
+        Some(2)
+    );
+
+    let gone = app
+        .client
+        .delete(app.url(&format!("/api/v1/shares/{revoked}")))
+        .bearer_auth(&alice.access_token)
+        .send()
+        .await
+        .expect("revoke");
+    assert_eq!(gone.status(), StatusCode::NO_CONTENT);
+    app.with_db(|conn| {
+        let mut row = jobbot_db::shares::find(conn, &expired)
+            .expect("query")
+            .expect("share");
+        row.expires_at = Some(jobbot_db::now() - chrono::TimeDelta::minutes(1));
+        jobbot_db::shares::update(conn, &row).expect("expire");
+    });
+    let deleting = app
+        .client
+        .delete(app.url(&format!("/api/v1/conversations/{other}")))
+        .bearer_auth(&alice.access_token)
+        .send()
+        .await
+        .expect("delete");
+    assert_eq!(deleting.status(), StatusCode::NO_CONTENT);
+    for id in [&revoked, &expired, &deleted] {
+        assert_problem(
+            app.get_bearer(&format!("/api/v1/shares/{id}"), &bob.access_token)
+                .await,
+            410,
+            "share_gone",
+        )
+        .await;
+    }
+    let after = received(&app.export(&bob.access_token).await);
+    for (id, state) in [
+        (&revoked, "revoked"),
+        (&expired, "expired"),
+        (&deleted, "revoked"),
+    ] {
+        let tombstone = by_id(&after, id);
+        assert_eq!(
+            (
+                tombstone["state"].as_str(),
+                tombstone["transcript"].is_null(),
+                tombstone["title"].is_string()
+            ),
+            (Some(state), true, true),
+            "a gone share is a tombstone in the export: {tombstone}"
+        );
+    }
+    assert_eq!(
+        by_id(&after, &active)["transcript"].as_array().map(Vec::len),
+        Some(2)
+    );
+
+    // Alice blocks Bob: he can no longer read, fork or export her live share; she cannot push new content.
+    let block = app
+        .client
+        .post(app.url(&format!("/api/v1/chats/{chat}/block")))
+        .bearer_auth(&alice.access_token)
+        .send()
+        .await
+        .expect("block");
+    assert_eq!(block.status(), StatusCode::NO_CONTENT);
+    assert_problem(
+        app.get_bearer(&format!("/api/v1/shares/{active}"), &bob.access_token)
+            .await,
+        403,
+        "blocked",
+    )
+    .await;
+    let fork = app
+        .client
+        .post(app.url(&format!("/api/v1/shares/{active}/fork")))
+        .bearer_auth(&bob.access_token)
+        .send()
+        .await
+        .expect("fork");
+    assert_problem(fork, 403, "blocked").await;
+    assert_problem(
+        patch_share(&app, &alice, &active, json!({"resnapshot": true})).await,
+        403,
+        "blocked",
+    )
+    .await;
+    assert_problem(
+        share(&app, &alice, &chat, body(&conversation, "snapshot")).await,
+        403,
+        "blocked",
+    )
+    .await;
+    let blocked_export = received(&app.export(&bob.access_token).await);
+    assert!(
+        blocked_export.iter().all(|s| s["transcript"].is_null()),
+        "no transcript leaks through the export: {blocked_export:?}"
+    );
+    assert_eq!(
+        app.get_bearer(&format!("/api/v1/shares/{active}"), &alice.access_token)
+            .await
+            .status(),
+        StatusCode::OK,
+        "the owner still sees her share"
+    );
+
+    // The other way round: Bob blocks Alice (after she unblocks him); she cannot re-snapshot into his chat.
+    let unblock = app
+        .client
+        .delete(app.url(&format!("/api/v1/chats/{chat}/block")))
+        .bearer_auth(&alice.access_token)
+        .send()
+        .await
+        .expect("unblock");
+    assert_eq!(unblock.status(), StatusCode::NO_CONTENT);
+    assert_eq!(transcript_len(&app, &bob, &active).await, Some(2));
+    let block = app
+        .client
+        .post(app.url(&format!("/api/v1/chats/{chat}/block")))
+        .bearer_auth(&bob.access_token)
+        .send()
+        .await
+        .expect("block");
+    assert_eq!(block.status(), StatusCode::NO_CONTENT);
+    assert_problem(
+        patch_share(&app, &alice, &active, json!({"resnapshot": true})).await,
+        403,
+        "blocked",
+    )
+    .await;
+    assert_problem(
+        app.get_bearer(&format!("/api/v1/shares/{active}"), &bob.access_token)
+            .await,
+        403,
+        "blocked",
+    )
+    .await;
 }

@@ -147,6 +147,30 @@ impl TestApp {
             .expect("request")
     }
 
+    /// Runs `f` on a connection of the app's database (for what no endpoint does, e.g. moving time on).
+    pub fn with_db<T>(&self, f: impl FnOnce(&mut jobbot_db::DbConnection) -> T) -> T {
+        let pool = jobbot_db::connect(&self.db.url, 1).expect("pool");
+        let mut conn = pool.get().expect("conn");
+        f(&mut conn)
+    }
+
+    /// The caller's export, unzipped: file name → contents.
+    pub async fn export(&self, token: &str) -> HashMap<String, String> {
+        use std::io::Read;
+        let response = self.get_bearer("/api/v1/me/export", token).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        let bytes = response.bytes().await.expect("body");
+        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).expect("a zip");
+        let mut files = HashMap::new();
+        for index in 0..archive.len() {
+            let mut file = archive.by_index(index).expect("entry");
+            let mut text = String::new();
+            file.read_to_string(&mut text).expect("utf-8");
+            files.insert(file.name().expect("a name").to_string(), text);
+        }
+        files
+    }
+
     /// Makes a user an admin directly in the database (as `jobbot user create --role admin` would).
     pub async fn promote(&self, user_id: &str, role: &str) {
         let pool = jobbot_db::connect(&self.db.url, 1).expect("pool");
