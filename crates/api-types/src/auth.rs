@@ -69,9 +69,13 @@ pub struct RefreshRequest {
 pub struct UpdateMeRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// A new email address (trimmed, lower-cased, unique: 409 `email_taken`).
+    /// A new email address (trimmed, lower-cased, unique: 409 `email_taken`). Changing it needs a login
+    /// session (not a personal token: 403 `session_required`) and `current_password`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
+    /// Required when `email` changes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current_password: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, example = "en"))]
     pub locale: Option<Locale>,

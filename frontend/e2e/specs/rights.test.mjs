@@ -18,9 +18,15 @@ test('rectify, export and delete', async () => {
   await page.waitForURL('**/account');
   await app.byTestId('consent-refuse').click();
 
-  // Rectification: a new email address.
+  // Rectification: a new email address, confirmed with the current password.
   const email = uniqueEmail('lou-new');
   await app.byTestId('profile-email').fill(email);
+  await app.byTestId('profile-save').click();
+  await app.byTestId('profile-password-error').filter({ hasText: /./ }).waitFor();
+  await app.byTestId('profile-password').fill('not-my-password');
+  await app.byTestId('profile-save').click();
+  await app.byTestId('profile-password-error').filter({ hasText: 'mot de passe actuel est incorrect' }).waitFor();
+  await app.byTestId('profile-password').fill(PASSWORD);
   await app.byTestId('profile-save').click();
   await app.byTestId('account-email').filter({ hasText: email }).waitFor();
 

@@ -48,21 +48,33 @@ fn ProfileForm() -> impl IntoView {
             .unwrap_or_default(),
     );
     let email = RwSignal::new(state.user.get_untracked().map(|u| u.email).unwrap_or_default());
+    // Changing the login email asks for the current password, as changing the password does.
+    let password = RwSignal::new(String::new());
+    let email_changed = Memo::new(move |_| {
+        let typed = email.get();
+        state.user.with(|u| {
+            u.as_ref()
+                .is_some_and(|u| !typed.trim().eq_ignore_ascii_case(&u.email))
+        })
+    });
     let errors = FormErrors::new();
     let alert = RwSignal::new(None::<String>);
 
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         errors.clear();
+        let changing = email_changed.get_untracked();
         let body = UpdateMeRequest {
             display_name: Some(display_name.get_untracked()),
-            email: Some(email.get_untracked()),
+            email: changing.then(|| email.get_untracked()),
+            current_password: changing.then(|| password.get_untracked()),
             locale: Some(state.locale.get_untracked()),
         };
         spawn_local(async move {
             match api::update_me(&body).await {
                 Ok(user) => {
                     alert.set(Some(state.t(Key::Saved).to_owned()));
+                    password.set(String::new());
                     state.user.set(Some(user));
                 }
                 Err(error) => errors.show(alert, &error),
@@ -80,6 +92,9 @@ fn ProfileForm() -> impl IntoView {
             <FormAlert message=alert testid="profile-status" />
             <TextField id="profile-name" label=Key::DisplayName value=display_name autocomplete="name" error=errors.message("display_name") />
             <TextField id="profile-email" label=Key::Email value=email kind="email" autocomplete="email" error=errors.message("email") />
+            <Show when=move || email_changed.get()>
+                <TextField id="profile-password" label=Key::CurrentPassword value=password kind="password" autocomplete="current-password" error=errors.message("current_password") />
+            </Show>
             <div class="field">
                 <label for="profile-locale">{move || state.t(Key::Language)}</label>
                 <select id="profile-locale" data-testid="profile-locale" on:change=choose_locale

@@ -21,13 +21,15 @@ pub async fn get_me(auth: AuthUser) -> web::Json<User> {
     web::Json(auth.user.into())
 }
 
-/// Changes the display name and/or the interface language.
+/// Changes the display name, the interface language and/or the login email (which needs a login session and
+/// the current password, like a password change).
 #[utoipa::path(patch, path = "/api/v1/me", tag = "account", request_body = UpdateMeRequest,
     security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, description = "The updated user", body = User),
-        (status = 403, description = "`csrf_failed` or `insufficient_scope`", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "`validation_failed`", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`csrf_failed`, `insufficient_scope`, or `session_required` (an email change with a personal token)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`email_taken`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`validation_failed` (`current_password`: `required` or `incorrect` for an email change)", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn update_me(
     state: web::Data<AppState>,
@@ -43,6 +45,34 @@ pub async fn update_me(
         Ok(email) => email,
         Err(invalid) => return Err(ApiError::validation(vec![field_error("email", invalid)])),
     };
+    // The login email is an account's key: changing it is as sensitive as changing the password.
+    let email = email.filter(|new| new.as_str() != auth.user.email);
+    if email.is_some() {
+        auth.require_session()?;
+        let Some(current_password) = body.current_password.clone().filter(|p| !p.is_empty()) else {
+            return Err(ApiError::field(
+                "current_password",
+                "required",
+                "Enter your current password to change your email.",
+            ));
+        };
+        let user_id = auth.user.id.clone();
+        let stored = state
+            .db(move |conn| Ok(users::find(conn, &user_id)?))
+            .await?
+            .ok_or_else(ApiError::not_found)?;
+        if !state
+            .hasher
+            .verify(current_password, Some(stored.password_hash))
+            .await?
+        {
+            return Err(ApiError::field(
+                "current_password",
+                "incorrect",
+                "The current password is wrong.",
+            ));
+        }
+    }
     let user_id = auth.user.id;
     let updated = state
         .db(move |conn| {

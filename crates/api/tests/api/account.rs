@@ -52,15 +52,56 @@ async fn profile_can_be_read_and_edited(app: TestApp) {
         .expect("patch");
     assert_problem(bad_locale, 422, "invalid_body").await;
 
-    // Rectification: the email can change, to a valid address no one else uses.
+    // Rectification: the email can change, to a valid address no one else uses, with the current password.
     app.register("taken@example.fr", "Other").await;
-    let patch_email = |email: &str| {
+    let patch_with = |token: String, body: Value| {
         app.client
             .patch(app.url("/api/v1/me"))
-            .bearer_auth(&user.access_token)
-            .json(&json!({"email": email}))
+            .bearer_auth(token)
+            .json(&body)
             .send()
     };
+    let patch_email = |email: &str| {
+        patch_with(
+            user.access_token.clone(),
+            json!({"email": email, "current_password": PASSWORD}),
+        )
+    };
+    // Finding: a write personal token could change the login email. It needs a session and the password.
+    let created = app.create_token(&user.access_token, "write").await;
+    let write_token = created["secret"].as_str().expect("secret").to_owned();
+    let by_token = patch_with(
+        write_token.clone(),
+        json!({"email": "stolen@example.fr", "current_password": PASSWORD}),
+    );
+    assert_problem(by_token.await.expect("patch"), 403, "session_required").await;
+    let by_token_name = patch_with(write_token, json!({"display_name": "Jade B."}));
+    assert_eq!(
+        by_token_name.await.expect("patch").status(),
+        StatusCode::OK,
+        "a write token still edits the rest of the profile"
+    );
+    let no_password = patch_with(user.access_token.clone(), json!({"email": "stolen@example.fr"}));
+    let problem = assert_problem(no_password.await.expect("patch"), 422, "validation_failed").await;
+    assert_eq!(problem["errors"][0]["code"], "required");
+    let wrong = patch_with(
+        user.access_token.clone(),
+        json!({"email": "stolen@example.fr", "current_password": "not-my-password"}),
+    );
+    let problem = assert_problem(wrong.await.expect("patch"), 422, "validation_failed").await;
+    assert_eq!(
+        (
+            problem["errors"][0]["field"].as_str(),
+            problem["errors"][0]["code"].as_str()
+        ),
+        (Some("current_password"), Some("incorrect"))
+    );
+    let same = patch_with(user.access_token.clone(), json!({"email": "jade@example.fr"}));
+    assert_eq!(
+        same.await.expect("patch").status(),
+        StatusCode::OK,
+        "resending the same email is no change"
+    );
     assert_problem(
         patch_email("TAKEN@example.fr").await.expect("patch"),
         409,

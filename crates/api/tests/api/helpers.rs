@@ -147,6 +147,20 @@ impl TestApp {
             .expect("request")
     }
 
+    /// Creates a personal token of `scope` (`read` or `write`) for the holder of `access`; returns its JSON.
+    pub async fn create_token(&self, access: &str, scope: &str) -> Value {
+        let response = self
+            .client
+            .post(self.url("/api/v1/me/tokens"))
+            .bearer_auth(access)
+            .json(&json!({"name": format!("{scope} client"), "scope": scope, "expires_in_days": 30}))
+            .send()
+            .await
+            .expect("create");
+        assert_eq!(response.status(), StatusCode::CREATED);
+        response.json().await.expect("json")
+    }
+
     /// Runs `f` on a connection of the app's database (for what no endpoint does, e.g. moving time on).
     pub fn with_db<T>(&self, f: impl FnOnce(&mut jobbot_db::DbConnection) -> T) -> T {
         let pool = jobbot_db::connect(&self.db.url, 1).expect("pool");

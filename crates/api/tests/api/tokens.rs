@@ -11,22 +11,9 @@ both_backends!(
     tokens_are_private_and_revocable
 );
 
-async fn create_token(app: &TestApp, access: &str, scope: &str) -> Value {
-    let response = app
-        .client
-        .post(app.url("/api/v1/me/tokens"))
-        .bearer_auth(access)
-        .json(&json!({"name": format!("{scope} client"), "scope": scope, "expires_in_days": 30}))
-        .send()
-        .await
-        .expect("create");
-    assert_eq!(response.status(), StatusCode::CREATED);
-    response.json().await.expect("json")
-}
-
 async fn read_and_write_tokens_follow_their_scope(app: TestApp) {
     let user = app.user("paul@example.fr").await;
-    let read = create_token(&app, &user.access_token, "read").await;
+    let read = app.create_token(&user.access_token, "read").await;
     let secret = read["secret"].as_str().expect("secret");
     assert!(secret.starts_with("jbt_") && secret.len() > 40);
     assert!(secret.starts_with(read["token"]["prefix"].as_str().expect("prefix")));
@@ -44,7 +31,7 @@ async fn read_and_write_tokens_follow_their_scope(app: TestApp) {
         .expect("patch");
     assert_problem(write_attempt, 403, "insufficient_scope").await;
 
-    let write = create_token(&app, &user.access_token, "write").await;
+    let write = app.create_token(&user.access_token, "write").await;
     let write_secret = write["secret"].as_str().expect("secret");
     let patch = app
         .client
@@ -79,7 +66,7 @@ async fn read_and_write_tokens_follow_their_scope(app: TestApp) {
 async fn tokens_are_private_and_revocable(app: TestApp) {
     let alice = app.user("alice@example.fr").await;
     let bob = app.user("bob@example.fr").await;
-    let token = create_token(&app, &alice.access_token, "read").await;
+    let token = app.create_token(&alice.access_token, "read").await;
     let id = token["token"]["id"].as_str().expect("id");
     let secret = token["secret"].as_str().expect("secret");
 
