@@ -2,6 +2,9 @@
 //! concurrent login storm. Prints figures; it asserts nothing. The goal: /me p99 under the storm within 2× of
 //! without it, because hashing is capped to leave a core for everything else.
 //!
+//! Then the rate limiter's memory: the server's resident memory before and after 1,000 logins with 900 KB
+//! "emails" and 1,000 with distinct malformed ones (goal: < 5 MB of growth).
+//!
 //! Knobs: BENCH_SECONDS (default 5), BENCH_CLIENTS (default 32), BENCH_STORM (default 8), BENCH_DB
 //! (`sqlite` or `postgres`, default sqlite).
 
@@ -239,6 +242,91 @@ async fn bench() {
         "p99 of /me under the storm ÷ without it: {:.2}× (goal ≤ 2×)",
         under_storm / baseline
     );
+    drop(db);
+    limiter_memory(backend).await;
+}
+
+fn resident_kib(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kib| kib.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+/// 1,000 logins with 900 KB emails (refused at the 4 KiB body cap) and 1,000 with distinct malformed emails,
+/// against the real `jobbot` binary with the rate limit on: how much that process grew.
+async fn limiter_memory(backend: Backend) {
+    let db = TestDatabase::new(backend);
+    let db_url = match &db.url {
+        DatabaseUrl::Sqlite(path) => format!("sqlite://{}", path.display()),
+        DatabaseUrl::Postgres(url) => url.clone(),
+    };
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let mut server = std::process::Command::new(env!("CARGO_BIN_EXE_jobbot"))
+        .arg("serve")
+        .env("DATABASE_URL", db_url)
+        .env("JOBBOT_BIND", format!("127.0.0.1:{port}"))
+        .env("JOBBOT_JWT_SECRET", "bench-secret-bench-secret-bench-secret!!")
+        .env("JOBBOT_AUTH_RATE_LIMIT", "10")
+        .env("JOBBOT_WORKERS", "2")
+        .env("JOBBOT_DATA_DIR", std::env::temp_dir().join("jobbot-bench"))
+        .env("RUST_LOG", "error")
+        .spawn()
+        .expect("jobbot serve");
+    let base = format!("http://127.0.0.1:{port}");
+    let client = reqwest::Client::new();
+    for _ in 0..100 {
+        if client.get(format!("{base}/readyz")).send().await.is_ok() {
+            break;
+        }
+        actix_rt::time::sleep(Duration::from_millis(100)).await;
+    }
+    let url = format!("{base}/api/v1/auth/login");
+    let huge = "a".repeat(900 * 1024);
+    // Warm up the server's buffers and pools before the first reading.
+    for _ in 0..20 {
+        let _ = client
+            .post(&url)
+            .json(&json!({"email": "w@example.fr", "password": "x"}))
+            .send()
+            .await;
+    }
+    let before = resident_kib(server.id());
+    let (mut too_large, mut answered) = (0, 0);
+    for i in 0..1_000 {
+        let status = client
+            .post(&url)
+            .json(&json!({"email": format!("{huge}{i}"), "password": "whatever-password"}))
+            .send()
+            .await
+            .map_or(0, |r| r.status().as_u16());
+        too_large += usize::from(status == 413);
+        let status = client
+            .post(&url)
+            .json(&json!({"email": format!("{}{i}", "b".repeat(3_000)), "password": "whatever-password"}))
+            .send()
+            .await
+            .map_or(0, |r| r.status().as_u16());
+        answered += usize::from(status == 401 || status == 429);
+    }
+    let after = resident_kib(server.id());
+    println!(
+        "rate limiter memory (jobbot serve, limit on): 1,000 × 900 KB emails ({too_large} answered 413) + 1,000 malformed ({answered} answered 401/429): resident {:.1} MB → {:.1} MB, growth {:.2} MB (goal < 5 MB)",
+        before as f64 / 1024.0,
+        after as f64 / 1024.0,
+        (after as f64 - before as f64) / 1024.0
+    );
+    let _ = server.kill();
+    let _ = server.wait();
     drop(db);
 }
 

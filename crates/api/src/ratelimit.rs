@@ -1,25 +1,68 @@
-//! In-memory token buckets keyed by client IP or email, for login and register.
+//! In-memory token buckets for login and register, with bounded memory.
+//!
+//! Three budgets per attempt (see [`AuthAttempt`]): the client IP, the client IP + email pair, and the email
+//! alone with a much larger budget. So failures from one client slow that client down without locking the
+//! account's owner out from another one, while a spread-out attack on one account still meets a limit whose
+//! wait is short. Keys are fixed-size digests (an email is parsed before it becomes one), and the table holds
+//! at most [`MAX_KEYS`] of them: a flood of distinct keys cannot grow the server.
 
 use std::collections::HashMap;
+use std::net::IpAddr;
 use std::sync::Mutex;
 use std::time::Instant;
 
+use sha2::{Digest, Sha256};
+
 use crate::error::ApiError;
+
+/// About 48 bytes of key and bucket each, plus the table's own overhead: a few MiB at most.
+pub const MAX_KEYS: usize = 50_000;
+/// The email-only budget is this many times the per-client one.
+pub const EMAIL_BUDGET_FACTOR: u32 = 10;
+
+type Key = [u8; 16];
 
 pub struct RateLimiter {
     per_minute: u32,
-    buckets: Mutex<HashMap<String, Bucket>>,
+    buckets: Mutex<HashMap<Key, Bucket>>,
 }
 
 struct Bucket {
-    tokens: f64,
+    tokens: f32,
     updated: Instant,
 }
 
-const MAX_KEYS: usize = 50_000;
+/// What an authentication attempt is counted against.
+pub struct AuthAttempt<'a> {
+    /// `login` or `register`: separate budgets.
+    pub action: &'a str,
+    pub client: &'a str,
+    /// The parsed, normalised email; `None` when malformed (only the client is counted).
+    pub email: Option<&'a str>,
+}
+
+fn key(parts: &[&str]) -> Key {
+    let mut hasher = Sha256::new();
+    for part in parts {
+        hasher.update(part.as_bytes());
+        hasher.update([0]);
+    }
+    let digest = hasher.finalize();
+    let mut key = [0; 16];
+    key.copy_from_slice(&digest[..16]);
+    key
+}
+
+/// The client part of a key: an IP address as such, anything else (an unparsable proxy header) as one shared
+/// "unknown" client, so a forged header cannot mint new keys.
+fn client_key(client: &str) -> String {
+    client
+        .parse::<IpAddr>()
+        .map_or_else(|_| "unknown".to_owned(), |ip| ip.to_string())
+}
 
 impl RateLimiter {
-    /// `per_minute` attempts per key, refilled continuously; 0 disables the limit.
+    /// `per_minute` attempts per client (and per client + email), refilled continuously; 0 disables the limit.
     pub fn new(per_minute: u32) -> Self {
         Self {
             per_minute,
@@ -27,43 +70,83 @@ impl RateLimiter {
         }
     }
 
-    /// Takes one attempt from each key's bucket, or answers 429 with the wait in seconds.
-    pub fn check(&self, keys: &[String]) -> Result<(), ApiError> {
+    /// Takes one attempt from each budget of the attempt, or answers 429 with the wait in seconds.
+    pub fn check_auth(&self, attempt: &AuthAttempt<'_>) -> Result<(), ApiError> {
+        let client = client_key(attempt.client);
+        let mut keys = vec![(key(&[attempt.action, "ip", &client]), self.per_minute)];
+        if let Some(email) = attempt.email {
+            keys.push((
+                key(&[attempt.action, "ip+email", &client, email]),
+                self.per_minute,
+            ));
+            keys.push((
+                key(&[attempt.action, "email", email]),
+                self.per_minute.saturating_mul(EMAIL_BUDGET_FACTOR),
+            ));
+        }
+        self.check(&keys)
+    }
+
+    /// Keys currently held (for tests and benchmarks of the memory bound).
+    pub fn len(&self) -> usize {
+        self.buckets().len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn buckets(&self) -> std::sync::MutexGuard<'_, HashMap<Key, Bucket>> {
+        self.buckets
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Takes one token from each `(key, capacity per minute)` bucket, all or nothing.
+    fn check(&self, keys: &[(Key, u32)]) -> Result<(), ApiError> {
         if self.per_minute == 0 {
             return Ok(());
         }
-        let capacity = f64::from(self.per_minute);
-        let per_second = capacity / 60.0;
         let now = Instant::now();
-        let mut buckets = self
-            .buckets
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        if buckets.len() > MAX_KEYS {
-            buckets.retain(|_, b| {
-                b.tokens + now.duration_since(b.updated).as_secs_f64() * per_second < capacity
-            });
+        let refill = |bucket: &Bucket, capacity: f32| {
+            (bucket.tokens + now.duration_since(bucket.updated).as_secs_f32() * capacity / 60.0).min(capacity)
+        };
+        let mut buckets = self.buckets();
+        if buckets.len() + keys.len() > MAX_KEYS {
+            // Full buckets carry no information: drop them first; if that is not enough, the least recently
+            // used half goes (the smallest budget's refill, so dropping never grants more than a minute's worth).
+            let smallest = self.per_minute as f32;
+            buckets.retain(|_, b| refill(b, smallest) < smallest);
+            if buckets.len() + keys.len() > MAX_KEYS {
+                let mut ages: Vec<Instant> = buckets.values().map(|b| b.updated).collect();
+                ages.sort_unstable();
+                let cutoff = ages[ages.len() / 2];
+                buckets.retain(|_, b| b.updated > cutoff);
+            }
         }
-        let mut wait: f64 = 0.0;
-        for key in keys {
-            let bucket = buckets.entry(key.clone()).or_insert(Bucket {
-                tokens: capacity,
-                updated: now,
-            });
-            bucket.tokens =
-                (bucket.tokens + now.duration_since(bucket.updated).as_secs_f64() * per_second).min(capacity);
-            bucket.updated = now;
-            if bucket.tokens >= 1.0 {
-                bucket.tokens -= 1.0;
-            } else {
-                wait = wait.max((1.0 - bucket.tokens) / per_second);
+        let mut wait: f32 = 0.0;
+        for (key, capacity) in keys {
+            let capacity = *capacity as f32;
+            let tokens = buckets.get(key).map_or(capacity, |b| refill(b, capacity));
+            if tokens < 1.0 {
+                wait = wait.max((1.0 - tokens) * 60.0 / capacity);
             }
         }
         if wait > 0.0 {
-            Err(ApiError::rate_limited(wait.ceil().max(1.0) as u64))
-        } else {
-            Ok(())
+            return Err(ApiError::rate_limited(wait.ceil().max(1.0) as u64));
         }
+        for (key, capacity) in keys {
+            let capacity = *capacity as f32;
+            let tokens = buckets.get(key).map_or(capacity, |b| refill(b, capacity));
+            buckets.insert(
+                *key,
+                Bucket {
+                    tokens: tokens - 1.0,
+                    updated: now,
+                },
+            );
+        }
+        Ok(())
     }
 }
 
@@ -71,27 +154,74 @@ impl RateLimiter {
 mod tests {
     use super::*;
 
+    fn attempt<'a>(client: &'a str, email: Option<&'a str>) -> AuthAttempt<'a> {
+        AuthAttempt {
+            action: "login",
+            client,
+            email,
+        }
+    }
+
     #[test]
     fn allows_the_budget_then_refuses_with_a_wait() {
         let limiter = RateLimiter::new(3);
-        let keys = vec!["ip:1".to_owned()];
         for _ in 0..3 {
-            assert!(limiter.check(&keys).is_ok());
+            assert!(limiter
+                .check_auth(&attempt("10.0.0.1", Some("a@example.fr")))
+                .is_ok());
         }
-        let refused = limiter.check(&keys).expect_err("fourth attempt");
+        let refused = limiter
+            .check_auth(&attempt("10.0.0.1", Some("a@example.fr")))
+            .expect_err("fourth attempt");
         assert_eq!(refused.code, "rate_limited");
         assert!(refused.retry_after.is_some_and(|s| (1..=20).contains(&s)));
         assert!(
-            limiter.check(&["ip:2".to_owned()]).is_ok(),
-            "other keys are independent"
+            limiter
+                .check_auth(&attempt("10.0.0.2", Some("a@example.fr")))
+                .is_ok(),
+            "the owner, from another client, is not locked out"
         );
+    }
+
+    #[test]
+    fn the_email_alone_has_a_larger_budget() {
+        let limiter = RateLimiter::new(2);
+        for i in 0..20 {
+            let ip = format!("10.0.1.{i}");
+            assert!(
+                limiter.check_auth(&attempt(&ip, Some("v@example.fr"))).is_ok(),
+                "attempt {i}"
+            );
+        }
+        let refused = limiter
+            .check_auth(&attempt("10.0.2.1", Some("v@example.fr")))
+            .expect_err("the 21st attempt on one email");
+        assert!(refused.retry_after.is_some_and(|s| s <= 3), "a short backoff");
+    }
+
+    #[test]
+    fn memory_is_bounded_and_forged_clients_share_a_key() {
+        let limiter = RateLimiter::new(10);
+        for i in 0..(MAX_KEYS as u32 + 5_000) {
+            let ip = std::net::Ipv4Addr::from(i).to_string();
+            let _ = limiter.check_auth(&attempt(&ip, None));
+        }
+        assert!(limiter.len() <= MAX_KEYS, "{}", limiter.len());
+        let forged = RateLimiter::new(10);
+        for i in 0..100 {
+            let _ = forged.check_auth(&attempt(&format!("garbage-{i}"), None));
+        }
+        assert_eq!(forged.len(), 1);
     }
 
     #[test]
     fn zero_disables() {
         let limiter = RateLimiter::new(0);
         for _ in 0..100 {
-            assert!(limiter.check(&["k".to_owned()]).is_ok());
+            assert!(limiter
+                .check_auth(&attempt("10.0.0.1", Some("k@example.fr")))
+                .is_ok());
         }
+        assert!(limiter.is_empty());
     }
 }

@@ -21,7 +21,11 @@ use crate::auth::{
     tokens, CurrentUser, ACCESS_COOKIE, ACCESS_TTL_SECONDS, CSRF_COOKIE, REFRESH_COOKIE, SESSION_TTL_DAYS,
 };
 use crate::error::ApiError;
+use crate::ratelimit::AuthAttempt;
 use crate::state::AppState;
+
+/// The largest body the authentication endpoints read.
+pub const BODY_LIMIT: usize = 4 * 1024;
 
 pub fn field_error(field: &str, invalid: Invalid) -> FieldError {
     FieldError {
@@ -57,16 +61,17 @@ pub async fn register(
     body: web::Json<RegisterRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
-    let ip = client_ip(&req, state.config.trust_proxy);
-    state.limiter.check(&[
-        format!("register:ip:{ip}"),
-        format!("register:email:{}", body.email.trim().to_lowercase()),
-    ])?;
-
     let mut errors = Vec::new();
     let email = Email::parse(&body.email)
         .map_err(|e| errors.push(field_error("email", e)))
         .ok();
+    let ip = client_ip(&req, state.config.trust_proxy);
+    state.limiter.check_auth(&AuthAttempt {
+        action: "register",
+        client: &ip,
+        email: email.as_ref().map(Email::as_str),
+    })?;
+
     let password = Password::parse(&body.password)
         .map_err(|e| errors.push(field_error("password", e)))
         .ok();
@@ -134,19 +139,23 @@ pub async fn login(
     body: web::Json<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let LoginRequest { email, password } = body.into_inner();
+    // A malformed email never becomes a rate-limit key (only the client is counted) and gets the same answer
+    // as a wrong password.
+    let email = Email::parse(&email).ok();
     let ip = client_ip(&req, state.config.trust_proxy);
-    state.limiter.check(&[
-        format!("login:ip:{ip}"),
-        format!("login:email:{}", email.trim().to_lowercase()),
-    ])?;
+    state.limiter.check_auth(&AuthAttempt {
+        action: "login",
+        client: &ip,
+        email: email.as_ref().map(Email::as_str),
+    })?;
 
-    let user = match Email::parse(&email) {
-        Ok(email) => {
+    let user = match email {
+        Some(email) => {
             state
                 .db(move |conn| Ok(users::find_by_email(conn, email.as_str())?))
                 .await?
         }
-        Err(_) => None,
+        None => None,
     };
     let verified = state
         .hasher

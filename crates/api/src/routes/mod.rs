@@ -16,16 +16,27 @@ pub mod shares;
 pub mod tokens;
 pub mod ws;
 
+/// Authentication bodies are small: a few KiB at most, so an oversized "email" is refused (413) before it is read.
+fn auth_limits(resource: actix_web::Resource) -> actix_web::Resource {
+    resource
+        .app_data(
+            web::JsonConfig::default()
+                .limit(auth::BODY_LIMIT)
+                .error_handler(crate::error::json_error),
+        )
+        .app_data(web::PayloadConfig::new(auth::BODY_LIMIT))
+}
+
 pub fn config(cfg: &mut web::ServiceConfig) {
     cfg.service(resource("/healthz").route(get().to(health::healthz)))
         .service(resource("/readyz").route(get().to(health::readyz)))
         .service(resource("/api/openapi.json").route(get().to(crate::openapi::serve)))
         .service(
             web::scope("/api/v1")
-                .service(resource("/auth/register").route(post().to(auth::register)))
-                .service(resource("/auth/login").route(post().to(auth::login)))
-                .service(resource("/auth/refresh").route(post().to(auth::refresh)))
-                .service(resource("/auth/logout").route(post().to(auth::logout)))
+                .service(auth_limits(resource("/auth/register")).route(post().to(auth::register)))
+                .service(auth_limits(resource("/auth/login")).route(post().to(auth::login)))
+                .service(auth_limits(resource("/auth/refresh")).route(post().to(auth::refresh)))
+                .service(auth_limits(resource("/auth/logout")).route(post().to(auth::logout)))
                 .service(
                     resource("/me")
                         .route(get().to(me::get_me))

@@ -5,7 +5,9 @@ use reqwest::StatusCode;
 use serde_json::{json, Value};
 
 use crate::both_backends;
-use crate::helpers::{assert_problem, set_cookies, spawn_app_with, TestApp, PASSWORD, TEST_JWT_SECRET};
+use crate::helpers::{
+    assert_problem, set_cookies, spawn_app, spawn_app_with, TestApp, PASSWORD, TEST_JWT_SECRET,
+};
 
 both_backends!(
     register_creates_a_normalised_account,
@@ -421,43 +423,105 @@ async fn login_and_register_are_rate_limited_per_ip_and_email() {
     assert_problem(app.register("new6@example.fr", "New").await, 429, "rate_limited").await;
 }
 
+fn login_from(app: &TestApp, ip: &str, email: &str, password: &str) -> reqwest::RequestBuilder {
+    app.client
+        .post(app.url("/api/v1/auth/login"))
+        .header("X-Forwarded-For", ip)
+        .json(&json!({"email": email, "password": password}))
+}
+
+#[actix_rt::test]
+async fn failures_from_one_client_do_not_lock_the_owner_out() {
+    // Finding: 10 bad passwords from one address kept the real owner out from another.
+    let app = spawn_app_with(
+        Backend::Sqlite,
+        &[("JOBBOT_AUTH_RATE_LIMIT", "10"), ("JOBBOT_TRUST_PROXY", "true")],
+    )
+    .await;
+    app.register("owner@example.fr", "Owner").await;
+    for _ in 0..10 {
+        let attempt = login_from(&app, "203.0.113.66", "owner@example.fr", "wrong-password-1");
+        assert_eq!(
+            attempt.send().await.expect("login").status(),
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    let attacker = login_from(&app, "203.0.113.66", "owner@example.fr", "wrong-password-1");
+    assert_problem(attacker.send().await.expect("login"), 429, "rate_limited").await;
+    let owner = login_from(&app, "198.51.100.20", "owner@example.fr", PASSWORD);
+    assert_eq!(
+        owner.send().await.expect("login").status(),
+        StatusCode::OK,
+        "the owner logs in from their own client"
+    );
+}
+
 #[actix_rt::test]
 async fn the_email_budget_holds_across_client_ips() {
-    // Behind the trusted proxy each attempt comes from another IP, so only the per-email budget can trip.
+    // Behind the trusted proxy each attempt comes from another IP, so only the per-email budget can trip:
+    // it is ten times the per-client one, with a short wait.
     let app = spawn_app_with(
         Backend::Sqlite,
         &[("JOBBOT_AUTH_RATE_LIMIT", "3"), ("JOBBOT_TRUST_PROXY", "true")],
     )
     .await;
-    let attempt = |ip: String| {
-        app.client
-            .post(app.url("/api/v1/auth/login"))
-            .header("X-Forwarded-For", ip)
-            .json(&json!({"email": "target@example.fr", "password": "wrong-password-1"}))
-            .send()
-    };
-    for i in 1..=3 {
+    for i in 1..=30 {
+        let attempt = login_from(
+            &app,
+            &format!("203.0.113.{i}"),
+            "target@example.fr",
+            "wrong-password-1",
+        );
         assert_eq!(
-            attempt(format!("203.0.113.{i}")).await.expect("login").status(),
+            attempt.send().await.expect("login").status(),
             StatusCode::UNAUTHORIZED
         );
     }
-    assert_problem(
-        attempt("203.0.113.99".into()).await.expect("login"),
-        429,
-        "rate_limited",
-    )
-    .await;
-    // Another email from a fresh IP is unaffected.
-    let other = app
-        .client
-        .post(app.url("/api/v1/auth/login"))
-        .header("X-Forwarded-For", "198.51.100.7")
-        .json(&json!({"email": "other@example.fr", "password": "wrong-password-1"}))
+    let limited = login_from(&app, "203.0.113.99", "target@example.fr", "wrong-password-1")
         .send()
         .await
         .expect("login");
-    assert_eq!(other.status(), StatusCode::UNAUTHORIZED);
+    let retry_after: u64 = limited.headers()["retry-after"]
+        .to_str()
+        .expect("ascii")
+        .parse()
+        .expect("seconds");
+    assert!(retry_after <= 3, "a short backoff: {retry_after}");
+    assert_problem(limited, 429, "rate_limited").await;
+    // Another email from a fresh IP is unaffected.
+    let other = login_from(&app, "198.51.100.7", "other@example.fr", "wrong-password-1");
+    assert_eq!(
+        other.send().await.expect("login").status(),
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+#[actix_rt::test]
+async fn authentication_bodies_are_small() {
+    // Finding: 900 KB "emails" became rate-limit keys and grew the server by 115 MB.
+    let app = spawn_app(Backend::Sqlite).await;
+    let huge = "a".repeat(900 * 1024);
+    for path in ["/api/v1/auth/login", "/api/v1/auth/register"] {
+        let response = app
+            .client
+            .post(app.url(path))
+            .json(&json!({"email": huge, "password": "whatever-password", "display_name": "X", "accept_terms": true}))
+            .send()
+            .await
+            .expect("post");
+        assert_problem(response, 413, "payload_too_large").await;
+    }
+    let refresh = app
+        .client
+        .post(app.url("/api/v1/auth/refresh"))
+        .json(&json!({"refresh_token": huge}))
+        .send()
+        .await
+        .expect("refresh");
+    assert_problem(refresh, 413, "payload_too_large").await;
+    // Under the cap, a malformed email is refused like a wrong password.
+    let long = format!("{}@example.fr", "a".repeat(3_000));
+    assert_problem(app.login(&long, PASSWORD).await, 401, "invalid_credentials").await;
 }
 
 pub fn decode_claims(token: &str) -> Value {
