@@ -44,6 +44,8 @@ pub struct Assistant {
     pub provider: Arc<dyn Provider>,
     pub config: AssistantConfig,
     running: Mutex<HashMap<String, Running>>,
+    /// Ids of the reply messages this process is writing: their lease is renewed while it lives.
+    writing: Mutex<std::collections::HashSet<String>>,
 }
 
 /// The right to run the one reply of a conversation; dropping it frees the conversation.
@@ -80,7 +82,48 @@ impl Assistant {
             provider: jobbot_llm::build(&config.provider),
             config,
             running: Mutex::new(HashMap::new()),
+            writing: Mutex::new(std::collections::HashSet::new()),
         }
+    }
+
+    fn writing(&self) -> std::sync::MutexGuard<'_, std::collections::HashSet<String>> {
+        self.writing
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Every quarter of the lease: renews the lease of the replies this process writes (their `updated_at`),
+    /// and ends as `failed` / `interrupted` the replies whose lease expired (their instance died). So a crash
+    /// or a kill leaves no reply "in progress" and no conversation refusing questions.
+    pub fn keep_leases(self: &Arc<Self>, pool: jobbot_db::Pool) {
+        let assistant = Arc::clone(self);
+        actix_web::rt::spawn(async move {
+            let mut tick = tokio::time::interval(assistant.config.reply_lease / 4);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tick.tick().await;
+                let ids: Vec<String> = assistant.writing().iter().cloned().collect();
+                let (pool, lease) = (pool.clone(), assistant.abandoned_after());
+                let renewed = actix_web::web::block(move || -> Result<usize, String> {
+                    let mut conn = pool.get().map_err(|e| e.to_string())?;
+                    let now = jobbot_db::now();
+                    if !ids.is_empty() {
+                        messages::renew_leases(&mut conn, &ids, now).map_err(|e| e.to_string())?;
+                    }
+                    messages::fail_abandoned(&mut conn, now - lease, now).map_err(|e| e.to_string())
+                })
+                .await;
+                match renewed {
+                    Ok(Ok(0)) => {}
+                    Ok(Ok(swept)) => tracing::warn!(
+                        replies = swept,
+                        "replies of a stopped instance were marked interrupted"
+                    ),
+                    Ok(Err(error)) => tracing::warn!(error = %error, "could not renew reply leases"),
+                    Err(error) => tracing::warn!(error = %error, "could not renew reply leases"),
+                }
+            }
+        });
     }
 
     fn running(&self) -> std::sync::MutexGuard<'_, HashMap<String, Running>> {
@@ -89,10 +132,9 @@ impl Assistant {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// A reply whose writer has not been heard from for this long was abandoned (a crashed process).
+    /// A reply whose writer has not renewed its lease for this long was abandoned (a crashed process).
     pub fn abandoned_after(&self) -> TimeDelta {
-        let limit = self.config.first_token_timeout + self.config.idle_timeout + Duration::from_secs(30);
-        TimeDelta::from_std(limit).unwrap_or(TimeDelta::minutes(5))
+        TimeDelta::from_std(self.config.reply_lease).unwrap_or(TimeDelta::seconds(20))
     }
 
     /// Claims the conversation for a new reply, or 409 `reply_in_progress`.
@@ -231,9 +273,11 @@ pub struct ReplyJob {
 
 /// Starts generating in the background; listeners subscribe through the reservation before this call.
 pub fn spawn(state: AppState, job: ReplyJob, reservation: Reservation) {
+    state.assistant.writing().insert(job.message_id.clone());
     actix_web::rt::spawn(async move {
         let outcome = generate(&state, &job, &reservation).await;
         let event = finish(&state, &job, outcome).await;
+        state.assistant.writing().remove(&job.message_id);
         // Free the conversation before telling listeners, so a client may send its next question at once.
         let events = reservation.events.clone();
         drop(reservation);

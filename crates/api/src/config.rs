@@ -70,6 +70,9 @@ pub struct AssistantConfig {
     pub context_chars: usize,
     /// Prompt + completion tokens a user may spend per UTC day; `None` is unlimited.
     pub daily_token_quota: Option<i64>,
+    /// A reply whose instance has not renewed its lease for this long was interrupted (a crash, a kill, a lost
+    /// machine): another instance, or the next start, ends it as `failed` / `interrupted`.
+    pub reply_lease: Duration,
 }
 
 /// Where the JWT secret came from: configured, or generated and kept in the data folder (development only).
@@ -294,6 +297,7 @@ fn assistant_config(
         idle_timeout: seconds("JOBBOT_LLM_IDLE_TIMEOUT", 30.0)?,
         context_chars: parse_number(get, "JOBBOT_LLM_CONTEXT_CHARS", 24_000, 1_000, 1_000_000)? as usize,
         daily_token_quota,
+        reply_lease: Duration::from_secs(u64::from(parse_number(get, "JOBBOT_REPLY_LEASE", 20, 2, 3_600)?)),
     })
 }
 

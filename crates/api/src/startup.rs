@@ -169,17 +169,22 @@ pub async fn prepare_state(config: Config) -> anyhow::Result<AppState> {
         .load()
         .context("cannot load or create the JWT secret")?;
     let assistant = Arc::new(Assistant::new(config.assistant.clone()));
+    // SQLite serves one instance: every reply still `streaming` at start belonged to a process that stopped.
+    // On PostgreSQL other instances may be writing: only expired leases are ended (the rest by `keep_leases`).
+    let single_instance = matches!(config.database_url, jobbot_db::DatabaseUrl::Sqlite(_));
     let (sweep_pool, abandoned_after) = (pool.clone(), assistant.abandoned_after());
     let swept = web::block(move || -> anyhow::Result<usize> {
         let mut conn = sweep_pool.get()?;
         let now = jobbot_db::now();
-        Ok(jobbot_db::messages::fail_abandoned(
-            &mut conn,
-            now - abandoned_after,
-            now,
-        )?)
+        let alive_since = if single_instance {
+            now
+        } else {
+            now - abandoned_after
+        };
+        Ok(jobbot_db::messages::fail_abandoned(&mut conn, alive_since, now)?)
     })
     .await??;
+    assistant.keep_leases(pool.clone());
     if swept > 0 {
         tracing::warn!(
             replies = swept,

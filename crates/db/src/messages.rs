@@ -145,6 +145,17 @@ pub fn delete(conn: &mut DbConnection, id: &str) -> QueryResult<()> {
     diesel::delete(messages::table.find(id)).execute(conn).map(|_| ())
 }
 
+/// Renews the lease of replies still being written: `updated_at` is their writer's sign of life.
+pub fn renew_leases(conn: &mut DbConnection, ids: &[String], now: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(
+        messages::table
+            .filter(messages::id.eq_any(ids))
+            .filter(messages::status.eq(STATUS_STREAMING)),
+    )
+    .set(messages::updated_at.eq(now))
+    .execute(conn)
+}
+
 /// Replies left `streaming` by a process that stopped (no sign of life since `alive_since`) become `failed`.
 pub fn fail_abandoned(
     conn: &mut DbConnection,

@@ -265,6 +265,32 @@ impl Drop for Process {
     }
 }
 
+/// Registers `email` on a server started with [`start_process`] and logs in.
+pub async fn login_at(base: &str, email: &str) -> TestUser {
+    let client = reqwest::Client::new();
+    client
+        .post(format!("{base}/api/v1/auth/register"))
+        .json(&json!({"email": email, "password": PASSWORD, "display_name": email, "accept_terms": true}))
+        .send()
+        .await
+        .expect("register");
+    let body: Value = client
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&json!({"email": email, "password": PASSWORD}))
+        .send()
+        .await
+        .expect("login")
+        .json()
+        .await
+        .expect("json");
+    TestUser {
+        id: body["user"]["id"].as_str().expect("id").to_owned(),
+        access_token: body["access_token"].as_str().expect("token").to_owned(),
+        refresh_token: String::new(),
+        cookies: Default::default(),
+    }
+}
+
 /// Starts `jobbot serve` on `database_url` (rate limits off, the test JWT secret, `RUST_LOG=warn`; `extra`
 /// overrides) and waits until it is ready. `stderr` receives its logs.
 pub async fn start_process(

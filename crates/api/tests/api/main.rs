@@ -9,6 +9,7 @@ mod auth;
 mod chats;
 mod errors;
 mod fake_llm;
+mod faults;
 mod openapi;
 mod privacy;
 mod realtime;

@@ -9,7 +9,7 @@ use reqwest::StatusCode;
 use serde_json::{json, Value};
 
 use crate::both_backends;
-use crate::helpers::{start_process, Process, TestApp, TestUser, PASSWORD};
+use crate::helpers::{login_at as login, start_process, Process, TestApp};
 
 both_backends!(events_reach_every_participant_connection);
 
@@ -202,31 +202,6 @@ async fn the_websocket_needs_a_login_and_our_own_origin_for_cookies() {
 
 async fn start_server(database_url: &str) -> Process {
     start_process(database_url, &[], Stdio::null()).await
-}
-
-async fn login(base: &str, email: &str) -> TestUser {
-    let client = reqwest::Client::new();
-    client
-        .post(format!("{base}/api/v1/auth/register"))
-        .json(&json!({"email": email, "password": PASSWORD, "display_name": email, "accept_terms": true}))
-        .send()
-        .await
-        .expect("register");
-    let body: Value = client
-        .post(format!("{base}/api/v1/auth/login"))
-        .json(&json!({"email": email, "password": PASSWORD}))
-        .send()
-        .await
-        .expect("login")
-        .json()
-        .await
-        .expect("json");
-    TestUser {
-        id: body["user"]["id"].as_str().expect("id").to_owned(),
-        access_token: body["access_token"].as_str().expect("token").to_owned(),
-        refresh_token: String::new(),
-        cookies: Default::default(),
-    }
 }
 
 #[actix_rt::test]
