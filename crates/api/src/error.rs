@@ -83,9 +83,11 @@ impl ApiError {
         }
     }
 
+    /// 503, with a `Retry-After` of a few seconds: the dependency (database, AI provider) may come back.
     pub fn unavailable(code: &'static str, source: impl Into<BoxError>) -> Self {
         Self {
             source: Some(source.into()),
+            retry_after: Some(5),
             ..Self::new(
                 StatusCode::SERVICE_UNAVAILABLE,
                 code,

@@ -45,11 +45,33 @@ pub fn is_unique_violation(error: &QueryError) -> bool {
 
 /// True when the connection to the database was lost (the API answers 503).
 pub fn is_connection_error(error: &QueryError) -> bool {
-    matches!(
-        error,
-        diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::ClosedConnection, _)
-            | diesel::result::Error::BrokenTransactionManager
-    )
+    use diesel::result::{DatabaseErrorKind, Error};
+    match error {
+        Error::DatabaseError(
+            DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
+            _,
+        )
+        | Error::BrokenTransactionManager => true,
+        // libpq reports a lost server on a connection it still thinks open as an ordinary error; so does a
+        // server shutting down (SQLSTATE 57P01-57P03) and SQLite when its file is unreachable.
+        Error::DatabaseError(DatabaseErrorKind::Unknown, info) => {
+            const LOST: [&str; 10] = [
+                "no connection to the server",
+                "server closed the connection",
+                "could not send data to server",
+                "could not receive data from server",
+                "connection to server",
+                "terminating connection",
+                "the database system is",
+                "ssl error",
+                "ssl syscall error",
+                "disk i/o error",
+            ];
+            let message = info.message().to_ascii_lowercase();
+            LOST.iter().any(|lost| message.contains(lost))
+        }
+        _ => false,
+    }
 }
 
 /// A trivial query proving the database answers.

@@ -137,3 +137,172 @@ async fn a_crash_mid_stream_leaves_nothing_stuck_sqlite() {
 async fn a_crash_mid_stream_leaves_nothing_stuck_postgres() {
     a_crash_mid_stream_leaves_nothing_stuck(jobbot_db::Backend::Postgres).await;
 }
+
+/// A TCP proxy in front of PostgreSQL that can cut every connection and refuse new ones, then come back:
+/// a database outage as the API sees it (the shared server itself keeps running for the other tests).
+struct Outage {
+    port: u16,
+    up: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    links: std::sync::Arc<std::sync::Mutex<Vec<tokio::task::AbortHandle>>>,
+}
+
+impl Outage {
+    async fn start(upstream: String) -> Self {
+        use std::sync::atomic::Ordering;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        let up = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+        let links: std::sync::Arc<std::sync::Mutex<Vec<tokio::task::AbortHandle>>> = Default::default();
+        let (accept_up, accept_links) = (up.clone(), links.clone());
+        tokio::spawn(async move {
+            while let Ok((mut inbound, _)) = listener.accept().await {
+                if !accept_up.load(Ordering::SeqCst) {
+                    continue; // dropped: the connection is refused as soon as it opens
+                }
+                let upstream = upstream.clone();
+                let task = tokio::spawn(async move {
+                    if let Ok(mut outbound) = tokio::net::TcpStream::connect(upstream).await {
+                        let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+                    }
+                });
+                accept_links.lock().expect("links").push(task.abort_handle());
+            }
+        });
+        Self { port, up, links }
+    }
+
+    fn cut(&self) {
+        self.up.store(false, std::sync::atomic::Ordering::SeqCst);
+        for link in self.links.lock().expect("links").drain(..) {
+            link.abort();
+        }
+    }
+
+    fn restore(&self) {
+        self.up.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+/// Finding: with the database down some requests answered 500 instead of 503 `database_unavailable`.
+#[actix_rt::test]
+async fn a_database_outage_answers_503_and_recovers_without_a_restart() {
+    let db = jobbot_db::testing::TestDatabase::new(jobbot_db::Backend::Postgres);
+    let url = db_url(&db);
+    let (scheme_user, rest) = url.rsplit_once('@').expect("a URL with a user");
+    let (host_port, database) = rest.split_once('/').expect("a database name");
+    let outage = Outage::start(host_port.to_owned()).await;
+    let proxied = format!("{scheme_user}@127.0.0.1:{}/{database}", outage.port);
+    let server = start_process(&proxied, &[], Stdio::null()).await;
+    let user = login_at(&server.base, "outage@example.fr").await;
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(20))
+        .build()
+        .expect("client");
+    let created: Value = client
+        .post(format!("{}/api/v1/conversations", server.base))
+        .bearer_auth(&user.access_token)
+        .json(&json!({}))
+        .send()
+        .await
+        .expect("create")
+        .json()
+        .await
+        .expect("json");
+    let conversation = created["id"].as_str().expect("id").to_owned();
+
+    outage.cut();
+    let requests: Vec<(&str, String, Option<Value>)> = vec![
+        ("GET", "/api/v1/me".into(), None),
+        ("GET", "/api/v1/conversations".into(), None),
+        ("POST", "/api/v1/conversations".into(), Some(json!({}))),
+        (
+            "GET",
+            format!("/api/v1/conversations/{conversation}/messages"),
+            None,
+        ),
+        (
+            "POST",
+            format!("/api/v1/conversations/{conversation}/messages"),
+            Some(json!({"content": "Bonjour"})),
+        ),
+        ("GET", "/api/v1/chats".into(), None),
+        ("GET", "/api/v1/me/shares".into(), None),
+        ("GET", "/api/v1/me/tokens".into(), None),
+        (
+            "POST",
+            "/api/v1/auth/login".into(),
+            Some(json!({"email": "outage@example.fr", "password": crate::helpers::PASSWORD})),
+        ),
+        ("GET", "/readyz".into(), None),
+    ];
+    let started = Instant::now();
+    let answers = futures_util::future::join_all(requests.iter().map(|(method, path, body)| {
+        let mut request = client
+            .request(method.parse().expect("method"), format!("{}{path}", server.base))
+            .bearer_auth(&user.access_token);
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        request.send()
+    }))
+    .await;
+    for ((method, path, _), answer) in requests.iter().zip(answers) {
+        let answer = answer.unwrap_or_else(|e| panic!("{method} {path}: {e}"));
+        assert_eq!(
+            answer.status(),
+            StatusCode::SERVICE_UNAVAILABLE,
+            "{method} {path}"
+        );
+        if path != "/readyz" {
+            assert!(
+                answer.headers().contains_key("retry-after"),
+                "{method} {path}: Retry-After"
+            );
+            let problem: Value = answer.json().await.expect("json");
+            assert_eq!(problem["code"], "database_unavailable", "{method} {path}");
+        }
+    }
+    assert!(
+        started.elapsed() < Duration::from_secs(12),
+        "answered in {:?}",
+        started.elapsed()
+    );
+    let health = client
+        .get(format!("{}/healthz", server.base))
+        .send()
+        .await
+        .expect("healthz");
+    assert_eq!(health.status(), StatusCode::OK, "the process itself is alive");
+
+    outage.restore();
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let me = client
+            .get(format!("{}/api/v1/me", server.base))
+            .bearer_auth(&user.access_token)
+            .send()
+            .await
+            .expect("me");
+        if me.status() == StatusCode::OK {
+            break;
+        }
+        assert!(Instant::now() < deadline, "no recovery: {}", me.status());
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    let asked = client
+        .post(format!(
+            "{}/api/v1/conversations/{conversation}/messages",
+            server.base
+        ))
+        .bearer_auth(&user.access_token)
+        .json(&json!({"content": "Et maintenant ?"}))
+        .send()
+        .await
+        .expect("ask");
+    assert_eq!(
+        asked.status(),
+        StatusCode::CREATED,
+        "everything works again without a restart"
+    );
+    drop(server);
+}
