@@ -133,6 +133,9 @@ async fn bench() {
         .env("JOBBOT_BIND", format!("127.0.0.1:{port}"))
         .env("JOBBOT_JWT_SECRET", "bench-secret-bench-secret-bench-secret!!")
         .env("JOBBOT_AUTH_RATE_LIMIT", "0")
+        // One bench user opens thousands of streams: lift the per-user cap (a production default of 3).
+        .env("JOBBOT_MAX_REPLIES_PER_USER", "100000")
+        .env("JOBBOT_MAX_REPLIES", "100000")
         .env("JOBBOT_LLM_PROVIDER", "mistral")
         .env("MISTRAL_API_KEY", "bench")
         .env("MISTRAL_BASE_URL", &fake_url)

@@ -21,6 +21,7 @@ use tokio::sync::{broadcast, watch};
 use crate::config::AssistantConfig;
 use crate::error::{problem, ApiError};
 use crate::state::AppState;
+use actix_web::http::StatusCode;
 
 const PROGRESS_EVERY: Duration = Duration::from_millis(500);
 /// Deltas kept for a slow listener; one that falls further behind skips deltas but still gets the full
@@ -36,8 +37,19 @@ pub enum ReplyEvent {
 }
 
 struct Running {
+    user_id: String,
     stop: watch::Sender<bool>,
     events: broadcast::Sender<ReplyEvent>,
+}
+
+/// Tokens a running reply is assumed to spend until its real usage is stored: the daily quota counts them, so
+/// a burst of questions cannot all pass the check before any of them is paid for.
+pub const TOKENS_RESERVED_PER_REPLY: i64 = 2_000;
+
+/// The daily quota as the caller stands: what the database says they spent today, and the limit.
+pub struct QuotaCheck {
+    pub spent: i64,
+    pub quota: i64,
 }
 
 pub struct Assistant {
@@ -137,17 +149,44 @@ impl Assistant {
         TimeDelta::from_std(self.config.reply_lease).unwrap_or(TimeDelta::seconds(20))
     }
 
-    /// Claims the conversation for a new reply, or 409 `reply_in_progress`.
-    pub fn reserve(self: &Arc<Self>, conversation_id: &str) -> Result<Reservation, ApiError> {
+    /// Claims the conversation for a new reply: 409 `reply_in_progress` if one runs in it, 429 `assistant_busy`
+    /// if the user already has `max_replies_per_user` running, 503 `assistant_busy` if this instance runs
+    /// `max_replies`, 429 `quota_exceeded` if today's spending plus the replies still running reaches the quota.
+    /// All under one lock, so concurrent requests cannot all pass.
+    pub fn reserve(
+        self: &Arc<Self>,
+        conversation_id: &str,
+        user_id: &str,
+        quota: Option<QuotaCheck>,
+    ) -> Result<Reservation, ApiError> {
         let mut running = self.running();
         if running.contains_key(conversation_id) {
             return Err(reply_in_progress());
+        }
+        let mine = running.values().filter(|r| r.user_id == user_id).count();
+        if mine >= self.config.max_replies_per_user {
+            return Err(busy(
+                StatusCode::TOO_MANY_REQUESTS,
+                "Several answers are already being written for you; wait for one to finish.",
+            ));
+        }
+        if running.len() >= self.config.max_replies {
+            return Err(busy(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "The assistant is answering many people right now; try again in a few seconds.",
+            ));
+        }
+        if let Some(QuotaCheck { spent, quota }) = quota {
+            if spent + mine as i64 * TOKENS_RESERVED_PER_REPLY >= quota {
+                return Err(quota_exceeded(quota));
+            }
         }
         let (stop_tx, stop_rx) = watch::channel(false);
         let (events, _) = broadcast::channel(EVENT_BUFFER);
         running.insert(
             conversation_id.to_owned(),
             Running {
+                user_id: user_id.to_owned(),
                 stop: stop_tx,
                 events: events.clone(),
             },
@@ -171,6 +210,32 @@ impl Assistant {
 
     pub fn running_count(&self) -> usize {
         self.running().len()
+    }
+}
+
+fn busy(status: StatusCode, detail: &str) -> ApiError {
+    ApiError {
+        retry_after: Some(5),
+        ..ApiError::new(status, "assistant_busy", detail)
+    }
+}
+
+/// 429 `quota_exceeded`, with the seconds to the reset (midnight UTC) in Retry-After.
+pub fn quota_exceeded(quota: i64) -> ApiError {
+    let now = chrono::Utc::now();
+    let reset = (now.date_naive() + TimeDelta::days(1))
+        .and_time(chrono::NaiveTime::MIN)
+        .and_utc();
+    ApiError {
+        retry_after: Some((reset - now).num_seconds().max(1) as u64),
+        ..ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "quota_exceeded",
+            format!(
+                "You have used today's {quota} tokens; the quota resets at {}.",
+                reset.format("%Y-%m-%dT%H:%M:%SZ")
+            ),
+        )
     }
 }
 

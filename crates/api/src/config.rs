@@ -73,6 +73,10 @@ pub struct AssistantConfig {
     /// A reply whose instance has not renewed its lease for this long was interrupted (a crash, a kill, a lost
     /// machine): another instance, or the next start, ends it as `failed` / `interrupted`.
     pub reply_lease: Duration,
+    /// Replies this instance writes at once; past it, 503 `assistant_busy`.
+    pub max_replies: usize,
+    /// Replies one user may have running at once; past it, 429 `assistant_busy`.
+    pub max_replies_per_user: usize,
 }
 
 /// Where the JWT secret came from: configured, or generated and kept in the data folder (development only).
@@ -298,6 +302,8 @@ fn assistant_config(
         context_chars: parse_number(get, "JOBBOT_LLM_CONTEXT_CHARS", 24_000, 1_000, 1_000_000)? as usize,
         daily_token_quota,
         reply_lease: Duration::from_secs(u64::from(parse_number(get, "JOBBOT_REPLY_LEASE", 20, 2, 3_600)?)),
+        max_replies: parse_number(get, "JOBBOT_MAX_REPLIES", 500, 1, 100_000)? as usize,
+        max_replies_per_user: parse_number(get, "JOBBOT_MAX_REPLIES_PER_USER", 3, 1, 100_000)? as usize,
     })
 }
 

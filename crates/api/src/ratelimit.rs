@@ -22,6 +22,23 @@ pub const EMAIL_BUDGET_FACTOR: u32 = 10;
 
 type Key = [u8; 16];
 
+/// One bucket to take from: its key, how many it holds, how fast it refills.
+struct Budget {
+    key: Key,
+    capacity: f32,
+    per_second: f32,
+}
+
+impl Budget {
+    fn per_minute(key: Key, capacity: f32) -> Self {
+        Self {
+            key,
+            capacity,
+            per_second: capacity / 60.0,
+        }
+    }
+}
+
 pub struct RateLimiter {
     per_minute: u32,
     buckets: Mutex<HashMap<Key, Bucket>>,
@@ -72,19 +89,42 @@ impl RateLimiter {
 
     /// Takes one attempt from each budget of the attempt, or answers 429 with the wait in seconds.
     pub fn check_auth(&self, attempt: &AuthAttempt<'_>) -> Result<(), ApiError> {
+        if self.per_minute == 0 {
+            return Ok(());
+        }
         let client = client_key(attempt.client);
-        let mut keys = vec![(key(&[attempt.action, "ip", &client]), self.per_minute)];
+        let per_minute = self.per_minute as f32;
+        let mut budgets = vec![Budget::per_minute(
+            key(&[attempt.action, "ip", &client]),
+            per_minute,
+        )];
         if let Some(email) = attempt.email {
-            keys.push((
+            budgets.push(Budget::per_minute(
                 key(&[attempt.action, "ip+email", &client, email]),
-                self.per_minute,
+                per_minute,
             ));
-            keys.push((
+            budgets.push(Budget::per_minute(
                 key(&[attempt.action, "email", email]),
-                self.per_minute.saturating_mul(EMAIL_BUDGET_FACTOR),
+                per_minute * EMAIL_BUDGET_FACTOR as f32,
             ));
         }
-        self.check(&keys)
+        self.check(&budgets)
+    }
+
+    /// Takes one from `subject`'s budget for `action`: `capacity` at once, refilled over `window`
+    /// (independent of the authentication limit's setting).
+    pub fn check_budget(
+        &self,
+        action: &str,
+        subject: &str,
+        capacity: u32,
+        window: std::time::Duration,
+    ) -> Result<(), ApiError> {
+        self.check(&[Budget {
+            key: key(&[action, subject]),
+            capacity: capacity as f32,
+            per_second: capacity as f32 / window.as_secs_f32(),
+        }])
     }
 
     /// Keys currently held (for tests and benchmarks of the memory bound).
@@ -102,22 +142,19 @@ impl RateLimiter {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// Takes one token from each `(key, capacity per minute)` bucket, all or nothing.
-    fn check(&self, keys: &[(Key, u32)]) -> Result<(), ApiError> {
-        if self.per_minute == 0 {
-            return Ok(());
-        }
+    /// Takes one token from each bucket, all or nothing.
+    fn check(&self, budgets: &[Budget]) -> Result<(), ApiError> {
         let now = Instant::now();
-        let refill = |bucket: &Bucket, capacity: f32| {
-            (bucket.tokens + now.duration_since(bucket.updated).as_secs_f32() * capacity / 60.0).min(capacity)
+        let refill = |bucket: &Bucket, budget: &Budget| {
+            (bucket.tokens + now.duration_since(bucket.updated).as_secs_f32() * budget.per_second)
+                .min(budget.capacity)
         };
         let mut buckets = self.buckets();
-        if buckets.len() + keys.len() > MAX_KEYS {
-            // Full buckets carry no information: drop them first; if that is not enough, the least recently
-            // used half goes (the smallest budget's refill, so dropping never grants more than a minute's worth).
-            let smallest = self.per_minute as f32;
-            buckets.retain(|_, b| refill(b, smallest) < smallest);
-            if buckets.len() + keys.len() > MAX_KEYS {
+        if buckets.len() + budgets.len() > MAX_KEYS {
+            // Buckets idle for a minute or more carry little information: drop them first; if that is not
+            // enough, the least recently used half goes.
+            buckets.retain(|_, b| now.duration_since(b.updated).as_secs() < 60);
+            if buckets.len() + budgets.len() > MAX_KEYS {
                 let mut ages: Vec<Instant> = buckets.values().map(|b| b.updated).collect();
                 ages.sort_unstable();
                 let cutoff = ages[ages.len() / 2];
@@ -125,21 +162,23 @@ impl RateLimiter {
             }
         }
         let mut wait: f32 = 0.0;
-        for (key, capacity) in keys {
-            let capacity = *capacity as f32;
-            let tokens = buckets.get(key).map_or(capacity, |b| refill(b, capacity));
+        for budget in budgets {
+            let tokens = buckets
+                .get(&budget.key)
+                .map_or(budget.capacity, |b| refill(b, budget));
             if tokens < 1.0 {
-                wait = wait.max((1.0 - tokens) * 60.0 / capacity);
+                wait = wait.max((1.0 - tokens) / budget.per_second);
             }
         }
         if wait > 0.0 {
             return Err(ApiError::rate_limited(wait.ceil().max(1.0) as u64));
         }
-        for (key, capacity) in keys {
-            let capacity = *capacity as f32;
-            let tokens = buckets.get(key).map_or(capacity, |b| refill(b, capacity));
+        for budget in budgets {
+            let tokens = buckets
+                .get(&budget.key)
+                .map_or(budget.capacity, |b| refill(b, budget));
             buckets.insert(
-                *key,
+                budget.key,
                 Bucket {
                     tokens: tokens - 1.0,
                     updated: now,

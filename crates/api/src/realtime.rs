@@ -56,11 +56,13 @@ impl Hub {
         self.users.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    pub fn subscribe(&self, user_id: &str) -> broadcast::Receiver<Arc<str>> {
-        self.users()
+    /// Subscribes unless the user already has `max` connections on this instance.
+    pub fn subscribe_at_most(&self, user_id: &str, max: usize) -> Option<broadcast::Receiver<Arc<str>>> {
+        let mut users = self.users();
+        let sender = users
             .entry(user_id.to_owned())
-            .or_insert_with(|| broadcast::channel(PER_USER_BUFFER).0)
-            .subscribe()
+            .or_insert_with(|| broadcast::channel(PER_USER_BUFFER).0);
+        (sender.receiver_count() < max).then(|| sender.subscribe())
     }
 
     /// Connections currently subscribed on this instance.

@@ -19,6 +19,9 @@ use crate::sharing;
 use crate::state::AppState;
 
 const CONTENT_MAX_CHARS: usize = 4_000;
+/// Chats a user may try to open per hour (refilled continuously).
+const OPEN_CHAT_BUDGET: u32 = 30;
+const OPEN_CHAT_WINDOW: std::time::Duration = std::time::Duration::from_secs(3_600);
 
 fn summary(
     conn: &mut DbConnection,
@@ -53,6 +56,7 @@ fn summary(
         (status = 201, description = "Opened", body = ChatSummary),
         (status = 200, description = "It already existed", body = ChatSummary),
         (status = 404, description = "`not_found`: the same answer for an unknown address and your own", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "`rate_limited`: 30 attempts per hour, with Retry-After", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn open(
     state: web::Data<AppState>,
@@ -66,6 +70,11 @@ pub async fn open(
             "No one can be reached at this address.",
         )
     };
+    // Each attempt tells whether an address has an account: a budget per user keeps that from becoming a
+    // directory lookup.
+    state
+        .limiter
+        .check_budget("open_chat", &auth.user.id, OPEN_CHAT_BUDGET, OPEN_CHAT_WINDOW)?;
     let email = Email::parse(&body.participant_email).map_err(|_| unreachable())?;
     let user_id = auth.user.id;
     let (created, summary) = state

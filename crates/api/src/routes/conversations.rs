@@ -17,7 +17,8 @@ use serde::Serialize;
 use tokio::sync::broadcast;
 
 use crate::assistant::{
-    self, build_context, message_dto, reply_in_progress, title_from, ReplyEvent, ReplyJob, Reservation,
+    self, build_context, message_dto, reply_in_progress, title_from, QuotaCheck, ReplyEvent, ReplyJob,
+    Reservation,
 };
 use crate::auth::AuthUser;
 use crate::error::ApiError;
@@ -253,32 +254,17 @@ fn wants_stream(req: &HttpRequest) -> bool {
         .is_some_and(|accept| accept.contains("text/event-stream"))
 }
 
-/// 429 `quota_exceeded` once the caller has spent the daily token quota (UTC day).
-async fn check_quota(state: &AppState, user_id: &str) -> Result<(), ApiError> {
+/// Today's spending against the daily token quota (UTC day), if there is one.
+async fn quota_check(state: &AppState, user_id: &str) -> Result<Option<QuotaCheck>, ApiError> {
     let Some(quota) = state.assistant.config.daily_token_quota else {
-        return Ok(());
+        return Ok(None);
     };
-    let now = chrono::Utc::now();
-    let day_start = now.date_naive().and_time(chrono::NaiveTime::MIN);
+    let day_start = chrono::Utc::now().date_naive().and_time(chrono::NaiveTime::MIN);
     let user_id = user_id.to_owned();
     let spent = state
         .db(move |conn| Ok(usage::tokens_since(conn, &user_id, day_start)?))
         .await?;
-    if spent < quota {
-        return Ok(());
-    }
-    let reset = (day_start + TimeDelta::days(1)).and_utc();
-    Err(ApiError {
-        retry_after: Some((reset - now).num_seconds().max(1) as u64),
-        ..ApiError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            "quota_exceeded",
-            format!(
-                "You have used today's {quota} tokens; the quota resets at {}.",
-                reset.format("%Y-%m-%dT%H:%M:%SZ")
-            ),
-        )
-    })
+    Ok(Some(QuotaCheck { spent, quota }))
 }
 
 fn new_reply_rows(
@@ -459,8 +445,8 @@ struct Stored {
 async fn claim(state: &AppState, user_id: &str, conversation_id: &str) -> Result<Reservation, ApiError> {
     let (uid, cid) = (user_id.to_owned(), conversation_id.to_owned());
     state.db(move |conn| owned(conn, &uid, &cid).map(|_| ())).await?;
-    check_quota(state, user_id).await?;
-    state.assistant.reserve(conversation_id)
+    let quota = quota_check(state, user_id).await?;
+    state.assistant.reserve(conversation_id, user_id, quota)
 }
 
 /// Starts generating the stored reply and answers as the client asked: SSE, or JSON once it is done.

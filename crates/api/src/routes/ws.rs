@@ -19,6 +19,8 @@ use crate::error::ApiError;
 use crate::state::AppState;
 
 const PING_EVERY: Duration = Duration::from_secs(25);
+/// Open WebSockets per user and instance (tabs, devices); past it, 429 `too_many_connections`.
+pub const MAX_SOCKETS_PER_USER: usize = 10;
 const SILENCE_LIMIT: Duration = Duration::from_secs(60);
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -34,6 +36,7 @@ pub struct WsQuery {
         (status = 101, description = "Switching protocols; events arrive as text frames `{\"type\", \"data\"}`"),
         (status = 401, description = "Not authenticated", body = jobbot_api_types::Problem, content_type = "application/problem+json"),
         (status = 403, description = "`origin_not_allowed`: a cookie handshake from another site", body = jobbot_api_types::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "`too_many_connections`: 10 open per user", body = jobbot_api_types::Problem, content_type = "application/problem+json"),
     ))]
 pub async fn connect(
     state: web::Data<AppState>,
@@ -52,6 +55,17 @@ pub async fn connect(
             "This page may not open JobBot's real-time channel.",
         ));
     }
+    let mut events = state
+        .hub
+        .subscribe_at_most(&auth.user.id, MAX_SOCKETS_PER_USER)
+        .ok_or_else(|| ApiError {
+            retry_after: Some(30),
+            ..ApiError::new(
+                actix_web::http::StatusCode::TOO_MANY_REQUESTS,
+                "too_many_connections",
+                "Too many real-time connections are open for this account; close a tab or a device.",
+            )
+        })?;
     let (response, mut session, mut stream) = actix_ws::handle(&req, body).map_err(|e| {
         ApiError::new(
             actix_web::http::StatusCode::BAD_REQUEST,
@@ -59,7 +73,6 @@ pub async fn connect(
             e.to_string(),
         )
     })?;
-    let mut events = state.hub.subscribe(&auth.user.id);
     let state = state.into_inner();
     actix_web::rt::spawn(async move {
         let mut ping = tokio::time::interval(PING_EVERY);

@@ -17,16 +17,22 @@ both_backends!(
     concurrent_questions_all_succeed,
 );
 
-/// Many replies starting at once (each a read-then-write transaction) must not trip SQLite's lock.
+/// Many replies starting at once (each a read-then-write transaction) must not trip SQLite's lock: 27 at
+/// once, from 9 users (3 each, the per-user cap).
 async fn concurrent_questions_all_succeed(app: TestApp) {
-    let user = app.user("busy@example.fr").await;
-    let mut ids = Vec::new();
-    for _ in 0..32 {
-        ids.push(new_conversation(&app, &user.access_token).await);
+    let mut asks = Vec::new();
+    for u in 0..9 {
+        let user = app.user(&format!("busy{u}@example.fr")).await;
+        for _ in 0..3 {
+            asks.push((
+                user.access_token.clone(),
+                new_conversation(&app, &user.access_token).await,
+            ));
+        }
     }
-    let sends = ids
+    let sends = asks
         .iter()
-        .map(|id| send(&app, &user.access_token, id, "Comment rédiger mon CV ?"));
+        .map(|(token, id)| send(&app, token, id, "Comment rédiger mon CV ?"));
     let statuses: Vec<u16> = futures_util::future::join_all(sends)
         .await
         .iter()
@@ -806,4 +812,89 @@ async fn the_daily_quota_stops_further_questions_until_the_reset() {
         "quota_exceeded",
     )
     .await;
+}
+
+/// Five slow replies asked at once by one user, each in its own conversation: `outcome` of each send.
+async fn five_at_once(app: &TestApp, token: &str) -> Vec<reqwest::Response> {
+    let mut ids = Vec::new();
+    for _ in 0..5 {
+        ids.push(new_conversation(app, token).await);
+    }
+    futures_util::future::join_all(ids.iter().map(|id| send(app, token, id, "Réponds longuement"))).await
+}
+
+fn slow_reply() -> Behaviour {
+    Behaviour::Reply {
+        pieces: pieces(&["Un ", "deux ", "trois ", "quatre ", "cinq."]),
+        delay: Duration::from_millis(150),
+    }
+}
+
+#[actix_rt::test]
+async fn one_user_runs_at_most_three_replies_at_once() {
+    // Finding: nothing bounded the work one user could start.
+    let (app, fake) = with_fake(Flavor::Mistral, &[]).await;
+    fake.set_fallback(slow_reply());
+    let user = app.user("greedy@example.fr").await;
+    let mut created = 0;
+    for response in five_at_once(&app, &user.access_token).await {
+        if response.status() == StatusCode::CREATED {
+            created += 1;
+            continue;
+        }
+        assert!(response.headers().contains_key("retry-after"));
+        assert_problem(response, 429, "assistant_busy").await;
+    }
+    assert_eq!(created, 3, "three replies run, the others are refused");
+    let other = app.user("patient@example.fr").await;
+    let id = new_conversation(&app, &other.access_token).await;
+    assert_eq!(
+        send(&app, &other.access_token, &id, "Bonjour").await.status(),
+        StatusCode::CREATED,
+        "another user is not affected"
+    );
+}
+
+#[actix_rt::test]
+async fn the_whole_instance_has_a_reply_cap() {
+    let (app, fake) = with_fake(Flavor::Mistral, &[("JOBBOT_MAX_REPLIES", "2")]).await;
+    fake.set_fallback(slow_reply());
+    let user = app.user("first@example.fr").await;
+    let statuses: Vec<u16> = five_at_once(&app, &user.access_token)
+        .await
+        .into_iter()
+        .map(|r| r.status().as_u16())
+        .collect();
+    assert_eq!(statuses.iter().filter(|s| **s == 201).count(), 2, "{statuses:?}");
+    assert_eq!(statuses.iter().filter(|s| **s == 503).count(), 3, "{statuses:?}");
+}
+
+#[actix_rt::test]
+async fn a_burst_cannot_overspend_the_daily_quota() {
+    // Finding: the quota was checked before any running reply was paid for, so a burst all passed.
+    let (app, fake) = with_fake(Flavor::Mistral, &[("JOBBOT_DAILY_TOKEN_QUOTA", "1000")]).await;
+    fake.set_fallback(slow_reply());
+    let user = app.user("burst@example.fr").await;
+    let mut outcomes = Vec::new();
+    for response in five_at_once(&app, &user.access_token).await {
+        let status = response.status().as_u16();
+        let code = response
+            .json::<Value>()
+            .await
+            .ok()
+            .and_then(|b| b["code"].as_str().map(str::to_owned));
+        outcomes.push((status, code));
+    }
+    let created = outcomes.iter().filter(|(s, _)| *s == 201).count();
+    assert_eq!(
+        created, 1,
+        "only one reply fits in what is left of the quota: {outcomes:?}"
+    );
+    assert!(
+        outcomes
+            .iter()
+            .filter(|(s, _)| *s != 201)
+            .all(|(s, c)| *s == 429 && c.as_deref() == Some("quota_exceeded")),
+        "{outcomes:?}"
+    );
 }

@@ -11,6 +11,7 @@ both_backends!(
     blocking_stops_messages_and_shares,
     sharing_redacts_follows_and_forks,
     live_shares_stop_at_their_cut,
+    opening_chats_is_rate_limited_per_user,
     gone_and_blocked_shares_stay_out_of_reach,
     authorization_matrix
 );
@@ -902,4 +903,22 @@ async fn gone_and_blocked_shares_stay_out_of_reach(app: TestApp) {
         "blocked",
     )
     .await;
+}
+
+/// Finding: opening a chat tells whether an address has an account, and nothing bounded the attempts.
+async fn opening_chats_is_rate_limited_per_user(app: TestApp) {
+    let prober = app.user("prober@example.fr").await;
+    for i in 0..30 {
+        let response = open(&app, &prober, &format!("guess{i}@example.fr")).await;
+        assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    }
+    let limited = open(&app, &prober, "guess-more@example.fr").await;
+    assert!(limited.headers().contains_key("retry-after"));
+    assert_problem(limited, 429, "rate_limited").await;
+    let other = app.user("honest@example.fr").await;
+    assert_eq!(
+        open(&app, &other, "prober@example.fr").await.status(),
+        StatusCode::CREATED,
+        "the budget is per user"
+    );
 }

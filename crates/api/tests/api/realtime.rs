@@ -360,3 +360,43 @@ async fn a_reply_running_on_one_instance_stops_from_another() {
         .expect("stop");
     assert_eq!(again.status(), StatusCode::CONFLICT);
 }
+
+#[actix_rt::test]
+async fn one_user_holds_at_most_ten_sockets() {
+    // Finding: nothing bounded the WebSocket connections one account could hold open.
+    let app = crate::helpers::spawn_app(jobbot_db::Backend::Sqlite).await;
+    let user = app.user("tabs@example.fr").await;
+    let mut open = Vec::new();
+    for _ in 0..10 {
+        open.push(connect(&app.address, &user.access_token).await);
+    }
+    let ws = app.address.replace("http://", "ws://") + "/api/v1/ws";
+    let eleventh = awc::Client::new()
+        .ws(ws.clone())
+        .bearer_auth(&user.access_token)
+        .connect()
+        .await;
+    assert!(
+        matches!(eleventh, Err(awc::error::WsClientError::InvalidResponseStatus(s)) if s.as_u16() == 429),
+        "the 11th is refused"
+    );
+    let other = app.user("other@example.fr").await;
+    let _theirs = connect(&app.address, &other.access_token).await;
+    // Closing one frees a place (the server notices the close at once).
+    drop(open.pop());
+    let mut reopened = false;
+    for _ in 0..50 {
+        if awc::Client::new()
+            .ws(ws.clone())
+            .bearer_auth(&user.access_token)
+            .connect()
+            .await
+            .is_ok()
+        {
+            reopened = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(reopened, "a closed socket gives its place back");
+}
