@@ -13,12 +13,40 @@ export async function launch() {
   });
 }
 
-/** A fresh context: empty cookie jar and storage, French browser by default. */
+/**
+ * A fresh context: empty cookie jar and storage, French browser by default. Every page of the context is
+ * watched for Content-Security-Policy violations: closing the context fails the test if there was one.
+ */
 export async function newPage(browser, options = {}) {
   const context = await browser.newContext({ baseURL: BASE_URL, locale: 'fr-FR', ...options });
+  const violations = [];
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || 'inline code'} (${e.sourceFile}:${e.lineNumber})`);
+    });
+  });
+  const watched = new WeakSet();
+  const watch = (page) => {
+    if (watched.has(page)) return;
+    watched.add(page);
+    page.on('console', (message) => {
+      if (message.type() === 'error' && /Content Security Policy|CSP violation/.test(message.text())) {
+        violations.push(message.text());
+      }
+    });
+  };
+  context.on('page', watch);
   const page = await context.newPage();
+  watch(page);
   page.setDefaultTimeout(15_000);
-  return { context, page };
+  const close = context.close.bind(context);
+  context.close = async (...args) => {
+    await close(...args);
+    if (violations.length > 0) {
+      throw new Error(`Content-Security-Policy violations:\n${violations.join('\n')}`);
+    }
+  };
+  return { context, page, violations };
 }
 
 export const uniqueEmail = (prefix) => `${prefix}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.fr`;

@@ -183,3 +183,33 @@ async fn the_spa_is_served_with_index_for_client_routes() {
     );
     std::fs::remove_dir_all(dir).ok();
 }
+
+#[actix_rt::test]
+async fn every_response_carries_the_security_headers() {
+    let app = crate::helpers::spawn_app(jobbot_db::Backend::Sqlite).await;
+    for path in ["/healthz", "/api/v1/me", "/api/v1/nowhere"] {
+        let response = app.client.get(app.url(path)).send().await.expect("get");
+        let headers = response.headers();
+        let policy = headers["content-security-policy"].to_str().expect("ascii");
+        assert_eq!(policy, jobbot_api::startup::CONTENT_SECURITY_POLICY, "{path}");
+        assert!(policy.contains("script-src 'self' 'wasm-unsafe-eval'") && !policy.contains("unsafe-inline"));
+        assert_eq!(headers["x-content-type-options"], "nosniff", "{path}");
+        assert!(headers.contains_key("permissions-policy"), "{path}");
+        assert!(
+            !headers.contains_key("strict-transport-security"),
+            "no HSTS outside production"
+        );
+    }
+    let production =
+        crate::helpers::spawn_app_with(jobbot_db::Backend::Sqlite, &[("JOBBOT_ENV", "production")]).await;
+    let response = production
+        .client
+        .get(production.url("/healthz"))
+        .send()
+        .await
+        .expect("get");
+    assert!(response.headers()["strict-transport-security"]
+        .to_str()
+        .expect("ascii")
+        .starts_with("max-age="));
+}
