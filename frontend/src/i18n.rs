@@ -31,8 +31,8 @@ messages! {
     SwitchLanguageShort => ("EN", "FR"),
     HeroTitle => ("Trouvez votre prochain emploi, accompagné.", "Find your next job, with a coach at your side."),
     HeroText => (
-        "JobBot vous aide à préparer votre CV, votre lettre de motivation et vos entretiens, et à suivre vos candidatures.",
-        "JobBot helps you prepare your CV, cover letter and interviews, and keep track of your applications."
+        "Un coach qui vous aide à préparer votre CV, votre lettre de motivation et vos entretiens, et des conversations à partager avec un proche ou un conseiller.",
+        "A coach that helps you prepare your CV, cover letter and interviews, and conversations you can share with a friend or an adviser."
     ),
     Hello => ("Bonjour", "Hello"),
     WelcomeBack => ("Content de vous revoir sur JobBot.", "Welcome back to JobBot."),
