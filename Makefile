@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: run test bench tools spa api fmt lint clean
+.PHONY: run test bench fuzz tools spa api fmt lint clean
 
 ## Build everything in release mode and serve the app (SPA + API) at http://localhost:3000 on SQLite.
 run: tools spa api
@@ -18,6 +18,11 @@ bench:
 	cargo bench --locked -p jobbot-api --bench auth
 	cargo bench --locked -p jobbot-api --bench assistant
 	cargo bench --locked -p jobbot-api --bench fanout
+
+## Longer runs than `make test`: schemathesis for 5 minutes against the OpenAPI contract.
+fuzz:
+	cargo build --locked --bin jobbot
+	scripts/schemathesis.sh target/debug/jobbot 300
 
 tools:
 	scripts/ensure-tools.sh

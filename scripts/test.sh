@@ -32,6 +32,9 @@ step "unit and API integration tests (SQLite and PostgreSQL)"
 cargo test --locked
 cargo test --locked -p jobbot-domain --features markdown
 
+step "the OpenAPI contract: schemathesis, every check and phase, 120 s (make fuzz runs 300 s)"
+scripts/schemathesis.sh target/debug/jobbot 120
+
 step "build the SPA"
 scripts/build-spa.sh
 

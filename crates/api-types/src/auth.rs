@@ -95,7 +95,11 @@ pub struct CreateTokenRequest {
     #[cfg_attr(feature = "openapi", schema(value_type = String, example = "read"))]
     pub scope: TokenScope,
     /// 1 to 365; no expiry when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::whole::option_u32"
+    )]
     pub expires_in_days: Option<u32>,
 }
 

@@ -109,7 +109,9 @@ pub enum ShareState {
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct Redaction {
     pub message_id: String,
+    #[serde(deserialize_with = "crate::whole::usize")]
     pub start: usize,
+    #[serde(deserialize_with = "crate::whole::usize")]
     pub end: usize,
     /// `email`, `phone`, `social_security_number`, `birth_date` or `postal_address`.
     #[cfg_attr(feature = "openapi", schema(value_type = String, example = "phone"))]
@@ -125,7 +127,11 @@ pub struct CreateShareRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub up_to_message_id: Option<String>,
     /// 1 to 365; default 30.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::whole::option_u32"
+    )]
     pub expires_in_days: Option<u32>,
     #[serde(default)]
     pub redactions: Vec<Redaction>,
@@ -141,7 +147,11 @@ pub struct UpdateShareRequest {
     pub resnapshot: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub up_to_message_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::whole::option_u32"
+    )]
     pub expires_in_days: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redactions: Option<Vec<Redaction>>,

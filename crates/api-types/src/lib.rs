@@ -7,6 +7,7 @@ mod auth;
 mod chats;
 mod privacy;
 mod problem;
+mod whole;
 
 pub use assistant::*;
 pub use auth::*;

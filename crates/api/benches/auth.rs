@@ -259,7 +259,7 @@ fn resident_kib(pid: u32) -> u64 {
         .unwrap_or(0)
 }
 
-/// 1,000 logins with 900 KB emails (refused at the 4 KiB body cap) and 1,000 with distinct malformed emails,
+/// 1,000 logins with 900 KB emails (refused at the 8 KiB body cap) and 1,000 with distinct malformed emails,
 /// against the real `jobbot` binary with the rate limit on: how much that process grew.
 async fn limiter_memory(backend: Backend) {
     let db = TestDatabase::new(backend);

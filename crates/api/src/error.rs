@@ -201,7 +201,7 @@ pub fn json_error(error: JsonPayloadError, _req: &HttpRequest) -> actix_web::Err
         JsonPayloadError::Overflow { .. } | JsonPayloadError::OverflowKnownLength { .. } => ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
             "payload_too_large",
-            "The body is larger than this endpoint accepts (1 MiB; 4 KiB for authentication).",
+            "The body is larger than this endpoint accepts (1 MiB; 8 KiB for authentication).",
         ),
         JsonPayloadError::Deserialize(e) if e.is_data() => ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -266,7 +266,7 @@ fn describe(status: StatusCode, error: Option<&actix_web::Error>) -> (&'static s
         StatusCode::METHOD_NOT_ALLOWED => ("method_not_allowed", "This method is not allowed on this path."),
         StatusCode::PAYLOAD_TOO_LARGE => (
             "payload_too_large",
-            "The body is larger than this endpoint accepts (1 MiB; 4 KiB for authentication).",
+            "The body is larger than this endpoint accepts (1 MiB; 8 KiB for authentication).",
         ),
         StatusCode::UNSUPPORTED_MEDIA_TYPE => {
             ("unsupported_media_type", "Send the body as application/json.")

@@ -2,10 +2,12 @@
 
 pub mod assistant;
 pub mod auth;
+pub mod body;
 pub mod cli;
 pub mod config;
 pub mod error;
 pub mod openapi;
+pub mod openapi_rules;
 pub mod ratelimit;
 pub mod realtime;
 pub mod routes;

@@ -111,9 +111,9 @@ impl Modify for SecurityAddon {
 pub fn document() -> &'static str {
     static DOC: OnceLock<String> = OnceLock::new();
     DOC.get_or_init(|| {
-        ApiDoc::openapi()
-            .to_pretty_json()
-            .unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
+        let mut doc = serde_json::to_value(ApiDoc::openapi()).unwrap_or_default();
+        crate::openapi_rules::refine(&mut doc);
+        serde_json::to_string_pretty(&doc).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
     })
 }
 

@@ -164,8 +164,9 @@ pub struct Access {
     pub owner: bool,
 }
 
-/// The share as `user_id` may read or fork it now: its owner always; the recipient only while it is active,
-/// they are in the session, and no one blocked anyone.
+/// The share as `user_id` may read or fork it now: its owner until they revoke it (an expired share stays
+/// theirs to see and extend); the recipient only while it is active, they are in the session, and no one
+/// blocked anyone. A revoked share is gone for everyone (its card stays in the owner's list).
 pub fn readable(
     conn: &mut DbConnection,
     user_id: &str,
@@ -182,6 +183,9 @@ pub fn readable(
         };
     };
     if share.owner_id == user_id {
+        if share.revoked_at.is_some() {
+            return Err(SharingError::Gone);
+        }
         return Ok(Access { share, owner: true });
     }
     if chats::find_for_member(conn, user_id, &share.chat_id)?.is_none() {

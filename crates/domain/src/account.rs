@@ -12,13 +12,17 @@ impl Email {
     pub const MAX_LEN: usize = 254;
 
     pub fn parse(raw: &str) -> Result<Self, Invalid> {
-        let email = raw.trim().to_lowercase();
+        let email = crate::text::trim(raw).to_lowercase();
         let invalid = Invalid {
             code: "invalid_email",
             message: "Enter a valid email address, like name@example.com.",
             message_fr: "Saisissez une adresse e-mail valide, par exemple nom@exemple.fr.",
         };
-        if email.is_empty() || email.len() > Self::MAX_LEN || email.chars().any(char::is_whitespace) {
+        if email.is_empty()
+            || raw.chars().count() > Self::MAX_LEN
+            || email.chars().count() > Self::MAX_LEN
+            || email.chars().any(crate::text::is_space)
+        {
             return Err(invalid);
         }
         let Some((local, domain)) = email.split_once('@') else {
@@ -65,7 +69,7 @@ impl DisplayName {
     pub const MAX_CHARS: usize = 80;
 
     pub fn parse(raw: &str) -> Result<Self, Invalid> {
-        let name = raw.trim();
+        let name = crate::text::trim(raw);
         if name.is_empty() {
             return Err(Invalid {
                 code: "required",
@@ -73,14 +77,14 @@ impl DisplayName {
                 message_fr: "Saisissez un nom.",
             });
         }
-        if name.chars().count() > Self::MAX_CHARS {
+        if raw.chars().count() > Self::MAX_CHARS {
             return Err(Invalid {
                 code: "too_long",
                 message: "The name must be at most 80 characters.",
                 message_fr: "Le nom doit faire au plus 80 caractères.",
             });
         }
-        if name.chars().any(char::is_control) {
+        if raw.chars().any(char::is_control) {
             return Err(Invalid {
                 code: "invalid_characters",
                 message: "The name contains invalid characters.",

@@ -9,9 +9,10 @@ pub mod markdown;
 mod password;
 pub mod pii;
 pub mod sse;
+pub mod text;
 
 pub use account::{DisplayName, Email, Locale, Role, TokenScope};
-pub use password::{Password, PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS};
+pub use password::{common_passwords, Password, PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS};
 
 /// Why a value was refused: a stable snake_case code plus English and French explanations.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -51,6 +51,11 @@ impl std::fmt::Debug for Password {
     }
 }
 
+/// The passwords refused as too common (compared trimmed and lower-cased).
+pub fn common_passwords() -> impl Iterator<Item = &'static str> {
+    COMMON.lines().map(str::trim).filter(|p| !p.is_empty())
+}
+
 fn is_common(raw: &str) -> bool {
     let lowered = raw.trim().to_lowercase();
     COMMON

@@ -20,12 +20,13 @@ use crate::auth::jwt::Claims;
 use crate::auth::{
     tokens, CurrentUser, ACCESS_COOKIE, ACCESS_TTL_SECONDS, CSRF_COOKIE, REFRESH_COOKIE, SESSION_TTL_DAYS,
 };
+use crate::body::Body;
 use crate::error::ApiError;
 use crate::ratelimit::AuthAttempt;
 use crate::state::AppState;
 
 /// The largest body the authentication endpoints read.
-pub const BODY_LIMIT: usize = 4 * 1024;
+pub const BODY_LIMIT: usize = 8 * 1024;
 
 pub fn field_error(field: &str, invalid: Invalid) -> FieldError {
     FieldError {
@@ -58,7 +59,7 @@ pub fn client_ip(req: &HttpRequest, trust_proxy: bool) -> String {
 pub async fn register(
     state: web::Data<AppState>,
     req: HttpRequest,
-    body: web::Json<RegisterRequest>,
+    body: Body<RegisterRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     let mut errors = Vec::new();
@@ -136,7 +137,7 @@ pub async fn register(
 pub async fn login(
     state: web::Data<AppState>,
     req: HttpRequest,
-    body: web::Json<LoginRequest>,
+    body: Body<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let LoginRequest { email, password } = body.into_inner();
     // A malformed email never becomes a rate-limit key (only the client is counted) and gets the same answer
@@ -316,21 +317,14 @@ fn optional_json<T: DeserializeOwned + Default>(body: &[u8]) -> Result<T, ApiErr
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(T::default());
     }
-    serde_json::from_slice(body).map_err(|e| {
-        if e.is_data() {
-            ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "invalid_body",
-                format!("The body does not match: {e}"),
-            )
-        } else {
-            ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "invalid_json",
-                format!("The body is not valid JSON: {e}"),
-            )
-        }
-    })
+    let value: serde_json::Value = serde_json::from_slice(body).map_err(|e| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_json",
+            format!("The body is not valid JSON: {e}"),
+        )
+    })?;
+    crate::body::from_object(value)
 }
 
 fn session_response(

@@ -14,6 +14,7 @@ use jobbot_db::DbConnection;
 use jobbot_domain::Email;
 
 use crate::auth::AuthUser;
+use crate::body::Body;
 use crate::error::ApiError;
 use crate::sharing;
 use crate::state::AppState;
@@ -61,7 +62,7 @@ fn summary(
 pub async fn open(
     state: web::Data<AppState>,
     auth: AuthUser,
-    body: web::Json<OpenChatRequest>,
+    body: Body<OpenChatRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let unreachable = || {
         ApiError::new(
@@ -130,7 +131,7 @@ pub async fn messages_page(
 ) -> Result<web::Json<ChatMessagePage>, ApiError> {
     let chat_id = path.into_inner();
     let ChatMessageQuery { before, after, limit } = query.into_inner();
-    let limit = limit.unwrap_or(50).clamp(1, 200);
+    let limit = super::in_range("limit", limit.unwrap_or(50), 1, 200)?;
     let page = state
         .db(move |conn| {
             sharing::member(conn, &auth.user.id, &chat_id)?;
@@ -187,11 +188,11 @@ pub async fn post_message(
     state: web::Data<AppState>,
     auth: AuthUser,
     path: web::Path<String>,
-    body: web::Json<PostChatMessageRequest>,
+    body: Body<PostChatMessageRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let chat_id = path.into_inner();
     let content = body.into_inner().content;
-    if content.trim().is_empty() || content.chars().count() > CONTENT_MAX_CHARS {
+    if jobbot_domain::text::is_blank(&content) || content.chars().count() > CONTENT_MAX_CHARS {
         return Err(ApiError::field(
             "content",
             "invalid_length",
@@ -239,7 +240,7 @@ pub async fn mark_read(
     state: web::Data<AppState>,
     auth: AuthUser,
     path: web::Path<String>,
-    body: web::Json<MarkReadRequest>,
+    body: Body<MarkReadRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let chat_id = path.into_inner();
     let hub = state.hub.clone();

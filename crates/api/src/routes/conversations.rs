@@ -21,6 +21,7 @@ use crate::assistant::{
     Reservation,
 };
 use crate::auth::AuthUser;
+use crate::body::Body;
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -46,8 +47,12 @@ fn default_title(locale: Locale) -> &'static str {
 }
 
 fn parse_title(raw: &str) -> Result<String, ApiError> {
-    let title = raw.split_whitespace().collect::<Vec<_>>().join(" ");
-    if title.is_empty() || title.chars().count() > TITLE_MAX_CHARS {
+    let title = raw
+        .split(jobbot_domain::text::is_space)
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    if title.is_empty() || raw.chars().count() > TITLE_MAX_CHARS {
         return Err(ApiError::field(
             "title",
             "invalid_length",
@@ -74,8 +79,8 @@ pub async fn list(
     query: web::Query<ConversationQuery>,
 ) -> Result<web::Json<ConversationPage>, ApiError> {
     let ConversationQuery { q, limit, offset } = query.into_inner();
-    let limit = limit.unwrap_or(20).clamp(1, 100);
-    let offset = offset.unwrap_or(0).max(0);
+    let limit = super::in_range("limit", limit.unwrap_or(20), 1, 100)?;
+    let offset = super::in_range("offset", offset.unwrap_or(0), 0, 1_000_000)?;
     let user_id = auth.user.id;
     let mut rows = state
         .db(move |conn| {
@@ -106,7 +111,7 @@ pub async fn list(
 pub async fn create(
     state: web::Data<AppState>,
     auth: AuthUser,
-    body: web::Json<CreateConversationRequest>,
+    body: Body<CreateConversationRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let (title, title_is_auto) = match body.into_inner().title {
         Some(title) => (parse_title(&title)?, false),
@@ -161,7 +166,7 @@ pub async fn rename(
     state: web::Data<AppState>,
     auth: AuthUser,
     path: web::Path<String>,
-    body: web::Json<UpdateConversationRequest>,
+    body: Body<UpdateConversationRequest>,
 ) -> Result<web::Json<Conversation>, ApiError> {
     let title = parse_title(&body.title)?;
     let id = path.into_inner();
@@ -222,7 +227,7 @@ pub async fn list_messages(
 ) -> Result<web::Json<MessagePage>, ApiError> {
     let id = path.into_inner();
     let MessageQuery { after, limit } = query.into_inner();
-    let limit = limit.unwrap_or(100).clamp(1, 200);
+    let limit = super::in_range("limit", limit.unwrap_or(100), 1, 200)?;
     let mut rows = state
         .db(move |conn| {
             owned(conn, &auth.user.id, &id)?;
@@ -319,12 +324,12 @@ pub async fn send(
     state: web::Data<AppState>,
     auth: AuthUser,
     path: web::Path<String>,
-    body: web::Json<SendMessageRequest>,
+    body: Body<SendMessageRequest>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let conversation_id = path.into_inner();
     let content = body.into_inner().content;
-    if content.trim().is_empty() {
+    if jobbot_domain::text::is_blank(&content) {
         return Err(ApiError::field("content", "required", "Write a message."));
     }
     if content.chars().count() > CONTENT_MAX_CHARS {

@@ -7,6 +7,7 @@ use jobbot_domain::{DisplayName, Password};
 
 use super::auth::field_error;
 use crate::auth::{AuthUser, CurrentUser};
+use crate::body::Body;
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -34,7 +35,7 @@ pub async fn get_me(auth: AuthUser) -> web::Json<User> {
 pub async fn update_me(
     state: web::Data<AppState>,
     auth: AuthUser,
-    body: web::Json<UpdateMeRequest>,
+    body: Body<UpdateMeRequest>,
 ) -> Result<web::Json<User>, ApiError> {
     let body = body.into_inner();
     let name = match body.display_name.as_deref().map(DisplayName::parse).transpose() {
@@ -110,7 +111,7 @@ pub async fn update_me(
 pub async fn change_password(
     state: web::Data<AppState>,
     auth: AuthUser,
-    body: web::Json<ChangePasswordRequest>,
+    body: Body<ChangePasswordRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let session_id = auth.require_session()?.to_owned();
     let ChangePasswordRequest {
@@ -169,7 +170,7 @@ pub async fn change_password(
 pub async fn delete_me(
     state: web::Data<AppState>,
     auth: AuthUser,
-    body: web::Json<jobbot_api_types::DeleteAccountRequest>,
+    body: Body<jobbot_api_types::DeleteAccountRequest>,
 ) -> Result<HttpResponse, ApiError> {
     auth.require_session()?;
     let user_id = auth.user.id.clone();

@@ -4,6 +4,8 @@
 
 use actix_web::web::{self, delete, get, patch, post, resource};
 
+use crate::error::ApiError;
+
 pub mod admin;
 pub mod auth;
 pub mod chats;
@@ -15,6 +17,19 @@ pub mod privacy;
 pub mod shares;
 pub mod tokens;
 pub mod ws;
+
+/// A query parameter within its documented range, or 422.
+pub(crate) fn in_range(name: &str, value: i64, min: i64, max: i64) -> Result<i64, ApiError> {
+    if (min..=max).contains(&value) {
+        Ok(value)
+    } else {
+        Err(ApiError::field(
+            name,
+            "out_of_range",
+            &format!("Choose a value from {min} to {max}."),
+        ))
+    }
+}
 
 /// Authentication bodies are small: a few KiB at most, so an oversized "email" is refused (413) before it is read.
 fn auth_limits(resource: actix_web::Resource) -> actix_web::Resource {

@@ -10,6 +10,7 @@ use jobbot_domain::legal::{PRIVACY_POLICY_VERSION, TERMS_VERSION};
 use jobbot_llm::ProviderKind;
 
 use crate::auth::AuthUser;
+use crate::body::Body;
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -56,11 +57,11 @@ pub async fn get_consent(
 pub async fn put_consent(
     state: web::Data<AppState>,
     auth: AuthUser,
-    body: web::Json<ConsentChoice>,
+    body: Body<ConsentChoice>,
 ) -> Result<web::Json<ConsentState>, ApiError> {
     let choice = body.into_inner();
-    let version = choice.policy_version.trim().to_owned();
-    if version.is_empty() || version.len() > 32 {
+    let version = jobbot_domain::text::trim(&choice.policy_version).to_owned();
+    if version.is_empty() || choice.policy_version.chars().count() > 32 {
         return Err(ApiError::field(
             "policy_version",
             "invalid_length",

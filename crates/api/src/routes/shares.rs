@@ -15,6 +15,7 @@ use jobbot_db::shares::{self, ShareRow};
 use jobbot_db::DbConnection;
 
 use crate::auth::AuthUser;
+use crate::body::Body;
 use crate::error::ApiError;
 use crate::sharing::{self, card, participant};
 use crate::state::AppState;
@@ -37,7 +38,7 @@ pub async fn create_share(
     state: web::Data<AppState>,
     auth: AuthUser,
     path: web::Path<String>,
-    body: web::Json<CreateShareRequest>,
+    body: Body<CreateShareRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let chat_id = path.into_inner();
     let request = body.into_inner();
@@ -107,7 +108,7 @@ pub async fn create_share(
     responses(
         (status = 200, description = "The transcript", body = ShareTranscript),
         (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
-        (status = 410, description = "`share_gone`: revoked or expired (the owner still sees it)", body = Problem, content_type = "application/problem+json"),
+        (status = 410, description = "`share_gone`: revoked (for everyone), or expired (the owner still sees an expired share)", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn get_share(
     state: web::Data<AppState>,
@@ -159,7 +160,7 @@ pub async fn update_share(
     state: web::Data<AppState>,
     auth: AuthUser,
     path: web::Path<String>,
-    body: web::Json<UpdateShareRequest>,
+    body: Body<UpdateShareRequest>,
 ) -> Result<web::Json<ShareCard>, ApiError> {
     let id = path.into_inner();
     let changes = body.into_inner();
@@ -211,7 +212,7 @@ pub async fn update_share(
     Ok(web::Json(card))
 }
 
-/// Revokes a share (owner only): the recipient gets 410 from now on.
+/// Revokes a share (owner only): it answers 410 from now on, to everyone; the owner keeps its card in `GET /me/shares`.
 #[utoipa::path(delete, path = "/api/v1/shares/{id}", tag = "shares",
     params(("id" = String, Path, description = "Share id")),
     security(("bearer" = []), ("cookie" = [])),

@@ -8,6 +8,7 @@ use jobbot_domain::TokenScope;
 
 use crate::auth::tokens::{self, PERSONAL_TOKEN_PREFIX};
 use crate::auth::AuthUser;
+use crate::body::Body;
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -55,12 +56,12 @@ pub async fn list(
 pub async fn create(
     state: web::Data<AppState>,
     auth: AuthUser,
-    body: web::Json<CreateTokenRequest>,
+    body: Body<CreateTokenRequest>,
 ) -> Result<HttpResponse, ApiError> {
     auth.require_session()?;
     let body = body.into_inner();
-    let name = body.name.trim().to_owned();
-    if name.is_empty() || name.chars().count() > NAME_MAX_CHARS {
+    let name = jobbot_domain::text::trim(&body.name).to_owned();
+    if name.is_empty() || body.name.chars().count() > NAME_MAX_CHARS {
         return Err(ApiError::field(
             "name",
             "invalid_length",

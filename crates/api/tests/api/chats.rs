@@ -452,12 +452,18 @@ async fn sharing_redacts_follows_and_forks(app: TestApp) {
         "share_gone",
     )
     .await;
-    let owner_still = json_of(
+    assert_problem(
         app.get_bearer(&format!("/api/v1/shares/{share_id}"), &alice.access_token)
             .await,
+        410,
+        "share_gone",
     )
     .await;
-    assert_eq!(owner_still["share"]["state"], "revoked");
+    let listed = json_of(app.get_bearer("/api/v1/me/shares", &alice.access_token).await).await;
+    assert_eq!(
+        listed[0]["share"]["state"], "revoked",
+        "a revoked share is gone for everyone, its card stays in the owner's list"
+    );
     assert_eq!(
         app.get_bearer(
             &format!("/api/v1/conversations/{}", forked["id"].as_str().expect("id")),

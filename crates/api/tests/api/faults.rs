@@ -44,6 +44,8 @@ async fn a_crash_mid_stream_leaves_nothing_stuck(backend: jobbot_db::Backend) {
         ("MISTRAL_API_KEY", "k"),
         ("MISTRAL_BASE_URL", fake.base_url.as_str()),
         ("JOBBOT_REPLY_LEASE", "2"),
+        // One user streams all 20 (the production cap is 3 per user).
+        ("JOBBOT_MAX_REPLIES_PER_USER", "20"),
     ];
     let mut first = start_process(&url, &env, Stdio::null()).await;
     let user = login_at(&first.base, "crash@example.fr").await;

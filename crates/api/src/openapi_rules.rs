@@ -1,0 +1,210 @@
+//! What the annotations cannot say, added to the OpenAPI document so it is the exact contract clients
+//! generate code from:
+//! - the error answers every operation can give, by what it takes (a body: 400/413/415/422; a login: 401/403;
+//!   a path id: 404; the database: 503), each a problem+json with its stable codes;
+//! - the request rules the handlers enforce (lengths, non-blank text, ranges, enumerations, `const`), so a
+//!   request valid for the schema is valid for the server and the other way round.
+
+use serde_json::{json, Value};
+
+/// The spaces of `jobbot_domain::text::is_space`, spelled out so every regex engine reads the same class.
+const SPACE: &str = r"\t\n\x0b\x0c\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000";
+/// Rust's `char::is_control` (category Cc).
+const CONTROL: &str = r"\x00-\x1f\x7f-\x9f";
+
+/// Text with at least one character that is not a space.
+fn not_blank(min: usize, max: usize) -> Value {
+    json!({"minLength": min, "maxLength": max, "pattern": format!("[^{SPACE}]")})
+}
+
+/// `Email::parse`: optional surrounding spaces, a local part, `@`, dotted labels not starting with `-`.
+fn email() -> Value {
+    let label = format!("[^@{SPACE}.\\-][^@{SPACE}.]*");
+    json!({"maxLength": 254, "pattern": format!("^[{SPACE}]*[^@{SPACE}]+@(?:{label}\\.)+{label}[{SPACE}]*$")})
+}
+
+/// `DisplayName::parse`: 1 to 80 characters, not blank, no control character.
+fn display_name() -> Value {
+    // "No control character" as `not` + an unanchored class: `$` would let a trailing newline through in some
+    // regex engines.
+    json!({"minLength": 1, "maxLength": 80, "pattern": format!("[^{SPACE}]"),
+        "not": {"type": "string", "pattern": format!("[{CONTROL}]")}})
+}
+
+/// `Password::parse`: 8 to 128 characters, not one of the common passwords.
+fn new_password() -> Value {
+    let common: Vec<&str> = jobbot_domain::common_passwords().collect();
+    json!({"minLength": 8, "maxLength": 128, "not": {"enum": common}})
+}
+
+/// `(schema, property, rule)`: JSON Schema keywords merged into the property.
+fn rules() -> Vec<(&'static str, &'static str, Value)> {
+    vec![
+        ("RegisterRequest", "email", email()),
+        ("RegisterRequest", "password", new_password()),
+        ("RegisterRequest", "display_name", display_name()),
+        ("RegisterRequest", "locale", json!({"enum": ["fr", "en", null]})),
+        ("RegisterRequest", "accept_terms", json!({"const": true})),
+        ("LoginRequest", "email", json!({"maxLength": 254})),
+        ("LoginRequest", "password", json!({"maxLength": 256})),
+        ("RefreshRequest", "refresh_token", json!({"maxLength": 128})),
+        ("UpdateMeRequest", "display_name", display_name()),
+        ("UpdateMeRequest", "email", email()),
+        ("UpdateMeRequest", "locale", json!({"enum": ["fr", "en", null]})),
+        ("ChangePasswordRequest", "new_password", new_password()),
+        ("CreateTokenRequest", "name", not_blank(1, 100)),
+        ("CreateTokenRequest", "scope", json!({"enum": ["read", "write"]})),
+        (
+            "CreateTokenRequest",
+            "expires_in_days",
+            json!({"minimum": 1, "maximum": 365}),
+        ),
+        ("CreateConversationRequest", "title", not_blank(1, 200)),
+        ("UpdateConversationRequest", "title", not_blank(1, 200)),
+        ("SendMessageRequest", "content", not_blank(1, 8_000)),
+        ("PostChatMessageRequest", "content", not_blank(1, 4_000)),
+        (
+            "CreateShareRequest",
+            "expires_in_days",
+            json!({"minimum": 1, "maximum": 365}),
+        ),
+        (
+            "UpdateShareRequest",
+            "expires_in_days",
+            json!({"minimum": 1, "maximum": 365}),
+        ),
+        ("Redaction", "start", json!({"minimum": 0, "maximum": 1_000_000})),
+        ("Redaction", "end", json!({"minimum": 0, "maximum": 1_000_000})),
+        (
+            "Redaction",
+            "kind",
+            json!({"enum": ["email", "phone", "social_security_number", "birth_date", "postal_address"]}),
+        ),
+        ("ConsentChoice", "policy_version", not_blank(1, 32)),
+    ]
+}
+
+/// `(path, parameter, minimum, maximum)` for query parameters (`routes::in_range`).
+const PARAMETER_RULES: &[(&str, &str, i64, i64)] = &[
+    ("/api/v1/conversations", "limit", 1, 100),
+    ("/api/v1/conversations", "offset", 0, 1_000_000),
+    ("/api/v1/conversations/{id}/messages", "limit", 1, 200),
+    ("/api/v1/chats/{id}/messages", "limit", 1, 200),
+];
+
+fn problem(description: &str) -> Value {
+    json!({
+        "description": description,
+        "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    })
+}
+
+fn merge(target: &mut Value, rule: Value) {
+    let (Some(target), Value::Object(rule)) = (target.as_object_mut(), rule) else {
+        return;
+    };
+    for (key, value) in rule {
+        target.insert(key, value);
+    }
+}
+
+/// Adds the standard answers and the request rules to the document.
+pub fn refine(doc: &mut Value) {
+    for (schema, property, rule) in rules() {
+        if let Some(target) = doc.pointer_mut(&format!("/components/schemas/{schema}/properties/{property}"))
+        {
+            merge(target, rule);
+        }
+    }
+    // Defaulted for a friendlier error (`accept_terms: required`), yet an account needs it.
+    if let Some(required) = doc
+        .pointer_mut("/components/schemas/RegisterRequest/required")
+        .and_then(Value::as_array_mut)
+    {
+        if !required.contains(&json!("accept_terms")) {
+            required.push(json!("accept_terms"));
+        }
+    }
+    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
+        return;
+    };
+    for (path, item) in paths.iter_mut() {
+        let Some(operations) = item.as_object_mut() else {
+            continue;
+        };
+        for (_, operation) in operations.iter_mut() {
+            for (rule_path, parameter, min, max) in PARAMETER_RULES {
+                if rule_path != path {
+                    continue;
+                }
+                let parameters = operation.get_mut("parameters").and_then(Value::as_array_mut);
+                for p in parameters.into_iter().flatten() {
+                    if p["name"] == *parameter {
+                        if let Some(schema) = p.get_mut("schema") {
+                            merge(schema, json!({"minimum": min, "maximum": max}));
+                        }
+                    }
+                }
+            }
+            add_standard_answers(path, operation);
+        }
+    }
+}
+
+fn add_standard_answers(path: &str, operation: &mut Value) {
+    let has_body = operation.get("requestBody").is_some();
+    let secured = operation
+        .get("security")
+        .and_then(Value::as_array)
+        .is_some_and(|s| !s.is_empty());
+    let parameters = operation
+        .get("parameters")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let has_path_id = parameters.iter().any(|p| p["in"] == "path");
+    let has_query = parameters.iter().any(|p| p["in"] == "query");
+    let Some(responses) = operation.get_mut("responses").and_then(Value::as_object_mut) else {
+        return;
+    };
+    let mut add = |status: &str, description: &str| {
+        responses
+            .entry(status.to_owned())
+            .or_insert_with(|| problem(description));
+    };
+    if has_body || has_query || path == "/api/v1/ws" {
+        add(
+            "400",
+            "`invalid_json`: the body is not JSON; `bad_request`: a malformed parameter or request",
+        );
+    }
+    if has_body {
+        add(
+            "413",
+            "`payload_too_large`: over 1 MiB (8 KiB for authentication)",
+        );
+        add("415", "`unsupported_media_type`: send `application/json`");
+        add(
+            "422",
+            "`invalid_body`: the body does not match the schema; `validation_failed`: field errors",
+        );
+    } else if has_query {
+        add("422", "`validation_failed`: a parameter out of range");
+    }
+    if secured {
+        add(
+            "401",
+            "`unauthenticated`, `invalid_token`, `token_expired` or `session_revoked`",
+        );
+        add(
+            "403",
+            "`csrf_failed` (cookie without X-CSRF-Token), `insufficient_scope` (a read-only token), `session_required`, `forbidden`",
+        );
+    }
+    if has_path_id {
+        add("404", "`not_found`: no such resource, or not yours");
+    }
+    if path != "/healthz" {
+        add("503", "`database_unavailable`, with Retry-After");
+    }
+}

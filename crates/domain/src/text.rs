@@ -1,0 +1,32 @@
+//! What counts as blank text, the same way everywhere: the server's checks and the OpenAPI patterns
+//! (`[^\s]`, evaluated by clients' regex engines) must agree, so "whitespace" is Unicode White_Space plus the
+//! four information separators (U+001C–U+001F) that those engines also treat as spaces.
+
+/// A space for our rules (Unicode White_Space, and U+001C–U+001F).
+pub fn is_space(c: char) -> bool {
+    c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c)
+}
+
+/// Empty, or nothing but spaces.
+pub fn is_blank(text: &str) -> bool {
+    text.chars().all(is_space)
+}
+
+/// `text` without leading and trailing spaces.
+pub fn trim(text: &str) -> &str {
+    text.trim_matches(is_space)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn separators_and_unicode_spaces_are_blank() {
+        assert!(is_blank(""));
+        assert!(is_blank(" \t\n\u{a0}\u{2028}\u{3000}\u{1c}\u{1f}"));
+        assert!(!is_blank(" a "));
+        assert!(!is_blank("\u{feff}"), "a BOM is not a space");
+        assert_eq!(trim("\u{1d} Bonjour \u{a0}"), "Bonjour");
+    }
+}

@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Checks that the OpenAPI document is the exact contract: schemathesis 4 (every check, every phase) against a
+# fresh `jobbot` seeded with a user, a write token, a conversation, a chat and a share, so stateful tests reach
+# them. Fails on any failure.
+#   scripts/schemathesis.sh BINARY [SECONDS]     (default 120; `make fuzz` runs 300)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+bin=${1:?usage: schemathesis.sh BINARY [SECONDS]}
+seconds=${2:-120}
+
+venv=${JOBBOT_SCHEMATHESIS_VENV:-$HOME/.cache/jobbot-schemathesis}
+if ! "$venv/bin/st" --version 2>/dev/null | grep -q "version 4\."; then
+  echo "==> installing schemathesis 4 (PyPI) into $venv"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install -q "schemathesis>=4.3,<5"
+fi
+
+work=$(mktemp -d)
+server_pid=""
+cleanup() {
+  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+base="http://127.0.0.1:$port"
+DATABASE_URL="sqlite://$work/st.sqlite3" JOBBOT_BIND="127.0.0.1:$port" JOBBOT_DATA_DIR="$work/data" \
+  JOBBOT_AUTH_RATE_LIMIT=0 JOBBOT_LLM_PROVIDER=offline RUST_LOG=warn \
+  "$bin" serve >"$work/server.log" 2>&1 &
+server_pid=$!
+for _ in $(seq 1 100); do
+  curl -fsS "$base/readyz" >/dev/null 2>&1 && break
+  sleep 0.1
+done
+
+# Seed: two users, a write token, a conversation with an answer, a chat between them and a live share.
+python3 - "$base" "$work/seed.env" <<'PY'
+import json, sys, urllib.request
+base, out = sys.argv[1], sys.argv[2]
+def call(method, path, body=None, token=None):
+    req = urllib.request.Request(base + path, method=method, data=None if body is None else json.dumps(body).encode())
+    req.add_header("Content-Type", "application/json")
+    if token:
+        req.add_header("Authorization", f"Bearer {token}")
+    with urllib.request.urlopen(req) as r:
+        text = r.read()
+        return json.loads(text) if text else None
+password = "Un-mot-de-passe-solide-42"
+for email in ("st-owner@example.fr", "st-friend@example.fr"):
+    call("POST", "/api/v1/auth/register", {"email": email, "password": password, "display_name": "ST", "accept_terms": True})
+access = call("POST", "/api/v1/auth/login", {"email": "st-owner@example.fr", "password": password})["access_token"]
+token = call("POST", "/api/v1/me/tokens", {"name": "schemathesis", "scope": "write"}, access)["secret"]
+conversation = call("POST", "/api/v1/conversations", {}, token)["id"]
+call("POST", f"/api/v1/conversations/{conversation}/messages", {"content": "Comment rédiger mon CV ?"}, token)
+chat = call("POST", "/api/v1/chats", {"participant_email": "st-friend@example.fr"}, token)["id"]
+share = call("POST", f"/api/v1/chats/{chat}/shares", {"conversation_id": conversation, "mode": "live"}, token)["share"]["id"]
+with open(out, "w") as f:
+    f.write(f"ST_TOKEN={token}\nST_CONVERSATION={conversation}\nST_CHAT={chat}\nST_SHARE={share}\n")
+PY
+# shellcheck disable=SC1091
+source "$work/seed.env"
+
+export ST_CONVERSATION ST_CHAT ST_SHARE
+
+echo "==> schemathesis: every check, every phase, ${seconds}s against $base"
+status=0
+"$venv/bin/st" --no-color --config-file "$root/scripts/schemathesis.toml" run "$base/api/openapi.json" \
+  --max-time "$seconds" --request-timeout 15 \
+  -H "Authorization: Bearer $ST_TOKEN" >"$work/report.txt" 2>&1 || status=$?
+sed -n '/SUMMARY/,$p' "$work/report.txt"
+if [ "$status" != 0 ]; then
+  cp "$work/report.txt" "$root/target/schemathesis-report.txt" 2>/dev/null || true
+  echo "--- failures (full report: target/schemathesis-report.txt) ---"
+  grep -E "^_+ |^- ST|Received:|Documented:|Expected:|Invalid component|^\[[0-9]+\]|^    \`" "$work/report.txt" | head -150
+  echo "--- server log ---"; tail -n 20 "$work/server.log"
+fi
+exit "$status"
