@@ -16,6 +16,9 @@ cargo fmt --all -- --check
 step "no lines joined by an edit (code after a comment or a closing tag)"
 scripts/check-joined-lines.py
 
+step "no import cycle between the API's modules, no route module using another"
+scripts/module-cycles.py
+
 step "clippy (native)"
 cargo clippy --all-targets --locked -- -D warnings
 

@@ -4,7 +4,7 @@
 use gloo_net::http::{Request, RequestBuilder, Response};
 use jobbot_api_types::{
     AssistantInfo, ChangePasswordRequest, Conversation, ConversationPage, CreateConversationRequest,
-    CreateTokenRequest, CreatedToken, DeltaEvent, DoneEvent, LoginRequest, Message, MessagePage,
+    CreateTokenRequest, CreatedToken, DeltaEvent, DoneEvent, ErrorCode, LoginRequest, Message, MessagePage,
     PersonalToken, Problem, RegisterRequest, SendMessageRequest, TokenResponse, UpdateConversationRequest,
     UpdateMeRequest, User,
 };
@@ -20,19 +20,19 @@ const BASE: &str = "/api/v1";
 pub struct ApiError(pub Problem);
 
 impl ApiError {
-    fn local(code: &str, detail: String) -> Self {
+    fn local(code: ErrorCode, detail: String) -> Self {
         Self(Problem {
             type_uri: format!("urn:jobbot:problem:{code}"),
             title: "Error".into(),
             status: 0,
             detail: Some(detail),
-            code: code.into(),
+            code,
             errors: None,
         })
     }
 
-    pub fn code(&self) -> &str {
-        &self.0.code
+    pub fn code(&self) -> ErrorCode {
+        self.0.code
     }
 }
 
@@ -88,18 +88,18 @@ async fn send_accepting(
             .body(body.to_owned()),
         None => builder.build(),
     }
-    .map_err(|e| ApiError::local("network_error", e.to_string()))?;
+    .map_err(|e| ApiError::local(ErrorCode::NetworkError, e.to_string()))?;
     request
         .send()
         .await
-        .map_err(|e| ApiError::local("network_error", e.to_string()))
+        .map_err(|e| ApiError::local(ErrorCode::NetworkError, e.to_string()))
 }
 
 async fn problem_of(response: Response) -> ApiError {
     let status = response.status();
     match response.json::<Problem>().await {
         Ok(problem) => ApiError(problem),
-        Err(_) => ApiError::local("unexpected_response", format!("HTTP {status}")),
+        Err(_) => ApiError::local(ErrorCode::UnexpectedResponse, format!("HTTP {status}")),
     }
 }
 
@@ -110,20 +110,20 @@ async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> 
     let text = response
         .text()
         .await
-        .map_err(|e| ApiError::local("network_error", e.to_string()))?;
+        .map_err(|e| ApiError::local(ErrorCode::NetworkError, e.to_string()))?;
     let text = if text.trim().is_empty() {
         "null"
     } else {
         text.as_str()
     };
-    serde_json::from_str(text).map_err(|e| ApiError::local("unexpected_response", e.to_string()))
+    serde_json::from_str(text).map_err(|e| ApiError::local(ErrorCode::UnexpectedResponse, e.to_string()))
 }
 
 async fn call<T: DeserializeOwned>(verb: Verb, path: &str, body: Option<String>) -> Result<T, ApiError> {
     let response = send(verb, path, body.as_deref()).await?;
     if response.status() == 401 {
         let error = problem_of(response).await;
-        if error.code() == "token_expired" && refresh().await.is_ok() {
+        if error.code() == ErrorCode::TokenExpired && refresh().await.is_ok() {
             return decode(send(verb, path, body.as_deref()).await?).await;
         }
         return Err(error);
@@ -260,7 +260,7 @@ pub async fn stream_reply(
     let mut response = send_accepting(Verb::Post, &path, body.as_deref(), "text/event-stream").await?;
     if response.status() == 401 {
         let error = problem_of(response).await;
-        if error.code() != "token_expired" || refresh().await.is_err() {
+        if error.code() != ErrorCode::TokenExpired || refresh().await.is_err() {
             return Err(error);
         }
         response = send_accepting(Verb::Post, &path, body.as_deref(), "text/event-stream").await?;
@@ -270,13 +270,13 @@ pub async fn stream_reply(
     }
     let stream = response
         .body()
-        .ok_or_else(|| ApiError::local("unexpected_response", "no body".into()))?;
+        .ok_or_else(|| ApiError::local(ErrorCode::UnexpectedResponse, "no body".into()))?;
     let reader: web_sys::ReadableStreamDefaultReader = stream.get_reader().unchecked_into();
     let mut parser = SseParser::new();
     loop {
         let chunk = wasm_bindgen_futures::JsFuture::from(reader.read())
             .await
-            .map_err(|_| ApiError::local("network_error", "the connection was interrupted".into()))?;
+            .map_err(|_| ApiError::local(ErrorCode::NetworkError, "the connection was interrupted".into()))?;
         let done = js_sys::Reflect::get(&chunk, &"done".into())
             .ok()
             .and_then(|v| v.as_bool())
@@ -412,13 +412,13 @@ pub async fn export(mut progress: impl FnMut(usize)) -> Result<Vec<u8>, ApiError
     }
     let stream = response
         .body()
-        .ok_or_else(|| ApiError::local("unexpected_response", "no body".into()))?;
+        .ok_or_else(|| ApiError::local(ErrorCode::UnexpectedResponse, "no body".into()))?;
     let reader: web_sys::ReadableStreamDefaultReader = stream.get_reader().unchecked_into();
     let mut archive = Vec::new();
     loop {
         let chunk = wasm_bindgen_futures::JsFuture::from(reader.read())
             .await
-            .map_err(|_| ApiError::local("network_error", "the download was interrupted".into()))?;
+            .map_err(|_| ApiError::local(ErrorCode::NetworkError, "the download was interrupted".into()))?;
         if js_sys::Reflect::get(&chunk, &"done".into())
             .ok()
             .and_then(|v| v.as_bool())

@@ -1,6 +1,6 @@
 //! Interface text, French first and English second, and the wording of the API's error codes.
 
-use jobbot_api_types::Problem;
+use jobbot_api_types::{ErrorCode, Problem};
 use jobbot_domain::Locale;
 
 macro_rules! messages {
@@ -237,65 +237,73 @@ pub fn field_message(locale: Locale, field: &str, code: &str, server: &str) -> S
 
 /// The message for a whole failed request.
 pub fn problem_message(locale: Locale, problem: &Problem) -> String {
-    let fr_en = match problem.code.as_str() {
-        "email_taken" => (
+    let fr_en = match problem.code {
+        ErrorCode::EmailTaken => (
             "Un compte utilise déjà cette adresse.",
             "An account already uses this email.",
         ),
-        "invalid_credentials" => ("E-mail ou mot de passe incorrect.", "Wrong email or password."),
-        "rate_limited" => (
+        ErrorCode::InvalidCredentials => ("E-mail ou mot de passe incorrect.", "Wrong email or password."),
+        ErrorCode::RateLimited => (
             "Trop de tentatives. Réessayez dans une minute.",
             "Too many attempts. Try again in a minute.",
         ),
-        "validation_failed" => ("Certains champs sont à corriger.", "Some fields need fixing."),
-        "reply_in_progress" => (
+        ErrorCode::ValidationFailed => ("Certains champs sont à corriger.", "Some fields need fixing."),
+        ErrorCode::ReplyInProgress => (
             "JobBot répond déjà dans cette conversation.",
             "JobBot is already answering in this conversation.",
         ),
-        "quota_exceeded" => (
+        ErrorCode::QuotaExceeded => (
             "Vous avez atteint votre quota du jour. Il sera renouvelé à minuit (UTC).",
             "You have reached today's quota. It renews at midnight (UTC).",
         ),
-        "llm_unavailable" => (
+        ErrorCode::LlmUnavailable => (
             "L'assistant est indisponible pour le moment. Votre question est enregistrée.",
             "The assistant is unavailable right now. Your question is saved.",
         ),
-        "llm_rate_limited" => (
+        ErrorCode::LlmRateLimited => (
             "L'assistant est très sollicité. Réessayez dans un instant.",
             "The assistant is busy. Try again in a moment.",
         ),
-        "llm_timeout" => (
+        ErrorCode::LlmTimeout => (
             "L'assistant a mis trop de temps à répondre. Ce qui a été écrit est conservé.",
             "The assistant took too long. What was written is kept.",
         ),
-        "llm_rejected" => (
+        ErrorCode::LlmRejected => (
             "L'assistant a refusé la demande.",
             "The assistant refused the request.",
         ),
-        "blocked" => (
+        ErrorCode::Blocked => (
             "Cette personne n'accepte pas vos messages.",
             "This person does not accept your messages.",
         ),
-        "share_gone" => (
+        ErrorCode::ShareGone => (
             "Ce partage a été révoqué ou a expiré.",
             "This share was revoked or has expired.",
         ),
-        "not_found" => ("Introuvable.", "Not found."),
-        "network_error" => (
+        ErrorCode::NotFound => ("Introuvable.", "Not found."),
+        ErrorCode::NetworkError => (
             "Le serveur ne répond pas. Vérifiez votre connexion.",
             "The server does not answer. Check your connection.",
         ),
-        "unauthenticated" | "session_revoked" | "token_expired" => (
+        ErrorCode::Unauthenticated | ErrorCode::SessionRevoked | ErrorCode::TokenExpired => (
             "Votre session a expiré. Reconnectez-vous.",
             "Your session has ended. Please log in again.",
         ),
-        "csrf_failed" => (
+        ErrorCode::CsrfFailed => (
             "Session incohérente. Rechargez la page.",
             "Session mismatch. Reload the page.",
         ),
-        "database_unavailable" => (
+        ErrorCode::DatabaseUnavailable => (
             "Service momentanément indisponible.",
             "Service temporarily unavailable.",
+        ),
+        ErrorCode::AssistantBusy => (
+            "Plusieurs réponses sont déjà en cours. Réessayez dans quelques secondes.",
+            "Several answers are already being written. Try again in a few seconds.",
+        ),
+        ErrorCode::TooManyConnections => (
+            "Trop d'onglets ou d'appareils sont connectés en temps réel. Fermez-en un.",
+            "Too many tabs or devices are connected in real time. Close one.",
         ),
         _ => return problem.detail.clone().unwrap_or_else(|| problem.title.clone()),
     };

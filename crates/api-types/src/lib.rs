@@ -13,7 +13,7 @@ pub use assistant::*;
 pub use auth::*;
 pub use chats::*;
 pub use privacy::*;
-pub use problem::{FieldError, Problem, PROBLEM_CONTENT_TYPE};
+pub use problem::{ErrorCode, FieldError, Problem, PROBLEM_CONTENT_TYPE};
 
 /// Health and readiness answers.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

@@ -6,6 +6,7 @@
 //! clients, a waiting JSON request, `stop`) and saving progress every half second → the final status
 //! (`complete`, `stopped` or `failed`, with what was written), usage and latency are stored.
 
+use jobbot_api_types::ErrorCode;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -19,9 +20,9 @@ use jobbot_llm::{ChatMessage, ChatRequest, Chunk, LlmError, Provider, Role};
 use tokio::sync::{broadcast, watch};
 
 use crate::config::AssistantConfig;
-use crate::error::{problem, ApiError};
-use crate::state::AppState;
+use crate::error::{llm_status_and_code, problem, ApiError};
 use actix_web::http::StatusCode;
+use jobbot_db::Pool;
 
 const PROGRESS_EVERY: Duration = Duration::from_millis(500);
 /// Deltas kept for a slow listener; one that falls further behind skips deltas but still gets the full
@@ -216,7 +217,7 @@ impl Assistant {
 fn busy(status: StatusCode, detail: &str) -> ApiError {
     ApiError {
         retry_after: Some(5),
-        ..ApiError::new(status, "assistant_busy", detail)
+        ..ApiError::new(status, ErrorCode::AssistantBusy, detail)
     }
 }
 
@@ -230,7 +231,7 @@ pub fn quota_exceeded(quota: i64) -> ApiError {
         retry_after: Some((reset - now).num_seconds().max(1) as u64),
         ..ApiError::new(
             StatusCode::TOO_MANY_REQUESTS,
-            "quota_exceeded",
+            ErrorCode::QuotaExceeded,
             format!(
                 "You have used today's {quota} tokens; the quota resets at {}.",
                 reset.format("%Y-%m-%dT%H:%M:%SZ")
@@ -242,7 +243,7 @@ pub fn quota_exceeded(quota: i64) -> ApiError {
 pub fn reply_in_progress() -> ApiError {
     ApiError::new(
         actix_web::http::StatusCode::CONFLICT,
-        "reply_in_progress",
+        ErrorCode::ReplyInProgress,
         "JobBot is still answering in this conversation; wait or stop the reply.",
     )
 }
@@ -337,12 +338,12 @@ pub struct ReplyJob {
 }
 
 /// Starts generating in the background; listeners subscribe through the reservation before this call.
-pub fn spawn(state: AppState, job: ReplyJob, reservation: Reservation) {
-    state.assistant.writing().insert(job.message_id.clone());
+pub fn spawn(assistant: Arc<Assistant>, pool: Pool, job: ReplyJob, reservation: Reservation) {
+    assistant.writing().insert(job.message_id.clone());
     actix_web::rt::spawn(async move {
-        let outcome = generate(&state, &job, &reservation).await;
-        let event = finish(&state, &job, outcome).await;
-        state.assistant.writing().remove(&job.message_id);
+        let outcome = generate(&assistant, &pool, &job, &reservation).await;
+        let event = finish(&assistant, &pool, &job, outcome).await;
+        assistant.writing().remove(&job.message_id);
         // Free the conversation before telling listeners, so a client may send its next question at once.
         let events = reservation.events.clone();
         drop(reservation);
@@ -358,8 +359,12 @@ struct Generated {
     latency: Duration,
 }
 
-async fn generate(state: &AppState, job: &ReplyJob, reservation: &Reservation) -> Generated {
-    let assistant = &state.assistant;
+async fn generate(
+    assistant: &Assistant,
+    pool: &Pool,
+    job: &ReplyJob,
+    reservation: &Reservation,
+) -> Generated {
     let config = &assistant.config;
     let started = Instant::now();
     let mut stop = reservation.stop.clone();
@@ -402,9 +407,10 @@ async fn generate(state: &AppState, job: &ReplyJob, reservation: &Reservation) -
                 if last_save.elapsed() >= PROGRESS_EVERY {
                     last_save = Instant::now();
                     let (id, so_far) = (job.message_id.clone(), content.clone());
-                    let saved = state
-                        .db(move |conn| Ok(messages::save_progress(conn, &id, &so_far, jobbot_db::now())?))
-                        .await;
+                    let saved = crate::database::run(pool, move |conn| {
+                        Ok(messages::save_progress(conn, &id, &so_far, jobbot_db::now())?)
+                    })
+                    .await;
                     if let Err(error) = saved {
                         tracing::warn!(error = %error, "could not save reply progress");
                     }
@@ -434,13 +440,13 @@ async fn generate(state: &AppState, job: &ReplyJob, reservation: &Reservation) -
 }
 
 /// Stores the outcome and returns the event that tells listeners.
-async fn finish(state: &AppState, job: &ReplyJob, generated: Generated) -> ReplyEvent {
-    let provider = state.assistant.provider.clone();
+async fn finish(assistant: &Assistant, pool: &Pool, job: &ReplyJob, generated: Generated) -> ReplyEvent {
+    let provider = assistant.provider.clone();
     if let Some(error) = &generated.error {
         tracing::warn!(
             provider = provider.name(),
             conversation_id = %job.conversation_id,
-            code = error.code(),
+            code = %llm_status_and_code(error).1,
             error = %error,
             "reply failed"
         );
@@ -469,7 +475,10 @@ async fn finish(state: &AppState, job: &ReplyJob, generated: Generated) -> Reply
         prompt_tokens: Some(usage.prompt_tokens),
         completion_tokens: Some(usage.completion_tokens),
         latency_ms: Some(latency_ms),
-        error_code: generated.error.as_ref().map(|e| e.code().to_owned()),
+        error_code: generated
+            .error
+            .as_ref()
+            .map(|e| llm_status_and_code(e).1.as_str().to_owned()),
         updated_at: now,
     };
     let usage_row = usage::UsageRow {
@@ -483,20 +492,18 @@ async fn finish(state: &AppState, job: &ReplyJob, generated: Generated) -> Reply
         created_at: now,
     };
     let (message_id, conversation_id) = (job.message_id.clone(), job.conversation_id.clone());
-    let stored = state
-        .db(move |conn| {
-            let row = messages::finish(conn, &message_id, &outcome)?;
-            if usage_row.prompt_tokens + usage_row.completion_tokens > 0 {
-                usage::insert(conn, &usage_row)?;
-            }
-            conversations::touch(conn, &conversation_id, now)?;
-            Ok(row)
-        })
-        .await;
+    let stored = crate::database::run(pool, move |conn| {
+        let row = messages::finish(conn, &message_id, &outcome)?;
+        if usage_row.prompt_tokens + usage_row.completion_tokens > 0 {
+            usage::insert(conn, &usage_row)?;
+        }
+        conversations::touch(conn, &conversation_id, now)?;
+        Ok(row)
+    })
+    .await;
     let problem_of = |error: &LlmError| {
-        let status = actix_web::http::StatusCode::from_u16(error.status())
-            .unwrap_or(actix_web::http::StatusCode::SERVICE_UNAVAILABLE);
-        Box::new(problem(status, error.code(), Some(error.detail()), None))
+        let (status, code) = llm_status_and_code(error);
+        Box::new(problem(status, code, Some(error.detail()), None))
     };
     match stored {
         Ok(row) => {

@@ -2,6 +2,7 @@
 //! structs also accept arrays (`[null, null]` would fill the fields in order); the contract does not.
 //! Size limits, content type and syntax errors are `web::Json`'s (see `error::json_error`).
 
+use jobbot_api_types::ErrorCode;
 use std::future::Future;
 use std::pin::Pin;
 
@@ -28,7 +29,7 @@ impl<T> std::ops::Deref for Body<T> {
 }
 
 fn invalid(detail: String) -> ApiError {
-    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_body", detail)
+    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::InvalidBody, detail)
 }
 
 /// The body as `T`, refusing anything but a JSON object (422 `invalid_body`).

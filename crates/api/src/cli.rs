@@ -104,7 +104,7 @@ async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             let pool = jobbot_db::connect(&config.database_url, 1)?;
             let mut conn = pool.get()?;
             jobbot_db::migrations::run_pending(&mut conn).map_err(|e| anyhow::anyhow!(e))?;
-            let report = purge(&mut conn, days, dry_run)?;
+            let report = crate::retention::purge(&mut conn, days, dry_run)?;
             print!("{report}");
             Ok(())
         }
@@ -153,7 +153,7 @@ fn create_user(
     let row = UserRow {
         id: jobbot_db::new_id(),
         email: email.as_str().to_owned(),
-        password_hash: crate::auth::password::hash_blocking(password.expose())
+        password_hash: crate::credentials::password::hash_blocking(password.expose())
             .map_err(|e| anyhow::anyhow!("argon2: {e}"))?,
         display_name: name.into_inner(),
         role: role.as_str().to_owned(),
@@ -173,33 +173,4 @@ fn create_user(
     })?;
     println!("created {} account {} ({})", role, email, row.id);
     Ok(())
-}
-
-/// Plans the purge for `days` of retention, applies it unless `dry_run`, and describes it (ids and dates).
-pub fn purge(conn: &mut jobbot_db::DbConnection, days: u32, dry_run: bool) -> anyhow::Result<String> {
-    let now = jobbot_db::now();
-    let plan = jobbot_db::retention::plan(conn, now - chrono::TimeDelta::days(i64::from(days)), now)?;
-    let verb = if dry_run { "would delete" } else { "deleted" };
-    let mut report = String::new();
-    for (id, at) in &plan.conversations {
-        report.push_str(&format!(
-            "{verb} conversation {id} (last activity {})\n",
-            at.and_utc().to_rfc3339()
-        ));
-    }
-    for (id, at) in &plan.expired_shares {
-        report.push_str(&format!(
-            "{verb} share {id} (expired {})\n",
-            at.and_utc().to_rfc3339()
-        ));
-    }
-    if !dry_run {
-        jobbot_db::retention::apply(conn, &plan, now)?;
-    }
-    report.push_str(&format!(
-        "{verb} {} conversation(s) inactive for {days} days and {} expired share(s)\n",
-        plan.conversations.len(),
-        plan.expired_shares.len()
-    ));
-    Ok(report)
 }

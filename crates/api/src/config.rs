@@ -395,7 +395,7 @@ fn load_or_create_secret(file: &Path) -> std::io::Result<Secret> {
     if let Some(parent) = file.parent() {
         std::fs::create_dir_all(parent)?;
     }
-    let secret = crate::auth::tokens::random_token(48);
+    let secret = crate::credentials::tokens::random_token(48);
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create(true).truncate(true);
     #[cfg(unix)]

@@ -14,14 +14,14 @@ use actix_web::error::{BlockingError, JsonPayloadError};
 use actix_web::http::{header, StatusCode};
 use actix_web::middleware::Next;
 use actix_web::{HttpRequest, HttpResponse, ResponseError};
-use jobbot_api_types::{FieldError, Problem, PROBLEM_CONTENT_TYPE};
+use jobbot_api_types::{ErrorCode, FieldError, Problem, PROBLEM_CONTENT_TYPE};
 
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 #[derive(Debug)]
 pub struct ApiError {
     pub status: StatusCode,
-    pub code: &'static str,
+    pub code: ErrorCode,
     pub detail: Option<String>,
     pub errors: Option<Vec<FieldError>>,
     pub retry_after: Option<u64>,
@@ -30,7 +30,7 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    pub fn new(status: StatusCode, code: &'static str, detail: impl Into<String>) -> Self {
+    pub fn new(status: StatusCode, code: ErrorCode, detail: impl Into<String>) -> Self {
         Self {
             status,
             code,
@@ -46,7 +46,7 @@ impl ApiError {
             errors: Some(errors),
             ..Self::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                "validation_failed",
+                ErrorCode::ValidationFailed,
                 "Some fields are invalid.",
             )
         }
@@ -60,16 +60,20 @@ impl ApiError {
         }])
     }
 
-    pub fn unauthorized(code: &'static str, detail: &str) -> Self {
+    pub fn unauthorized(code: ErrorCode, detail: &str) -> Self {
         Self::new(StatusCode::UNAUTHORIZED, code, detail)
     }
 
-    pub fn forbidden(code: &'static str, detail: &str) -> Self {
+    pub fn forbidden(code: ErrorCode, detail: &str) -> Self {
         Self::new(StatusCode::FORBIDDEN, code, detail)
     }
 
     pub fn not_found() -> Self {
-        Self::new(StatusCode::NOT_FOUND, "not_found", "The resource does not exist.")
+        Self::new(
+            StatusCode::NOT_FOUND,
+            ErrorCode::NotFound,
+            "The resource does not exist.",
+        )
     }
 
     pub fn rate_limited(retry_after: u64) -> Self {
@@ -77,14 +81,14 @@ impl ApiError {
             retry_after: Some(retry_after),
             ..Self::new(
                 StatusCode::TOO_MANY_REQUESTS,
-                "rate_limited",
+                ErrorCode::RateLimited,
                 "Too many attempts; try again later.",
             )
         }
     }
 
     /// 503, with a `Retry-After` of a few seconds: the dependency (database, AI provider) may come back.
-    pub fn unavailable(code: &'static str, source: impl Into<BoxError>) -> Self {
+    pub fn unavailable(code: ErrorCode, source: impl Into<BoxError>) -> Self {
         Self {
             source: Some(source.into()),
             retry_after: Some(5),
@@ -101,7 +105,7 @@ impl ApiError {
             source: Some(source.into()),
             ..Self::new(
                 StatusCode::INTERNAL_SERVER_ERROR,
-                "internal_error",
+                ErrorCode::InternalError,
                 "An unexpected error occurred.",
             )
         }
@@ -134,7 +138,7 @@ impl ResponseError for ApiError {
 
     fn error_response(&self) -> HttpResponse {
         if self.status.is_server_error() {
-            tracing::error!(status = self.status.as_u16(), code = self.code, error = %self, "request failed");
+            tracing::error!(status = self.status.as_u16(), code = %self.code, error = %self, "request failed");
         }
         let mut response = HttpResponse::build(self.status);
         response.content_type(PROBLEM_CONTENT_TYPE);
@@ -153,10 +157,14 @@ impl From<jobbot_db::QueryError> for ApiError {
         use jobbot_db::QueryError as E;
         match error {
             E::NotFound => Self::not_found(),
-            ref e if jobbot_db::is_unique_violation(e) => {
-                Self::new(StatusCode::CONFLICT, "conflict", "The resource already exists.")
+            ref e if jobbot_db::is_unique_violation(e) => Self::new(
+                StatusCode::CONFLICT,
+                ErrorCode::Conflict,
+                "The resource already exists.",
+            ),
+            ref e if jobbot_db::is_connection_error(e) => {
+                Self::unavailable(ErrorCode::DatabaseUnavailable, error)
             }
-            ref e if jobbot_db::is_connection_error(e) => Self::unavailable("database_unavailable", error),
             other => Self::internal(other),
         }
     }
@@ -164,7 +172,7 @@ impl From<jobbot_db::QueryError> for ApiError {
 
 impl From<jobbot_db::DbError> for ApiError {
     fn from(error: jobbot_db::DbError) -> Self {
-        Self::unavailable("database_unavailable", error)
+        Self::unavailable(ErrorCode::DatabaseUnavailable, error)
     }
 }
 
@@ -174,9 +182,31 @@ impl From<BlockingError> for ApiError {
     }
 }
 
+/// How a provider's failure ends a request: its status and stable code (`jobbot-llm` knows no HTTP).
+pub fn llm_status_and_code(error: &jobbot_llm::LlmError) -> (StatusCode, ErrorCode) {
+    use jobbot_llm::LlmError as E;
+    match error {
+        E::RateLimited(_) => (StatusCode::TOO_MANY_REQUESTS, ErrorCode::LlmRateLimited),
+        E::FirstTokenTimeout | E::Stalled => (StatusCode::GATEWAY_TIMEOUT, ErrorCode::LlmTimeout),
+        E::Rejected(_) => (StatusCode::BAD_GATEWAY, ErrorCode::LlmRejected),
+        E::Unauthorized(_) | E::Unavailable(_) | E::Stream(_) => {
+            (StatusCode::SERVICE_UNAVAILABLE, ErrorCode::LlmUnavailable)
+        }
+    }
+}
+
+/// A field's error from a domain type's refusal.
+pub fn field_error(field: &str, invalid: jobbot_domain::Invalid) -> FieldError {
+    FieldError {
+        field: field.into(),
+        code: invalid.code.into(),
+        message: invalid.message.into(),
+    }
+}
+
 pub fn problem(
     status: StatusCode,
-    code: &str,
+    code: ErrorCode,
     detail: Option<String>,
     errors: Option<Vec<FieldError>>,
 ) -> Problem {
@@ -185,7 +215,7 @@ pub fn problem(
         title: status.canonical_reason().unwrap_or("Error").to_owned(),
         status: status.as_u16(),
         detail,
-        code: code.to_owned(),
+        code,
         errors,
     }
 }
@@ -195,27 +225,27 @@ pub fn json_error(error: JsonPayloadError, _req: &HttpRequest) -> actix_web::Err
     let api_error = match &error {
         JsonPayloadError::ContentType => ApiError::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_media_type",
+            ErrorCode::UnsupportedMediaType,
             "Send the body as application/json.",
         ),
         JsonPayloadError::Overflow { .. } | JsonPayloadError::OverflowKnownLength { .. } => ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
-            "payload_too_large",
+            ErrorCode::PayloadTooLarge,
             "The body is larger than this endpoint accepts (1 MiB; 8 KiB for authentication).",
         ),
         JsonPayloadError::Deserialize(e) if e.is_data() => ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid_body",
+            ErrorCode::InvalidBody,
             format!("The body does not match: {e}"),
         ),
         JsonPayloadError::Deserialize(e) => ApiError::new(
             StatusCode::BAD_REQUEST,
-            "invalid_json",
+            ErrorCode::InvalidJson,
             format!("The body is not valid JSON: {e}"),
         ),
         _ => ApiError::new(
             StatusCode::BAD_REQUEST,
-            "invalid_body",
+            ErrorCode::InvalidBody,
             "The body could not be read.",
         ),
     };
@@ -254,26 +284,30 @@ pub async fn problem_fallback(
 }
 
 /// The code and wording for an error response that actix (or a middleware such as CORS) produced.
-fn describe(status: StatusCode, error: Option<&actix_web::Error>) -> (&'static str, &'static str) {
+fn describe(status: StatusCode, error: Option<&actix_web::Error>) -> (ErrorCode, &'static str) {
     if error.is_some_and(|e| e.as_error::<actix_cors::CorsError>().is_some()) {
         return (
-            "cors_rejected",
+            ErrorCode::CorsRejected,
             "This origin or request is not allowed by the CORS policy.",
         );
     }
     match status {
-        StatusCode::NOT_FOUND => ("not_found", "No route matches this path."),
-        StatusCode::METHOD_NOT_ALLOWED => ("method_not_allowed", "This method is not allowed on this path."),
+        StatusCode::NOT_FOUND => (ErrorCode::NotFound, "No route matches this path."),
+        StatusCode::METHOD_NOT_ALLOWED => (
+            ErrorCode::MethodNotAllowed,
+            "This method is not allowed on this path.",
+        ),
         StatusCode::PAYLOAD_TOO_LARGE => (
-            "payload_too_large",
+            ErrorCode::PayloadTooLarge,
             "The body is larger than this endpoint accepts (1 MiB; 8 KiB for authentication).",
         ),
-        StatusCode::UNSUPPORTED_MEDIA_TYPE => {
-            ("unsupported_media_type", "Send the body as application/json.")
-        }
-        StatusCode::BAD_REQUEST => ("bad_request", "The request is malformed."),
-        s if s.is_server_error() => ("internal_error", "An unexpected error occurred."),
-        _ => ("error", "The request failed."),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => (
+            ErrorCode::UnsupportedMediaType,
+            "Send the body as application/json.",
+        ),
+        StatusCode::BAD_REQUEST => (ErrorCode::BadRequest, "The request is malformed."),
+        s if s.is_server_error() => (ErrorCode::InternalError, "An unexpected error occurred."),
+        _ => (ErrorCode::Error, "The request failed."),
     }
 }
 
@@ -295,21 +329,21 @@ impl From<crate::sharing::SharingError> for ApiError {
             E::NotFound => Self::not_found(),
             E::Gone => Self::new(
                 StatusCode::GONE,
-                "share_gone",
+                ErrorCode::ShareGone,
                 "This share was revoked or has expired.",
             ),
             E::Blocked => Self::forbidden(
-                "blocked",
+                ErrorCode::Blocked,
                 "A block stands between you and this person: no messages or shares.",
             ),
             E::Revoked => Self::new(
                 StatusCode::CONFLICT,
-                "share_revoked",
+                ErrorCode::ShareRevoked,
                 "A revoked share cannot change.",
             ),
             E::ConversationGone => Self::new(
                 StatusCode::CONFLICT,
-                "conversation_gone",
+                ErrorCode::ConversationGone,
                 "The shared conversation no longer exists.",
             ),
             E::UnknownMessage => Self::field(

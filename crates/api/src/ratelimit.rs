@@ -212,7 +212,7 @@ mod tests {
         let refused = limiter
             .check_auth(&attempt("10.0.0.1", Some("a@example.fr")))
             .expect_err("fourth attempt");
-        assert_eq!(refused.code, "rate_limited");
+        assert_eq!(refused.code, jobbot_api_types::ErrorCode::RateLimited);
         assert!(refused.retry_after.is_some_and(|s| (1..=20).contains(&s)));
         assert!(
             limiter

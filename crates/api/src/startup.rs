@@ -1,5 +1,6 @@
 //! Builds the application: state, migrations, middleware, routes, and (optionally) the SPA's files.
 
+use jobbot_api_types::ErrorCode;
 use std::net::TcpListener;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -15,9 +16,9 @@ use actix_web::{web, App, HttpResponse, HttpServer};
 use anyhow::Context;
 
 use crate::assistant::Assistant;
-use crate::auth::jwt::JwtKeys;
-use crate::auth::password::PasswordHasher;
 use crate::config::Config;
+use crate::credentials::jwt::JwtKeys;
+use crate::credentials::password::PasswordHasher;
 use crate::error::{json_error, problem_fallback, ApiError};
 use crate::ratelimit::RateLimiter;
 use crate::state::AppState;
@@ -55,6 +56,7 @@ impl Application {
                 .wrap(from_fn(problem_fallback))
                 .wrap(from_fn(request_log))
                 .wrap(security_headers(state_env))
+                .service(web::resource("/api/openapi.json").route(web::get().to(crate::openapi::serve)))
                 .configure(crate::routes::config)
                 .service(web::scope("/api").default_service(web::to(not_found)))
                 .default_service(web::to(not_found));
@@ -84,7 +86,7 @@ impl Application {
                     let pool = pool.clone();
                     let done = web::block(move || -> anyhow::Result<String> {
                         let mut conn = pool.get()?;
-                        crate::cli::purge(&mut conn, days, false)
+                        crate::retention::purge(&mut conn, days, false)
                     })
                     .await;
                     match done {
@@ -280,7 +282,7 @@ fn spa_files(dir: PathBuf) -> Files {
 async fn not_found() -> Result<HttpResponse, ApiError> {
     Err(ApiError::new(
         actix_web::http::StatusCode::NOT_FOUND,
-        "not_found",
+        ErrorCode::NotFound,
         "No route matches this path.",
     ))
 }

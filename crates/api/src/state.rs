@@ -2,13 +2,12 @@
 
 use std::sync::Arc;
 
-use actix_web::web;
 use jobbot_db::{DbConnection, Pool};
 
 use crate::assistant::Assistant;
-use crate::auth::jwt::JwtKeys;
-use crate::auth::password::PasswordHasher;
 use crate::config::Config;
+use crate::credentials::jwt::JwtKeys;
+use crate::credentials::password::PasswordHasher;
 use crate::error::ApiError;
 use crate::ratelimit::RateLimiter;
 
@@ -30,13 +29,6 @@ impl AppState {
         F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
         T: Send + 'static,
     {
-        let pool = self.pool.clone();
-        web::block(move || {
-            let mut conn = pool
-                .get()
-                .map_err(|e| ApiError::unavailable("database_unavailable", e))?;
-            f(&mut conn)
-        })
-        .await?
+        crate::database::run(&self.pool, f).await
     }
 }

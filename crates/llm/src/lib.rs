@@ -75,25 +75,6 @@ pub enum LlmError {
 }
 
 impl LlmError {
-    pub fn code(&self) -> &'static str {
-        match self {
-            LlmError::RateLimited(_) => "llm_rate_limited",
-            LlmError::FirstTokenTimeout | LlmError::Stalled => "llm_timeout",
-            LlmError::Rejected(_) => "llm_rejected",
-            LlmError::Unauthorized(_) | LlmError::Unavailable(_) | LlmError::Stream(_) => "llm_unavailable",
-        }
-    }
-
-    /// The HTTP status the API answers with when this ends a request.
-    pub fn status(&self) -> u16 {
-        match self {
-            LlmError::RateLimited(_) => 429,
-            LlmError::FirstTokenTimeout | LlmError::Stalled => 504,
-            LlmError::Rejected(_) => 502,
-            LlmError::Unauthorized(_) | LlmError::Unavailable(_) | LlmError::Stream(_) => 503,
-        }
-    }
-
     /// What the user (and the admin) should read.
     pub fn detail(&self) -> String {
         match self {
@@ -301,13 +282,10 @@ mod tests {
     }
 
     #[test]
-    fn codes_and_statuses() {
-        assert_eq!(LlmError::Unauthorized("x".into()).code(), "llm_unavailable");
+    fn details_speak_to_the_user_and_the_admin() {
         assert!(LlmError::Unauthorized("x".into())
             .detail()
             .contains("administrator"));
-        assert_eq!(LlmError::RateLimited("x".into()).status(), 429);
-        assert_eq!(LlmError::Stalled.code(), "llm_timeout");
     }
 
     #[tokio::test(start_paused = true)]

@@ -1,6 +1,6 @@
 //! A shared conversation (read-only, with "continue as my conversation") and "My shares".
 
-use jobbot_api_types::{MyShare, ShareMode, ShareState, ShareTranscript, UpdateShareRequest};
+use jobbot_api_types::{ErrorCode, MyShare, ShareMode, ShareState, ShareTranscript, UpdateShareRequest};
 use jobbot_domain::markdown;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -22,7 +22,9 @@ pub fn ShareTranscriptPage() -> impl IntoView {
         spawn_local(async move {
             match api::share(&id).await {
                 Ok(t) => transcript.set(Some(t)),
-                Err(e) if e.code() == "share_gone" => error.set(Some(state.t(Key::ShareGone).to_owned())),
+                Err(e) if e.code() == ErrorCode::ShareGone => {
+                    error.set(Some(state.t(Key::ShareGone).to_owned()))
+                }
                 Err(e) => error.set(Some(problem_message(state.locale.get_untracked(), &e.0))),
             }
         });

@@ -9,13 +9,14 @@ use actix_web::http::{header, Method};
 use actix_web::{web, FromRequest, HttpRequest};
 use chrono::{DateTime, Utc};
 use futures_util::future::LocalBoxFuture;
+use jobbot_api_types::ErrorCode;
 use jobbot_db::users::UserRow;
 use jobbot_db::{personal_tokens, sessions};
 use jobbot_domain::{Locale, Role, TokenScope};
 
-use super::jwt::JwtError;
-use super::tokens::{self, PERSONAL_TOKEN_PREFIX};
 use super::{ACCESS_COOKIE, CSRF_COOKIE, CSRF_HEADER};
+use crate::credentials::jwt::JwtError;
+use crate::credentials::tokens::{self, PERSONAL_TOKEN_PREFIX};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -80,7 +81,7 @@ impl AuthUser {
             Ok(())
         } else {
             Err(ApiError::forbidden(
-                "forbidden",
+                ErrorCode::Forbidden,
                 "Your account does not have access to this resource.",
             ))
         }
@@ -90,7 +91,7 @@ impl AuthUser {
     pub fn require_session(&self) -> Result<&str, ApiError> {
         self.session_id.as_deref().ok_or_else(|| {
             ApiError::forbidden(
-                "session_required",
+                ErrorCode::SessionRequired,
                 "Log in to do this; personal tokens cannot manage the account.",
             )
         })
@@ -111,7 +112,7 @@ fn read_credential(req: &HttpRequest) -> Result<Credential, ApiError> {
             }
             _ => {
                 return Err(ApiError::unauthorized(
-                    "invalid_token",
+                    ErrorCode::InvalidToken,
                     "Use `Authorization: Bearer <token>`.",
                 ))
             }
@@ -126,7 +127,10 @@ fn read_credential(req: &HttpRequest) -> Result<Credential, ApiError> {
         Some(cookie) if !cookie.value().is_empty() => {
             Ok(Credential::Jwt(cookie.value().to_owned(), AuthMethod::Cookie))
         }
-        _ => Err(ApiError::unauthorized("unauthenticated", "Log in to continue.")),
+        _ => Err(ApiError::unauthorized(
+            ErrorCode::Unauthenticated,
+            "Log in to continue.",
+        )),
     }
 }
 
@@ -147,7 +151,7 @@ pub fn csrf_matches(req: &HttpRequest) -> bool {
 }
 
 pub fn csrf_failed() -> ApiError {
-    ApiError::forbidden("csrf_failed", "Missing or wrong X-CSRF-Token header.")
+    ApiError::forbidden(ErrorCode::CsrfFailed, "Missing or wrong X-CSRF-Token header.")
 }
 
 impl FromRequest for AuthUser {
@@ -186,11 +190,12 @@ async fn authenticate(
     let auth = match credential {
         Credential::Jwt(token, method) => {
             let claims = state.jwt.verify(&token).map_err(|e| match e {
-                JwtError::Expired => {
-                    ApiError::unauthorized("token_expired", "The access token has expired; refresh it.")
-                }
+                JwtError::Expired => ApiError::unauthorized(
+                    ErrorCode::TokenExpired,
+                    "The access token has expired; refresh it.",
+                ),
                 JwtError::Invalid => {
-                    ApiError::unauthorized("invalid_token", "The access token is not valid.")
+                    ApiError::unauthorized(ErrorCode::InvalidToken, "The access token is not valid.")
                 }
             })?;
             let sid = claims.sid.clone();
@@ -209,7 +214,7 @@ async fn authenticate(
                 }
                 _ => {
                     return Err(ApiError::unauthorized(
-                        "session_revoked",
+                        ErrorCode::SessionRevoked,
                         "This session has ended; log in again.",
                     ))
                 }
@@ -232,7 +237,7 @@ async fn authenticate(
                 },
                 _ => {
                     return Err(ApiError::unauthorized(
-                        "invalid_token",
+                        ErrorCode::InvalidToken,
                         "This personal token is not valid.",
                     ))
                 }
@@ -246,7 +251,7 @@ async fn authenticate(
                 scope: TokenScope::Read,
             } => {
                 return Err(ApiError::forbidden(
-                    "insufficient_scope",
+                    ErrorCode::InsufficientScope,
                     "This token is read-only.",
                 ))
             }

@@ -1,9 +1,6 @@
 //! Authentication: who the caller is (session JWT, cookie + CSRF, or personal token) and what they may do.
 
 pub mod extractor;
-pub mod jwt;
-pub mod password;
-pub mod tokens;
 
 pub use extractor::{AuthMethod, AuthUser, CurrentUser};
 

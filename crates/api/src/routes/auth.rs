@@ -7,34 +7,28 @@ use actix_web::cookie::{time::Duration as CookieDuration, Cookie, SameSite};
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::TimeDelta;
+use jobbot_api_types::ErrorCode;
 use jobbot_api_types::{
     FieldError, LoginRequest, Problem, RefreshRequest, RegisterRequest, TokenResponse, User,
 };
 use jobbot_db::sessions::{self, Rotation, SessionRow};
 use jobbot_db::users::{self, UserRow};
-use jobbot_domain::{DisplayName, Email, Invalid, Password, Role};
+use jobbot_domain::{DisplayName, Email, Password, Role};
 use serde::de::DeserializeOwned;
 
 use crate::auth::extractor::{csrf_failed, csrf_matches};
-use crate::auth::jwt::Claims;
 use crate::auth::{
-    tokens, CurrentUser, ACCESS_COOKIE, ACCESS_TTL_SECONDS, CSRF_COOKIE, REFRESH_COOKIE, SESSION_TTL_DAYS,
+    CurrentUser, ACCESS_COOKIE, ACCESS_TTL_SECONDS, CSRF_COOKIE, REFRESH_COOKIE, SESSION_TTL_DAYS,
 };
 use crate::body::Body;
-use crate::error::ApiError;
+use crate::credentials::jwt::Claims;
+use crate::credentials::tokens;
+use crate::error::{field_error, ApiError};
 use crate::ratelimit::AuthAttempt;
 use crate::state::AppState;
 
 /// The largest body the authentication endpoints read.
 pub const BODY_LIMIT: usize = 8 * 1024;
-
-pub fn field_error(field: &str, invalid: Invalid) -> FieldError {
-    FieldError {
-        field: field.into(),
-        code: invalid.code.into(),
-        message: invalid.message.into(),
-    }
-}
 
 /// The client's IP: the socket peer, or the proxy's `X-Forwarded-For` when `JOBBOT_TRUST_PROXY` is on.
 pub fn client_ip(req: &HttpRequest, trust_proxy: bool) -> String {
@@ -111,7 +105,7 @@ pub async fn register(
                 if jobbot_db::is_unique_violation(&e) {
                     ApiError::new(
                         StatusCode::CONFLICT,
-                        "email_taken",
+                        ErrorCode::EmailTaken,
                         "An account already uses this email.",
                     )
                 } else {
@@ -165,7 +159,7 @@ pub async fn login(
     let Some(user) = user.filter(|_| verified) else {
         tracing::info!("login refused");
         return Err(ApiError::unauthorized(
-            "invalid_credentials",
+            ErrorCode::InvalidCredentials,
             "Wrong email or password.",
         ));
     };
@@ -230,12 +224,12 @@ pub async fn refresh(
         (Rotation::Reused, _) => {
             tracing::warn!("refresh token reused: session revoked");
             Err(ApiError::unauthorized(
-                "refresh_token_reused",
+                ErrorCode::RefreshTokenReused,
                 "This refresh token was already used; the session is revoked.",
             ))
         }
         _ => Err(ApiError::unauthorized(
-            "invalid_token",
+            ErrorCode::InvalidToken,
             "The refresh token is not valid.",
         )),
     }
@@ -264,7 +258,9 @@ pub async fn logout(
                 .db(move |conn| Ok(sessions::find_by_refresh(conn, &hash)?))
                 .await?;
             session
-                .ok_or_else(|| ApiError::unauthorized("invalid_token", "The refresh token is not valid."))?
+                .ok_or_else(|| {
+                    ApiError::unauthorized(ErrorCode::InvalidToken, "The refresh token is not valid.")
+                })?
                 .id
         }
     };
@@ -305,7 +301,7 @@ fn refresh_token_from(req: &HttpRequest, from_body: Option<String>) -> Result<St
     let cookie = req
         .cookie(REFRESH_COOKIE)
         .filter(|c| !c.value().is_empty())
-        .ok_or_else(|| ApiError::unauthorized("unauthenticated", "No refresh token was sent."))?;
+        .ok_or_else(|| ApiError::unauthorized(ErrorCode::Unauthenticated, "No refresh token was sent."))?;
     if !csrf_matches(req) {
         return Err(csrf_failed());
     }
@@ -320,7 +316,7 @@ fn optional_json<T: DeserializeOwned + Default>(body: &[u8]) -> Result<T, ApiErr
     let value: serde_json::Value = serde_json::from_slice(body).map_err(|e| {
         ApiError::new(
             StatusCode::BAD_REQUEST,
-            "invalid_json",
+            ErrorCode::InvalidJson,
             format!("The body is not valid JSON: {e}"),
         )
     })?;

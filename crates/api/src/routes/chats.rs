@@ -4,6 +4,7 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
+use jobbot_api_types::ErrorCode;
 use jobbot_api_types::{
     ChatMessage, ChatMessagePage, ChatMessageQuery, ChatReadEvent, ChatSummary, LiveEvent, MarkReadRequest,
     OpenChatRequest, PostChatMessageRequest, Problem,
@@ -67,7 +68,7 @@ pub async fn open(
     let unreachable = || {
         ApiError::new(
             StatusCode::NOT_FOUND,
-            "not_found",
+            ErrorCode::NotFound,
             "No one can be reached at this address.",
         )
     };

@@ -4,6 +4,7 @@
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::TimeDelta;
+use jobbot_api_types::ErrorCode;
 use jobbot_api_types::{
     AssistantInfo, Conversation, ConversationPage, ConversationQuery, CreateConversationRequest, DeltaEvent,
     DoneEvent, Exchange, Message, MessagePage, MessageQuery, Problem, SendMessageRequest,
@@ -407,7 +408,7 @@ pub async fn regenerate(
                 let Some(question) = question else {
                     return Err(ApiError::new(
                         StatusCode::CONFLICT,
-                        "nothing_to_regenerate",
+                        ErrorCode::NothingToRegenerate,
                         "There is no question to answer again.",
                     ));
                 };
@@ -471,7 +472,7 @@ async fn answer(
         message_id: stored.reply.id.clone(),
         request,
     };
-    assistant::spawn(state.get_ref().clone(), job, reservation);
+    assistant::spawn(state.assistant.clone(), state.pool.clone(), job, reservation);
     respond(
         wants_stream(req),
         message_dto(stored.question),
@@ -522,7 +523,7 @@ pub async fn stop(
         .ok_or_else(|| {
             ApiError::new(
                 StatusCode::CONFLICT,
-                "no_reply_in_progress",
+                ErrorCode::NoReplyInProgress,
                 "JobBot is not answering in this conversation.",
             )
         })?;
@@ -540,7 +541,7 @@ pub async fn stop(
     }
     Err(ApiError::new(
         StatusCode::GATEWAY_TIMEOUT,
-        "stop_pending",
+        ErrorCode::StopPending,
         "The reply is stopping; reload the conversation in a moment.",
     ))
 }

@@ -1,6 +1,7 @@
 //! Liveness and readiness probes.
 
 use actix_web::{web, HttpResponse};
+use jobbot_api_types::ErrorCode;
 use jobbot_api_types::HealthStatus;
 
 use crate::error::ApiError;
@@ -21,7 +22,9 @@ pub async fn healthz() -> HttpResponse {
     ))]
 pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     state
-        .db(|conn| jobbot_db::ping(conn).map_err(|e| ApiError::unavailable("database_unavailable", e)))
+        .db(|conn| {
+            jobbot_db::ping(conn).map_err(|e| ApiError::unavailable(ErrorCode::DatabaseUnavailable, e))
+        })
         .await?;
     Ok(HttpResponse::Ok().json(HealthStatus { status: "ok".into() }))
 }

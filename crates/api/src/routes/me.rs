@@ -1,14 +1,14 @@
 //! The caller's own account: read, edit, change password.
 
 use actix_web::{web, HttpResponse};
+use jobbot_api_types::ErrorCode;
 use jobbot_api_types::{ChangePasswordRequest, Problem, UpdateMeRequest, User};
 use jobbot_db::{sessions, users};
 use jobbot_domain::{DisplayName, Password};
 
-use super::auth::field_error;
 use crate::auth::{AuthUser, CurrentUser};
 use crate::body::Body;
-use crate::error::ApiError;
+use crate::error::{field_error, ApiError};
 use crate::state::AppState;
 
 /// The logged-in user.
@@ -88,7 +88,7 @@ pub async fn update_me(
                 if jobbot_db::is_unique_violation(&e) {
                     ApiError::new(
                         actix_web::http::StatusCode::CONFLICT,
-                        "email_taken",
+                        ErrorCode::EmailTaken,
                         "An account already uses this email.",
                     )
                 } else {

@@ -45,7 +45,6 @@ fn auth_limits(resource: actix_web::Resource) -> actix_web::Resource {
 pub fn config(cfg: &mut web::ServiceConfig) {
     cfg.service(resource("/healthz").route(get().to(health::healthz)))
         .service(resource("/readyz").route(get().to(health::readyz)))
-        .service(resource("/api/openapi.json").route(get().to(crate::openapi::serve)))
         .service(
             web::scope("/api/v1")
                 .service(auth_limits(resource("/auth/register")).route(post().to(auth::register)))

@@ -6,9 +6,9 @@ use jobbot_api_types::{CreateTokenRequest, CreatedToken, PersonalToken, Problem}
 use jobbot_db::personal_tokens::{self, PersonalTokenRow};
 use jobbot_domain::TokenScope;
 
-use crate::auth::tokens::{self, PERSONAL_TOKEN_PREFIX};
 use crate::auth::AuthUser;
 use crate::body::Body;
+use crate::credentials::tokens::{self, PERSONAL_TOKEN_PREFIX};
 use crate::error::ApiError;
 use crate::state::AppState;
 

@@ -3,6 +3,7 @@
 //! `share.created`, `share.updated` and `share.revoked` as `{"type": …, "data": …}` with the REST API's JSON.
 //! Pings every 25 s; a connection silent for 60 s is dropped.
 
+use jobbot_api_types::ErrorCode;
 use std::time::{Duration, Instant};
 
 use actix_web::http::header;
@@ -51,7 +52,7 @@ pub async fn connect(
     // Browsers send cookies on cross-site WebSocket handshakes: only our own pages may use them.
     if auth.method == AuthMethod::Cookie && !same_origin(&req, &state.config.allowed_origins) {
         return Err(ApiError::forbidden(
-            "origin_not_allowed",
+            ErrorCode::OriginNotAllowed,
             "This page may not open JobBot's real-time channel.",
         ));
     }
@@ -62,14 +63,14 @@ pub async fn connect(
             retry_after: Some(30),
             ..ApiError::new(
                 actix_web::http::StatusCode::TOO_MANY_REQUESTS,
-                "too_many_connections",
+                ErrorCode::TooManyConnections,
                 "Too many real-time connections are open for this account; close a tab or a device.",
             )
         })?;
     let (response, mut session, mut stream) = actix_ws::handle(&req, body).map_err(|e| {
         ApiError::new(
             actix_web::http::StatusCode::BAD_REQUEST,
-            "websocket_required",
+            ErrorCode::WebsocketRequired,
             e.to_string(),
         )
     })?;

@@ -37,7 +37,7 @@ fn verify_blocking(password: &str, hash: &str) -> bool {
 impl PasswordHasher {
     pub fn new() -> Result<Self, argon2::password_hash::Error> {
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-        let dummy_hash = hash_blocking(&crate::auth::tokens::random_token(16))?;
+        let dummy_hash = hash_blocking(&crate::credentials::tokens::random_token(16))?;
         Ok(Self {
             permits: Arc::new(Semaphore::new(cores.saturating_sub(1).max(1))),
             dummy_hash: dummy_hash.into(),

@@ -1,0 +1,23 @@
+//! Diesel runs on actix's blocking pool, never on an async worker: `run` is the one way there.
+
+use actix_web::web;
+use jobbot_api_types::ErrorCode;
+use jobbot_db::{DbConnection, Pool};
+
+use crate::error::ApiError;
+
+/// Runs `f` with a pooled connection on the blocking pool; a pool that cannot give one is 503.
+pub async fn run<T, F>(pool: &Pool, f: F) -> Result<T, ApiError>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+    T: Send + 'static,
+{
+    let pool = pool.clone();
+    web::block(move || {
+        let mut conn = pool
+            .get()
+            .map_err(|e| ApiError::unavailable(ErrorCode::DatabaseUnavailable, e))?;
+        f(&mut conn)
+    })
+    .await?
+}
