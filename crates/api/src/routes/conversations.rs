@@ -1,30 +1,25 @@
 //! Conversations with the assistant, their messages, and replies (streamed as SSE or awaited as JSON).
 //! Every lookup is scoped to the caller: another user's conversation is a 404 whatever the method.
 
-use actix_web::http::{header, StatusCode};
-use actix_web::{web, HttpRequest, HttpResponse};
-use chrono::TimeDelta;
-use jobbot_api_types::ErrorCode;
-use jobbot_api_types::{
-    AssistantInfo, Conversation, ConversationPage, ConversationQuery, CreateConversationRequest, DeltaEvent,
-    DoneEvent, Exchange, Message, MessagePage, MessageQuery, Problem, SendMessageRequest,
-    UpdateConversationRequest, PROBLEM_CONTENT_TYPE,
-};
-use jobbot_db::conversations::{self, ConversationRow};
-use jobbot_db::messages::{self, MessageRow};
-use jobbot_db::{usage, DbConnection};
-use jobbot_domain::Locale;
-use serde::Serialize;
-use tokio::sync::broadcast;
-
+use crate::assistant::sse::{respond, wait_for_end};
 use crate::assistant::{
-    self, build_context, message_dto, reply_in_progress, title_from, QuotaCheck, ReplyEvent, ReplyJob,
-    Reservation,
+    self, build_context, message_dto, reply_in_progress, title_from, QuotaCheck, ReplyJob, Reservation,
 };
 use crate::auth::AuthUser;
 use crate::body::Body;
 use crate::error::ApiError;
 use crate::state::AppState;
+use actix_web::http::{header, StatusCode};
+use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::TimeDelta;
+use jobbot_api_types::{
+    AssistantInfo, Conversation, ConversationPage, ConversationQuery, CreateConversationRequest, DoneEvent,
+    ErrorCode, Exchange, MessagePage, MessageQuery, Problem, SendMessageRequest, UpdateConversationRequest,
+};
+use jobbot_db::conversations::{self, ConversationRow};
+use jobbot_db::messages::{self, MessageRow};
+use jobbot_db::{usage, DbConnection};
+use jobbot_domain::Locale;
 
 const CONTENT_MAX_CHARS: usize = 8_000;
 const TITLE_MAX_CHARS: usize = 200;
@@ -557,79 +552,4 @@ pub async fn info(state: web::Data<AppState>) -> web::Json<AssistantInfo> {
         offline: assistant.provider.is_offline(),
         daily_token_quota: assistant.config.daily_token_quota,
     })
-}
-
-async fn wait_for_end(
-    mut receiver: broadcast::Receiver<ReplyEvent>,
-) -> Option<(Message, Option<Box<Problem>>)> {
-    loop {
-        match receiver.recv().await {
-            Ok(ReplyEvent::Finished(message, problem)) => return Some((*message, problem)),
-            Ok(ReplyEvent::Delta(_)) | Err(broadcast::error::RecvError::Lagged(_)) => continue,
-            Err(broadcast::error::RecvError::Closed) => return None,
-        }
-    }
-}
-
-fn sse_event(name: &str, data: &impl Serialize) -> web::Bytes {
-    let json = serde_json::to_string(data).unwrap_or_else(|_| "{}".to_owned());
-    web::Bytes::from(format!("event: {name}\ndata: {json}\n\n"))
-}
-
-async fn respond(
-    stream: bool,
-    user_message: Message,
-    reply: Message,
-    receiver: broadcast::Receiver<ReplyEvent>,
-) -> HttpResponse {
-    if stream {
-        return sse_response(user_message, receiver);
-    }
-    match wait_for_end(receiver).await {
-        Some((assistant_message, None)) => HttpResponse::Created().json(Exchange {
-            user_message,
-            assistant_message,
-        }),
-        Some((_, Some(problem))) => problem_response(&problem),
-        None => problem_response(
-            &ApiError::internal(format!("reply {} ended without a result", reply.id)).problem(),
-        ),
-    }
-}
-
-fn problem_response(problem: &Problem) -> HttpResponse {
-    let status = StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    HttpResponse::build(status)
-        .content_type(PROBLEM_CONTENT_TYPE)
-        .json(problem)
-}
-
-/// The SSE answer. Dropping it (a closed tab) only unsubscribes: the reply goes on and is saved.
-fn sse_response(user_message: Message, receiver: broadcast::Receiver<ReplyEvent>) -> HttpResponse {
-    let first = futures_util::stream::once(async move {
-        Ok::<_, actix_web::Error>(sse_event("user_message", &user_message))
-    });
-    let rest = futures_util::stream::unfold(Some(receiver), |receiver| async move {
-        let mut receiver = receiver?;
-        loop {
-            let bytes = match receiver.recv().await {
-                Ok(ReplyEvent::Delta(text)) => sse_event("delta", &DeltaEvent { text }),
-                Ok(ReplyEvent::Finished(message, None)) => {
-                    return Some((Ok(sse_event("done", &DoneEvent { message: *message })), None));
-                }
-                Ok(ReplyEvent::Finished(_, Some(problem))) => {
-                    return Some((Ok(sse_event("error", &problem)), None))
-                }
-                Err(broadcast::error::RecvError::Lagged(_)) => continue,
-                Err(broadcast::error::RecvError::Closed) => return None,
-            };
-            return Some((Ok(bytes), Some(receiver)));
-        }
-    });
-    use futures_util::StreamExt;
-    HttpResponse::Ok()
-        .content_type("text/event-stream")
-        .insert_header((header::CACHE_CONTROL, "no-cache"))
-        .insert_header(("X-Accel-Buffering", "no"))
-        .streaming(first.chain(rest))
 }

@@ -57,22 +57,7 @@ pub async fn update_me(
                 "Enter your current password to change your email.",
             ));
         };
-        let user_id = auth.user.id.clone();
-        let stored = state
-            .db(move |conn| Ok(users::find(conn, &user_id)?))
-            .await?
-            .ok_or_else(ApiError::not_found)?;
-        if !state
-            .hasher
-            .verify(current_password, Some(stored.password_hash))
-            .await?
-        {
-            return Err(ApiError::field(
-                "current_password",
-                "incorrect",
-                "The current password is wrong.",
-            ));
-        }
+        confirm_password(&state, &auth.user.id, current_password, "current_password").await?;
     }
     let user_id = auth.user.id;
     let updated = state
@@ -100,6 +85,29 @@ pub async fn update_me(
     Ok(web::Json(CurrentUser::from(updated).into()))
 }
 
+/// Checks the caller's password before a sensitive change: 422 `incorrect` on `field` when it is wrong.
+async fn confirm_password(
+    state: &AppState,
+    user_id: &str,
+    password: String,
+    field: &str,
+) -> Result<(), ApiError> {
+    let user_id = user_id.to_owned();
+    let stored = state
+        .db(move |conn| Ok(users::find(conn, &user_id)?))
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    if state.hasher.verify(password, Some(stored.password_hash)).await? {
+        return Ok(());
+    }
+    let message = if field == "password" {
+        "The password is wrong."
+    } else {
+        "The current password is wrong."
+    };
+    Err(ApiError::field(field, "incorrect", message))
+}
+
 /// Changes the password (the current one is required) and ends every other session.
 #[utoipa::path(post, path = "/api/v1/me/password", tag = "account", request_body = ChangePasswordRequest,
     security(("bearer" = []), ("cookie" = [])),
@@ -120,22 +128,7 @@ pub async fn change_password(
     } = body.into_inner();
     let new_password = Password::parse(&new_password)
         .map_err(|invalid| ApiError::validation(vec![field_error("new_password", invalid)]))?;
-    let user_id = auth.user.id.clone();
-    let stored = state
-        .db(move |conn| Ok(users::find(conn, &user_id)?))
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    if !state
-        .hasher
-        .verify(current_password, Some(stored.password_hash))
-        .await?
-    {
-        return Err(ApiError::field(
-            "current_password",
-            "incorrect",
-            "The current password is wrong.",
-        ));
-    }
+    confirm_password(&state, &auth.user.id, current_password, "current_password").await?;
     let hash = state.hasher.hash(new_password.expose().to_owned()).await?;
     let user_id = auth.user.id.clone();
     let revoked = state
@@ -174,18 +167,7 @@ pub async fn delete_me(
 ) -> Result<HttpResponse, ApiError> {
     auth.require_session()?;
     let user_id = auth.user.id.clone();
-    let lookup = user_id.clone();
-    let stored = state
-        .db(move |conn| Ok(users::find(conn, &lookup)?))
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    if !state
-        .hasher
-        .verify(body.into_inner().password, Some(stored.password_hash))
-        .await?
-    {
-        return Err(ApiError::field("password", "incorrect", "The password is wrong."));
-    }
+    confirm_password(&state, &user_id, body.into_inner().password, "password").await?;
     let now = jobbot_db::now();
     let gone = state
         .db(move |conn| Ok(jobbot_db::accounts::delete(conn, &user_id, now)?))

@@ -7,6 +7,8 @@
 //! (`complete`, `stopped` or `failed`, with what was written), usage and latency are stored.
 
 use jobbot_api_types::ErrorCode;
+pub mod sse;
+
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
