@@ -85,15 +85,7 @@ pub struct MarkReadRequest {
     pub message_id: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum ShareMode {
-    /// The transcript as it is (up to the chosen message), frozen.
-    Snapshot,
-    /// Follows the conversation as it grows.
-    Live,
-}
+pub use jobbot_domain::ShareMode;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]

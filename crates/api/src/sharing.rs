@@ -17,6 +17,7 @@ use jobbot_db::shares::{self, ShareRow};
 use jobbot_db::users::UserRow;
 use jobbot_db::{DbConnection, QueryError};
 use jobbot_domain::pii::{self, PiiMatch};
+use jobbot_domain::MessageStatus;
 
 use crate::realtime::Hub;
 
@@ -76,11 +77,7 @@ pub fn state_of(row: &ShareRow, now: NaiveDateTime) -> ShareState {
 }
 
 pub fn mode_of(row: &ShareRow) -> ShareMode {
-    if row.mode == "live" {
-        ShareMode::Live
-    } else {
-        ShareMode::Snapshot
-    }
+    row.share_mode()
 }
 
 pub fn card(row: &ShareRow, now: NaiveDateTime) -> ShareCard {
@@ -239,7 +236,7 @@ pub fn transcript(
     let mut shared = Vec::new();
     for row in rows
         .into_iter()
-        .filter(|m| !m.content.is_empty() && m.status != messages::STATUS_STREAMING)
+        .filter(|m| !m.content.is_empty() && m.message_status() != MessageStatus::Streaming)
     {
         let matches: Vec<PiiMatch> = redactions
             .iter()

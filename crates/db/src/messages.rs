@@ -6,10 +6,7 @@ use diesel::prelude::*;
 use crate::schema::messages;
 use crate::DbConnection;
 
-pub const STATUS_COMPLETE: &str = "complete";
-pub const STATUS_STREAMING: &str = "streaming";
-pub const STATUS_STOPPED: &str = "stopped";
-pub const STATUS_FAILED: &str = "failed";
+pub use jobbot_domain::{MessageRole, MessageStatus};
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
 #[diesel(table_name = messages)]
@@ -27,6 +24,18 @@ pub struct MessageRow {
     pub error_code: Option<String>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+}
+
+impl MessageRow {
+    /// `role` as the domain knows it (stored as its text).
+    pub fn message_role(&self) -> MessageRole {
+        MessageRole::parse(&self.role).unwrap_or(MessageRole::Assistant)
+    }
+
+    /// `status` as the domain knows it (stored as its text).
+    pub fn message_status(&self) -> MessageStatus {
+        MessageStatus::parse(&self.status).unwrap_or(MessageStatus::Failed)
+    }
 }
 
 /// The end of a reply.
@@ -107,7 +116,7 @@ pub fn streaming(
 ) -> QueryResult<Option<MessageRow>> {
     messages::table
         .filter(messages::conversation_id.eq(conversation_id))
-        .filter(messages::status.eq(STATUS_STREAMING))
+        .filter(messages::status.eq(MessageStatus::Streaming.as_str()))
         .filter(messages::updated_at.gt(alive_since))
         .select(MessageRow::as_select())
         .first(conn)
@@ -124,7 +133,7 @@ pub fn save_progress(
     diesel::update(
         messages::table
             .find(id)
-            .filter(messages::status.eq(STATUS_STREAMING)),
+            .filter(messages::status.eq(MessageStatus::Streaming.as_str())),
     )
     .set((messages::content.eq(content), messages::updated_at.eq(now)))
     .execute(conn)
@@ -150,7 +159,7 @@ pub fn renew_leases(conn: &mut DbConnection, ids: &[String], now: NaiveDateTime)
     diesel::update(
         messages::table
             .filter(messages::id.eq_any(ids))
-            .filter(messages::status.eq(STATUS_STREAMING)),
+            .filter(messages::status.eq(MessageStatus::Streaming.as_str())),
     )
     .set(messages::updated_at.eq(now))
     .execute(conn)
@@ -164,11 +173,11 @@ pub fn fail_abandoned(
 ) -> QueryResult<usize> {
     diesel::update(
         messages::table
-            .filter(messages::status.eq(STATUS_STREAMING))
+            .filter(messages::status.eq(MessageStatus::Streaming.as_str()))
             .filter(messages::updated_at.le(alive_since)),
     )
     .set((
-        messages::status.eq(STATUS_FAILED),
+        messages::status.eq(MessageStatus::Failed.as_str()),
         messages::error_code.eq("interrupted"),
         messages::updated_at.eq(now),
     ))

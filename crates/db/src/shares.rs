@@ -28,6 +28,11 @@ pub struct ShareRow {
 }
 
 impl ShareRow {
+    /// `mode` as the domain knows it (stored as its text).
+    pub fn share_mode(&self) -> jobbot_domain::ShareMode {
+        jobbot_domain::ShareMode::parse(&self.mode).unwrap_or_default()
+    }
+
     /// Revoked or expired: the recipient gets 410, the owner still sees it.
     pub fn is_gone(&self, now: NaiveDateTime) -> bool {
         self.revoked_at.is_some() || self.expires_at.is_some_and(|at| at <= now)

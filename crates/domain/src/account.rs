@@ -107,6 +107,7 @@ macro_rules! text_enum {
     ($(#[$meta:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? } default $default:ident) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
         #[serde(rename_all = "snake_case")]
         pub enum $name {
             $(
@@ -144,6 +145,21 @@ macro_rules! text_enum {
             }
         }
     };
+}
+
+text_enum! {
+    /// Who wrote a message of a conversation with the assistant.
+    MessageRole { User => "user", Assistant => "assistant" } default User
+}
+
+text_enum! {
+    /// Where a message stands: `streaming` while the assistant writes it, then how it ended.
+    MessageStatus { Complete => "complete", Streaming => "streaming", Stopped => "stopped", Failed => "failed" } default Complete
+}
+
+text_enum! {
+    /// How a shared conversation follows its source: `snapshot` is frozen, `live` follows it (up to its cut).
+    ShareMode { Snapshot => "snapshot", Live => "live" } default Snapshot
 }
 
 text_enum! {

@@ -11,7 +11,7 @@ pub mod pii;
 pub mod sse;
 pub mod text;
 
-pub use account::{DisplayName, Email, Locale, Role, TokenScope};
+pub use account::{DisplayName, Email, Locale, MessageRole, MessageStatus, Role, ShareMode, TokenScope};
 pub use password::{common_passwords, Password, PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS};
 
 /// Why a value was refused: a stable snake_case code plus English and French explanations.

@@ -257,8 +257,11 @@ pub fn build_context(newest_first: &[MessageRow], budget_chars: usize) -> ChatRe
     let mut kept = Vec::new();
     let mut used = 0;
     for row in newest_first {
-        let usable = row.role == "user"
-            || (row.status != messages::STATUS_FAILED && row.status != messages::STATUS_STREAMING);
+        let usable = row.message_role() == MessageRole::User
+            || !matches!(
+                row.message_status(),
+                MessageStatus::Failed | MessageStatus::Streaming
+            );
         if !usable || row.content.trim().is_empty() {
             continue;
         }
@@ -267,7 +270,7 @@ pub fn build_context(newest_first: &[MessageRow], budget_chars: usize) -> ChatRe
             break;
         }
         used += size;
-        let role = if row.role == "user" {
+        let role = if row.message_role() == MessageRole::User {
             Role::User
         } else {
             Role::Assistant
@@ -309,17 +312,8 @@ pub fn message_dto(row: MessageRow) -> Message {
         _ => None,
     };
     Message {
-        role: if row.role == "user" {
-            MessageRole::User
-        } else {
-            MessageRole::Assistant
-        },
-        status: match row.status.as_str() {
-            messages::STATUS_STREAMING => MessageStatus::Streaming,
-            messages::STATUS_STOPPED => MessageStatus::Stopped,
-            messages::STATUS_FAILED => MessageStatus::Failed,
-            _ => MessageStatus::Complete,
-        },
+        role: row.message_role(),
+        status: row.message_status(),
         created_at: row.created_at.and_utc(),
         id: row.id,
         content: row.content,
@@ -355,7 +349,7 @@ pub fn spawn(assistant: Arc<Assistant>, pool: Pool, job: ReplyJob, reservation: 
 
 struct Generated {
     content: String,
-    status: &'static str,
+    status: MessageStatus,
     usage: Option<jobbot_llm::Usage>,
     error: Option<LlmError>,
     latency: Duration,
@@ -381,12 +375,12 @@ async fn generate(
     );
     let stream = tokio::select! {
         _ = stop.wait_for(|stopped| *stopped) => {
-            return Generated { content, status: messages::STATUS_STOPPED, usage, error: None, latency: started.elapsed() };
+            return Generated { content, status: MessageStatus::Stopped, usage, error: None, latency: started.elapsed() };
         }
         started_stream = start => match started_stream {
             Ok(Ok(stream)) => stream,
-            Ok(Err(error)) => return Generated { content, status: messages::STATUS_FAILED, usage, error: Some(error), latency: started.elapsed() },
-            Err(_) => return Generated { content, status: messages::STATUS_FAILED, usage, error: Some(LlmError::FirstTokenTimeout), latency: started.elapsed() },
+            Ok(Err(error)) => return Generated { content, status: MessageStatus::Failed, usage, error: Some(error), latency: started.elapsed() },
+            Err(_) => return Generated { content, status: MessageStatus::Failed, usage, error: Some(LlmError::FirstTokenTimeout), latency: started.elapsed() },
         },
     };
     let remaining_first = config
@@ -398,7 +392,7 @@ async fn generate(
     loop {
         let next = tokio::select! {
             _ = stop.wait_for(|stopped| *stopped) => {
-                return Generated { content, status: messages::STATUS_STOPPED, usage, error: None, latency: started.elapsed() };
+                return Generated { content, status: MessageStatus::Stopped, usage, error: None, latency: started.elapsed() };
             }
             next = stream.next() => next,
         };
@@ -422,7 +416,7 @@ async fn generate(
             Some(Err(error)) => {
                 return Generated {
                     content,
-                    status: messages::STATUS_FAILED,
+                    status: MessageStatus::Failed,
                     usage,
                     error: Some(error),
                     latency: started.elapsed(),
@@ -431,7 +425,7 @@ async fn generate(
             None => {
                 return Generated {
                     content,
-                    status: messages::STATUS_COMPLETE,
+                    status: MessageStatus::Complete,
                     usage,
                     error: None,
                     latency: started.elapsed(),
@@ -473,7 +467,7 @@ async fn finish(assistant: &Assistant, pool: &Pool, job: &ReplyJob, generated: G
     let now = jobbot_db::now();
     let outcome = ReplyOutcome {
         content: generated.content,
-        status: generated.status.to_owned(),
+        status: generated.status.as_str().to_owned(),
         prompt_tokens: Some(usage.prompt_tokens),
         completion_tokens: Some(usage.completion_tokens),
         latency_ms: Some(latency_ms),

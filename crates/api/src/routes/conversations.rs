@@ -19,7 +19,7 @@ use jobbot_api_types::{
 use jobbot_db::conversations::{self, ConversationRow};
 use jobbot_db::messages::{self, MessageRow};
 use jobbot_db::{usage, DbConnection};
-use jobbot_domain::Locale;
+use jobbot_domain::{Locale, MessageRole, MessageStatus};
 
 const CONTENT_MAX_CHARS: usize = 8_000;
 const TITLE_MAX_CHARS: usize = 200;
@@ -274,12 +274,12 @@ fn new_reply_rows(
     state: &AppState,
 ) -> (Option<MessageRow>, MessageRow) {
     let now = jobbot_db::now();
-    let base = |role: &str, content: &str, status: &str, at| MessageRow {
+    let base = |role: MessageRole, content: &str, status: MessageStatus, at| MessageRow {
         id: jobbot_db::new_id(),
         conversation_id: conversation_id.to_owned(),
-        role: role.to_owned(),
+        role: role.as_str().to_owned(),
         content: content.to_owned(),
-        status: status.to_owned(),
+        status: status.as_str().to_owned(),
         provider: None,
         model: None,
         prompt_tokens: None,
@@ -289,12 +289,12 @@ fn new_reply_rows(
         created_at: at,
         updated_at: at,
     };
-    let user_row = user.map(|content| base("user", content, messages::STATUS_COMPLETE, now));
+    let user_row = user.map(|content| base(MessageRole::User, content, MessageStatus::Complete, now));
     // One microsecond later, so the answer always sorts after its question.
     let mut reply = base(
-        "assistant",
+        MessageRole::Assistant,
         "",
-        messages::STATUS_STREAMING,
+        MessageStatus::Streaming,
         now + TimeDelta::microseconds(1),
     );
     reply.provider = Some(state.assistant.provider.name().to_owned());
@@ -393,13 +393,13 @@ pub async fn regenerate(
                 ensure_idle(conn, &uid, &cid, alive_since)?;
                 if let Some(last) = messages::latest(conn, &cid, 1)?
                     .into_iter()
-                    .find(|m| m.role == "assistant")
+                    .find(|m| m.message_role() == MessageRole::Assistant)
                 {
                     messages::delete(conn, &last.id)?;
                 }
                 let question = messages::latest(conn, &cid, 1)?
                     .into_iter()
-                    .find(|m| m.role == "user");
+                    .find(|m| m.message_role() == MessageRole::User);
                 let Some(question) = question else {
                     return Err(ApiError::new(
                         StatusCode::CONFLICT,
@@ -528,7 +528,7 @@ pub async fn stop(
         let row = state
             .db(move |conn| Ok(messages::find(conn, &cid, &mid)?))
             .await?;
-        if let Some(row) = row.filter(|m| m.status != messages::STATUS_STREAMING) {
+        if let Some(row) = row.filter(|m| m.message_status() != MessageStatus::Streaming) {
             return Ok(HttpResponse::Ok().json(DoneEvent {
                 message: message_dto(row),
             }));

@@ -148,7 +148,7 @@ fn write_archive(conn: &mut DbConnection, user_id: &str, out: ChannelWriter) -> 
         );
         let mut list = Vec::with_capacity(rows.len());
         for m in rows {
-            let who = if m.role == "user" {
+            let who = if m.message_role() == jobbot_db::messages::MessageRole::User {
                 "Vous / You".to_owned()
             } else {
                 format!("JobBot ({})", m.model.clone().unwrap_or_default())

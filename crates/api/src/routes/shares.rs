@@ -6,13 +6,14 @@ use actix_web::{web, HttpResponse};
 use chrono::TimeDelta;
 use jobbot_api_types::{
     ChatMessage, Conversation, CreateShareRequest, LiveEvent, MyShare, Problem, Redaction, ShareCard,
-    ShareMode, ShareTranscript, ShareView, UpdateShareRequest,
+    ShareTranscript, ShareView, UpdateShareRequest,
 };
 use jobbot_db::chats::{self, ChatMessageRow};
 use jobbot_db::conversations::{self, ConversationRow};
 use jobbot_db::messages::{self, MessageRow};
 use jobbot_db::shares::{self, ShareRow};
 use jobbot_db::DbConnection;
+use jobbot_domain::{MessageRole, MessageStatus};
 
 use crate::auth::AuthUser;
 use crate::body::Body;
@@ -64,10 +65,7 @@ pub async fn create_share(
                 chat_id: chat_id.clone(),
                 owner_id: user_id.clone(),
                 conversation_id: Some(conversation.id.clone()),
-                mode: match request.mode {
-                    ShareMode::Snapshot => "snapshot".into(),
-                    ShareMode::Live => "live".into(),
-                },
+                mode: request.mode.as_str().into(),
                 title: sharing::safe_title(&conversation.title),
                 up_to_message_id: request.up_to_message_id.clone(),
                 message_count: snapshot.len() as i64,
@@ -170,11 +168,7 @@ pub async fn update_share(
             let mut share = sharing::changeable(conn, &auth.user.id, &id)?;
             let now = jobbot_db::now();
             if let Some(mode) = changes.mode {
-                share.mode = if mode == ShareMode::Live {
-                    "live".into()
-                } else {
-                    "snapshot".into()
-                };
+                share.mode = mode.as_str().into();
             }
             if changes.expires_in_days.is_some() {
                 share.expires_at = Some(sharing::expiry(changes.expires_in_days, now)?);
@@ -275,13 +269,12 @@ pub async fn fork_share(
                         &MessageRow {
                             id: jobbot_db::new_id(),
                             conversation_id: conversation.id.clone(),
-                            role: if message.role == "user" {
-                                "user".into()
-                            } else {
-                                "assistant".into()
-                            },
+                            role: MessageRole::parse(&message.role)
+                                .unwrap_or(MessageRole::Assistant)
+                                .as_str()
+                                .into(),
                             content: message.content.clone(),
-                            status: messages::STATUS_COMPLETE.into(),
+                            status: MessageStatus::Complete.as_str().into(),
                             provider: None,
                             model: None,
                             prompt_tokens: None,
