@@ -5,19 +5,16 @@
 //! process, so its RSS is measured alone (from /proc). Knobs: BENCH_TTFT_RUNS (200), BENCH_STREAMS
 //! ("1000,2000"), BENCH_STREAM_PIECES (20), BENCH_PIECE_MS (100).
 
+mod common;
+
+use common::*;
+
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use actix_web::{web, App, HttpResponse, HttpServer};
 use futures_util::StreamExt;
 use serde_json::{json, Value};
-
-fn env_or(name: &str, default: u64) -> u64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
 
 fn chunk(content: &str) -> String {
     let value = json!({"id": "cmpl-b", "object": "chat.completion.chunk", "created": 1, "model": "mistral-small-latest",
@@ -56,33 +53,6 @@ async fn fake(body: web::Json<Value>) -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/event-stream")
         .streaming(stream)
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
-}
-
-fn rss_kib(pid: u32, field: &str) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|status| {
-            status
-                .lines()
-                .find(|l| l.starts_with(field))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|v| v.parse().ok())
-        })
-        .unwrap_or(0)
-}
-
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    sorted
-        .get(((sorted.len().max(1) - 1) as f64 * p).round() as usize)
-        .copied()
-        .unwrap_or(f64::NAN)
 }
 
 struct Server(Child);
@@ -160,23 +130,7 @@ async fn bench() {
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    let password = "Un-mot-de-passe-solide-42";
-    client
-        .post(format!("{base}/api/v1/auth/register"))
-        .json(&json!({"email": "bench@example.fr", "password": password, "display_name": "Bench", "accept_terms": true}))
-        .send()
-        .await
-        .expect("register");
-    let login: Value = client
-        .post(format!("{base}/api/v1/auth/login"))
-        .json(&json!({"email": "bench@example.fr", "password": password}))
-        .send()
-        .await
-        .expect("login")
-        .json()
-        .await
-        .expect("json");
-    let token = login["access_token"].as_str().expect("token").to_owned();
+    let token = sign_up(&client, &base, "bench@example.fr").await;
     let new_conversation = || async {
         let created: Value = client
             .post(format!("{base}/api/v1/conversations"))
@@ -193,7 +147,7 @@ async fn bench() {
     println!(
         "JobBot assistant benchmark — {} cores; server RSS at rest {:.1} MB",
         std::thread::available_parallelism().map_or(0, |n| n.get()),
-        rss_kib(pid, "VmRSS:") as f64 / 1024.0
+        status_kib(pid, "VmRSS:") as f64 / 1024.0
     );
 
     // 1. Time to first token: straight to the upstream, then through JobBot (auth, two inserts, context,
@@ -250,7 +204,7 @@ async fn bench() {
         for _ in 0..count {
             ids.push(new_conversation().await);
         }
-        let before = rss_kib(pid, "VmRSS:");
+        let before = status_kib(pid, "VmRSS:");
         let started = Instant::now();
         let tasks: Vec<_> = ids
             .into_iter()
@@ -282,7 +236,7 @@ async fn bench() {
         }
         let elapsed = started.elapsed();
         // The kernel's high-water mark: the largest RSS the server has had so far.
-        let peak = rss_kib(pid, "VmHWM:");
+        let peak = status_kib(pid, "VmHWM:");
         println!(
             "{count} concurrent streams: {done} completed in {:.1} s; server RSS {:.1} MB before, peak {:.1} MB (goal for 2,000: < 200 MB)",
             elapsed.as_secs_f64(),

@@ -8,6 +8,10 @@
 //! Knobs: BENCH_SECONDS (default 5), BENCH_CLIENTS (default 32), BENCH_STORM (default 8), BENCH_DB
 //! (`sqlite` or `postgres`, default sqlite).
 
+mod common;
+
+use common::*;
+
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
@@ -16,15 +20,6 @@ use jobbot_api::startup::Application;
 use jobbot_db::testing::TestDatabase;
 use jobbot_db::{Backend, DatabaseUrl};
 use serde_json::{json, Value};
-
-const PASSWORD: &str = "Un-mot-de-passe-solide-42";
-
-fn env_or(name: &str, default: u64) -> u64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
 
 fn percentile(sorted: &[Duration], p: f64) -> f64 {
     if sorted.is_empty() {
@@ -246,19 +241,6 @@ async fn bench() {
     limiter_memory(backend).await;
 }
 
-fn resident_kib(pid: u32) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|status| {
-            status
-                .lines()
-                .find(|l| l.starts_with("VmRSS:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|kib| kib.parse().ok())
-        })
-        .unwrap_or(0)
-}
-
 /// 1,000 logins with 900 KB emails (refused at the 8 KiB body cap) and 1,000 with distinct malformed emails,
 /// against the real `jobbot` binary with the rate limit on: how much that process grew.
 async fn limiter_memory(backend: Backend) {
@@ -267,10 +249,7 @@ async fn limiter_memory(backend: Backend) {
         DatabaseUrl::Sqlite(path) => format!("sqlite://{}", path.display()),
         DatabaseUrl::Postgres(url) => url.clone(),
     };
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free port")
-        .port();
+    let port = free_port();
     let mut server = std::process::Command::new(env!("CARGO_BIN_EXE_jobbot"))
         .arg("serve")
         .env("DATABASE_URL", db_url)
@@ -300,7 +279,7 @@ async fn limiter_memory(backend: Backend) {
             .send()
             .await;
     }
-    let before = resident_kib(server.id());
+    let before = status_kib(server.id(), "VmRSS:");
     let (mut too_large, mut answered) = (0, 0);
     for i in 0..1_000 {
         let status = client
@@ -318,7 +297,7 @@ async fn limiter_memory(backend: Backend) {
             .map_or(0, |r| r.status().as_u16());
         answered += usize::from(status == 401 || status == 429);
     }
-    let after = resident_kib(server.id());
+    let after = status_kib(server.id(), "VmRSS:");
     println!(
         "rate limiter memory (jobbot serve, limit on): 1,000 × 900 KB emails ({too_large} answered 413) + 1,000 malformed ({answered} answered 401/429): resident {:.1} MB → {:.1} MB, growth {:.2} MB (goal < 5 MB)",
         before as f64 / 1024.0,

@@ -3,6 +3,10 @@
 //! sending the POST to the recipient's WebSocket receiving the message is recorded. First on one instance (SQLite), then across two instances on one PostgreSQL (senders on the
 //! first, recipients on the second). Prints figures; asserts nothing. Knobs: BENCH_USERS (500), BENCH_ROUNDS (10).
 
+mod common;
+
+use common::*;
+
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::process::{Child, Command, Stdio};
@@ -11,20 +15,6 @@ use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
 use serde_json::{json, Value};
-
-fn env_or(name: &str, default: u64) -> u64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("port")
-}
 
 struct Server(Child, String);
 
@@ -72,13 +62,6 @@ enum Mode {
     Steady,
 }
 
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    sorted
-        .get(((sorted.len().max(1) - 1) as f64 * p).round() as usize)
-        .copied()
-        .unwrap_or(f64::NAN)
-}
-
 /// Runs the fan-out with senders talking to `send_base` and every client listening on `listen_base`.
 async fn run(label: &str, mode: Mode, send_base: &str, listen_base: &str) {
     let users = env_or("BENCH_USERS", 500) as usize / 2 * 2;
@@ -87,26 +70,11 @@ async fn run(label: &str, mode: Mode, send_base: &str, listen_base: &str) {
         .pool_max_idle_per_host(1024)
         .build()
         .expect("client");
-    let password = "Un-mot-de-passe-solide-42";
     let mut tokens = Vec::with_capacity(users);
     for i in 0..users {
         let email = format!("fan{i}-{}@example.fr", label.replace(' ', "-"));
-        client
-            .post(format!("{send_base}/api/v1/auth/register"))
-            .json(&json!({"email": email, "password": password, "display_name": format!("U{i}"), "accept_terms": true}))
-            .send()
-            .await
-            .expect("register");
-        let login: Value = client
-            .post(format!("{send_base}/api/v1/auth/login"))
-            .json(&json!({"email": email, "password": password}))
-            .send()
-            .await
-            .expect("login")
-            .json()
-            .await
-            .expect("json");
-        tokens.push((email, login["access_token"].as_str().expect("token").to_owned()));
+        let token = sign_up(&client, send_base, &email).await;
+        tokens.push((email, token));
     }
     let mut chats = Vec::with_capacity(users / 2);
     for pair in tokens.chunks(2) {
