@@ -36,7 +36,7 @@ cargo test --locked
 cargo test --locked -p jobbot-domain --features markdown
 
 step "the OpenAPI contract: schemathesis, every check and phase, 120 s (make fuzz runs 300 s)"
-scripts/schemathesis.sh target/debug/jobbot 120
+scripts/schemathesis.sh target/debug/jobbot 120 20261122
 
 step "build the SPA"
 scripts/build-spa.sh
