@@ -70,6 +70,7 @@ pub enum ErrorCode {
     InternalError,
     WebsocketRequired,
     Error,
+    AdminNetwork,
     /// Client side only (the SPA's HTTP client), never sent by the server: the request did not get through.
     NetworkError,
     /// Client side only: an answer that is not what the contract says.
@@ -123,6 +124,7 @@ impl ErrorCode {
             Self::InternalError => "internal_error",
             Self::WebsocketRequired => "websocket_required",
             Self::Error => "error",
+            Self::AdminNetwork => "admin_network",
             Self::NetworkError => "network_error",
             Self::UnexpectedResponse => "unexpected_response",
             Self::Unknown => "unknown",

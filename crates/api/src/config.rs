@@ -49,6 +49,10 @@ pub struct Config {
     pub auth_rate_limit: u32,
     /// Take the client IP from `X-Forwarded-For` (only behind a trusted reverse proxy such as our nginx).
     pub trust_proxy: bool,
+    /// A second listener for `/api/v1/admin/*` and `/metrics` (which the main one then refuses with 404).
+    pub admin_bind: Option<SocketAddr>,
+    /// The networks the admin routes answer to (empty: any, behind the admin role).
+    pub admin_allow: Vec<crate::network::Cidr>,
     pub cookie_secure: bool,
     pub db_pool_size: u32,
     pub workers: Option<usize>,
@@ -139,6 +143,30 @@ impl Config {
             )
         })?;
 
+        let admin_bind = match get("JOBBOT_ADMIN_BIND").filter(|v| !v.trim().is_empty()) {
+            None => None,
+            Some(raw) => Some(raw.trim().parse::<SocketAddr>().map_err(|_| {
+                err(
+                    "JOBBOT_ADMIN_BIND",
+                    format!("invalid address {raw:?} (expected host:port, e.g. 0.0.0.0:8001)"),
+                )
+            })?),
+        };
+        let admin_allow = get("JOBBOT_ADMIN_ALLOW")
+            .unwrap_or_default()
+            .split(',')
+            .map(str::trim)
+            .filter(|range| !range.is_empty())
+            .map(|range| {
+                crate::network::Cidr::parse(range).ok_or_else(|| {
+                    err(
+                        "JOBBOT_ADMIN_ALLOW",
+                        format!("invalid range {range:?} (expected CIDRs like 10.0.0.0/8,2001:db8::/32)"),
+                    )
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+
         let origins_raw = get("JOBBOT_ALLOWED_ORIGINS").unwrap_or_else(|| DEFAULT_ALLOWED_ORIGINS.to_owned());
         let allowed_origins = parse_origins(&origins_raw)?;
 
@@ -206,6 +234,8 @@ impl Config {
             data_dir,
             auth_rate_limit,
             trust_proxy,
+            admin_bind,
+            admin_allow,
             cookie_secure,
             db_pool_size,
             workers,
@@ -441,6 +471,24 @@ mod tests {
         assert_eq!(
             config(&[("JOBBOT_BIND", "nope")]).err().map(|e| e.var),
             Some("JOBBOT_BIND".to_owned())
+        );
+        assert_eq!(
+            config(&[("JOBBOT_ADMIN_BIND", "8001")]).err().map(|e| e.var),
+            Some("JOBBOT_ADMIN_BIND".to_owned())
+        );
+        assert_eq!(
+            config(&[("JOBBOT_ADMIN_ALLOW", "10.0.0.0/8,office")])
+                .err()
+                .map(|e| e.var),
+            Some("JOBBOT_ADMIN_ALLOW".to_owned())
+        );
+        let admin = config(&[
+            ("JOBBOT_ADMIN_BIND", "0.0.0.0:8001"),
+            ("JOBBOT_ADMIN_ALLOW", " 10.0.0.0/8 , ::1 "),
+        ]);
+        assert_eq!(
+            admin.map(|c| (c.admin_bind.map(|a| a.port()), c.admin_allow.len())),
+            Ok((Some(8001), 2))
         );
         assert_eq!(
             config(&[("DATABASE_URL", "mysql://x")]).err().map(|e| e.var),

@@ -8,6 +8,7 @@ pub mod config;
 pub mod credentials;
 pub mod database;
 pub mod error;
+pub mod network;
 pub mod openapi;
 pub mod openapi_rules;
 pub mod ratelimit;

@@ -27,6 +27,7 @@ pub const BODY_LIMIT: usize = 1024 * 1024;
 
 pub struct Application {
     port: u16,
+    admin_port: Option<u16>,
     server: Server,
 }
 
@@ -36,6 +37,22 @@ impl Application {
         let listener =
             TcpListener::bind(config.bind).with_context(|| format!("cannot listen on {}", config.bind))?;
         let port = listener.local_addr()?.port();
+        let mut config = config;
+        let admin_listener = match config.admin_bind {
+            Some(addr) => {
+                let admin = TcpListener::bind(addr).with_context(|| format!("cannot listen on {addr}"))?;
+                // Port 0 picks a free port: the gate compares with the real one.
+                config.admin_bind = Some(admin.local_addr()?);
+                Some(admin)
+            }
+            None => None,
+        };
+        let admin_port = config.admin_bind.map(|a| a.port());
+        let gate = crate::network::AdminGate {
+            admin_bind: config.admin_bind,
+            admin_allow: config.admin_allow.clone(),
+            trust_proxy: config.trust_proxy,
+        };
         let state = prepare_state(config).await?;
         let workers = state.config.workers;
         let server_state = state.clone();
@@ -46,12 +63,14 @@ impl Application {
             let cors = cors(&state.config.allowed_origins);
             let app = App::new()
                 .app_data(web::Data::new(state))
+                .app_data(web::Data::new(gate.clone()))
                 .app_data(
                     web::JsonConfig::default()
                         .limit(BODY_LIMIT)
                         .error_handler(json_error),
                 )
                 .app_data(web::PayloadConfig::new(BODY_LIMIT))
+                .wrap(from_fn(crate::network::admin_gate))
                 .wrap(cors)
                 .wrap(from_fn(problem_fallback))
                 .wrap(from_fn(request_log))
@@ -73,6 +92,9 @@ impl Application {
             }
         })
         .listen(listener)?;
+        if let Some(admin) = admin_listener {
+            server = server.listen(admin)?;
+        }
         if let Some(workers) = workers {
             server = server.workers(workers);
         }
@@ -101,11 +123,20 @@ impl Application {
             });
         }
         tracing::info!(port, database = %state.config.database_url.redacted(), "JobBot is listening");
-        Ok(Self { port, server })
+        Ok(Self {
+            port,
+            admin_port,
+            server,
+        })
     }
 
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// The admin listener's port, when `JOBBOT_ADMIN_BIND` is set.
+    pub fn admin_port(&self) -> Option<u16> {
+        self.admin_port
     }
 
     pub fn handle(&self) -> ServerHandle {

@@ -23,7 +23,7 @@ pub struct Page {
     security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, description = "Users", body = Vec<User>),
-        (status = 403, description = "`forbidden`: not an admin", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden`: not an admin; `admin_network`: outside `JOBBOT_ADMIN_ALLOW`", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn list_users(
     state: web::Data<AppState>,

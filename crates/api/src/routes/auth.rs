@@ -24,23 +24,12 @@ use crate::body::Body;
 use crate::credentials::jwt::Claims;
 use crate::credentials::tokens;
 use crate::error::{field_error, ApiError};
+use crate::network::client_ip;
 use crate::ratelimit::AuthAttempt;
 use crate::state::AppState;
 
 /// The largest body the authentication endpoints read.
 pub const BODY_LIMIT: usize = 8 * 1024;
-
-/// The client's IP: the socket peer, or the proxy's `X-Forwarded-For` when `JOBBOT_TRUST_PROXY` is on.
-pub fn client_ip(req: &HttpRequest, trust_proxy: bool) -> String {
-    if trust_proxy {
-        if let Some(ip) = req.connection_info().realip_remote_addr() {
-            return ip.to_owned();
-        }
-    }
-    req.peer_addr()
-        .map(|addr| addr.ip().to_string())
-        .unwrap_or_else(|| "unknown".into())
-}
 
 /// Creates an account. The email is trimmed, lower-cased and unique.
 #[utoipa::path(post, path = "/api/v1/auth/register", tag = "auth", request_body = RegisterRequest,

@@ -44,6 +44,7 @@ fn auth_limits(resource: actix_web::Resource) -> actix_web::Resource {
 
 pub fn config(cfg: &mut web::ServiceConfig) {
     cfg.service(resource("/healthz").route(get().to(health::healthz)))
+        .service(resource("/metrics").route(get().to(health::metrics)))
         .service(resource("/readyz").route(get().to(health::readyz)))
         .service(
             web::scope("/api/v1")

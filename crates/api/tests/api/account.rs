@@ -274,3 +274,111 @@ fn cli_creates_an_admin_who_can_log_in_and_bad_config_names_the_variable() {
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
     assert!(stderr.contains("JOBBOT_BIND"), "{stderr}");
 }
+
+#[actix_rt::test]
+async fn the_admin_port_serves_admin_routes_and_only_them() {
+    let app = crate::helpers::spawn_app_with(
+        jobbot_db::Backend::Sqlite,
+        &[
+            ("JOBBOT_ADMIN_BIND", "127.0.0.1:0"),
+            ("JOBBOT_TRUST_PROXY", "true"),
+        ],
+    )
+    .await;
+    let admin = app.user("root@example.fr").await;
+    app.promote(&admin.id, "admin").await;
+    let relogin: Value = app
+        .login("root@example.fr", PASSWORD)
+        .await
+        .json()
+        .await
+        .expect("json");
+    let token = relogin["access_token"].as_str().expect("token").to_owned();
+    let admin_base = app.admin_address.clone().expect("an admin listener");
+    let get = |base: &str, path: &str| app.client.get(format!("{base}{path}")).bearer_auth(&token).send();
+
+    // The main listener no longer answers admin routes, nor /metrics.
+    assert_problem(
+        get(&app.address, "/api/v1/admin/users").await.expect("get"),
+        404,
+        "not_found",
+    )
+    .await;
+    assert_problem(
+        get(&app.address, "/metrics").await.expect("get"),
+        404,
+        "not_found",
+    )
+    .await;
+    // The admin listener answers them (still behind the admin role), and nothing else.
+    assert_eq!(
+        get(&admin_base, "/api/v1/admin/users")
+            .await
+            .expect("get")
+            .status(),
+        StatusCode::OK
+    );
+    let metrics = get(&admin_base, "/metrics").await.expect("get");
+    assert_eq!(metrics.status(), StatusCode::OK);
+    assert!(metrics
+        .text()
+        .await
+        .expect("text")
+        .starts_with("# JobBot exports no metrics yet"));
+    assert_problem(
+        get(&admin_base, "/api/v1/me").await.expect("get"),
+        404,
+        "not_found",
+    )
+    .await;
+    let candidate = app.user("cand@example.fr").await;
+    let as_candidate = app
+        .client
+        .get(format!("{admin_base}/api/v1/admin/users"))
+        .bearer_auth(&candidate.access_token)
+        .send()
+        .await
+        .expect("get");
+    assert_problem(as_candidate, 403, "forbidden").await;
+}
+
+#[actix_rt::test]
+async fn admin_routes_answer_only_to_the_allowed_networks() {
+    let app = crate::helpers::spawn_app_with(
+        jobbot_db::Backend::Sqlite,
+        &[
+            ("JOBBOT_ADMIN_ALLOW", "10.0.0.0/8, 2001:db8::/32"),
+            ("JOBBOT_TRUST_PROXY", "true"),
+        ],
+    )
+    .await;
+    let admin = app.user("root@example.fr").await;
+    app.promote(&admin.id, "admin").await;
+    let relogin: Value = app
+        .login("root@example.fr", PASSWORD)
+        .await
+        .json()
+        .await
+        .expect("json");
+    let token = relogin["access_token"].as_str().expect("token").to_owned();
+    let from = |ip: &str| {
+        app.client
+            .get(app.url("/api/v1/admin/users"))
+            .bearer_auth(&token)
+            .header("X-Forwarded-For", ip)
+            .send()
+    };
+    assert_eq!(from("10.1.2.3").await.expect("get").status(), StatusCode::OK);
+    assert_eq!(from("2001:db8::7").await.expect("get").status(), StatusCode::OK);
+    assert_problem(from("203.0.113.9").await.expect("get"), 403, "admin_network").await;
+    // Other routes are not concerned.
+    let me = app
+        .client
+        .get(app.url("/api/v1/me"))
+        .bearer_auth(&token)
+        .header("X-Forwarded-For", "203.0.113.9")
+        .send()
+        .await
+        .expect("me");
+    assert_eq!(me.status(), StatusCode::OK);
+}

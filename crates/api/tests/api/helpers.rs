@@ -15,6 +15,8 @@ pub const PASSWORD: &str = "Un-mot-de-passe-solide-42";
 
 pub struct TestApp {
     pub address: String,
+    /// The admin listener, when `JOBBOT_ADMIN_BIND` is set.
+    pub admin_address: Option<String>,
     pub client: reqwest::Client,
     handle: ServerHandle,
     pub db: TestDatabase,
@@ -61,6 +63,7 @@ pub async fn spawn_app_with(backend: Backend, extra: &[(&str, &str)]) -> TestApp
     let config = Config::from_lookup(|name| vars.get(name).cloned()).expect("test configuration");
     let app = Application::build(config).await.expect("the app starts");
     let address = format!("http://127.0.0.1:{}", app.port());
+    let admin_address = app.admin_port().map(|port| format!("http://127.0.0.1:{port}"));
     let handle = app.handle();
     actix_rt::spawn(app.into_server());
     let client = reqwest::Client::builder()
@@ -69,6 +72,7 @@ pub async fn spawn_app_with(backend: Backend, extra: &[(&str, &str)]) -> TestApp
         .expect("client");
     TestApp {
         address,
+        admin_address,
         client,
         handle,
         db,

@@ -1,0 +1,145 @@
+//! Address ranges (CIDR) for `JOBBOT_ADMIN_ALLOW`, and the admin gate: where the admin routes answer.
+//!
+//! With `JOBBOT_ADMIN_BIND`, `/api/v1/admin/*` and `/metrics` answer only on that second listener (404 on the
+//! main one, and the admin listener answers nothing else); with `JOBBOT_ADMIN_ALLOW`, only to clients in those
+//! ranges (403 `admin_network`), behind nginx's own `allow`/`deny`: defence in depth.
+
+use std::net::IpAddr;
+
+use actix_web::body::{EitherBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::middleware::Next;
+use actix_web::web;
+use jobbot_api_types::ErrorCode;
+
+use crate::error::ApiError;
+
+/// An IPv4 or IPv6 range, `10.0.0.0/8` or `2001:db8::/32`; a bare address is a range of one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cidr {
+    network: IpAddr,
+    prefix: u8,
+}
+
+impl Cidr {
+    pub fn parse(raw: &str) -> Option<Self> {
+        let (address, prefix) = match raw.trim().split_once('/') {
+            Some((address, prefix)) => (address, Some(prefix.parse::<u8>().ok()?)),
+            None => (raw.trim(), None),
+        };
+        let network: IpAddr = address.parse().ok()?;
+        let max = if network.is_ipv4() { 32 } else { 128 };
+        let prefix = prefix.unwrap_or(max);
+        (prefix <= max).then_some(Self { network, prefix })
+    }
+
+    pub fn contains(&self, ip: IpAddr) -> bool {
+        // An IPv4 client seen through an IPv6 socket (::ffff:a.b.c.d) is that IPv4 client.
+        let ip = match ip {
+            IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),
+            v4 => v4,
+        };
+        match (self.network, ip) {
+            (IpAddr::V4(net), IpAddr::V4(ip)) => {
+                let mask = u32::MAX.checked_shl(32 - u32::from(self.prefix)).unwrap_or(0);
+                u32::from(net) & mask == u32::from(ip) & mask
+            }
+            (IpAddr::V6(net), IpAddr::V6(ip)) => {
+                let mask = u128::MAX.checked_shl(128 - u32::from(self.prefix)).unwrap_or(0);
+                u128::from(net) & mask == u128::from(ip) & mask
+            }
+            _ => false,
+        }
+    }
+}
+
+/// The client's IP: the socket peer, or the proxy's `X-Forwarded-For` when `JOBBOT_TRUST_PROXY` is on.
+pub fn client_ip(req: &actix_web::HttpRequest, trust_proxy: bool) -> String {
+    if trust_proxy {
+        if let Some(ip) = req.connection_info().realip_remote_addr() {
+            return ip.to_owned();
+        }
+    }
+    req.peer_addr()
+        .map(|addr| addr.ip().to_string())
+        .unwrap_or_else(|| "unknown".into())
+}
+
+/// What the admin gate needs, registered as app data by `startup`.
+#[derive(Debug, Clone)]
+pub struct AdminGate {
+    pub admin_bind: Option<std::net::SocketAddr>,
+    pub admin_allow: Vec<Cidr>,
+    pub trust_proxy: bool,
+}
+
+/// `/api/v1/admin/*` and `/metrics`.
+pub fn is_admin_path(path: &str) -> bool {
+    path == "/metrics" || path == "/api/v1/admin" || path.starts_with("/api/v1/admin/")
+}
+
+/// Keeps admin routes on the admin listener and to the allowed networks (see the module's text).
+pub async fn admin_gate(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
+    let Some(config) = req.app_data::<web::Data<AdminGate>>().cloned() else {
+        return Ok(next.call(req).await?.map_into_left_body());
+    };
+    let admin = is_admin_path(req.path());
+    if let Some(admin_bind) = config.admin_bind {
+        let on_admin_listener = req.app_config().local_addr().port() == admin_bind.port();
+        if admin != on_admin_listener {
+            return Ok(refuse(req, ApiError::not_found()));
+        }
+    }
+    if admin && !config.admin_allow.is_empty() {
+        let client = client_ip(req.request(), config.trust_proxy);
+        let allowed = client
+            .parse::<IpAddr>()
+            .is_ok_and(|ip| config.admin_allow.iter().any(|range| range.contains(ip)));
+        if !allowed {
+            tracing::warn!(
+                path = req.path(),
+                "admin route refused outside the allowed networks"
+            );
+            let refused = ApiError::forbidden(
+                ErrorCode::AdminNetwork,
+                "The admin routes answer only to the administrators' networks.",
+            );
+            return Ok(refuse(req, refused));
+        }
+    }
+    Ok(next.call(req).await?.map_into_left_body())
+}
+
+fn refuse<B>(req: ServiceRequest, error: ApiError) -> ServiceResponse<EitherBody<B>> {
+    use actix_web::ResponseError;
+    req.into_response(error.error_response()).map_into_right_body()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges_contain_what_they_should() {
+        let ip = |s: &str| s.parse::<IpAddr>().expect("ip");
+        let lan = Cidr::parse("10.0.0.0/8").expect("cidr");
+        assert!(lan.contains(ip("10.20.30.40")) && !lan.contains(ip("11.0.0.1")));
+        assert!(lan.contains(ip("::ffff:10.1.1.1")), "IPv4-mapped IPv6");
+        let one = Cidr::parse("192.0.2.7").expect("a bare address");
+        assert!(one.contains(ip("192.0.2.7")) && !one.contains(ip("192.0.2.8")));
+        let v6 = Cidr::parse("2001:db8::/32").expect("v6");
+        assert!(v6.contains(ip("2001:db8:1::5")) && !v6.contains(ip("2001:db9::1")));
+        assert!(Cidr::parse("0.0.0.0/0").expect("all").contains(ip("203.0.113.9")));
+        assert_eq!(Cidr::parse("10.0.0.0/33"), None);
+        assert_eq!(Cidr::parse("nope"), None);
+    }
+
+    #[test]
+    fn admin_paths() {
+        assert!(is_admin_path("/api/v1/admin/users") && is_admin_path("/metrics"));
+        assert!(!is_admin_path("/api/v1/administrators") && !is_admin_path("/api/v1/me"));
+    }
+}
