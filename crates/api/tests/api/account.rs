@@ -285,15 +285,7 @@ async fn the_admin_port_serves_admin_routes_and_only_them() {
         ],
     )
     .await;
-    let admin = app.user("root@example.fr").await;
-    app.promote(&admin.id, "admin").await;
-    let relogin: Value = app
-        .login("root@example.fr", PASSWORD)
-        .await
-        .json()
-        .await
-        .expect("json");
-    let token = relogin["access_token"].as_str().expect("token").to_owned();
+    let token = app.admin_token("root@example.fr").await;
     let admin_base = app.admin_address.clone().expect("an admin listener");
     let get = |base: &str, path: &str| app.client.get(format!("{base}{path}")).bearer_auth(&token).send();
 
@@ -352,15 +344,7 @@ async fn admin_routes_answer_only_to_the_allowed_networks() {
         ],
     )
     .await;
-    let admin = app.user("root@example.fr").await;
-    app.promote(&admin.id, "admin").await;
-    let relogin: Value = app
-        .login("root@example.fr", PASSWORD)
-        .await
-        .json()
-        .await
-        .expect("json");
-    let token = relogin["access_token"].as_str().expect("token").to_owned();
+    let token = app.admin_token("root@example.fr").await;
     let from = |ip: &str| {
         app.client
             .get(app.url("/api/v1/admin/users"))

@@ -36,6 +36,22 @@ async fn post(app: &TestApp, user: &TestUser, chat: &str, content: &str) -> reqw
         .expect("post")
 }
 
+/// Blocks (`on`) or unblocks the other participant of `chat`, as `user`.
+async fn set_block(app: &TestApp, user: &TestUser, chat: &str, on: bool) {
+    let url = app.url(&format!("/api/v1/chats/{chat}/block"));
+    let request = if on {
+        app.client.post(url)
+    } else {
+        app.client.delete(url)
+    };
+    let response = request
+        .bearer_auth(&user.access_token)
+        .send()
+        .await
+        .expect("block");
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+}
+
 async fn json_of(response: reqwest::Response) -> Value {
     response.json().await.expect("json")
 }
@@ -238,14 +254,7 @@ async fn blocking_stops_messages_and_shares(app: TestApp) {
     let bob = app.user("bob@example.fr").await;
     let chat = chat_between(&app, &alice, "bob@example.fr").await;
     let conversation = conversation_with(&app, &alice, "Comment rédiger mon CV ?").await;
-    let block = app
-        .client
-        .post(app.url(&format!("/api/v1/chats/{chat}/block")))
-        .bearer_auth(&bob.access_token)
-        .send()
-        .await
-        .expect("block");
-    assert_eq!(block.status(), StatusCode::NO_CONTENT);
+    set_block(&app, &bob, &chat, true).await;
     assert_problem(post(&app, &alice, &chat, "Tu es là ?").await, 403, "blocked").await;
     assert_problem(
         share(
@@ -269,14 +278,7 @@ async fn blocking_stops_messages_and_shares(app: TestApp) {
         .expect("list")
         .clone();
     assert_eq!(listed[0]["blocked"], true);
-    let unblock = app
-        .client
-        .delete(app.url(&format!("/api/v1/chats/{chat}/block")))
-        .bearer_auth(&bob.access_token)
-        .send()
-        .await
-        .expect("unblock");
-    assert_eq!(unblock.status(), StatusCode::NO_CONTENT);
+    set_block(&app, &bob, &chat, false).await;
     assert_eq!(
         post(&app, &alice, &chat, "Merci !").await.status(),
         StatusCode::CREATED
@@ -830,14 +832,7 @@ async fn gone_and_blocked_shares_stay_out_of_reach(app: TestApp) {
     );
 
     // Alice blocks Bob: he can no longer read, fork or export her live share; she cannot push new content.
-    let block = app
-        .client
-        .post(app.url(&format!("/api/v1/chats/{chat}/block")))
-        .bearer_auth(&alice.access_token)
-        .send()
-        .await
-        .expect("block");
-    assert_eq!(block.status(), StatusCode::NO_CONTENT);
+    set_block(&app, &alice, &chat, true).await;
     assert_problem(
         app.get_bearer(&format!("/api/v1/shares/{active}"), &bob.access_token)
             .await,
@@ -879,23 +874,9 @@ async fn gone_and_blocked_shares_stay_out_of_reach(app: TestApp) {
     );
 
     // The other way round: Bob blocks Alice (after she unblocks him); she cannot re-snapshot into his chat.
-    let unblock = app
-        .client
-        .delete(app.url(&format!("/api/v1/chats/{chat}/block")))
-        .bearer_auth(&alice.access_token)
-        .send()
-        .await
-        .expect("unblock");
-    assert_eq!(unblock.status(), StatusCode::NO_CONTENT);
+    set_block(&app, &alice, &chat, false).await;
     assert_eq!(transcript_len(&app, &bob, &active).await, Some(2));
-    let block = app
-        .client
-        .post(app.url(&format!("/api/v1/chats/{chat}/block")))
-        .bearer_auth(&bob.access_token)
-        .send()
-        .await
-        .expect("block");
-    assert_eq!(block.status(), StatusCode::NO_CONTENT);
+    set_block(&app, &bob, &chat, true).await;
     assert_problem(
         patch_share(&app, &alice, &active, json!({"resnapshot": true})).await,
         403,

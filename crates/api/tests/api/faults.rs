@@ -12,6 +12,21 @@ use crate::helpers::{db_url, login_at, start_process};
 
 const REPLIES: usize = 20;
 
+/// A new conversation of the token's user on the server at `base`: its id.
+async fn new_conversation(client: &reqwest::Client, base: &str, token: &str) -> String {
+    let created: Value = client
+        .post(format!("{base}/api/v1/conversations"))
+        .bearer_auth(token)
+        .json(&json!({}))
+        .send()
+        .await
+        .expect("create")
+        .json()
+        .await
+        .expect("json");
+    created["id"].as_str().expect("id").to_owned()
+}
+
 async fn last_message(client: &reqwest::Client, base: &str, token: &str, conversation: &str) -> Value {
     let page: Value = client
         .get(format!("{base}/api/v1/conversations/{conversation}/messages"))
@@ -52,17 +67,7 @@ async fn a_crash_mid_stream_leaves_nothing_stuck(backend: jobbot_db::Backend) {
     let client = reqwest::Client::new();
     let mut conversations = Vec::new();
     for _ in 0..REPLIES {
-        let created: Value = client
-            .post(format!("{}/api/v1/conversations", first.base))
-            .bearer_auth(&user.access_token)
-            .json(&json!({}))
-            .send()
-            .await
-            .expect("create")
-            .json()
-            .await
-            .expect("json");
-        conversations.push(created["id"].as_str().expect("id").to_owned());
+        conversations.push(new_conversation(&client, &first.base, &user.access_token).await);
     }
     for id in &conversations {
         let (client, url, token) = (
@@ -200,17 +205,7 @@ async fn a_database_outage_answers_503_and_recovers_without_a_restart() {
         .timeout(Duration::from_secs(20))
         .build()
         .expect("client");
-    let created: Value = client
-        .post(format!("{}/api/v1/conversations", server.base))
-        .bearer_auth(&user.access_token)
-        .json(&json!({}))
-        .send()
-        .await
-        .expect("create")
-        .json()
-        .await
-        .expect("json");
-    let conversation = created["id"].as_str().expect("id").to_owned();
+    let conversation = new_conversation(&client, &server.base, &user.access_token).await;
 
     outage.cut();
     let requests: Vec<(&str, String, Option<Value>)> = vec![

@@ -189,6 +189,14 @@ impl TestApp {
         files
     }
 
+    /// Signs up `email`, makes it an admin and logs in again: the admin's access token.
+    pub async fn admin_token(&self, email: &str) -> String {
+        let user = self.user(email).await;
+        self.promote(&user.id, "admin").await;
+        let login: Value = self.login(email, PASSWORD).await.json().await.expect("json");
+        login["access_token"].as_str().expect("token").to_owned()
+    }
+
     /// Makes a user an admin directly in the database (as `jobbot user create --role admin` would).
     pub async fn promote(&self, user_id: &str, role: &str) {
         let pool = jobbot_db::connect(&self.db.url, 1).expect("pool");
