@@ -293,7 +293,7 @@ pub fn problem_message(locale: Locale, problem: &Problem) -> String {
             "Session incohérente. Rechargez la page.",
             "Session mismatch. Reload the page.",
         ),
-        ErrorCode::DatabaseUnavailable => (
+        ErrorCode::DatabaseUnavailable | ErrorCode::ServiceUnavailable => (
             "Service momentanément indisponible.",
             "Service temporarily unavailable.",
         ),

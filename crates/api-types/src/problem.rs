@@ -71,6 +71,8 @@ pub enum ErrorCode {
     WebsocketRequired,
     Error,
     AdminNetwork,
+    /// Sent by nginx, not by the API: no API instance answered (all down, restarting, or too slow).
+    ServiceUnavailable,
     /// Client side only (the SPA's HTTP client), never sent by the server: the request did not get through.
     NetworkError,
     /// Client side only: an answer that is not what the contract says.
@@ -125,6 +127,7 @@ impl ErrorCode {
             Self::WebsocketRequired => "websocket_required",
             Self::Error => "error",
             Self::AdminNetwork => "admin_network",
+            Self::ServiceUnavailable => "service_unavailable",
             Self::NetworkError => "network_error",
             Self::UnexpectedResponse => "unexpected_response",
             Self::Unknown => "unknown",

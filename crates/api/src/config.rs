@@ -132,6 +132,10 @@ impl Config {
 
         let database_url =
             secret_value(&lookup, "DATABASE_URL")?.unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
+        let database_url = match secret_value(&lookup, "DATABASE_PASSWORD")? {
+            Some(password) => with_password(&database_url, &password)?,
+            None => database_url,
+        };
         let database_url =
             DatabaseUrl::parse(&database_url).map_err(|e| err("DATABASE_URL", e.to_string()))?;
 
@@ -337,6 +341,31 @@ fn assistant_config(
     })
 }
 
+/// `postgres://user@host/db` with `password` put in (percent-encoded), replacing any already there: the password
+/// can then live in a secret file (`DATABASE_PASSWORD_FILE`) while the rest of the URL stays plain configuration.
+fn with_password(url: &str, password: &str) -> Result<String, ConfigError> {
+    let invalid = |message: &str| err("DATABASE_PASSWORD", message);
+    let (scheme, rest) = url
+        .split_once("://")
+        .filter(|(scheme, _)| matches!(*scheme, "postgres" | "postgresql"))
+        .ok_or_else(|| invalid("is only for postgres:// URLs"))?;
+    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(authority_end);
+    let (userinfo, host) = authority
+        .rsplit_once('@')
+        .ok_or_else(|| invalid("needs a user in DATABASE_URL (postgres://user@host/db)"))?;
+    let user = userinfo.split_once(':').map_or(userinfo, |(user, _)| user);
+    let mut encoded = String::with_capacity(password.len() * 3);
+    for byte in password.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+            encoded.push(char::from(byte));
+        } else {
+            encoded.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    Ok(format!("{scheme}://{user}:{encoded}@{host}{tail}"))
+}
+
 /// `NAME`, else the contents of the file named by `NAME_FILE` (one trailing newline removed).
 fn secret_value(lookup: &impl Fn(&str) -> Option<String>, name: &str) -> Result<Option<String>, ConfigError> {
     if let Some(value) = lookup(name).filter(|v| !v.trim().is_empty()) {
@@ -520,6 +549,34 @@ mod tests {
         ])
         .expect("valid");
         assert!(ok.cookie_secure);
+    }
+
+    #[test]
+    fn the_database_password_can_come_from_its_own_file() {
+        assert_eq!(
+            with_password("postgres://jobbot@db:5432/jobbot?sslmode=disable", "p@ss w:rd/é").expect("valid"),
+            "postgres://jobbot:p%40ss%20w%3Ard%2F%C3%A9@db:5432/jobbot?sslmode=disable"
+        );
+        assert_eq!(
+            with_password("postgresql://u:old@h/d", "new").expect("valid"),
+            "postgresql://u:new@h/d"
+        );
+        assert!(with_password("sqlite://data/x.sqlite3", "p").is_err());
+        assert!(with_password("postgres://db/jobbot", "p").is_err());
+        let dir = std::env::temp_dir().join(format!("jobbot-config-{}", uuid::Uuid::now_v7()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let file = dir.join("db_password");
+        std::fs::write(&file, "s3cret\n").expect("write");
+        let config = config(&[
+            ("DATABASE_URL", "postgres://jobbot@db/jobbot"),
+            ("DATABASE_PASSWORD_FILE", file.to_str().expect("utf-8")),
+        ])
+        .expect("valid");
+        match config.database_url {
+            DatabaseUrl::Postgres(url) => assert_eq!(url, "postgres://jobbot:s3cret@db/jobbot"),
+            other => panic!("expected PostgreSQL, got {other:?}"),
+        }
+        std::fs::remove_dir_all(dir).ok();
     }
 
     #[test]

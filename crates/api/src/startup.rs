@@ -269,6 +269,9 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'
 style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; \
 base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
+/// No camera, microphone, location, payment or USB for the page (nginx sends the same, `nginx/snippets/`).
+pub const PERMISSIONS_POLICY: &str = "camera=(), microphone=(), geolocation=(), payment=(), usb=()";
+
 /// Headers on every response: CSP, no sniffing, no framing, a same-origin referrer, no powerful features;
 /// HSTS in production (where TLS ends in front of us).
 fn security_headers(env: crate::config::Environment) -> DefaultHeaders {
@@ -279,7 +282,7 @@ fn security_headers(env: crate::config::Environment) -> DefaultHeaders {
         .add((header::REFERRER_POLICY, "same-origin"))
         .add((
             header::HeaderName::from_static("permissions-policy"),
-            "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
+            PERMISSIONS_POLICY,
         ));
     if env == crate::config::Environment::Production {
         headers.add((
@@ -326,13 +329,41 @@ async fn request_log(
     let started = Instant::now();
     let method = req.method().clone();
     let path = req.path().to_owned();
-    let response = next.call(req).await?;
+    let request_id = request_id(req.headers());
+    let mut response = next.call(req).await?;
     tracing::info!(
         method = %method,
         path = %path,
         status = response.status().as_u16(),
         ms = started.elapsed().as_secs_f64() * 1000.0,
+        request_id = %request_id,
         "request"
     );
+    if let Ok(value) = header::HeaderValue::from_str(&request_id) {
+        response
+            .headers_mut()
+            .insert(header::HeaderName::from_static(REQUEST_ID), value);
+    }
     Ok(response)
+}
+
+pub const REQUEST_ID: &str = "x-request-id";
+
+/// The request's id: the one nginx generated (`X-Request-Id`, kept when it is 8 to 64 letters, digits, `-` or
+/// `_`, so that nothing else reaches the logs), else a new one. Logged with the request and returned to the
+/// client, so that a user's report, nginx's log line and ours meet.
+pub fn request_id(headers: &header::HeaderMap) -> String {
+    let given = headers
+        .get(REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .filter(|id| {
+            (8..=64).contains(&id.len())
+                && id
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        });
+    match given {
+        Some(id) => id.to_owned(),
+        None => crate::credentials::tokens::random_token(16),
+    }
 }

@@ -1,5 +1,7 @@
-//! Logging: `RUST_LOG` filters (default `info`), `JOBBOT_LOG_FORMAT=json` for machine-readable lines.
+//! Logging: `RUST_LOG` filters (default `info`), `JOBBOT_LOG_FORMAT=json` for machine-readable lines; colours
+//! only on a terminal (log files and `docker logs` get plain text).
 
+use std::io::IsTerminal;
 use std::str::FromStr;
 
 use tracing_subscriber::filter::Targets;
@@ -23,7 +25,11 @@ pub fn init() {
             .try_init()
     } else {
         registry
-            .with(tracing_subscriber::fmt::layer().with_writer(std::io::stderr))
+            .with(
+                tracing_subscriber::fmt::layer()
+                    .with_ansi(std::io::stderr().is_terminal())
+                    .with_writer(std::io::stderr),
+            )
             .try_init()
     };
     // A second init (tests) is harmless.

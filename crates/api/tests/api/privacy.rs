@@ -771,6 +771,28 @@ async fn the_logs_hold_no_contents_passwords_tokens_or_emails() {
         .send()
         .await
         .expect("refresh");
+    // The request id: nginx's is kept, returned and logged; a malformed one is replaced by a fresh one.
+    let traced = client
+        .get(format!("{base}/healthz"))
+        .header("X-Request-Id", "0123456789abcdef0123456789abcdef")
+        .send()
+        .await
+        .expect("healthz");
+    assert_eq!(
+        traced.headers()["x-request-id"],
+        "0123456789abcdef0123456789abcdef"
+    );
+    let forged = client
+        .get(format!("{base}/healthz"))
+        .header("X-Request-Id", "forged id\" level=error")
+        .send()
+        .await
+        .expect("healthz");
+    let fresh = forged.headers()["x-request-id"]
+        .to_str()
+        .expect("ascii")
+        .to_owned();
+    assert!(fresh.len() >= 16 && !fresh.contains(' '), "a new id: {fresh}");
     let _ = server.child.kill();
     let mut logs = String::new();
     server
@@ -798,4 +820,9 @@ async fn the_logs_hold_no_contents_passwords_tokens_or_emails() {
         assert!(!logs.contains(secret), "the logs contain {secret:?}");
     }
     assert!(logs.contains("s***@example.fr"), "emails appear masked");
+    assert!(
+        logs.contains("request_id=0123456789abcdef0123456789abcdef"),
+        "{logs}"
+    );
+    assert!(logs.contains(&format!("request_id={fresh}")) && !logs.contains("forged"));
 }
