@@ -2,12 +2,18 @@
 SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: run test bench fuzz tools spa api fmt lint clean
+.PHONY: run stack test bench fuzz tools spa api fmt lint clean
 
 ## Build everything in release mode and serve the app (SPA + API) at http://localhost:3000 on SQLite.
 run: tools spa api
 	JOBBOT_BIND=$${JOBBOT_BIND:-127.0.0.1:3000} JOBBOT_STATIC_DIR=$${JOBBOT_STATIC_DIR:-frontend/dist} \
 		./target/release/jobbot serve
+
+## The production shape without Docker: PostgreSQL, `jobbot migrate`, two API instances behind Debian's nginx
+## (the project's nginx/ config): the app on http://localhost:3000, admin routes on :8000 (JOBBOT_ADMIN_ALLOW).
+## Ports: JOBBOT_STACK_PUBLIC_PORT / JOBBOT_STACK_ADMIN_PORT. Ctrl-C stops it.
+stack: tools spa api
+	scripts/stack.sh target/release/jobbot
 
 ## Everything: format, clippy (native + wasm), unit and API tests on SQLite and PostgreSQL, browser tests.
 test:

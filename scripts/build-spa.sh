@@ -1,8 +1,16 @@
 #!/usr/bin/env bash
-# Builds the SPA into frontend/dist with trunk (release, offline: every tool is already installed), then moves
-# trunk's inline loader into a file of its own so the strict Content-Security-Policy holds (no inline script).
+# Builds the SPA into frontend/dist with trunk (release, offline: every tool is already installed), moves
+# trunk's inline loader into a file of its own so the strict Content-Security-Policy holds (no inline script),
+# then writes the .gz and .br copies nginx serves (brotli from Debian's `brotli`, installed when missing and
+# running as root).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
+if ! command -v brotli >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "==> installing Debian's brotli (precompressed SPA files for nginx)"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq brotli >/dev/null 2>&1 ||
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq brotli >/dev/null; }
+fi
 (cd frontend && trunk build --release --offline)
 python3 scripts/spa-loader.py frontend/dist
+python3 scripts/precompress.py frontend/dist

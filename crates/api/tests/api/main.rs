@@ -7,6 +7,7 @@ mod account;
 mod assistant;
 mod auth;
 mod chats;
+mod deployment;
 mod errors;
 mod fake_llm;
 mod faults;
