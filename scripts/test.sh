@@ -19,6 +19,9 @@ scripts/check-joined-lines.py
 step "no import cycle between the API's modules, no route module using another"
 scripts/module-cycles.py
 
+step "deployment files: hadolint, compose and GitLab CI schemas, nginx -t and HTTPS with Debian's nginx"
+scripts/check-deploy.sh
+
 step "clippy (native)"
 cargo clippy --all-targets --locked -- -D warnings
 

@@ -1,4 +1,4 @@
-//! The `jobbot` command line: `serve` (default), `migrate`, `user create`.
+//! The `jobbot` command line: `serve` (default), `migrate`, `purge`, `healthcheck`, `user create`.
 
 use std::io::Read;
 use std::path::PathBuf;
@@ -36,6 +36,9 @@ enum Command {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Exit 0 when this machine's JobBot answers `GET /healthz` with 200 (the images' HEALTHCHECK: no curl
+    /// needed). Asks the port of JOBBOT_BIND on the loopback address.
+    Healthcheck,
     /// Manage accounts.
     User {
         #[command(subcommand)]
@@ -61,6 +64,10 @@ enum UserCommand {
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Before the configuration: a health probe needs no secret and must stay cheap.
+    if matches!(cli.command, Some(Command::Healthcheck)) {
+        return healthcheck();
+    }
     let config = match Config::from_env() {
         Ok(config) => config,
         Err(error) => {
@@ -79,8 +86,49 @@ pub fn main() -> ExitCode {
     }
 }
 
+fn healthcheck() -> ExitCode {
+    use std::io::Write;
+    use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpStream};
+    use std::time::Duration;
+
+    let bind = std::env::var("JOBBOT_BIND").unwrap_or_else(|_| crate::config::DEFAULT_BIND.to_owned());
+    let Ok(mut addr) = bind.trim().parse::<SocketAddr>() else {
+        eprintln!("jobbot healthcheck: JOBBOT_BIND is not an address: {bind}");
+        return ExitCode::from(2);
+    };
+    if addr.ip().is_unspecified() {
+        addr.set_ip(match addr.ip() {
+            IpAddr::V4(_) => IpAddr::V4(Ipv4Addr::LOCALHOST),
+            IpAddr::V6(_) => IpAddr::V6(Ipv6Addr::LOCALHOST),
+        });
+    }
+    let answer = (|| -> std::io::Result<String> {
+        let mut stream = TcpStream::connect_timeout(&addr, Duration::from_secs(2))?;
+        stream.set_read_timeout(Some(Duration::from_secs(3)))?;
+        stream.write_all(b"GET /healthz HTTP/1.0\r\nHost: localhost\r\n\r\n")?;
+        let mut head = [0u8; 64];
+        let read = stream.read(&mut head)?;
+        Ok(String::from_utf8_lossy(&head[..read]).into_owned())
+    })();
+    match answer {
+        Ok(head) if head.starts_with("HTTP/1.1 200") || head.starts_with("HTTP/1.0 200") => ExitCode::SUCCESS,
+        Ok(head) => {
+            eprintln!(
+                "jobbot healthcheck: {addr} answered {:?}",
+                head.lines().next().unwrap_or_default()
+            );
+            ExitCode::FAILURE
+        }
+        Err(error) => {
+            eprintln!("jobbot healthcheck: {addr}: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
 async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
     match cli.command.unwrap_or(Command::Serve) {
+        Command::Healthcheck => unreachable!("answered before the configuration is read"),
         Command::Serve => Application::build(config)
             .await?
             .run_until_stopped()

@@ -252,9 +252,10 @@ fn assistant_config(
     get: &impl Fn(&str) -> Option<String>,
 ) -> Result<AssistantConfig, ConfigError> {
     use jobbot_llm::ProviderKind;
-    let mistral_key = secret_value(lookup, "MISTRAL_API_KEY")?;
-    let openrouter_key = secret_value(lookup, "OPENROUTER_API_KEY")?;
-    let openai_key = secret_value(lookup, "OPENAI_API_KEY")?;
+    // Optional keys: an empty secret file means "no key" (compose mounts one file per secret, used or not).
+    let mistral_key = optional_secret(lookup, "MISTRAL_API_KEY")?;
+    let openrouter_key = optional_secret(lookup, "OPENROUTER_API_KEY")?;
+    let openai_key = optional_secret(lookup, "OPENAI_API_KEY")?;
     let kind = match get("JOBBOT_LLM_PROVIDER") {
         Some(raw) => ProviderKind::parse(&raw).ok_or_else(|| {
             err(
@@ -364,6 +365,23 @@ fn with_password(url: &str, password: &str) -> Result<String, ConfigError> {
         }
     }
     Ok(format!("{scheme}://{user}:{encoded}@{host}{tail}"))
+}
+
+/// Like [`secret_value`], for a secret that may be absent: an empty `NAME_FILE` is the same as none.
+fn optional_secret(
+    lookup: &impl Fn(&str) -> Option<String>,
+    name: &str,
+) -> Result<Option<String>, ConfigError> {
+    let file_var = format!("{name}_FILE");
+    let empty_file = lookup(name).filter(|v| !v.trim().is_empty()).is_none()
+        && lookup(&file_var)
+            .filter(|path| !path.trim().is_empty())
+            .and_then(|path| std::fs::read_to_string(path.trim()).ok())
+            .is_some_and(|contents| contents.trim().is_empty());
+    if empty_file {
+        return Ok(None);
+    }
+    secret_value(lookup, name)
 }
 
 /// `NAME`, else the contents of the file named by `NAME_FILE` (one trailing newline removed).
@@ -590,6 +608,16 @@ mod tests {
             JwtSecret::Configured(secret) => assert_eq!(secret.expose(), "s".repeat(40).as_bytes()),
             other => panic!("expected a configured secret, got {other:?}"),
         }
+        // An empty key file: no key, so the offline coach; an empty JWT secret file is an error.
+        let empty = dir.join("empty");
+        std::fs::write(&empty, "\n").expect("write");
+        let keyless =
+            self::config(&[("MISTRAL_API_KEY_FILE", empty.to_str().expect("utf-8"))]).expect("valid");
+        assert_eq!(keyless.assistant.provider.kind, jobbot_llm::ProviderKind::Offline);
+        let no_secret = self::config(&[("JOBBOT_JWT_SECRET_FILE", empty.to_str().expect("utf-8"))])
+            .err()
+            .map(|e| e.var);
+        assert_eq!(no_secret, Some("JOBBOT_JWT_SECRET_FILE".to_owned()));
         let missing = self::config(&[("JOBBOT_JWT_SECRET_FILE", "/nonexistent/jobbot")])
             .err()
             .map(|e| e.var);

@@ -101,3 +101,28 @@ fn nginx_errors_are_the_apis_problems() {
         assert!(seen.contains(&code), "nginx answers {code:?} itself");
     }
 }
+
+/// The images' HEALTHCHECK: `jobbot healthcheck` asks the port of JOBBOT_BIND, with no configuration needed.
+#[actix_rt::test]
+async fn healthcheck_says_whether_the_server_answers() {
+    let db = jobbot_db::testing::TestDatabase::new(jobbot_db::Backend::Sqlite);
+    let server =
+        crate::helpers::start_process(&crate::helpers::db_url(&db), &[], std::process::Stdio::null()).await;
+    let port = server.base.rsplit(':').next().expect("a port").to_owned();
+    let probe = |bind: String| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_jobbot"))
+            .arg("healthcheck")
+            .env_clear()
+            .env("JOBBOT_BIND", bind)
+            .output()
+            .expect("run jobbot healthcheck")
+    };
+    // 0.0.0.0 (the image's bind address) is asked on the loopback address.
+    let up = probe(format!("0.0.0.0:{port}"));
+    assert!(up.status.success(), "{}", String::from_utf8_lossy(&up.stderr));
+    drop(server);
+    let down = probe(format!("127.0.0.1:{port}"));
+    assert_eq!(down.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&down.stderr).contains("jobbot healthcheck"));
+    assert_eq!(probe("nonsense".into()).status.code(), Some(2));
+}
