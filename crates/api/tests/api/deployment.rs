@@ -37,10 +37,10 @@ fn nginx_sends_the_apis_security_headers() {
 
 /// nginx's size notation for a byte count.
 fn nginx_size(bytes: usize) -> String {
-    if bytes % (1024 * 1024) == 0 {
+    if bytes.is_multiple_of(1024 * 1024) {
         format!("{}m", bytes / (1024 * 1024))
     } else {
-        assert_eq!(bytes % 1024, 0, "limits are whole KiB");
+        assert!(bytes.is_multiple_of(1024), "limits are whole KiB");
         format!("{}k", bytes / 1024)
     }
 }
