@@ -44,5 +44,5 @@ scripts/schemathesis.sh target/debug/jobbot 120 20261122
 step "build the SPA"
 scripts/build-spa.sh
 
-step "browser tests (Chromium, real API serving the real SPA: SQLite, PostgreSQL, and a fake Mistral upstream)"
-scripts/e2e.sh target/debug/jobbot sqlite postgres mistral
+step "browser tests (Chromium, real API serving the real SPA: SQLite, PostgreSQL, a fake Mistral upstream; then through nginx as make stack runs it)"
+scripts/e2e.sh target/debug/jobbot sqlite postgres mistral stack
