@@ -37,14 +37,7 @@ for name in $(grep -o '\${[A-Z_][A-Z0-9_]*' docker-compose.yml | cut -c3- | sort
 done
 [ -z "$missing" ] || fail ".env.example does not list:$missing"
 
-if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
-  [ "$(id -u)" = 0 ] || fail "Debian's nginx is missing: apt-get install nginx libnginx-mod-http-brotli-static"
-  step "installing Debian's nginx"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get install -y -qq nginx libnginx-mod-http-brotli-static >/dev/null 2>&1 ||
-    { apt-get update -qq && apt-get install -y -qq nginx libnginx-mod-http-brotli-static >/dev/null; }
-fi
-nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
+nginx_bin=$(scripts/nginx-path.sh)
 
 work=$(mktemp -d)
 nginx_pid=""

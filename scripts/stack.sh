@@ -30,17 +30,7 @@ mkdir -p "$dir"
 rm -f "$dir/ready"
 dir=$(cd "$dir" && pwd)
 
-if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
-  if [ "$(id -u)" != 0 ]; then
-    echo "stack: Debian's nginx is missing: apt-get install nginx libnginx-mod-http-brotli-static" >&2
-    exit 1
-  fi
-  echo "==> installing Debian's nginx"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get install -y -qq nginx libnginx-mod-http-brotli-static >/dev/null 2>&1 ||
-    { apt-get update -qq && apt-get install -y -qq nginx libnginx-mod-http-brotli-static >/dev/null; }
-fi
-nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
+nginx_bin=$(scripts/nginx-path.sh)
 
 pids=()
 stopping=""
