@@ -19,8 +19,10 @@ stack: tools spa api
 test:
 	scripts/test.sh
 
-## Benchmarks that print figures (results are kept in docs/BENCHMARKS.md).
-bench:
+## Benchmarks that print figures (results are kept in docs/BENCHMARKS.md). The read-path comparison runs the
+## seed stack's twin too when its virtualenv exists (scripts/bench-readpath.py says how to make it).
+bench: api
+	python3 scripts/bench-readpath.py target/release/jobbot
 	cargo bench --locked -p jobbot-api --bench auth
 	cargo bench --locked -p jobbot-api --bench assistant
 	cargo bench --locked -p jobbot-api --bench fanout

@@ -55,6 +55,9 @@ pub struct Config {
     pub admin_allow: Vec<crate::network::Cidr>,
     pub cookie_secure: bool,
     pub db_pool_size: u32,
+    /// Keep checked login sessions and conversations' first pages in memory (PostgreSQL only; see `cache`).
+    /// On by default (`JOBBOT_READ_CACHE`).
+    pub read_cache: bool,
     pub workers: Option<usize>,
     pub assistant: AssistantConfig,
     /// Conversations without activity for this many days, and expired shares, are deleted by `jobbot purge`
@@ -217,6 +220,7 @@ impl Config {
         let trust_proxy = parse_bool(&get, "JOBBOT_TRUST_PROXY", false)?;
         let cookie_secure = parse_bool(&get, "JOBBOT_COOKIE_SECURE", env == Environment::Production)?;
         let db_pool_size = parse_number(&get, "JOBBOT_DB_POOL_SIZE", 10, 1, 1_000)?;
+        let read_cache = parse_bool(&get, "JOBBOT_READ_CACHE", true)?;
         let workers = match get("JOBBOT_WORKERS") {
             None => None,
             Some(_) => Some(parse_number(&get, "JOBBOT_WORKERS", 1, 1, 256)? as usize),
@@ -242,6 +246,7 @@ impl Config {
             admin_allow,
             cookie_secure,
             db_pool_size,
+            read_cache,
             workers,
         })
     }

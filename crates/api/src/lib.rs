@@ -3,6 +3,7 @@
 pub mod assistant;
 pub mod auth;
 pub mod body;
+pub mod cache;
 pub mod cli;
 pub mod config;
 pub mod credentials;
@@ -16,6 +17,7 @@ pub mod realtime;
 pub mod retention;
 pub mod routes;
 pub mod sharing;
+pub mod spa;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

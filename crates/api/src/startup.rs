@@ -2,20 +2,19 @@
 
 use jobbot_api_types::ErrorCode;
 use std::net::TcpListener;
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
 
 use actix_cors::Cors;
-use actix_files::{Files, NamedFile};
 use actix_web::body::MessageBody;
-use actix_web::dev::{fn_service, Server, ServerHandle, ServiceRequest, ServiceResponse};
+use actix_web::dev::{Server, ServerHandle, ServiceRequest, ServiceResponse};
 use actix_web::http::header;
 use actix_web::middleware::{from_fn, DefaultHeaders, Next};
 use actix_web::{web, App, HttpResponse, HttpServer};
 use anyhow::Context;
 
 use crate::assistant::Assistant;
+use crate::cache::ReadCache;
 use crate::config::Config;
 use crate::credentials::jwt::JwtKeys;
 use crate::credentials::password::PasswordHasher;
@@ -70,6 +69,7 @@ impl Application {
                         .error_handler(json_error),
                 )
                 .app_data(web::PayloadConfig::new(BODY_LIMIT))
+                .wrap(from_fn(crate::cache::fence_changes))
                 .wrap(from_fn(crate::network::admin_gate))
                 .wrap(cors)
                 .wrap(from_fn(problem_fallback))
@@ -80,7 +80,15 @@ impl Application {
                 .service(web::scope("/api").default_service(web::to(not_found)))
                 .default_service(web::to(not_found));
             match static_dir {
-                Some(dir) => app.service(spa_files(dir)),
+                Some(dir) => app.app_data(web::Data::new(crate::spa::SpaDir(dir))).service(
+                    web::resource("/{path:.*}").route(
+                        web::route()
+                            .guard(
+                                actix_web::guard::Any(actix_web::guard::Get()).or(actix_web::guard::Head()),
+                            )
+                            .to(crate::spa::serve),
+                    ),
+                ),
                 None => app,
             }
         })
@@ -235,6 +243,13 @@ pub async fn prepare_state(config: Config) -> anyhow::Result<AppState> {
             let _ = stopper.stop(conversation_id);
         },
     );
+    let cache = match &config.database_url {
+        jobbot_db::DatabaseUrl::Postgres(url) if config.read_cache => {
+            let url = url.clone();
+            web::block(move || ReadCache::listening(url)).await?
+        }
+        _ => ReadCache::disabled(),
+    };
     let hasher = web::block(PasswordHasher::new)
         .await?
         .map_err(|e| anyhow::anyhow!("argon2: {e}"))?;
@@ -245,6 +260,7 @@ pub async fn prepare_state(config: Config) -> anyhow::Result<AppState> {
         limiter: Arc::new(RateLimiter::new(config.auth_rate_limit)),
         assistant,
         hub,
+        cache,
         config: Arc::new(config),
     })
 }
@@ -292,25 +308,6 @@ fn security_headers(env: crate::config::Environment) -> DefaultHeaders {
     } else {
         headers
     }
-}
-
-fn spa_files(dir: PathBuf) -> Files {
-    let index = dir.join("index.html");
-    Files::new("/", dir)
-        .index_file("index.html")
-        .default_handler(fn_service(move |req: ServiceRequest| {
-            let index = index.clone();
-            async move {
-                let (req, _) = req.into_parts();
-                let file = NamedFile::open_async(&index).await?;
-                let mut response = file.into_response(&req);
-                response.headers_mut().insert(
-                    header::CACHE_CONTROL,
-                    header::HeaderValue::from_static("no-cache"),
-                );
-                Ok(ServiceResponse::new(req, response))
-            }
-        }))
 }
 
 async fn not_found() -> Result<HttpResponse, ApiError> {

@@ -20,6 +20,8 @@ pub struct AppState {
     pub limiter: Arc<RateLimiter>,
     pub assistant: Arc<Assistant>,
     pub hub: Arc<crate::realtime::Hub>,
+    /// Sessions and first pages kept in memory (PostgreSQL only; see `cache`).
+    pub cache: Arc<crate::cache::ReadCache>,
 }
 
 impl AppState {

@@ -91,6 +91,25 @@ pub fn page(
         .load(conn)
 }
 
+/// The first `limit` messages of a conversation, oldest first, if `user_id` owns it: ownership and page in one
+/// query. Empty when the conversation is someone else's, unknown, or has no message (the caller tells which).
+pub fn first_page_owned(
+    conn: &mut DbConnection,
+    user_id: &str,
+    conversation_id: &str,
+    limit: i64,
+) -> QueryResult<Vec<MessageRow>> {
+    use crate::schema::conversations;
+    messages::table
+        .inner_join(conversations::table)
+        .filter(messages::conversation_id.eq(conversation_id))
+        .filter(conversations::user_id.eq(user_id))
+        .order((messages::created_at.asc(), messages::id.asc()))
+        .limit(limit)
+        .select(MessageRow::as_select())
+        .load(conn)
+}
+
 /// The most recent `limit` messages, newest first (to build the model's context).
 pub fn latest(conn: &mut DbConnection, conversation_id: &str, limit: i64) -> QueryResult<Vec<MessageRow>> {
     messages::table

@@ -11,15 +11,24 @@ use diesel::sql_types::Text;
 use crate::DbConnection;
 
 pub const CHANNEL: &str = "jobbot_events";
+/// Where PostgreSQL's own triggers announce every change to a user or one of their sessions (`u:<user id>`) and
+/// to a conversation or one of its messages (`c:<conversation id>`) (migration `cache_notify`): what the
+/// instances' in-memory read caches must forget.
+pub const CACHE_CHANNEL: &str = "jobbot_cache";
 /// PostgreSQL refuses NOTIFY payloads of 8,000 bytes or more.
 pub const MAX_PAYLOAD: usize = 7_900;
 
 /// Sends `payload` to every listening instance (delivered when the current transaction commits).
 pub fn notify(conn: &mut DbConnection, payload: &str) -> QueryResult<()> {
+    notify_on(conn, CHANNEL, payload)
+}
+
+/// `notify` on another channel.
+pub fn notify_on(conn: &mut DbConnection, channel: &str, payload: &str) -> QueryResult<()> {
     match conn {
         DbConnection::Pg(pg) => {
             diesel::sql_query("SELECT pg_notify($1, $2)")
-                .bind::<Text, _>(CHANNEL)
+                .bind::<Text, _>(channel)
                 .bind::<Text, _>(payload)
                 .execute(pg)?;
             Ok(())
@@ -55,5 +64,31 @@ pub fn listen(url: &str, stop: Arc<AtomicBool>, mut on_event: impl FnMut(String)
             }
             std::thread::sleep(Duration::from_millis(2));
         }
+    }
+}
+
+/// A connection that listens on one channel and is read only when asked (`drain`): for a caller that must see
+/// every notification already sent before it goes on (the read cache reads it before trusting an entry).
+pub struct Subscription {
+    conn: PgConnection,
+}
+
+impl Subscription {
+    /// Connects and listens on `channel`.
+    pub fn open(url: &str, channel: &str) -> Result<Self, String> {
+        let mut conn = PgConnection::establish(url).map_err(|e| e.to_string())?;
+        diesel::sql_query(format!("LISTEN {channel}"))
+            .execute(&mut conn)
+            .map_err(|e| e.to_string())?;
+        Ok(Self { conn })
+    }
+
+    /// The payloads that have arrived since the last call, without waiting for more. An error means the
+    /// connection is lost: notifications may have been missed.
+    pub fn drain(&mut self) -> QueryResult<Vec<String>> {
+        self.conn
+            .notifications_iter()
+            .map(|n| n.map(|n| n.payload))
+            .collect()
     }
 }

@@ -198,15 +198,34 @@ async fn authenticate(
                     ApiError::unauthorized(ErrorCode::InvalidToken, "The access token is not valid.")
                 }
             })?;
+            let now = jobbot_db::now();
+            let ticket = match state.cache.session(&claims.sid, &claims.sub, now) {
+                Ok(user) => {
+                    return check_method(
+                        AuthUser {
+                            user,
+                            session_id: Some(claims.sid),
+                            token_id: None,
+                            method,
+                        },
+                        unsafe_method,
+                        csrf_ok,
+                    )
+                }
+                Err(ticket) => ticket,
+            };
             let sid = claims.sid.clone();
             let found = state
                 .db(move |conn| Ok(sessions::find_with_user(conn, &sid)?))
                 .await?;
-            let now = jobbot_db::now();
             match found {
                 Some((session, user)) if session.is_active(now) && session.user_id == claims.sub => {
+                    let user = CurrentUser::from(user);
+                    state
+                        .cache
+                        .store_session(ticket, &session.id, &user, session.expires_at);
                     AuthUser {
-                        user: user.into(),
+                        user,
                         session_id: Some(session.id),
                         token_id: None,
                         method,
@@ -244,6 +263,11 @@ async fn authenticate(
             }
         }
     };
+    check_method(auth, unsafe_method, csrf_ok)
+}
+
+/// What the credential may do: cookies need the CSRF header on unsafe methods, read tokens only read.
+fn check_method(auth: AuthUser, unsafe_method: bool, csrf_ok: bool) -> Result<AuthUser, ApiError> {
     if unsafe_method {
         match auth.method {
             AuthMethod::Cookie if !csrf_ok => return Err(csrf_failed()),

@@ -7,6 +7,7 @@ use crate::assistant::{
 };
 use crate::auth::AuthUser;
 use crate::body::Body;
+use crate::cache::PAGE_MESSAGES;
 use crate::error::ApiError;
 use crate::state::AppState;
 use actix_web::http::{header, StatusCode};
@@ -220,32 +221,67 @@ pub async fn list_messages(
     auth: AuthUser,
     path: web::Path<String>,
     query: web::Query<MessageQuery>,
-) -> Result<web::Json<MessagePage>, ApiError> {
+) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
     let MessageQuery { after, limit } = query.into_inner();
     let limit = super::in_range("limit", limit.unwrap_or(100), 1, 200)?;
+    let Some(after) = after else {
+        return first_page(&state, auth.user.id, id, limit as usize).await;
+    };
     let mut rows = state
         .db(move |conn| {
             owned(conn, &auth.user.id, &id)?;
-            let after = match after {
-                Some(after) => Some(messages::find(conn, &id, &after)?.ok_or_else(|| {
-                    ApiError::field(
-                        "after",
-                        "unknown_message",
-                        "No message with this id in the conversation.",
-                    )
-                })?),
-                None => None,
-            };
-            Ok(messages::page(conn, &id, after.as_ref(), limit + 1)?)
+            let after = messages::find(conn, &id, &after)?.ok_or_else(|| {
+                ApiError::field(
+                    "after",
+                    "unknown_message",
+                    "No message with this id in the conversation.",
+                )
+            })?;
+            Ok(messages::page(conn, &id, Some(&after), limit + 1)?)
         })
         .await?;
     let has_more = rows.len() as i64 > limit;
     rows.truncate(limit as usize);
-    Ok(web::Json(MessagePage {
+    Ok(HttpResponse::Ok().json(MessagePage {
         items: rows.into_iter().map(message_dto).collect(),
         has_more,
     }))
+}
+
+/// Opening a conversation: from memory when the read cache has it (PostgreSQL), otherwise one query for
+/// ownership and page together; the answer is the same bytes either way.
+async fn first_page(
+    state: &AppState,
+    user_id: String,
+    id: String,
+    limit: usize,
+) -> Result<HttpResponse, ApiError> {
+    let json = |body: String| HttpResponse::Ok().content_type("application/json").body(body);
+    let ticket = match state.cache.page(&id, &user_id) {
+        Ok(page) => return Ok(json(page.json(limit))),
+        Err(ticket) => ticket,
+    };
+    let (owner, conversation) = (user_id.clone(), id.clone());
+    let rows = state
+        .db(move |conn| {
+            let rows = messages::first_page_owned(conn, &owner, &conversation, PAGE_MESSAGES as i64 + 1)?;
+            // An empty page says nothing about ownership: only then is the conversation looked up (404).
+            if rows.is_empty() {
+                owned(conn, &owner, &conversation)?;
+            }
+            Ok(rows)
+        })
+        .await?;
+    let messages = rows
+        .into_iter()
+        .map(|row| serde_json::to_string(&message_dto(row)).map(String::into_boxed_str))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(ApiError::internal)?;
+    let page = crate::cache::Page::new(user_id, messages);
+    let body = page.json(limit);
+    state.cache.store_page(ticket, &id, page);
+    Ok(json(body))
 }
 
 fn wants_stream(req: &HttpRequest) -> bool {

@@ -185,6 +185,82 @@ async fn the_spa_is_served_with_index_for_client_routes() {
 }
 
 #[actix_rt::test]
+async fn the_spa_sends_precompressed_files_and_caches_hashed_ones() {
+    let dir = std::env::temp_dir().join(format!("jobbot-static-{}", uuid::Uuid::now_v7()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    std::fs::write(dir.join("index.html"), "<!doctype html><title>JobBot</title>").expect("index");
+    std::fs::write(dir.join("index.html.gz"), "gzip bytes of index").expect("index.gz");
+    std::fs::write(dir.join("app-0123456789abcdef_bg.wasm"), "plain wasm").expect("wasm");
+    std::fs::write(dir.join("app-0123456789abcdef_bg.wasm.br"), "brotli wasm").expect("wasm.br");
+    std::fs::write(dir.join("app-0123456789abcdef_bg.wasm.gz"), "gzip wasm").expect("wasm.gz");
+    std::fs::write(dir.join("robots.txt"), "User-agent: *\nAllow: /\n").expect("robots");
+    let app = spawn_app_with(
+        Backend::Sqlite,
+        &[("JOBBOT_STATIC_DIR", dir.to_str().expect("utf-8"))],
+    )
+    .await;
+    let get = |path: &str, accept: &str| {
+        let request = app.client.get(app.url(path));
+        let request = if accept.is_empty() {
+            request
+        } else {
+            request.header("Accept-Encoding", accept)
+        };
+        async move { request.send().await.expect("get") }
+    };
+
+    let wasm = "/app-0123456789abcdef_bg.wasm";
+    for (accept, encoding, body) in [
+        ("gzip, deflate, br, zstd", Some("br"), "brotli wasm"),
+        ("gzip, br;q=0", Some("gzip"), "gzip wasm"),
+        ("identity", None, "plain wasm"),
+        ("", None, "plain wasm"),
+    ] {
+        let response = get(wasm, accept).await;
+        assert_eq!(response.status(), StatusCode::OK, "{accept}");
+        let headers = response.headers().clone();
+        assert_eq!(headers["content-type"], "application/wasm", "{accept}");
+        assert_eq!(
+            headers
+                .get("content-encoding")
+                .map(|v| v.to_str().expect("ascii")),
+            encoding,
+            "{accept}"
+        );
+        assert!(headers["vary"]
+            .to_str()
+            .expect("ascii")
+            .contains("Accept-Encoding"));
+        assert_eq!(headers["cache-control"], "public, max-age=31536000, immutable");
+        assert!(!headers.contains_key("content-disposition"));
+        assert_eq!(response.text().await.expect("body"), body, "{accept}");
+    }
+    // index.html, for itself and for client routes: revalidated every time, gzip when that is all there is.
+    for path in ["/", "/index.html", "/chats/0190"] {
+        let response = get(path, "br, gzip").await;
+        assert_eq!(response.headers()["cache-control"], "no-cache", "{path}");
+        assert_eq!(response.headers()["content-encoding"], "gzip", "{path}");
+        assert!(response.headers()["content-type"]
+            .to_str()
+            .expect("ascii")
+            .starts_with("text/html"));
+    }
+    let robots = get("/robots.txt", "br").await;
+    assert_eq!(robots.headers()["cache-control"], "public, max-age=3600");
+    assert!(robots.headers().get("content-encoding").is_none());
+    assert!(!robots.headers()["vary"]
+        .to_str()
+        .expect("ascii")
+        .contains("Accept-Encoding"));
+    assert!(robots.text().await.expect("body").starts_with("User-agent"));
+    // A missing file is a 404 problem, not the SPA; no path leaves the folder.
+    for path in ["/missing-0123456789abcdef.js", "/..%2Fetc%2Fpasswd.txt", "/.env"] {
+        assert_problem(get(path, "").await, 404, "not_found").await;
+    }
+    std::fs::remove_dir_all(dir).ok();
+}
+
+#[actix_rt::test]
 async fn every_response_carries_the_security_headers() {
     let app = crate::helpers::spawn_app(jobbot_db::Backend::Sqlite).await;
     for path in ["/healthz", "/api/v1/me", "/api/v1/nowhere"] {

@@ -208,6 +208,9 @@ async fn a_database_outage_answers_503_and_recovers_without_a_restart() {
     let conversation = new_conversation(&client, &server.base, &user.access_token).await;
 
     outage.cut();
+    // The closed links reach the server at once; let the read cache's listening connection see its end, after
+    // which nothing is answered from memory (a request racing the cut itself could still be).
+    tokio::time::sleep(Duration::from_millis(200)).await;
     let requests: Vec<(&str, String, Option<Value>)> = vec![
         ("GET", "/api/v1/me".into(), None),
         ("GET", "/api/v1/conversations".into(), None),

@@ -13,5 +13,6 @@ mod fake_llm;
 mod faults;
 mod openapi;
 mod privacy;
+mod read_cache;
 mod realtime;
 mod tokens;

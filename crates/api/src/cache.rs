@@ -1,0 +1,395 @@
+//! What the read path keeps in memory, so that the common requests need no database round trip, while every
+//! change made anywhere still shows on the very next request, on every instance:
+//! - checked login sessions (with their user), so authenticating a request reads nothing;
+//! - the first page of each conversation's messages, already serialised one message at a time, so opening a
+//!   conversation reads nothing and writes its JSON by joining pieces.
+//!
+//! Only on PostgreSQL, where the database itself announces every change: triggers (migration `cache_notify`)
+//! `NOTIFY jobbot_cache` on each change to a user or a session (`u:<user id>`), and to a conversation or one of
+//! its messages (`c:<conversation id>`) — logout, password change, deletion, a new message, a finished reply,
+//! any future admin action, even SQL typed by hand. PostgreSQL signals the listening connections when the change
+//! commits, before the writer is told it committed. Before trusting an entry, a request reads what has arrived
+//! on this process's listening connection (`drain`: one non-blocking read), so a change that reached the socket
+//! is applied first. And an instance that changed something through the API answers only once its own listener
+//! has heard the change come back (a *fence*: it notifies `f:<instance>:<n>` after the change and waits for it,
+//! up to [`FENCE_WAIT`]); every listening connection is signalled at the same commit, so by the time the client
+//! has that answer and asks another instance, that one's notification is waiting on its socket.
+//! While the listening connection is down nothing is served from memory, and an entry older than [`TTL`] is
+//! read again (a safety net for a half-open socket). On SQLite (one instance, no triggers) it is off.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, Weak};
+use std::time::{Duration, Instant};
+
+use chrono::NaiveDateTime;
+use jobbot_db::notify::{Subscription, CACHE_CHANNEL};
+
+use crate::auth::CurrentUser;
+
+/// How long an entry is trusted at most, even without a notification.
+pub const TTL: Duration = Duration::from_secs(30);
+/// A conversation's first page holds up to this many messages (the largest `limit`), plus one to tell
+/// whether there are more.
+pub const PAGE_MESSAGES: usize = 200;
+/// At most this many sessions are kept; a full map is emptied.
+const MAX_SESSIONS: usize = 100_000;
+/// At most this many bytes of pages are kept; a full map is emptied.
+const MAX_PAGE_BYTES: usize = 64 << 20;
+/// The longest a change waits for its fence before answering anyway.
+pub const FENCE_WAIT: Duration = Duration::from_millis(200);
+/// How often the background thread reads the channel when no request does, and retries a lost connection.
+const IDLE_DRAIN: Duration = Duration::from_millis(100);
+
+struct SessionEntry {
+    user: CurrentUser,
+    expires_at: NaiveDateTime,
+    cached_at: Instant,
+}
+
+/// The first messages of a conversation, each already serialised as a JSON object.
+#[derive(Debug)]
+pub struct Page {
+    pub owner: String,
+    /// Up to `PAGE_MESSAGES + 1` messages, oldest first.
+    pub messages: Vec<Box<str>>,
+    bytes: usize,
+    cached_at: Instant,
+}
+
+impl Page {
+    pub fn new(owner: String, messages: Vec<Box<str>>) -> Self {
+        let bytes = messages.iter().map(|m| m.len()).sum::<usize>() + owner.len();
+        Self {
+            owner,
+            messages,
+            bytes,
+            cached_at: Instant::now(),
+        }
+    }
+
+    /// `{"items":[…],"has_more":…}` for the first `limit` (≤ `PAGE_MESSAGES`) messages: the same bytes as
+    /// serialising a `MessagePage`.
+    pub fn json(&self, limit: usize) -> String {
+        let shown = &self.messages[..limit.min(self.messages.len())];
+        let mut out = String::with_capacity(shown.iter().map(|m| m.len() + 1).sum::<usize>() + 32);
+        out.push_str("{\"items\":[");
+        for (i, message) in shown.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str(message);
+        }
+        out.push_str("],\"has_more\":");
+        out.push_str(if self.messages.len() > limit {
+            "true"
+        } else {
+            "false"
+        });
+        out.push('}');
+        out
+    }
+}
+
+#[derive(Default)]
+struct State {
+    sessions: HashMap<String, SessionEntry>,
+    pages: HashMap<String, Arc<Page>>,
+    page_bytes: usize,
+    /// Bumped by every invalidation: a lookup that began before one must not store what it read.
+    generation: u64,
+}
+
+pub struct ReadCache {
+    state: Mutex<State>,
+    /// `None` on SQLite or while the listening connection is down: then nothing is served from memory.
+    subscription: Mutex<Option<Subscription>>,
+    enabled: bool,
+    /// This process's name in fence payloads.
+    instance: String,
+    fences_sent: AtomicU64,
+    fences_seen: AtomicU64,
+}
+
+/// What a lookup that missed hands back to `store_*`.
+#[derive(Debug, Clone, Copy)]
+pub struct Ticket(u64);
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl ReadCache {
+    /// A cache that never holds anything (SQLite, or `JOBBOT_READ_CACHE=false`).
+    pub fn disabled() -> Arc<Self> {
+        Arc::new(Self {
+            state: Mutex::default(),
+            subscription: Mutex::new(None),
+            enabled: false,
+            instance: String::new(),
+            fences_sent: AtomicU64::new(0),
+            fences_seen: AtomicU64::new(0),
+        })
+    }
+
+    /// On PostgreSQL: listens on `jobbot_cache` (retrying in the background until it can) and keeps draining
+    /// until the cache is dropped. Blocking (it connects).
+    pub fn listening(url: String) -> Arc<Self> {
+        let cache = Arc::new(Self {
+            state: Mutex::default(),
+            subscription: Mutex::new(None),
+            enabled: true,
+            instance: jobbot_db::new_id(),
+            fences_sent: AtomicU64::new(0),
+            fences_seen: AtomicU64::new(0),
+        });
+        cache.connect(&url);
+        let weak: Weak<Self> = Arc::downgrade(&cache);
+        let spawned = std::thread::Builder::new()
+            .name("jobbot-cache-listen".into())
+            .spawn(move || {
+                let mut last_attempt = Instant::now();
+                loop {
+                    std::thread::sleep(IDLE_DRAIN);
+                    let Some(cache) = weak.upgrade() else {
+                        return;
+                    };
+                    if !cache.drain() && last_attempt.elapsed() >= Duration::from_secs(1) {
+                        last_attempt = Instant::now();
+                        cache.connect(&url);
+                    }
+                }
+            });
+        if let Err(error) = spawned {
+            tracing::error!(error = %error, "could not start the read cache's listener: cache off");
+        }
+        cache
+    }
+
+    fn connect(&self, url: &str) {
+        match Subscription::open(url, CACHE_CHANNEL) {
+            Ok(subscription) => {
+                let mut slot = lock(&self.subscription);
+                // Whatever changed while nobody listened is unknown: start empty.
+                self.invalidate_all();
+                *slot = Some(subscription);
+            }
+            Err(error) => {
+                tracing::warn!(error = %error, "read cache: cannot listen; everything is read from the database")
+            }
+        }
+    }
+
+    /// Applies every notification that has arrived; false when not listening (nothing may be served).
+    fn drain(&self) -> bool {
+        if !self.enabled {
+            return false;
+        }
+        let mut slot = lock(&self.subscription);
+        let Some(subscription) = slot.as_mut() else {
+            return false;
+        };
+        match subscription.drain() {
+            Ok(changes) => {
+                let (fences, changes): (Vec<_>, Vec<_>) =
+                    changes.into_iter().partition(|c| c.starts_with("f:"));
+                for fence in fences {
+                    if let Some(n) = fence
+                        .strip_prefix("f:")
+                        .and_then(|rest| rest.split_once(':'))
+                        .filter(|(instance, _)| *instance == self.instance)
+                        .and_then(|(_, n)| n.parse::<u64>().ok())
+                    {
+                        self.fences_seen.fetch_max(n, Ordering::AcqRel);
+                    }
+                }
+                if !changes.is_empty() {
+                    let mut state = lock(&self.state);
+                    state.generation += 1;
+                    for change in &changes {
+                        match change.split_once(':') {
+                            Some(("u", user)) => state.sessions.retain(|_, entry| entry.user.id != user),
+                            Some(("c", conversation)) => {
+                                if let Some(page) = state.pages.remove(conversation) {
+                                    state.page_bytes -= page.bytes;
+                                }
+                            }
+                            _ => {
+                                state.sessions.clear();
+                                state.pages.clear();
+                                state.page_bytes = 0;
+                            }
+                        }
+                    }
+                }
+                true
+            }
+            Err(error) => {
+                tracing::warn!(error = %error, "read cache: listening connection lost; off until it is back");
+                *slot = None;
+                self.invalidate_all();
+                false
+            }
+        }
+    }
+
+    fn invalidate_all(&self) {
+        let mut state = lock(&self.state);
+        state.generation += 1;
+        state.sessions.clear();
+        state.pages.clear();
+        state.page_bytes = 0;
+    }
+
+    /// The state after applying what has arrived, or a ticket that stores nothing when not listening.
+    fn current(&self) -> Result<MutexGuard<'_, State>, Ticket> {
+        if self.drain() {
+            Ok(lock(&self.state))
+        } else {
+            Err(Ticket(u64::MAX))
+        }
+    }
+
+    /// The user of session `session_id` if it is cached, still active at `now` and belongs to `user_id`;
+    /// otherwise a ticket for `store_session` once the database has answered.
+    pub fn session(
+        &self,
+        session_id: &str,
+        user_id: &str,
+        now: NaiveDateTime,
+    ) -> Result<CurrentUser, Ticket> {
+        let state = self.current()?;
+        match state.sessions.get(session_id) {
+            Some(entry)
+                if entry.user.id == user_id && entry.expires_at > now && entry.cached_at.elapsed() < TTL =>
+            {
+                Ok(entry.user.clone())
+            }
+            _ => Err(Ticket(state.generation)),
+        }
+    }
+
+    /// Keeps what the database said about an active session, unless something changed since `ticket`.
+    pub fn store_session(
+        &self,
+        ticket: Ticket,
+        session_id: &str,
+        user: &CurrentUser,
+        expires_at: NaiveDateTime,
+    ) {
+        if !self.enabled {
+            return;
+        }
+        let mut state = lock(&self.state);
+        if state.generation != ticket.0 {
+            return;
+        }
+        if state.sessions.len() >= MAX_SESSIONS {
+            state.sessions.clear();
+        }
+        state.sessions.insert(
+            session_id.to_owned(),
+            SessionEntry {
+                user: user.clone(),
+                expires_at,
+                cached_at: Instant::now(),
+            },
+        );
+    }
+
+    /// The first page of `conversation_id` if it is cached and `user_id` owns it; otherwise a ticket for
+    /// `store_page` (another user's conversation is always read from the database, which answers 404).
+    pub fn page(&self, conversation_id: &str, user_id: &str) -> Result<Arc<Page>, Ticket> {
+        let state = self.current()?;
+        match state.pages.get(conversation_id) {
+            Some(page) if page.owner == user_id && page.cached_at.elapsed() < TTL => Ok(Arc::clone(page)),
+            _ => Err(Ticket(state.generation)),
+        }
+    }
+
+    /// Keeps the first `PAGE_MESSAGES + 1` (or all, if fewer) messages of a conversation, unless something
+    /// changed since `ticket`.
+    pub fn store_page(&self, ticket: Ticket, conversation_id: &str, page: Page) {
+        if !self.enabled {
+            return;
+        }
+        let mut state = lock(&self.state);
+        if state.generation != ticket.0 {
+            return;
+        }
+        if state.page_bytes + page.bytes > MAX_PAGE_BYTES {
+            state.pages.clear();
+            state.page_bytes = 0;
+        }
+        state.page_bytes += page.bytes;
+        if let Some(old) = state.pages.insert(conversation_id.to_owned(), Arc::new(page)) {
+            state.page_bytes -= old.bytes;
+        }
+    }
+
+    /// Whether changes must be fenced (the cache is on).
+    pub fn is_enabled(&self) -> bool {
+        self.enabled
+    }
+
+    /// The next fence: its number and the payload to notify on `jobbot_cache` once the change has committed.
+    pub fn next_fence(&self) -> (u64, String) {
+        let n = self.fences_sent.fetch_add(1, Ordering::AcqRel) + 1;
+        (n, format!("f:{}:{n}", self.instance))
+    }
+
+    /// Waits until this process's listener has heard fence `n` (so every change committed before it too), or
+    /// [`FENCE_WAIT`] has passed; true if it was heard.
+    pub async fn wait_for_fence(&self, n: u64) -> bool {
+        let deadline = Instant::now() + FENCE_WAIT;
+        loop {
+            self.drain();
+            if self.fences_seen.load(Ordering::Acquire) >= n {
+                return true;
+            }
+            if Instant::now() >= deadline {
+                tracing::warn!("read cache: a change was not heard back in time");
+                return false;
+            }
+            tokio::time::sleep(Duration::from_micros(200)).await;
+        }
+    }
+
+    /// How many sessions and pages are held (for tests and metrics).
+    pub fn len(&self) -> (usize, usize) {
+        let state = lock(&self.state);
+        (state.sessions.len(), state.pages.len())
+    }
+}
+
+/// Paths whose changes touch what the cache holds (users, sessions, conversations, messages).
+const FENCED: [&str; 4] = [
+    "/api/v1/auth/",
+    "/api/v1/me",
+    "/api/v1/conversations",
+    "/api/v1/admin/",
+];
+
+/// Middleware: after a change on a fenced path, answer only once this instance has heard it come back.
+pub async fn fence_changes(
+    req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody>,
+) -> Result<actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>, actix_web::Error> {
+    let state = req
+        .app_data::<actix_web::web::Data<crate::state::AppState>>()
+        .filter(|state| state.cache.is_enabled())
+        .filter(|_| crate::auth::extractor::is_unsafe(req.method()))
+        .filter(|_| FENCED.iter().any(|prefix| req.path().starts_with(prefix)))
+        .cloned();
+    let response = next.call(req).await?;
+    if let Some(state) = state {
+        let (n, payload) = state.cache.next_fence();
+        let sent = state
+            .db(move |conn| Ok(jobbot_db::notify::notify_on(conn, CACHE_CHANNEL, &payload)?))
+            .await;
+        if sent.is_ok() {
+            state.cache.wait_for_fence(n).await;
+        }
+    }
+    Ok(response)
+}

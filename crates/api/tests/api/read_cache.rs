@@ -1,0 +1,426 @@
+//! The in-memory read cache (PostgreSQL): requests skip the session lookup and a conversation's first page is
+//! served from memory, and still every change made anywhere — another instance, or SQL typed by hand — shows on
+//! the very next request.
+
+use std::process::Stdio;
+use std::time::Duration;
+
+use jobbot_api::auth::CurrentUser;
+use jobbot_api::cache::{Page, ReadCache};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+use crate::helpers::{login_at, start_process, PASSWORD};
+
+async fn me(client: &reqwest::Client, base: &str, token: &str) -> reqwest::Response {
+    client
+        .get(format!("{base}/api/v1/me"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .expect("GET /me")
+}
+
+async fn code(response: reqwest::Response) -> (StatusCode, String) {
+    let status = response.status();
+    let body: Value = response.json().await.unwrap_or(Value::Null);
+    (status, body["code"].as_str().unwrap_or_default().to_owned())
+}
+
+/// Two instances on one database; each round logs in on the first, makes the second trust the session from
+/// memory, changes something on the first and asks the second at once (or changes it by hand in SQL).
+#[actix_rt::test]
+async fn every_revocation_reaches_the_other_instance_by_the_next_request() {
+    let db = jobbot_db::testing::TestDatabase::new(jobbot_db::Backend::Postgres);
+    let url = crate::helpers::db_url(&db);
+    let first = start_process(&url, &[], Stdio::null()).await;
+    let second = start_process(&url, &[], Stdio::null()).await;
+    let client = reqwest::Client::new();
+
+    for round in 0..5 {
+        let email = format!("round{round}@example.fr");
+        // Logout with the access token alone.
+        let user = login_at(&first.base, &email).await;
+        for _ in 0..3 {
+            assert_eq!(
+                me(&client, &second.base, &user.access_token).await.status(),
+                StatusCode::OK
+            );
+        }
+        let logout = client
+            .post(format!("{}/api/v1/auth/logout", first.base))
+            .bearer_auth(&user.access_token)
+            .send()
+            .await
+            .expect("logout");
+        assert_eq!(logout.status(), StatusCode::NO_CONTENT);
+        assert_eq!(
+            code(me(&client, &second.base, &user.access_token).await).await,
+            (StatusCode::UNAUTHORIZED, "session_revoked".to_owned()),
+            "round {round}: logout on the first instance"
+        );
+
+        // A password change ends the user's other sessions.
+        let kept = login_at(&first.base, &email).await;
+        let other = login_at(&first.base, &email).await;
+        assert_eq!(
+            me(&client, &second.base, &other.access_token).await.status(),
+            StatusCode::OK
+        );
+        let new_password = format!("{PASSWORD}-{round}");
+        let changed = client
+            .post(format!("{}/api/v1/me/password", first.base))
+            .bearer_auth(&kept.access_token)
+            .json(&json!({"current_password": PASSWORD, "new_password": new_password}))
+            .send()
+            .await
+            .expect("password");
+        assert!(changed.status().is_success(), "{}", changed.status());
+        assert_eq!(
+            code(me(&client, &second.base, &other.access_token).await).await.0,
+            StatusCode::UNAUTHORIZED,
+            "round {round}: password change on the first instance"
+        );
+        // The profile the second instance returns is the new one, not the one it remembered.
+        assert_eq!(
+            me(&client, &second.base, &kept.access_token).await.status(),
+            StatusCode::OK
+        );
+        let renamed = client
+            .patch(format!("{}/api/v1/me", first.base))
+            .bearer_auth(&kept.access_token)
+            .json(&json!({"display_name": format!("Renamed {round}")}))
+            .send()
+            .await
+            .expect("rename");
+        assert_eq!(renamed.status(), StatusCode::OK);
+        let seen: Value = me(&client, &second.base, &kept.access_token)
+            .await
+            .json()
+            .await
+            .expect("json");
+        assert_eq!(seen["display_name"], format!("Renamed {round}"), "round {round}");
+
+        // A revocation typed by hand in SQL, bypassing every instance.
+        assert_eq!(
+            me(&client, &second.base, &kept.access_token).await.status(),
+            StatusCode::OK
+        );
+        let conn_url = url.clone();
+        let user_id = kept.id.clone();
+        tokio::task::spawn_blocking(move || {
+            use diesel::{Connection, RunQueryDsl};
+            let mut conn = diesel::PgConnection::establish(&conn_url).expect("connect");
+            diesel::sql_query(format!(
+                "UPDATE sessions SET revoked_at = now() WHERE user_id = '{user_id}'"
+            ))
+            .execute(&mut conn)
+            .expect("revoke by hand");
+        })
+        .await
+        .expect("join");
+        // No instance made that change, so none waited for it: it reaches them by NOTIFY within moments.
+        let started = std::time::Instant::now();
+        while me(&client, &second.base, &kept.access_token).await.status() == StatusCode::OK {
+            assert!(
+                started.elapsed() < Duration::from_secs(1),
+                "round {round}: revoked in SQL"
+            );
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+
+        // Deleting the account, on the first instance.
+        let last: Value = client
+            .post(format!("{}/api/v1/auth/login", first.base))
+            .json(&json!({"email": email, "password": new_password}))
+            .send()
+            .await
+            .expect("login")
+            .json()
+            .await
+            .expect("json");
+        let last = last["access_token"].as_str().expect("token").to_owned();
+        assert_eq!(me(&client, &second.base, &last).await.status(), StatusCode::OK);
+        let deleted = client
+            .delete(format!("{}/api/v1/me", first.base))
+            .bearer_auth(&last)
+            .json(&json!({"password": new_password}))
+            .send()
+            .await
+            .expect("delete");
+        assert!(deleted.status().is_success(), "{}", deleted.status());
+        assert_eq!(
+            code(me(&client, &second.base, &last).await).await.0,
+            StatusCode::UNAUTHORIZED,
+            "round {round}: account deleted on the first instance"
+        );
+    }
+}
+
+/// The cache itself, against a real PostgreSQL: it serves what it stored, forgets a user as soon as the
+/// database announces a change, refuses to store what was read before a change, and is off on SQLite.
+#[actix_rt::test]
+async fn the_session_cache_forgets_what_the_database_announces() {
+    let db = jobbot_db::testing::TestDatabase::new(jobbot_db::Backend::Postgres);
+    let url = crate::helpers::db_url(&db);
+    let server = start_process(&url, &[], Stdio::null()).await;
+    let alice = login_at(&server.base, "alice@example.fr").await;
+    let bob = login_at(&server.base, "bob@example.fr").await;
+    let sessions = {
+        let url = url.clone();
+        tokio::task::spawn_blocking(move || {
+            use diesel::{Connection, RunQueryDsl};
+            #[derive(diesel::QueryableByName)]
+            struct Row {
+                #[diesel(sql_type = diesel::sql_types::Text)]
+                id: String,
+                #[diesel(sql_type = diesel::sql_types::Text)]
+                user_id: String,
+            }
+            let mut conn = diesel::PgConnection::establish(&url).expect("connect");
+            diesel::sql_query("SELECT id, user_id FROM sessions ORDER BY created_at")
+                .load::<Row>(&mut conn)
+                .expect("sessions")
+                .into_iter()
+                .map(|r| (r.user_id, r.id))
+                .collect::<Vec<_>>()
+        })
+        .await
+        .expect("join")
+    };
+    let session_of = |user: &str| {
+        sessions
+            .iter()
+            .find(|(u, _)| u == user)
+            .expect("session")
+            .1
+            .clone()
+    };
+    let (alice_sid, bob_sid) = (session_of(&alice.id), session_of(&bob.id));
+    let user = |id: &str| CurrentUser {
+        id: id.to_owned(),
+        email: format!("{id}@example.fr"),
+        display_name: id.to_owned(),
+        role: Default::default(),
+        locale: Default::default(),
+        created_at: chrono::Utc::now(),
+    };
+    let now = jobbot_db::now();
+    let later = now + chrono::TimeDelta::days(1);
+
+    let cache = {
+        let url = url.clone();
+        tokio::task::spawn_blocking(move || ReadCache::listening(url))
+            .await
+            .expect("join")
+    };
+    let ticket = cache
+        .session(&alice_sid, &alice.id, now)
+        .expect_err("empty at first");
+    cache.store_session(ticket, &alice_sid, &user(&alice.id), later);
+    let ticket = cache.session(&bob_sid, &bob.id, now).expect_err("empty at first");
+    cache.store_session(ticket, &bob_sid, &user(&bob.id), later);
+    assert_eq!(
+        cache.session(&alice_sid, &alice.id, now).expect("cached").id,
+        alice.id
+    );
+    assert!(
+        cache.session(&alice_sid, &bob.id, now).is_err(),
+        "another user's claim"
+    );
+    assert!(
+        cache.session(&alice_sid, &alice.id, later).is_err(),
+        "an expired session"
+    );
+
+    // A lookup that missed, then a change: what it read before must not be stored.
+    let stale = cache.session("unknown", &alice.id, now).expect_err("miss");
+    let sql = |statement: String| {
+        let url = url.clone();
+        async move {
+            tokio::task::spawn_blocking(move || {
+                use diesel::{Connection, RunQueryDsl};
+                let mut conn = diesel::PgConnection::establish(&url).expect("connect");
+                diesel::sql_query(statement).execute(&mut conn).expect("sql");
+            })
+            .await
+            .expect("join")
+        }
+    };
+    sql(format!(
+        "UPDATE users SET display_name = 'Alice' WHERE id = '{}'",
+        alice.id
+    ))
+    .await;
+    // The notification is sent at commit; give it a moment to cross the socket, as a real request would.
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    assert!(
+        cache.session(&alice_sid, &alice.id, now).is_err(),
+        "alice was forgotten"
+    );
+    assert_eq!(
+        cache.session(&bob_sid, &bob.id, now).expect("bob is kept").id,
+        bob.id
+    );
+    cache.store_session(stale, "unknown", &user(&alice.id), later);
+    assert!(
+        cache.session("unknown", &alice.id, now).is_err(),
+        "a stale read is not stored"
+    );
+
+    // Deleting a session row is a change too.
+    sql(format!("DELETE FROM sessions WHERE id = '{bob_sid}'")).await;
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    assert!(
+        cache.session(&bob_sid, &bob.id, now).is_err(),
+        "bob was forgotten"
+    );
+    assert_eq!(cache.len(), (0, 0));
+
+    let off = ReadCache::disabled();
+    let ticket = off.session(&alice_sid, &alice.id, now).expect_err("off");
+    off.store_session(ticket, &alice_sid, &user(&alice.id), later);
+    assert!(off.session(&alice_sid, &alice.id, now).is_err());
+    let ticket = off.page("c", &alice.id).expect_err("off");
+    off.store_page(ticket, "c", Page::new(alice.id.clone(), vec![]));
+    assert!(off.page("c", &alice.id).is_err());
+    assert_eq!(off.len(), (0, 0));
+}
+
+async fn messages(
+    client: &reqwest::Client,
+    base: &str,
+    token: &str,
+    id: &str,
+    limit: usize,
+) -> (StatusCode, String) {
+    let response = client
+        .get(format!("{base}/api/v1/conversations/{id}/messages?limit={limit}"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .expect("GET messages");
+    (response.status(), response.text().await.expect("body"))
+}
+
+/// Conversations' first pages: the second instance answers from memory with the same bytes as an instance
+/// without the cache, and every change made on the first instance or by hand shows on the next request.
+#[actix_rt::test]
+async fn first_pages_from_memory_are_exact_and_never_stale() {
+    let db = jobbot_db::testing::TestDatabase::new(jobbot_db::Backend::Postgres);
+    let url = crate::helpers::db_url(&db);
+    let first = start_process(&url, &[], Stdio::null()).await;
+    let second = start_process(&url, &[], Stdio::null()).await;
+    let reference = start_process(&url, &[("JOBBOT_READ_CACHE", "false")], Stdio::null()).await;
+    let client = reqwest::Client::new();
+    let alice = login_at(&first.base, "alice@example.fr").await;
+    let mallory = login_at(&first.base, "mallory@example.fr").await;
+    let conversation: Value = client
+        .post(format!("{}/api/v1/conversations", first.base))
+        .bearer_auth(&alice.access_token)
+        .json(&json!({"title": "Cache"}))
+        .send()
+        .await
+        .expect("create")
+        .json()
+        .await
+        .expect("json");
+    let id = conversation["id"].as_str().expect("id").to_owned();
+    let same_everywhere = |round: usize| {
+        let (client, id, token) = (client.clone(), id.clone(), alice.access_token.clone());
+        let (second, reference) = (second.base.clone(), reference.base.clone());
+        async move {
+            for limit in [1, 2, 3, 50, 200] {
+                let expected = messages(&client, &reference, &token, &id, limit).await;
+                assert_eq!(expected.0, StatusCode::OK);
+                // Twice: the first may fill the cache, the second is served from it.
+                for _ in 0..2 {
+                    assert_eq!(
+                        messages(&client, &second, &token, &id, limit).await,
+                        expected,
+                        "round {round}, limit {limit}"
+                    );
+                }
+            }
+        }
+    };
+    same_everywhere(0).await;
+    for round in 1..=3 {
+        // A question on the first instance (the offline coach answers at once): two new messages.
+        let sent = client
+            .post(format!("{}/api/v1/conversations/{id}/messages", first.base))
+            .bearer_auth(&alice.access_token)
+            .json(&json!({"content": format!("Question {round} : comment préparer un entretien ?")}))
+            .send()
+            .await
+            .expect("send");
+        assert!(sent.status().is_success(), "{}", sent.status());
+        let page: Value = serde_json::from_str(
+            &messages(&client, &second.base, &alice.access_token, &id, 200)
+                .await
+                .1,
+        )
+        .expect("json");
+        assert_eq!(
+            page["items"].as_array().expect("items").len(),
+            round * 2,
+            "round {round}"
+        );
+        same_everywhere(round).await;
+        // Another user never gets it, cached or not.
+        assert_eq!(
+            code(
+                client
+                    .get(format!(
+                        "{}/api/v1/conversations/{id}/messages?limit=50",
+                        second.base
+                    ))
+                    .bearer_auth(&mallory.access_token)
+                    .send()
+                    .await
+                    .expect("get")
+            )
+            .await,
+            (StatusCode::NOT_FOUND, "not_found".to_owned())
+        );
+    }
+    // A message edited by hand in SQL.
+    {
+        let (url, id) = (url.clone(), id.clone());
+        tokio::task::spawn_blocking(move || {
+            use diesel::{Connection, RunQueryDsl};
+            let mut conn = diesel::PgConnection::establish(&url).expect("connect");
+            diesel::sql_query(format!(
+                "UPDATE messages SET content = 'Modifié à la main' WHERE conversation_id = '{id}' AND role = 'user'"
+            ))
+            .execute(&mut conn)
+            .expect("edit by hand");
+        })
+        .await
+        .expect("join");
+    }
+    let started = std::time::Instant::now();
+    while !messages(&client, &second.base, &alice.access_token, &id, 50)
+        .await
+        .1
+        .contains("Modifié à la main")
+    {
+        assert!(started.elapsed() < Duration::from_secs(1), "edited in SQL");
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+    same_everywhere(4).await;
+    // Deleted on the first instance: gone on the second at once.
+    let deleted = client
+        .delete(format!("{}/api/v1/conversations/{id}", first.base))
+        .bearer_auth(&alice.access_token)
+        .send()
+        .await
+        .expect("delete");
+    assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
+    assert_eq!(
+        messages(&client, &second.base, &alice.access_token, &id, 50)
+            .await
+            .0,
+        StatusCode::NOT_FOUND
+    );
+}
