@@ -19,9 +19,11 @@ stack: tools spa api
 test:
 	scripts/test.sh
 
-## Benchmarks that print figures (results are kept in docs/BENCHMARKS.md). The read-path comparison runs the
-## seed stack's twin too when its virtualenv exists (scripts/bench-readpath.py says how to make it).
-bench: api
+## Benchmarks that print figures (results are kept in docs/BENCHMARKS.md): the SPA's first load (bytes on the
+## wire, Lighthouse), the read path against the seed stack's twin (run when its virtualenv exists;
+## scripts/bench-readpath.py says how to make it), then the API's own benchmarks.
+bench: api spa
+	scripts/bench-spa.sh target/release/jobbot
 	python3 scripts/bench-readpath.py target/release/jobbot
 	cargo bench --locked -p jobbot-api --bench auth
 	cargo bench --locked -p jobbot-api --bench assistant

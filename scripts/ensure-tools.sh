@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Installs what building the SPA needs, when missing: the wasm32 target, trunk (pinned), and the
-# wasm-bindgen CLI at exactly the version in Cargo.lock. Everything comes from crates.io; nothing is downloaded
-# as a prebuilt binary.
+# Installs what building the SPA needs, when missing: the wasm32 target, trunk (pinned), the wasm-bindgen CLI at
+# exactly the version in Cargo.lock, and wasm-opt (binaryen 116, built from crates.io's `wasm-opt` crate: Debian's
+# binaryen 108 writes a wrong table index into wasm-bindgen's reference-types output, and the page does not
+# start). Everything comes from crates.io; nothing is downloaded as a prebuilt binary.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,4 +29,10 @@ fi
 if [ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $wbg_version" ]; then
   echo "==> installing wasm-bindgen-cli $wbg_version (matches Cargo.lock)"
   cargo install wasm-bindgen-cli --version "$wbg_version"
+fi
+
+WASM_OPT_VERSION=0.116.1
+if [ "$("$HOME/.cargo/bin/wasm-opt" --version 2>/dev/null || true)" != "wasm-opt version 116 (version_116)" ]; then
+  echo "==> installing wasm-opt $WASM_OPT_VERSION (binaryen 116; compiles C++: about 15 minutes on 2 cores)"
+  cargo install --locked wasm-opt --version "$WASM_OPT_VERSION"
 fi

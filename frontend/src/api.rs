@@ -58,6 +58,33 @@ fn csrf_token() -> Option<String> {
         .map(|(_, value)| value.to_owned())
 }
 
+/// Whether the browser holds a login session: the readable CSRF cookie lives exactly as long as the session's
+/// refresh cookie (both are set at login and cleared at logout), so without it there is nothing to ask the
+/// server, and an anonymous visit sends no request that could only answer 401.
+pub fn has_session() -> bool {
+    csrf_token().is_some_and(|token| !token.is_empty())
+}
+
+/// Forgets a session the server no longer knows (revoked elsewhere, or expired), so later visits stay quiet.
+pub fn forget_session() {
+    if let Some(document) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.dyn_into::<web_sys::HtmlDocument>().ok())
+    {
+        let _ = document.set_cookie("jobbot_csrf=; Max-Age=0; Path=/; SameSite=Strict");
+    }
+}
+
+/// A 401 worth one refresh: the access token expired, or its cookie (15 minutes) is gone while the session
+/// (30 days) may still be alive.
+fn refreshable(error: &ApiError) -> bool {
+    match error.code() {
+        ErrorCode::TokenExpired => true,
+        ErrorCode::Unauthenticated => has_session(),
+        _ => false,
+    }
+}
+
 async fn send(verb: Verb, path: &str, body: Option<&str>) -> Result<Response, ApiError> {
     send_accepting(verb, path, body, "application/json").await
 }
@@ -123,7 +150,7 @@ async fn call<T: DeserializeOwned>(verb: Verb, path: &str, body: Option<String>)
     let response = send(verb, path, body.as_deref()).await?;
     if response.status() == 401 {
         let error = problem_of(response).await;
-        if error.code() == ErrorCode::TokenExpired && refresh().await.is_ok() {
+        if refreshable(&error) && refresh().await.is_ok() {
             return decode(send(verb, path, body.as_deref()).await?).await;
         }
         return Err(error);
@@ -260,7 +287,7 @@ pub async fn stream_reply(
     let mut response = send_accepting(Verb::Post, &path, body.as_deref(), "text/event-stream").await?;
     if response.status() == 401 {
         let error = problem_of(response).await;
-        if error.code() != ErrorCode::TokenExpired || refresh().await.is_err() {
+        if !refreshable(&error) || refresh().await.is_err() {
             return Err(error);
         }
         response = send_accepting(Verb::Post, &path, body.as_deref(), "text/event-stream").await?;

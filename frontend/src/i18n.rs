@@ -316,3 +316,11 @@ fn pick(locale: Locale, (fr, en): (&'static str, &'static str)) -> &'static str 
         Locale::En => en,
     }
 }
+
+/// A date as `2026-11-22` (ISO 8601, read the same in French and English), written by hand: chrono's
+/// strftime formatter would add its whole pattern interpreter to the bundle for this one shape.
+pub fn day(at: chrono::DateTime<chrono::Utc>) -> String {
+    use chrono::Datelike;
+    let date = at.date_naive();
+    format!("{:04}-{:02}-{:02}", date.year(), date.month(), date.day())
+}

@@ -23,12 +23,18 @@ impl AppState {
             locale: RwSignal::new(browser_locale()),
             ready: RwSignal::new(false),
         };
-        spawn_local(async move {
-            if let Ok(user) = crate::api::me().await {
-                state.signed_in(user);
-            }
+        if crate::api::has_session() {
+            spawn_local(async move {
+                match crate::api::me().await {
+                    Ok(user) => state.signed_in(user),
+                    Err(error) if error.0.status == 401 => crate::api::forget_session(),
+                    Err(_) => {}
+                }
+                state.ready.set(true);
+            });
+        } else {
             state.ready.set(true);
-        });
+        }
         state
     }
 

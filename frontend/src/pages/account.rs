@@ -204,7 +204,7 @@ fn Tokens() -> impl IntoView {
             }
         });
     };
-    let date = |at: chrono::DateTime<chrono::Utc>| at.format("%Y-%m-%d").to_string();
+    let date = crate::i18n::day;
 
     view! {
         <section class="card" aria-labelledby="tokens-title">

@@ -105,7 +105,7 @@ pub fn MySharesPage() -> impl IntoView {
                             ShareState::Revoked => Key::StateRevoked,
                             ShareState::Expired => Key::StateExpired,
                         };
-                        let expires = share.expires_at.map(|at| at.format("%Y-%m-%d").to_string()).unwrap_or_default();
+                        let expires = share.expires_at.map(crate::i18n::day).unwrap_or_default();
                         view! {
                             <li class="token" data-testid="my-share">
                                 <div>
