@@ -7,7 +7,7 @@ export CARGO_TERM_COLOR=${CARGO_TERM_COLOR:-never}
 
 step() { printf '\n==> %s\n' "$*"; }
 
-step "tools (wasm32 target, trunk, wasm-bindgen-cli)"
+step "tools (wasm32 target, trunk, wasm-bindgen-cli, wasm-opt)"
 scripts/ensure-tools.sh
 
 step "format"

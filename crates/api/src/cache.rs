@@ -25,7 +25,7 @@ use std::time::{Duration, Instant};
 use chrono::NaiveDateTime;
 use jobbot_db::notify::{Subscription, CACHE_CHANNEL};
 
-use crate::auth::CurrentUser;
+use jobbot_api_types::User;
 
 /// How long an entry is trusted at most, even without a notification.
 pub const TTL: Duration = Duration::from_secs(30);
@@ -42,7 +42,7 @@ pub const FENCE_WAIT: Duration = Duration::from_millis(200);
 const IDLE_DRAIN: Duration = Duration::from_millis(100);
 
 struct SessionEntry {
-    user: CurrentUser,
+    user: User,
     expires_at: NaiveDateTime,
     cached_at: Instant,
 }
@@ -252,12 +252,7 @@ impl ReadCache {
 
     /// The user of session `session_id` if it is cached, still active at `now` and belongs to `user_id`;
     /// otherwise a ticket for `store_session` once the database has answered.
-    pub fn session(
-        &self,
-        session_id: &str,
-        user_id: &str,
-        now: NaiveDateTime,
-    ) -> Result<CurrentUser, Ticket> {
+    pub fn session(&self, session_id: &str, user_id: &str, now: NaiveDateTime) -> Result<User, Ticket> {
         let state = self.current()?;
         match state.sessions.get(session_id) {
             Some(entry)
@@ -270,13 +265,7 @@ impl ReadCache {
     }
 
     /// Keeps what the database said about an active session, unless something changed since `ticket`.
-    pub fn store_session(
-        &self,
-        ticket: Ticket,
-        session_id: &str,
-        user: &CurrentUser,
-        expires_at: NaiveDateTime,
-    ) {
+    pub fn store_session(&self, ticket: Ticket, session_id: &str, user: User, expires_at: NaiveDateTime) {
         if !self.enabled {
             return;
         }
@@ -290,7 +279,7 @@ impl ReadCache {
         state.sessions.insert(
             session_id.to_owned(),
             SessionEntry {
-                user: user.clone(),
+                user,
                 expires_at,
                 cached_at: Instant::now(),
             },
@@ -360,36 +349,4 @@ impl ReadCache {
         let state = lock(&self.state);
         (state.sessions.len(), state.pages.len())
     }
-}
-
-/// Paths whose changes touch what the cache holds (users, sessions, conversations, messages).
-const FENCED: [&str; 4] = [
-    "/api/v1/auth/",
-    "/api/v1/me",
-    "/api/v1/conversations",
-    "/api/v1/admin/",
-];
-
-/// Middleware: after a change on a fenced path, answer only once this instance has heard it come back.
-pub async fn fence_changes(
-    req: actix_web::dev::ServiceRequest,
-    next: actix_web::middleware::Next<impl actix_web::body::MessageBody>,
-) -> Result<actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>, actix_web::Error> {
-    let state = req
-        .app_data::<actix_web::web::Data<crate::state::AppState>>()
-        .filter(|state| state.cache.is_enabled())
-        .filter(|_| crate::auth::extractor::is_unsafe(req.method()))
-        .filter(|_| FENCED.iter().any(|prefix| req.path().starts_with(prefix)))
-        .cloned();
-    let response = next.call(req).await?;
-    if let Some(state) = state {
-        let (n, payload) = state.cache.next_fence();
-        let sent = state
-            .db(move |conn| Ok(jobbot_db::notify::notify_on(conn, CACHE_CHANNEL, &payload)?))
-            .await;
-        if sent.is_ok() {
-            state.cache.wait_for_fence(n).await;
-        }
-    }
-    Ok(response)
 }

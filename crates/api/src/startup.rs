@@ -69,7 +69,7 @@ impl Application {
                         .error_handler(json_error),
                 )
                 .app_data(web::PayloadConfig::new(BODY_LIMIT))
-                .wrap(from_fn(crate::cache::fence_changes))
+                .wrap(from_fn(fence_changes))
                 .wrap(from_fn(crate::network::admin_gate))
                 .wrap(cors)
                 .wrap(from_fn(problem_fallback))
@@ -363,4 +363,42 @@ pub fn request_id(headers: &header::HeaderMap) -> String {
         Some(id) => id.to_owned(),
         None => crate::credentials::tokens::random_token(16),
     }
+}
+
+/// Paths whose changes touch what the cache holds (users, sessions, conversations, messages).
+const FENCED: [&str; 4] = [
+    "/api/v1/auth/",
+    "/api/v1/me",
+    "/api/v1/conversations",
+    "/api/v1/admin/",
+];
+
+/// After a change on a fenced path, answer only once this instance has heard it come back (see `cache`).
+pub async fn fence_changes(
+    req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody>,
+) -> Result<actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>, actix_web::Error> {
+    let state = req
+        .app_data::<actix_web::web::Data<crate::state::AppState>>()
+        .filter(|state| state.cache.is_enabled())
+        .filter(|_| crate::auth::extractor::is_unsafe(req.method()))
+        .filter(|_| FENCED.iter().any(|prefix| req.path().starts_with(prefix)))
+        .cloned();
+    let response = next.call(req).await?;
+    if let Some(state) = state {
+        let (n, payload) = state.cache.next_fence();
+        let sent = state
+            .db(move |conn| {
+                Ok(jobbot_db::notify::notify_on(
+                    conn,
+                    jobbot_db::notify::CACHE_CHANNEL,
+                    &payload,
+                )?)
+            })
+            .await;
+        if sent.is_ok() {
+            state.cache.wait_for_fence(n).await;
+        }
+    }
+    Ok(response)
 }

@@ -51,6 +51,19 @@ impl From<UserRow> for CurrentUser {
     }
 }
 
+impl From<jobbot_api_types::User> for CurrentUser {
+    fn from(user: jobbot_api_types::User) -> Self {
+        Self {
+            id: user.id,
+            email: user.email,
+            display_name: user.display_name,
+            role: user.role,
+            locale: user.locale,
+            created_at: user.created_at,
+        }
+    }
+}
+
 impl From<CurrentUser> for jobbot_api_types::User {
     fn from(user: CurrentUser) -> Self {
         Self {
@@ -203,7 +216,7 @@ async fn authenticate(
                 Ok(user) => {
                     return check_method(
                         AuthUser {
-                            user,
+                            user: user.into(),
                             session_id: Some(claims.sid),
                             token_id: None,
                             method,
@@ -221,9 +234,12 @@ async fn authenticate(
             match found {
                 Some((session, user)) if session.is_active(now) && session.user_id == claims.sub => {
                     let user = CurrentUser::from(user);
-                    state
-                        .cache
-                        .store_session(ticket, &session.id, &user, session.expires_at);
+                    state.cache.store_session(
+                        ticket,
+                        &session.id,
+                        jobbot_api_types::User::from(user.clone()),
+                        session.expires_at,
+                    );
                     AuthUser {
                         user,
                         session_id: Some(session.id),

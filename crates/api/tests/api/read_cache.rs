@@ -5,8 +5,8 @@
 use std::process::Stdio;
 use std::time::Duration;
 
-use jobbot_api::auth::CurrentUser;
 use jobbot_api::cache::{Page, ReadCache};
+use jobbot_api_types::User;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
@@ -197,7 +197,7 @@ async fn the_session_cache_forgets_what_the_database_announces() {
             .clone()
     };
     let (alice_sid, bob_sid) = (session_of(&alice.id), session_of(&bob.id));
-    let user = |id: &str| CurrentUser {
+    let user = |id: &str| User {
         id: id.to_owned(),
         email: format!("{id}@example.fr"),
         display_name: id.to_owned(),
@@ -217,9 +217,9 @@ async fn the_session_cache_forgets_what_the_database_announces() {
     let ticket = cache
         .session(&alice_sid, &alice.id, now)
         .expect_err("empty at first");
-    cache.store_session(ticket, &alice_sid, &user(&alice.id), later);
+    cache.store_session(ticket, &alice_sid, user(&alice.id), later);
     let ticket = cache.session(&bob_sid, &bob.id, now).expect_err("empty at first");
-    cache.store_session(ticket, &bob_sid, &user(&bob.id), later);
+    cache.store_session(ticket, &bob_sid, user(&bob.id), later);
     assert_eq!(
         cache.session(&alice_sid, &alice.id, now).expect("cached").id,
         alice.id
@@ -262,7 +262,7 @@ async fn the_session_cache_forgets_what_the_database_announces() {
         cache.session(&bob_sid, &bob.id, now).expect("bob is kept").id,
         bob.id
     );
-    cache.store_session(stale, "unknown", &user(&alice.id), later);
+    cache.store_session(stale, "unknown", user(&alice.id), later);
     assert!(
         cache.session("unknown", &alice.id, now).is_err(),
         "a stale read is not stored"
@@ -279,7 +279,7 @@ async fn the_session_cache_forgets_what_the_database_announces() {
 
     let off = ReadCache::disabled();
     let ticket = off.session(&alice_sid, &alice.id, now).expect_err("off");
-    off.store_session(ticket, &alice_sid, &user(&alice.id), later);
+    off.store_session(ticket, &alice_sid, user(&alice.id), later);
     assert!(off.session(&alice_sid, &alice.id, now).is_err());
     let ticket = off.page("c", &alice.id).expect_err("off");
     off.store_page(ticket, "c", Page::new(alice.id.clone(), vec![]));
