@@ -23,6 +23,13 @@ pub struct Hub {
     stop: Arc<AtomicBool>,
 }
 
+/// An event ready to go: who receives it, its text, and the NOTIFY payload (empty if too large to travel).
+pub struct Prepared {
+    users: Vec<String>,
+    text: Arc<str>,
+    payload: String,
+}
+
 #[derive(Serialize, Deserialize)]
 struct Envelope {
     origin: String,
@@ -91,30 +98,59 @@ impl Hub {
         event: &LiveEvent,
         chat_message: Option<(&str, &str)>,
     ) {
-        let Ok(text) = serde_json::to_string(event) else {
-            return;
-        };
-        let kind = event.kind();
-        let text: Arc<str> = text.into();
-        self.deliver(users, &text);
+        if let Some(event) = self.prepare(users.to_vec(), event, chat_message) {
+            self.deliver_here(&event);
+            self.notify_others(conn, &event);
+        }
+    }
+
+    /// An event serialised once, for this instance's sockets and for the others' (`None` if it cannot be).
+    pub fn prepare(
+        &self,
+        users: Vec<String>,
+        event: &LiveEvent,
+        chat_message: Option<(&str, &str)>,
+    ) -> Option<Prepared> {
+        let text: Arc<str> = serde_json::to_string(event).ok()?.into();
         let mut envelope = Envelope {
             origin: self.instance.clone(),
-            users: users.to_vec(),
+            users,
             text: Some(text.to_string()),
             chat_message: None,
             stop: None,
         };
         let mut payload = serde_json::to_string(&envelope).unwrap_or_default();
         if payload.len() > notify::MAX_PAYLOAD {
-            let Some((chat_id, message_id)) = chat_message else {
-                tracing::warn!(kind, "event too large to reach other instances");
-                return;
-            };
-            envelope.text = None;
-            envelope.chat_message = Some((chat_id.to_owned(), message_id.to_owned()));
-            payload = serde_json::to_string(&envelope).unwrap_or_default();
+            match chat_message {
+                Some((chat_id, message_id)) => {
+                    envelope.text = None;
+                    envelope.chat_message = Some((chat_id.to_owned(), message_id.to_owned()));
+                    payload = serde_json::to_string(&envelope).unwrap_or_default();
+                }
+                None => {
+                    tracing::warn!(kind = event.kind(), "event too large to reach other instances");
+                    payload = String::new();
+                }
+            }
         }
-        if let Err(error) = notify::notify(conn, &payload) {
+        Some(Prepared {
+            users: envelope.users,
+            text,
+            payload,
+        })
+    }
+
+    /// This instance's sockets.
+    pub fn deliver_here(&self, event: &Prepared) {
+        self.deliver(&event.users, &event.text);
+    }
+
+    /// The other instances, through NOTIFY (inside a transaction: sent when it commits).
+    pub fn notify_others(&self, conn: &mut DbConnection, event: &Prepared) {
+        if event.payload.is_empty() {
+            return;
+        }
+        if let Err(error) = notify::notify(conn, &event.payload) {
             tracing::warn!(error = %error, "could not notify the other instances");
         }
     }

@@ -359,16 +359,6 @@ pub fn member(
     chats::find_for_member(conn, user_id, chat_id)?.ok_or(SharingError::NotFound)
 }
 
-/// A message may be posted unless the other participant blocked the sender (the blocker may still write).
-pub fn ensure_may_post(conn: &mut DbConnection, chat_id: &str, user_id: &str) -> Result<(), SharingError> {
-    if let Some((_, other)) = chats::other_member(conn, chat_id, user_id)? {
-        if chats::is_blocked(conn, &other.id, user_id)? {
-            return Err(SharingError::Blocked);
-        }
-    }
-    Ok(())
-}
-
 /// A share may be posted only while no block stands between the two participants: neither could read it.
 pub fn ensure_may_share(conn: &mut DbConnection, chat_id: &str, user_id: &str) -> Result<(), SharingError> {
     if let Some((_, other)) = chats::other_member(conn, chat_id, user_id)? {

@@ -139,14 +139,55 @@ pub fn list_for_user(
 }
 
 pub fn insert_message(conn: &mut DbConnection, message: &ChatMessageRow) -> QueryResult<()> {
-    crate::transaction(conn, |conn| {
-        diesel::insert_into(chat_messages::table)
-            .values(message)
-            .execute(conn)?;
-        diesel::update(chats::table.find(&message.chat_id))
-            .set(chats::updated_at.eq(message.created_at))
-            .execute(conn)?;
-        Ok(())
+    crate::transaction(conn, |conn| insert_message_in(conn, message))
+}
+
+/// `insert_message` inside a transaction the caller holds.
+pub fn insert_message_in(conn: &mut DbConnection, message: &ChatMessageRow) -> QueryResult<()> {
+    diesel::insert_into(chat_messages::table)
+        .values(message)
+        .execute(conn)?;
+    diesel::update(chats::table.find(&message.chat_id))
+        .set(chats::updated_at.eq(message.created_at))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Everything posting a message must know about a chat, in one query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PostAudience {
+    /// The poster is a member who has not left.
+    pub is_member: bool,
+    /// Another member (present or gone) blocks the poster.
+    pub blocked: bool,
+    /// The members who have not left: who receives the message live.
+    pub active: Vec<String>,
+}
+
+pub fn post_audience(conn: &mut DbConnection, chat_id: &str, user_id: &str) -> QueryResult<PostAudience> {
+    let rows: Vec<(String, Option<NaiveDateTime>, Option<String>)> = chat_members::table
+        .left_join(
+            blocks::table.on(blocks::blocker_id
+                .eq(chat_members::user_id)
+                .and(blocks::blocked_id.eq(user_id))),
+        )
+        .filter(chat_members::chat_id.eq(chat_id))
+        .select((
+            chat_members::user_id,
+            chat_members::left_at,
+            blocks::blocker_id.nullable(),
+        ))
+        .load(conn)?;
+    Ok(PostAudience {
+        is_member: rows.iter().any(|(id, left, _)| id == user_id && left.is_none()),
+        blocked: rows
+            .iter()
+            .any(|(id, _, blocker)| id != user_id && blocker.is_some()),
+        active: rows
+            .into_iter()
+            .filter(|(_, left, _)| left.is_none())
+            .map(|(id, _, _)| id)
+            .collect(),
     })
 }
 

@@ -201,11 +201,19 @@ pub async fn post_message(
         ));
     }
     let hub = state.hub.clone();
-    let message = state
+    // The cost of a post is what bounds a burst: one query for membership, blocks and recipients, then one
+    // transaction (one commit) for the message, the chat's activity time, the sender's read mark and the
+    // other instances' notification; this instance's sockets get the event once it is committed.
+    let (message, event) = state
         .db(move |conn| {
             let user_id = auth.user.id;
-            sharing::member(conn, &user_id, &chat_id)?;
-            sharing::ensure_may_post(conn, &chat_id, &user_id)?;
+            let audience = chats::post_audience(conn, &chat_id, &user_id)?;
+            if !audience.is_member {
+                return Err(sharing::SharingError::NotFound.into());
+            }
+            if audience.blocked {
+                return Err(sharing::SharingError::Blocked.into());
+            }
             let row = ChatMessageRow {
                 id: jobbot_db::new_id(),
                 chat_id: chat_id.clone(),
@@ -215,17 +223,27 @@ pub async fn post_message(
                 share_id: None,
                 created_at: jobbot_db::now(),
             };
-            chats::insert_message(conn, &row)?;
-            // My own message is read by me.
-            chats::mark_read(conn, &chat_id, &user_id, row.created_at)?;
-            let message = sharing::message_dto(conn, row, jobbot_db::now())?;
-            let members = chats::active_member_ids(conn, &chat_id)?;
-            let ids = (message.chat_id.clone(), message.id.clone());
-            let event = LiveEvent::ChatMessage(message.clone());
-            hub.publish(conn, &members, &event, Some((&ids.0, &ids.1)));
-            Ok(message)
+            jobbot_db::transaction(conn, |conn| -> Result<_, ApiError> {
+                chats::insert_message_in(conn, &row)?;
+                // My own message is read by me.
+                chats::mark_read(conn, &chat_id, &user_id, row.created_at)?;
+                let message = sharing::message_dto(conn, row, jobbot_db::now())?;
+                let ids = (message.chat_id.clone(), message.id.clone());
+                let event = hub.prepare(
+                    audience.active,
+                    &LiveEvent::ChatMessage(message.clone()),
+                    Some((&ids.0, &ids.1)),
+                );
+                if let Some(event) = &event {
+                    hub.notify_others(conn, event);
+                }
+                Ok((message, event))
+            })
         })
         .await?;
+    if let Some(event) = event {
+        state.hub.deliver_here(&event);
+    }
     Ok(HttpResponse::Created().json(message))
 }
 
