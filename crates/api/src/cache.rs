@@ -1,5 +1,5 @@
-//! What the read path keeps in memory, so that the common requests need no database round trip, while every
-//! change made anywhere still shows on the very next request, on every instance:
+//! What the read path keeps in memory, so that the common requests need no database round trip, while changes
+//! made anywhere show on every instance — a revoked session on the very next request, guaranteed:
 //! - checked login sessions (with their user), so authenticating a request reads nothing;
 //! - the first page of each conversation's messages, already serialised one message at a time, so opening a
 //!   conversation reads nothing and writes its JSON by joining pieces.
@@ -10,12 +10,18 @@
 //! any future admin action, even SQL typed by hand. PostgreSQL signals the listening connections when the change
 //! commits, before the writer is told it committed. Before trusting an entry, a request reads what has arrived
 //! on this process's listening connection (`drain`: one non-blocking read), so a change that reached the socket
-//! is applied first. And an instance that changed something through the API answers only once its own listener
-//! has heard the change come back (a *fence*: it notifies `f:<instance>:<n>` after the change and waits for it,
-//! up to [`FENCE_WAIT`]); every listening connection is signalled at the same commit, so by the time the client
-//! has that answer and asks another instance, that one's notification is waiting on its socket.
+//! is applied first. An instance that changed something through the API answers only once its own listener has
+//! heard the change come back (a *fence*: it notifies `f:<instance>:<n>` after the change and waits for it, up
+//! to [`FENCE_WAIT`]); every listening connection is signalled at the same commit, so by then the other
+//! instances' notifications are normally waiting on their sockets too. Normally is enough for pages; for
+//! sessions it is made certain by a *lease*: each instance notifies a heartbeat of its own every
+//! [`HEARTBEAT`] and serves a session from memory only if it has heard one sent less than [`LEASE`] ago, and a
+//! change that can end a session (logout, refresh, `/me`, admin) answers no sooner than [`LEASE`] after it
+//! committed. A heartbeat sent after the change comes after it in PostgreSQL's one notification queue, so an
+//! instance allowed to serve from memory has already applied the change. (Clocks are only used to measure
+//! durations on each machine.) A change typed by hand in SQL waits for nobody: it shows within moments.
 //! While the listening connection is down nothing is served from memory, and an entry older than [`TTL`] is
-//! read again (a safety net for a half-open socket). On SQLite (one instance, no triggers) it is off.
+//! read again. On SQLite (one instance, no triggers) the cache is off.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -38,8 +44,13 @@ const MAX_SESSIONS: usize = 100_000;
 const MAX_PAGE_BYTES: usize = 64 << 20;
 /// The longest a change waits for its fence before answering anyway.
 pub const FENCE_WAIT: Duration = Duration::from_millis(200);
+/// A session is served from memory only by an instance that heard its own heartbeat sent less than this ago;
+/// a change that can end a session answers no sooner than this after it committed.
+pub const LEASE: Duration = Duration::from_millis(250);
+/// How often each instance sends its heartbeat.
+pub const HEARTBEAT: Duration = Duration::from_millis(50);
 /// How often the background thread reads the channel when no request does, and retries a lost connection.
-const IDLE_DRAIN: Duration = Duration::from_millis(100);
+const IDLE_DRAIN: Duration = Duration::from_millis(10);
 
 struct SessionEntry {
     user: User,
@@ -109,6 +120,15 @@ pub struct ReadCache {
     instance: String,
     fences_sent: AtomicU64,
     fences_seen: AtomicU64,
+    heartbeats: Mutex<Heartbeats>,
+}
+
+/// This instance's heartbeats: when each still unheard one was sent, and when the newest heard one was.
+#[derive(Default)]
+struct Heartbeats {
+    next: u64,
+    sent: std::collections::VecDeque<(u64, Instant)>,
+    heard_sent_at: Option<Instant>,
 }
 
 /// What a lookup that missed hands back to `store_*`.
@@ -129,6 +149,7 @@ impl ReadCache {
             instance: String::new(),
             fences_sent: AtomicU64::new(0),
             fences_seen: AtomicU64::new(0),
+            heartbeats: Mutex::default(),
         })
     }
 
@@ -142,21 +163,27 @@ impl ReadCache {
             instance: jobbot_db::new_id(),
             fences_sent: AtomicU64::new(0),
             fences_seen: AtomicU64::new(0),
+            heartbeats: Mutex::default(),
         });
         cache.connect(&url);
         let weak: Weak<Self> = Arc::downgrade(&cache);
         let spawned = std::thread::Builder::new()
             .name("jobbot-cache-listen".into())
             .spawn(move || {
-                let mut last_attempt = Instant::now();
+                let (mut last_attempt, mut last_beat) = (Instant::now(), Instant::now());
                 loop {
                     std::thread::sleep(IDLE_DRAIN);
                     let Some(cache) = weak.upgrade() else {
                         return;
                     };
-                    if !cache.drain() && last_attempt.elapsed() >= Duration::from_secs(1) {
-                        last_attempt = Instant::now();
-                        cache.connect(&url);
+                    if !cache.drain() {
+                        if last_attempt.elapsed() >= Duration::from_secs(1) {
+                            last_attempt = Instant::now();
+                            cache.connect(&url);
+                        }
+                    } else if last_beat.elapsed() >= HEARTBEAT {
+                        last_beat = Instant::now();
+                        cache.beat();
                     }
                 }
             });
@@ -170,14 +197,43 @@ impl ReadCache {
         match Subscription::open(url, CACHE_CHANNEL) {
             Ok(subscription) => {
                 let mut slot = lock(&self.subscription);
-                // Whatever changed while nobody listened is unknown: start empty.
+                // Whatever changed while nobody listened is unknown: start empty, without a lease.
                 self.invalidate_all();
+                *lock(&self.heartbeats) = Heartbeats::default();
                 *slot = Some(subscription);
             }
             Err(error) => {
                 tracing::warn!(error = %error, "read cache: cannot listen; everything is read from the database")
             }
         }
+    }
+
+    /// Sends this instance's next heartbeat on its listening connection.
+    fn beat(&self) {
+        let mut slot = lock(&self.subscription);
+        let Some(subscription) = slot.as_mut() else {
+            return;
+        };
+        let n = {
+            let mut beats = lock(&self.heartbeats);
+            beats.next += 1;
+            let n = beats.next;
+            beats.sent.push_back((n, Instant::now()));
+            if beats.sent.len() > 64 {
+                beats.sent.pop_front();
+            }
+            n
+        };
+        if let Err(error) = subscription.notify(CACHE_CHANNEL, &format!("h:{}:{n}", self.instance)) {
+            tracing::warn!(error = %error, "read cache: heartbeat failed");
+        }
+    }
+
+    /// Whether this instance heard its own heartbeat sent less than [`LEASE`] ago (see the module's text).
+    pub fn holds_lease(&self) -> bool {
+        lock(&self.heartbeats)
+            .heard_sent_at
+            .is_some_and(|at| at.elapsed() < LEASE)
     }
 
     /// Applies every notification that has arrived; false when not listening (nothing may be served).
@@ -191,6 +247,27 @@ impl ReadCache {
         };
         match subscription.drain() {
             Ok(changes) => {
+                let (beats, changes): (Vec<_>, Vec<_>) =
+                    changes.into_iter().partition(|c| c.starts_with("h:"));
+                for beat in beats {
+                    if let Some(n) = beat
+                        .strip_prefix("h:")
+                        .and_then(|rest| rest.split_once(':'))
+                        .filter(|(instance, _)| *instance == self.instance)
+                        .and_then(|(_, n)| n.parse::<u64>().ok())
+                    {
+                        let mut beats = lock(&self.heartbeats);
+                        while let Some(&(sent, at)) = beats.sent.front() {
+                            if sent > n {
+                                break;
+                            }
+                            beats.sent.pop_front();
+                            if sent == n {
+                                beats.heard_sent_at = Some(at);
+                            }
+                        }
+                    }
+                }
                 let (fences, changes): (Vec<_>, Vec<_>) =
                     changes.into_iter().partition(|c| c.starts_with("f:"));
                 for fence in fences {
@@ -228,6 +305,7 @@ impl ReadCache {
                 tracing::warn!(error = %error, "read cache: listening connection lost; off until it is back");
                 *slot = None;
                 self.invalidate_all();
+                *lock(&self.heartbeats) = Heartbeats::default();
                 false
             }
         }
@@ -254,6 +332,9 @@ impl ReadCache {
     /// otherwise a ticket for `store_session` once the database has answered.
     pub fn session(&self, session_id: &str, user_id: &str, now: NaiveDateTime) -> Result<User, Ticket> {
         let state = self.current()?;
+        if !self.holds_lease() {
+            return Err(Ticket(state.generation));
+        }
         match state.sessions.get(session_id) {
             Some(entry)
                 if entry.user.id == user_id && entry.expires_at > now && entry.cached_at.elapsed() < TTL =>

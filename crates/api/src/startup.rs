@@ -365,15 +365,23 @@ pub fn request_id(headers: &header::HeaderMap) -> String {
     }
 }
 
-/// Paths whose changes touch what the cache holds (users, sessions, conversations, messages).
+/// Paths whose changes touch what the read cache holds (users, sessions, conversations, messages).
 const FENCED: [&str; 4] = [
     "/api/v1/auth/",
     "/api/v1/me",
     "/api/v1/conversations",
     "/api/v1/admin/",
 ];
+/// Of those, the ones whose changes can end a session: they also wait out the cache's lease.
+const SESSION_CHANGES: [&str; 4] = [
+    "/api/v1/auth/logout",
+    "/api/v1/auth/refresh",
+    "/api/v1/me",
+    "/api/v1/admin/",
+];
 
-/// After a change on a fenced path, answer only once this instance has heard it come back (see `cache`).
+/// After a change on a fenced path, answer only once this instance has heard it come back, and for a change
+/// that can end a session, no sooner than the read cache's lease after it (see `cache`).
 pub async fn fence_changes(
     req: actix_web::dev::ServiceRequest,
     next: actix_web::middleware::Next<impl actix_web::body::MessageBody>,
@@ -384,8 +392,13 @@ pub async fn fence_changes(
         .filter(|_| crate::auth::extractor::is_unsafe(req.method()))
         .filter(|_| FENCED.iter().any(|prefix| req.path().starts_with(prefix)))
         .cloned();
+    let session_change = SESSION_CHANGES
+        .iter()
+        .any(|prefix| req.path().starts_with(prefix));
     let response = next.call(req).await?;
     if let Some(state) = state {
+        // Whatever the handler changed has committed by now.
+        let lease_ends = tokio::time::Instant::now() + crate::cache::LEASE;
         let (n, payload) = state.cache.next_fence();
         let sent = state
             .db(move |conn| {
@@ -398,6 +411,9 @@ pub async fn fence_changes(
             .await;
         if sent.is_ok() {
             state.cache.wait_for_fence(n).await;
+        }
+        if session_change {
+            tokio::time::sleep_until(lease_ends).await;
         }
     }
     Ok(response)

@@ -83,6 +83,15 @@ impl Subscription {
         Ok(Self { conn })
     }
 
+    /// Sends `payload` on `channel` from this connection (committed at once).
+    pub fn notify(&mut self, channel: &str, payload: &str) -> QueryResult<()> {
+        diesel::sql_query("SELECT pg_notify($1, $2)")
+            .bind::<Text, _>(channel)
+            .bind::<Text, _>(payload)
+            .execute(&mut self.conn)
+            .map(|_| ())
+    }
+
     /// The payloads that have arrived since the last call, without waiting for more. An error means the
     /// connection is lost: notifications may have been missed.
     pub fn drain(&mut self) -> QueryResult<Vec<String>> {

@@ -286,21 +286,26 @@ pub async fn login_at(base: &str, email: &str) -> TestUser {
         .send()
         .await
         .expect("register");
-    let body: Value = client
-        .post(format!("{base}/api/v1/auth/login"))
-        .json(&json!({"email": email, "password": PASSWORD}))
-        .send()
-        .await
-        .expect("login")
-        .json()
-        .await
-        .expect("json");
+    let body = login_with(base, email, PASSWORD).await;
     TestUser {
         id: body["user"]["id"].as_str().expect("id").to_owned(),
         access_token: body["access_token"].as_str().expect("token").to_owned(),
         refresh_token: String::new(),
         cookies: Default::default(),
     }
+}
+
+/// Logs in to a server started with [`start_process`]: the token response.
+pub async fn login_with(base: &str, email: &str, password: &str) -> Value {
+    reqwest::Client::new()
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&json!({"email": email, "password": password}))
+        .send()
+        .await
+        .expect("login")
+        .json()
+        .await
+        .expect("json")
 }
 
 /// Starts `jobbot serve` on `database_url` (rate limits off, the test JWT secret, `RUST_LOG=warn`; `extra`

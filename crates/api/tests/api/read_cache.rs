@@ -10,7 +10,7 @@ use jobbot_api_types::User;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
-use crate::helpers::{login_at, start_process, PASSWORD};
+use crate::helpers::{login_at, login_with, start_process, PASSWORD};
 
 async fn me(client: &reqwest::Client, base: &str, token: &str) -> reqwest::Response {
     client
@@ -19,6 +19,18 @@ async fn me(client: &reqwest::Client, base: &str, token: &str) -> reqwest::Respo
         .send()
         .await
         .expect("GET /me")
+}
+
+/// Runs `statement` on its own connection, as someone typing SQL by hand would.
+async fn sql_by_hand(url: &str, statement: String) {
+    let url = url.to_owned();
+    tokio::task::spawn_blocking(move || {
+        use diesel::{Connection, RunQueryDsl};
+        let mut conn = diesel::PgConnection::establish(&url).expect("connect");
+        diesel::sql_query(statement).execute(&mut conn).expect("sql");
+    })
+    .await
+    .expect("join")
 }
 
 async fn code(response: reqwest::Response) -> (StatusCode, String) {
@@ -106,39 +118,25 @@ async fn every_revocation_reaches_the_other_instance_by_the_next_request() {
             me(&client, &second.base, &kept.access_token).await.status(),
             StatusCode::OK
         );
-        let conn_url = url.clone();
-        let user_id = kept.id.clone();
-        tokio::task::spawn_blocking(move || {
-            use diesel::{Connection, RunQueryDsl};
-            let mut conn = diesel::PgConnection::establish(&conn_url).expect("connect");
-            diesel::sql_query(format!(
-                "UPDATE sessions SET revoked_at = now() WHERE user_id = '{user_id}'"
-            ))
-            .execute(&mut conn)
-            .expect("revoke by hand");
-        })
-        .await
-        .expect("join");
+        sql_by_hand(
+            &url,
+            format!(
+                "UPDATE sessions SET revoked_at = now() WHERE user_id = '{}'",
+                kept.id
+            ),
+        )
+        .await;
         // No instance made that change, so none waited for it: it reaches them by NOTIFY within moments.
-        let started = std::time::Instant::now();
-        while me(&client, &second.base, &kept.access_token).await.status() == StatusCode::OK {
-            assert!(
-                started.elapsed() < Duration::from_secs(1),
-                "round {round}: revoked in SQL"
-            );
-            tokio::time::sleep(Duration::from_millis(1)).await;
-        }
+        within_a_second(
+            || async {
+                me(&client, &second.base, &kept.access_token).await.status() == StatusCode::UNAUTHORIZED
+            },
+            "the revocation made in SQL",
+        )
+        .await;
 
         // Deleting the account, on the first instance.
-        let last: Value = client
-            .post(format!("{}/api/v1/auth/login", first.base))
-            .json(&json!({"email": email, "password": new_password}))
-            .send()
-            .await
-            .expect("login")
-            .json()
-            .await
-            .expect("json");
+        let last = login_with(&first.base, &email, &new_password).await;
         let last = last["access_token"].as_str().expect("token").to_owned();
         assert_eq!(me(&client, &second.base, &last).await.status(), StatusCode::OK);
         let deleted = client
@@ -214,6 +212,8 @@ async fn the_session_cache_forgets_what_the_database_announces() {
             .await
             .expect("join")
     };
+    // Sessions are served from memory only once the instance hears its own heartbeats (its lease).
+    within_a_second(|| async { cache.holds_lease() }, "the lease").await;
     let ticket = cache
         .session(&alice_sid, &alice.id, now)
         .expect_err("empty at first");
@@ -235,22 +235,13 @@ async fn the_session_cache_forgets_what_the_database_announces() {
 
     // A lookup that missed, then a change: what it read before must not be stored.
     let stale = cache.session("unknown", &alice.id, now).expect_err("miss");
-    let sql = |statement: String| {
-        let url = url.clone();
-        async move {
-            tokio::task::spawn_blocking(move || {
-                use diesel::{Connection, RunQueryDsl};
-                let mut conn = diesel::PgConnection::establish(&url).expect("connect");
-                diesel::sql_query(statement).execute(&mut conn).expect("sql");
-            })
-            .await
-            .expect("join")
-        }
-    };
-    sql(format!(
-        "UPDATE users SET display_name = 'Alice' WHERE id = '{}'",
-        alice.id
-    ))
+    sql_by_hand(
+        &url,
+        format!(
+            "UPDATE users SET display_name = 'Alice' WHERE id = '{}'",
+            alice.id
+        ),
+    )
     .await;
     // The notification is sent at commit; give it a moment to cross the socket, as a real request would.
     tokio::time::sleep(Duration::from_millis(20)).await;
@@ -269,7 +260,7 @@ async fn the_session_cache_forgets_what_the_database_announces() {
     );
 
     // Deleting a session row is a change too.
-    sql(format!("DELETE FROM sessions WHERE id = '{bob_sid}'")).await;
+    sql_by_hand(&url, format!("DELETE FROM sessions WHERE id = '{bob_sid}'")).await;
     tokio::time::sleep(Duration::from_millis(20)).await;
     assert!(
         cache.session(&bob_sid, &bob.id, now).is_err(),
@@ -355,17 +346,18 @@ async fn first_pages_from_memory_are_exact_and_never_stale() {
             .await
             .expect("send");
         assert!(sent.status().is_success(), "{}", sent.status());
-        let page: Value = serde_json::from_str(
-            &messages(&client, &second.base, &alice.access_token, &id, 200)
-                .await
-                .1,
-        )
-        .expect("json");
-        assert_eq!(
-            page["items"].as_array().expect("items").len(),
-            round * 2,
-            "round {round}"
-        );
+        // Pages are not leased like sessions: the other instance has them as soon as the NOTIFY arrives, which
+        // is normally before this next request, and within moments in any case.
+        let count = || async {
+            let page: Value = serde_json::from_str(
+                &messages(&client, &second.base, &alice.access_token, &id, 200)
+                    .await
+                    .1,
+            )
+            .expect("json");
+            page["items"].as_array().expect("items").len()
+        };
+        within_a_second(|| async { count().await == round * 2 }, "the new messages").await;
         same_everywhere(round).await;
         // Another user never gets it, cached or not.
         assert_eq!(
@@ -385,29 +377,21 @@ async fn first_pages_from_memory_are_exact_and_never_stale() {
         );
     }
     // A message edited by hand in SQL.
-    {
-        let (url, id) = (url.clone(), id.clone());
-        tokio::task::spawn_blocking(move || {
-            use diesel::{Connection, RunQueryDsl};
-            let mut conn = diesel::PgConnection::establish(&url).expect("connect");
-            diesel::sql_query(format!(
-                "UPDATE messages SET content = 'Modifié à la main' WHERE conversation_id = '{id}' AND role = 'user'"
-            ))
-            .execute(&mut conn)
-            .expect("edit by hand");
-        })
-        .await
-        .expect("join");
-    }
-    let started = std::time::Instant::now();
-    while !messages(&client, &second.base, &alice.access_token, &id, 50)
-        .await
-        .1
-        .contains("Modifié à la main")
-    {
-        assert!(started.elapsed() < Duration::from_secs(1), "edited in SQL");
-        tokio::time::sleep(Duration::from_millis(1)).await;
-    }
+    sql_by_hand(
+        &url,
+        format!("UPDATE messages SET content = 'Modifié à la main' WHERE conversation_id = '{id}' AND role = 'user'"),
+    )
+    .await;
+    within_a_second(
+        || async {
+            messages(&client, &second.base, &alice.access_token, &id, 50)
+                .await
+                .1
+                .contains("Modifié à la main")
+        },
+        "the edit made in SQL",
+    )
+    .await;
     same_everywhere(4).await;
     // Deleted on the first instance: gone on the second at once.
     let deleted = client
@@ -417,10 +401,30 @@ async fn first_pages_from_memory_are_exact_and_never_stale() {
         .await
         .expect("delete");
     assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
-    assert_eq!(
-        messages(&client, &second.base, &alice.access_token, &id, 50)
-            .await
-            .0,
-        StatusCode::NOT_FOUND
-    );
+    within_a_second(
+        || async {
+            messages(&client, &second.base, &alice.access_token, &id, 50)
+                .await
+                .0
+                == StatusCode::NOT_FOUND
+        },
+        "the deletion",
+    )
+    .await;
+}
+
+/// Waits until `ready` holds, for at most a second (asserting it then does).
+async fn within_a_second<F, Fut>(ready: F, what: &str)
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let started = std::time::Instant::now();
+    while !ready().await {
+        assert!(
+            started.elapsed() < Duration::from_secs(1),
+            "{what} did not show within a second"
+        );
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
 }
