@@ -201,8 +201,8 @@ pub async fn post_message(
         ));
     }
     let hub = state.hub.clone();
-    // The cost of a post is what bounds a burst: one query for membership, blocks and recipients, then one
-    // transaction (one commit) for the message, the chat's activity time, the sender's read mark and the
+    // The cost of a post is what bounds a burst: one query for membership, blocks and recipients, one
+    // transaction (one commit) for the message, the chat's activity time and the sender's read mark, then the
     // other instances' notification; this instance's sockets get the event once it is committed.
     let (message, event) = state
         .db(move |conn| {
@@ -223,22 +223,24 @@ pub async fn post_message(
                 share_id: None,
                 created_at: jobbot_db::now(),
             };
-            jobbot_db::transaction(conn, |conn| -> Result<_, ApiError> {
+            let message = jobbot_db::transaction(conn, |conn| -> Result<_, ApiError> {
                 chats::insert_message_in(conn, &row)?;
                 // My own message is read by me.
                 chats::mark_read(conn, &chat_id, &user_id, row.created_at)?;
-                let message = sharing::message_dto(conn, row, jobbot_db::now())?;
-                let ids = (message.chat_id.clone(), message.id.clone());
-                let event = hub.prepare(
-                    audience.active,
-                    &LiveEvent::ChatMessage(message.clone()),
-                    Some((&ids.0, &ids.1)),
-                );
-                if let Some(event) = &event {
-                    hub.notify_others(conn, event);
-                }
-                Ok((message, event))
-            })
+                Ok(sharing::message_dto(conn, row, jobbot_db::now())?)
+            })?;
+            let ids = (message.chat_id.clone(), message.id.clone());
+            let event = hub.prepare(
+                audience.active,
+                &LiveEvent::ChatMessage(message.clone()),
+                Some((&ids.0, &ids.1)),
+            );
+            // After the commit, on its own: PostgreSQL serialises the commits of transactions that notify, so
+            // a NOTIFY inside the write transaction made a burst of posts commit one at a time (measured).
+            if let Some(event) = &event {
+                hub.notify_others(conn, event);
+            }
+            Ok((message, event))
         })
         .await?;
     if let Some(event) = event {
