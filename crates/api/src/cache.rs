@@ -236,6 +236,15 @@ impl ReadCache {
             .is_some_and(|at| at.elapsed() < LEASE)
     }
 
+    /// The number in a heartbeat or fence of this instance's (`<kind><instance>:<n>`); another's is `None`.
+    fn own_signal(&self, payload: &str, kind: &str) -> Option<u64> {
+        payload
+            .strip_prefix(kind)
+            .and_then(|rest| rest.split_once(':'))
+            .filter(|(instance, _)| *instance == self.instance)
+            .and_then(|(_, n)| n.parse().ok())
+    }
+
     /// Applies every notification that has arrived; false when not listening (nothing may be served).
     fn drain(&self) -> bool {
         if !self.enabled {
@@ -247,15 +256,9 @@ impl ReadCache {
         };
         match subscription.drain() {
             Ok(changes) => {
-                let (beats, changes): (Vec<_>, Vec<_>) =
-                    changes.into_iter().partition(|c| c.starts_with("h:"));
-                for beat in beats {
-                    if let Some(n) = beat
-                        .strip_prefix("h:")
-                        .and_then(|rest| rest.split_once(':'))
-                        .filter(|(instance, _)| *instance == self.instance)
-                        .and_then(|(_, n)| n.parse::<u64>().ok())
-                    {
+                let mut changed = Vec::with_capacity(changes.len());
+                for change in changes {
+                    if let Some(n) = self.own_signal(&change, "h:") {
                         let mut beats = lock(&self.heartbeats);
                         while let Some(&(sent, at)) = beats.sent.front() {
                             if sent > n {
@@ -266,20 +269,13 @@ impl ReadCache {
                                 beats.heard_sent_at = Some(at);
                             }
                         }
-                    }
-                }
-                let (fences, changes): (Vec<_>, Vec<_>) =
-                    changes.into_iter().partition(|c| c.starts_with("f:"));
-                for fence in fences {
-                    if let Some(n) = fence
-                        .strip_prefix("f:")
-                        .and_then(|rest| rest.split_once(':'))
-                        .filter(|(instance, _)| *instance == self.instance)
-                        .and_then(|(_, n)| n.parse::<u64>().ok())
-                    {
+                    } else if let Some(n) = self.own_signal(&change, "f:") {
                         self.fences_seen.fetch_max(n, Ordering::AcqRel);
+                    } else if !change.starts_with("h:") && !change.starts_with("f:") {
+                        changed.push(change);
                     }
                 }
+                let changes = changed;
                 if !changes.is_empty() {
                     let mut state = lock(&self.state);
                     state.generation += 1;
