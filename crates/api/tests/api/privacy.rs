@@ -690,15 +690,7 @@ async fn the_logs_hold_no_contents_passwords_tokens_or_emails() {
         .await
         .expect("register");
     client.post(format!("{base}/api/v1/auth/register")).json(&json!({"email": "friend@example.fr", "password": password, "display_name": "Ami", "accept_terms": true})).send().await.expect("register");
-    let login: Value = client
-        .post(format!("{base}/api/v1/auth/login"))
-        .json(&json!({"email": email, "password": password}))
-        .send()
-        .await
-        .expect("login")
-        .json()
-        .await
-        .expect("json");
+    let login = crate::helpers::login_with(&base, email, password).await;
     let (access, refresh) = (
         login["access_token"].as_str().expect("a").to_owned(),
         login["refresh_token"].as_str().expect("r").to_owned(),
