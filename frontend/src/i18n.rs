@@ -281,6 +281,10 @@ pub fn problem_message(locale: Locale, problem: &Problem) -> String {
             "This share was revoked or has expired.",
         ),
         ErrorCode::NotFound => ("Introuvable.", "Not found."),
+        ErrorCode::AccountDisabled => (
+            "Ce compte a été désactivé par un administrateur.",
+            "This account was disabled by an administrator.",
+        ),
         ErrorCode::NetworkError => (
             "Le serveur ne répond pas. Vérifiez votre connexion.",
             "The server does not answer. Check your connection.",

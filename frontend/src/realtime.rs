@@ -53,6 +53,18 @@ fn connect(live: Live, state: AppState) {
     let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
         if let Some(text) = event.data().as_string() {
             if let Ok(parsed) = serde_json::from_str::<LiveEvent>(&text) {
+                if matches!(parsed, LiveEvent::SessionEnded(_)) {
+                    // Someone ended sessions of this account (an admin): if ours is one of them, sign out.
+                    leptos::task::spawn_local(async move {
+                        if let Err(error) = crate::api::me().await {
+                            if error.0.status == 401 {
+                                crate::api::forget_session();
+                                state.user.set(None);
+                            }
+                        }
+                    });
+                    return;
+                }
                 live.event.set(Some(parsed));
             }
         }

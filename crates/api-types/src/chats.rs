@@ -230,6 +230,10 @@ pub enum LiveEvent {
     ShareRevoked(ShareCard),
     #[serde(rename = "resync")]
     Resync(Resync),
+    /// Some of this user's sessions were ended by someone else (an admin's logout, a disabled account): the
+    /// sockets of the ended ones close right after it; a client checks its own session.
+    #[serde(rename = "session.ended")]
+    SessionEnded(Resync),
 }
 
 /// The (empty) data of a `resync` event.
@@ -247,6 +251,7 @@ impl LiveEvent {
             Self::ShareUpdated(_) => "share.updated",
             Self::ShareRevoked(_) => "share.revoked",
             Self::Resync(_) => "resync",
+            Self::SessionEnded(_) => "session.ended",
         }
     }
 }

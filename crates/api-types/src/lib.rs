@@ -2,6 +2,7 @@
 //!
 //! The SPA deserialises exactly these types, so a contract change breaks its build, not its users.
 
+mod admin;
 mod assistant;
 mod auth;
 mod chats;
@@ -9,6 +10,7 @@ mod privacy;
 mod problem;
 mod whole;
 
+pub use admin::*;
 pub use assistant::*;
 pub use auth::*;
 pub use chats::*;

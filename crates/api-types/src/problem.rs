@@ -71,6 +71,9 @@ pub enum ErrorCode {
     WebsocketRequired,
     Error,
     AdminNetwork,
+    AccountDisabled,
+    LastAdmin,
+    SelfAction,
     /// Sent by nginx, not by the API: no API instance answered (all down, restarting, or too slow).
     ServiceUnavailable,
     /// Client side only (the SPA's HTTP client), never sent by the server: the request did not get through.
@@ -123,6 +126,9 @@ impl ErrorCode {
             Self::LlmUnavailable => "llm_unavailable",
             Self::LlmTimeout => "llm_timeout",
             Self::StopPending => "stop_pending",
+            Self::AccountDisabled => "account_disabled",
+            Self::LastAdmin => "last_admin",
+            Self::SelfAction => "self_action",
             Self::InternalError => "internal_error",
             Self::WebsocketRequired => "websocket_required",
             Self::Error => "error",

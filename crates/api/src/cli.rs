@@ -29,8 +29,9 @@ enum Command {
     Serve,
     /// Apply pending database migrations and exit.
     Migrate,
-    /// Delete what the retention setting (JOBBOT_RETENTION_DAYS) says is too old: conversations without
-    /// activity for that long, and expired shares.
+    /// Delete what the retention settings say is too old: conversations without activity for
+    /// JOBBOT_RETENTION_DAYS and expired shares (when it is set), and audit records older than
+    /// JOBBOT_AUDIT_RETENTION_DAYS (default 365).
     Purge {
         /// Only print what would be deleted.
         #[arg(long)]
@@ -146,14 +147,22 @@ async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Purge { dry_run } => {
-            let days = config
-                .retention_days
-                .context("retention is off: set JOBBOT_RETENTION_DAYS to purge")?;
             let pool = jobbot_db::connect(&config.database_url, 1)?;
             let mut conn = pool.get()?;
             jobbot_db::migrations::run_pending(&mut conn).map_err(|e| anyhow::anyhow!(e))?;
-            let report = crate::retention::purge(&mut conn, days, dry_run)?;
-            print!("{report}");
+            match config.retention_days {
+                Some(days) => print!("{}", crate::retention::purge(&mut conn, days, dry_run)?),
+                None => println!("conversations and shares kept: set JOBBOT_RETENTION_DAYS to purge them"),
+            }
+            let days = config.audit_retention_days;
+            let before = jobbot_db::now() - chrono::TimeDelta::days(i64::from(days));
+            if dry_run {
+                let n = jobbot_db::audit::count_before(&mut conn, before)?;
+                println!("would delete {n} audit record(s) older than {days} days");
+            } else {
+                let n = jobbot_db::audit::purge(&mut conn, before)?;
+                println!("deleted {n} audit record(s) older than {days} days");
+            }
             Ok(())
         }
         Command::User {
@@ -211,6 +220,8 @@ fn create_user(
         // Created by an administrator: the user accepts the terms at first login in the SPA.
         terms_version: None,
         terms_accepted_at: None,
+        disabled_at: None,
+        disabled_reason: None,
     };
     users::insert(&mut conn, &row).map_err(|e| {
         if jobbot_db::is_unique_violation(&e) {

@@ -63,6 +63,9 @@ pub struct Config {
     /// Conversations without activity for this many days, and expired shares, are deleted by `jobbot purge`
     /// (and daily by the server). `None`: kept until the user deletes them.
     pub retention_days: Option<u32>,
+    /// Audit log records older than this many days are deleted by `jobbot purge` (the only deletion the
+    /// log allows). `JOBBOT_AUDIT_RETENTION_DAYS`, default 365.
+    pub audit_retention_days: u32,
 }
 
 /// The assistant: which provider answers, and the limits around it.
@@ -230,8 +233,10 @@ impl Config {
             None => None,
             Some(_) => Some(parse_number(&get, "JOBBOT_RETENTION_DAYS", 365, 1, 36_500)?),
         };
+        let audit_retention_days = parse_number(&get, "JOBBOT_AUDIT_RETENTION_DAYS", 365, 1, 36_500)?;
         Ok(Self {
             retention_days,
+            audit_retention_days,
             assistant,
             env,
             database_url,

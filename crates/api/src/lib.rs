@@ -1,6 +1,7 @@
 //! JobBot's REST API: configuration, startup, errors, authentication and the route table.
 
 pub mod assistant;
+pub mod audit;
 pub mod auth;
 pub mod body;
 pub mod cache;
@@ -8,6 +9,7 @@ pub mod cli;
 pub mod config;
 pub mod credentials;
 pub mod database;
+pub mod erasure;
 pub mod error;
 pub mod network;
 pub mod openapi;

@@ -191,6 +191,10 @@ pub fn readable(
     if share.is_gone(now) {
         return Err(SharingError::Gone);
     }
+    // An administrator disabled the owner: their shares are gone until the account is enabled again.
+    if jobbot_db::users::find(conn, &share.owner_id)?.is_some_and(|owner| owner.is_disabled()) {
+        return Err(SharingError::Gone);
+    }
     if blocked_between(conn, user_id, &share.owner_id)? {
         return Err(SharingError::Blocked);
     }

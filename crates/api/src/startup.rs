@@ -10,7 +10,7 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{Server, ServerHandle, ServiceRequest, ServiceResponse};
 use actix_web::http::header;
 use actix_web::middleware::{from_fn, DefaultHeaders, Next};
-use actix_web::{web, App, HttpResponse, HttpServer};
+use actix_web::{web, App, HttpMessage, HttpResponse, HttpServer};
 use anyhow::Context;
 
 use crate::assistant::Assistant;
@@ -327,6 +327,8 @@ async fn request_log(
     let method = req.method().clone();
     let path = req.path().to_owned();
     let request_id = request_id(req.headers());
+    req.extensions_mut()
+        .insert(crate::audit::RequestId(request_id.clone()));
     let mut response = next.call(req).await?;
     tracing::info!(
         method = %method,

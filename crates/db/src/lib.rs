@@ -4,6 +4,8 @@
 //! (never a swallowed error), and the API maps `NotFound`/unique violations/pool errors to HTTP.
 
 pub mod accounts;
+pub mod admin;
+pub mod audit;
 pub mod chats;
 mod connection;
 pub mod consents;

@@ -58,6 +58,17 @@ pub fn revoke(conn: &mut DbConnection, user_id: &str, id: &str, now: NaiveDateTi
     Ok(n > 0)
 }
 
+/// Revokes every live token of a user (an admin's logout or disable); returns how many.
+pub fn revoke_all_for_user(conn: &mut DbConnection, user_id: &str, now: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(
+        personal_tokens::table
+            .filter(personal_tokens::user_id.eq(user_id))
+            .filter(personal_tokens::revoked_at.is_null()),
+    )
+    .set(personal_tokens::revoked_at.eq(now))
+    .execute(conn)
+}
+
 /// The token with its owner, by the secret's hash; records the use.
 pub fn authenticate(
     conn: &mut DbConnection,

@@ -12,6 +12,22 @@ diesel::table! {
         updated_at -> Timestamp,
         terms_version -> Nullable<Text>,
         terms_accepted_at -> Nullable<Timestamp>,
+        disabled_at -> Nullable<Timestamp>,
+        disabled_reason -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    audit_log (id) {
+        id -> Text,
+        at -> Timestamp,
+        actor_id -> Nullable<Text>,
+        action -> Text,
+        target_type -> Nullable<Text>,
+        target_id -> Nullable<Text>,
+        client_ip -> Nullable<Text>,
+        request_id -> Nullable<Text>,
+        details -> Text,
     }
 }
 
@@ -192,6 +208,7 @@ diesel::joinable!(refresh_tokens -> sessions (session_id));
 diesel::joinable!(personal_tokens -> users (user_id));
 diesel::allow_tables_to_appear_in_same_query!(
     users,
+    audit_log,
     sessions,
     refresh_tokens,
     personal_tokens,

@@ -19,6 +19,15 @@ pub struct UserRow {
     pub updated_at: NaiveDateTime,
     pub terms_version: Option<String>,
     pub terms_accepted_at: Option<NaiveDateTime>,
+    /// Set by an admin: the account cannot log in and its sessions, tokens and shares are dead.
+    pub disabled_at: Option<NaiveDateTime>,
+    pub disabled_reason: Option<String>,
+}
+
+impl UserRow {
+    pub fn is_disabled(&self) -> bool {
+        self.disabled_at.is_some()
+    }
 }
 
 /// Profile fields a user may change; `None` leaves a field as it is.

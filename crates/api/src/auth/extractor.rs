@@ -163,6 +163,14 @@ pub fn csrf_matches(req: &HttpRequest) -> bool {
     !cookie.is_empty() && tokens::constant_time_eq(header.as_bytes(), cookie.as_bytes())
 }
 
+/// A disabled account's credentials: refused, whatever they are.
+pub fn account_disabled() -> ApiError {
+    ApiError::unauthorized(
+        ErrorCode::AccountDisabled,
+        "This account was disabled by an administrator.",
+    )
+}
+
 pub fn csrf_failed() -> ApiError {
     ApiError::forbidden(ErrorCode::CsrfFailed, "Missing or wrong X-CSRF-Token header.")
 }
@@ -232,6 +240,7 @@ async fn authenticate(
                 .db(move |conn| Ok(sessions::find_with_user(conn, &sid)?))
                 .await?;
             match found {
+                Some((_, user)) if user.is_disabled() => return Err(account_disabled()),
                 Some((session, user)) if session.is_active(now) && session.user_id == claims.sub => {
                     let user = CurrentUser::from(user);
                     state.cache.store_session(
@@ -262,6 +271,7 @@ async fn authenticate(
                 .db(move |conn| Ok(personal_tokens::authenticate(conn, &hash, now)?))
                 .await?;
             match found {
+                Some((_, user)) if user.is_disabled() => return Err(account_disabled()),
                 Some((token, user)) if token.is_active(now) => AuthUser {
                     user: user.into(),
                     session_id: None,

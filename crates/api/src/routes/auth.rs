@@ -86,6 +86,8 @@ pub async fn register(
         updated_at: now,
         terms_version: Some(jobbot_domain::legal::TERMS_VERSION.to_owned()),
         terms_accepted_at: Some(now),
+        disabled_at: None,
+        disabled_reason: None,
     };
     let inserted = row.clone();
     state
@@ -115,6 +117,7 @@ pub async fn register(
     responses(
         (status = 200, description = "Logged in; also sets the `jobbot_access`, `jobbot_refresh` and `jobbot_csrf` cookies", body = TokenResponse),
         (status = 401, description = "`invalid_credentials`", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`account_disabled`: an administrator disabled the account (said only after the right password)", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "`rate_limited`, with Retry-After", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn login(
@@ -152,6 +155,14 @@ pub async fn login(
             "Wrong email or password.",
         ));
     };
+    // Told only to whoever knows the password.
+    if user.is_disabled() {
+        tracing::info!(user_id = %user.id, "login refused: account disabled");
+        return Err(ApiError::forbidden(
+            ErrorCode::AccountDisabled,
+            "This account was disabled by an administrator.",
+        ));
+    }
 
     let user_agent = req
         .headers()
@@ -207,11 +218,30 @@ pub async fn refresh(
         })
         .await?;
     match outcome {
+        (Rotation::Rotated { .. }, Some(user)) if user.is_disabled() => {
+            Err(crate::auth::extractor::account_disabled())
+        }
         (Rotation::Rotated { session }, Some(user)) => {
             session_response(&state, user.into(), &session, new_token)
         }
         (Rotation::Reused, _) => {
             tracing::warn!("refresh token reused: session revoked");
+            let origin = crate::audit::Origin::of(&req);
+            state
+                .db(move |conn| {
+                    crate::audit::record_or_log(
+                        conn,
+                        &origin,
+                        crate::audit::Event {
+                            actor_id: None,
+                            action: crate::audit::action::REFRESH_REUSED,
+                            target: None,
+                            details: serde_json::json!({}),
+                        },
+                    );
+                    Ok(())
+                })
+                .await?;
             Err(ApiError::unauthorized(
                 ErrorCode::RefreshTokenReused,
                 "This refresh token was already used; the session is revoked.",

@@ -61,7 +61,26 @@ fn opt(time: Option<chrono::NaiveDateTime>) -> Value {
         (status = 200, description = "A zip: README.txt, account.json, consent-history.json, sessions.json, personal-tokens.json, conversations/*.json and *.md, chat-messages.json, shares-made.json, shares-received.json, usage.json", content_type = "application/zip", body = Vec<u8>),
         (status = 401, description = "Not logged in", body = jobbot_api_types::Problem, content_type = "application/problem+json"),
     ))]
-pub async fn export_me(state: web::Data<AppState>, auth: AuthUser) -> Result<HttpResponse, ApiError> {
+pub async fn export_me(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    origin: crate::audit::Origin,
+) -> Result<HttpResponse, ApiError> {
+    let user_id = auth.user.id.clone();
+    state
+        .db(move |conn| {
+            Ok(crate::audit::record(
+                conn,
+                &origin,
+                crate::audit::Event {
+                    actor_id: Some(&user_id),
+                    action: crate::audit::action::DATA_EXPORTED,
+                    target: Some(("user", &user_id)),
+                    details: serde_json::json!({}),
+                },
+            )?)
+        })
+        .await?;
     let pool = state.pool.clone();
     let user_id = auth.user.id.clone();
     let (tx, mut rx) = mpsc::channel::<Chunk>(4);

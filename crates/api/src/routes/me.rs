@@ -163,6 +163,7 @@ pub async fn change_password(
 pub async fn delete_me(
     state: web::Data<AppState>,
     auth: AuthUser,
+    origin: crate::audit::Origin,
     body: Body<jobbot_api_types::DeleteAccountRequest>,
 ) -> Result<HttpResponse, ApiError> {
     auth.require_session()?;
@@ -170,21 +171,25 @@ pub async fn delete_me(
     confirm_password(&state, &user_id, body.into_inner().password, "password").await?;
     let now = jobbot_db::now();
     let gone = state
-        .db(move |conn| Ok(jobbot_db::accounts::delete(conn, &user_id, now)?))
+        .db(move |conn| {
+            jobbot_db::transaction(conn, |conn| -> Result<_, ApiError> {
+                let gone = jobbot_db::accounts::delete(conn, &user_id, now)?;
+                crate::audit::record(
+                    conn,
+                    &origin,
+                    crate::audit::Event {
+                        actor_id: Some(&user_id),
+                        action: crate::audit::action::ACCOUNT_DELETED,
+                        target: Some(("user", &user_id)),
+                        details: serde_json::json!({"receipt": crate::erasure::receipt(&gone, now)}),
+                    },
+                )?;
+                Ok(gone)
+            })
+        })
         .await?;
     tracing::info!(user_id = %auth.user.id, "account deleted");
-    let receipt = jobbot_api_types::DeletionReceipt {
-        deleted_at: now.and_utc(),
-        conversations: gone.conversations,
-        messages: gone.messages,
-        shares: gone.shares,
-        share_views: gone.share_views,
-        sessions: gone.sessions,
-        personal_tokens: gone.personal_tokens,
-        consent_records: gone.consents,
-        usage_records: gone.usage,
-        chat_messages_anonymised: gone.chat_messages,
-    };
+    let receipt = crate::erasure::receipt(&gone, now);
     let mut response = HttpResponse::Ok();
     for (name, path) in [
         (crate::auth::ACCESS_COOKIE, "/api"),

@@ -66,6 +66,14 @@ pub fn config(cfg: &mut web::ServiceConfig) {
                 )
                 .service(resource("/me/tokens/{id}").route(delete().to(tokens::revoke)))
                 .service(resource("/admin/users").route(get().to(admin::list_users)))
+                .service(
+                    resource("/admin/users/{id}")
+                        .route(get().to(admin::get_user))
+                        .route(patch().to(admin::update_user))
+                        .route(delete().to(admin::delete_user)),
+                )
+                .service(resource("/admin/users/{id}/logout").route(post().to(admin::logout_user)))
+                .service(resource("/admin/audit").route(get().to(admin::list_audit)))
                 .service(resource("/assistant").route(get().to(conversations::info)))
                 .service(
                     resource("/conversations")

@@ -56,6 +56,7 @@ pub async fn list(
 pub async fn create(
     state: web::Data<AppState>,
     auth: AuthUser,
+    origin: crate::audit::Origin,
     body: Body<CreateTokenRequest>,
 ) -> Result<HttpResponse, ApiError> {
     auth.require_session()?;
@@ -95,8 +96,24 @@ pub async fn create(
         revoked_at: None,
     };
     let inserted = row.clone();
+    let actor = row.user_id.clone();
     state
-        .db(move |conn| Ok(personal_tokens::insert(conn, &inserted)?))
+        .db(move |conn| {
+            jobbot_db::transaction(conn, |conn| -> Result<_, ApiError> {
+                personal_tokens::insert(conn, &inserted)?;
+                crate::audit::record(
+                    conn,
+                    &origin,
+                    crate::audit::Event {
+                        actor_id: Some(&actor),
+                        action: crate::audit::action::TOKEN_CREATED,
+                        target: Some(("token", &inserted.id)),
+                        details: serde_json::json!({"scope": inserted.scope, "name": inserted.name}),
+                    },
+                )?;
+                Ok(())
+            })
+        })
         .await?;
     tracing::info!(token_id = %row.id, scope = %row.scope, "personal token created");
     Ok(HttpResponse::Created().json(CreatedToken {
@@ -116,6 +133,7 @@ pub async fn create(
 pub async fn revoke(
     state: web::Data<AppState>,
     auth: AuthUser,
+    origin: crate::audit::Origin,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     auth.require_session()?;
@@ -123,7 +141,24 @@ pub async fn revoke(
     let user_id = auth.user.id;
     let now = jobbot_db::now();
     let revoked = state
-        .db(move |conn| Ok(personal_tokens::revoke(conn, &user_id, &id, now)?))
+        .db(move |conn| {
+            jobbot_db::transaction(conn, |conn| -> Result<_, ApiError> {
+                let revoked = personal_tokens::revoke(conn, &user_id, &id, now)?;
+                if revoked {
+                    crate::audit::record(
+                        conn,
+                        &origin,
+                        crate::audit::Event {
+                            actor_id: Some(&user_id),
+                            action: crate::audit::action::TOKEN_REVOKED,
+                            target: Some(("token", &id)),
+                            details: serde_json::json!({}),
+                        },
+                    )?;
+                }
+                Ok(revoked)
+            })
+        })
         .await?;
     if revoked {
         Ok(HttpResponse::NoContent().finish())

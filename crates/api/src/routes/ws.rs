@@ -85,6 +85,10 @@ pub async fn connect(
                         if session.text(text.to_string()).await.is_err() {
                             break;
                         }
+                        // Sessions were ended elsewhere: this socket closes now if its own is one of them.
+                        if is_session_ended(&text) && !still_valid(&state, &auth).await {
+                            break;
+                        }
                     }
                     // Too slow to keep up: say so, the client catches up through REST.
                     Err(RecvError::Lagged(_)) => {
@@ -106,7 +110,16 @@ pub async fn connect(
                     Some(Ok(_)) => heard = Instant::now(),
                 },
                 _ = ping.tick() => {
-                    if heard.elapsed() > SILENCE_LIMIT || !still_valid(&state, &auth).await || session.ping(b"").await.is_err() {
+                    if heard.elapsed() > SILENCE_LIMIT {
+                        break;
+                    }
+                    if !still_valid(&state, &auth).await {
+                        // Ended elsewhere: say so before closing, so the page signs out.
+                        let ended = serde_json::to_string(&LiveEvent::SessionEnded(Resync {})).unwrap_or_default();
+                        let _ = session.text(ended).await;
+                        break;
+                    }
+                    if session.ping(b"").await.is_err() {
                         break;
                     }
                 }
@@ -126,14 +139,22 @@ fn same_origin(req: &HttpRequest, allowed: &[String]) -> bool {
     allowed.iter().any(|a| a == origin) || origin.split_once("://").is_some_and(|(_, rest)| rest == host)
 }
 
-/// A logged-out or revoked session (or token) stops receiving events at the next heartbeat.
+fn is_session_ended(text: &str) -> bool {
+    text.starts_with(r#"{"type":"session.ended""#)
+}
+
+/// A logged-out or revoked session (or token) stops receiving events at the next heartbeat, or at once
+/// after a `session.ended` event.
 async fn still_valid(state: &AppState, auth: &AuthUser) -> bool {
     let now = jobbot_db::now();
     match auth.session_id.clone() {
         Some(sid) => state
             .db(move |conn| Ok(jobbot_db::sessions::find_with_user(conn, &sid)?))
             .await
-            .is_ok_and(|found| found.is_some_and(|(session, _)| session.is_active(now))), // Personal tokens: still present, live and the user's.
+            .is_ok_and(|found| {
+                found.is_some_and(|(session, user)| session.is_active(now) && !user.is_disabled())
+            }),
+        // Personal tokens: still present, live and the user's.
         None => match state
             .db({
                 let user_id = auth.user.id.clone();

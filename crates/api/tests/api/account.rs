@@ -204,11 +204,16 @@ async fn admin_routes_are_guarded_by_role(app: TestApp) {
     app.promote(&admin.id, "admin").await;
     // The role is read from the database on every request, so the promotion applies at once.
     let list = app
-        .get_bearer("/api/v1/admin/users?limit=10", &admin.access_token)
+        .get_bearer("/api/v1/admin/users?limit=10&sort=created", &admin.access_token)
         .await;
     assert_eq!(list.status(), StatusCode::OK);
-    let users: Vec<Value> = list.json().await.expect("json");
-    let emails: Vec<&str> = users.iter().filter_map(|u| u["email"].as_str()).collect();
+    let page: Value = list.json().await.expect("json");
+    let emails: Vec<&str> = page["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|u| u["email"].as_str())
+        .collect();
     assert_eq!(emails, vec!["cand@example.fr", "boss@example.fr"]);
 }
 

@@ -4,6 +4,7 @@
 mod helpers;
 
 mod account;
+mod admin;
 mod assistant;
 mod auth;
 mod chats;

@@ -608,7 +608,11 @@ async fn purge_deletes_exactly_what_its_dry_run_announced(app: TestApp) {
     drop(conn);
 
     let off = purge(&app, &["--dry-run"], None);
-    assert!(!off.status.success() && String::from_utf8_lossy(&off.stderr).contains("JOBBOT_RETENTION_DAYS"));
+    assert!(off.status.success() && String::from_utf8_lossy(&off.stdout).contains("JOBBOT_RETENTION_DAYS"));
+    assert!(
+        named(&String::from_utf8_lossy(&off.stdout)).is_empty(),
+        "retention off: nothing of the user's"
+    );
 
     let dry = purge(&app, &["--dry-run"], Some("30"));
     assert!(dry.status.success(), "{}", String::from_utf8_lossy(&dry.stderr));

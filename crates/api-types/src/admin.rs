@@ -1,0 +1,102 @@
+//! The admin console's bodies: metadata, counts and actions, never the contents of conversations, chat
+//! messages or shares.
+
+use chrono::{DateTime, Utc};
+use jobbot_domain::{Locale, Role};
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "openapi")]
+use utoipa::ToSchema;
+
+/// An account as admins see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct AdminUser {
+    pub id: String,
+    pub email: String,
+    pub display_name: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "candidate"))]
+    pub role: Role,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "fr"))]
+    pub locale: Locale,
+    pub created_at: DateTime<Utc>,
+    /// The newest login or session refresh.
+    pub last_active_at: Option<DateTime<Utc>>,
+    /// Set while the account is disabled.
+    pub disabled_at: Option<DateTime<Utc>>,
+    pub disabled_reason: Option<String>,
+    pub conversations: i64,
+    pub chats: i64,
+    pub shares: i64,
+    /// Prompt and completion tokens since the first of this month (UTC).
+    pub tokens_this_month: i64,
+}
+
+/// A page of accounts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct AdminUserPage {
+    pub items: Vec<AdminUser>,
+    /// How many accounts match the filters in all.
+    pub total: i64,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+/// What an admin changes on an account; the reason is required and kept in the audit log.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct AdminUserChange {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, example = "recruiter"))]
+    pub role: Option<Role>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disabled: Option<bool>,
+    /// 1 to 500 characters.
+    pub reason: String,
+}
+
+/// A reason, required for an admin's destructive action (1 to 500 characters).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct AdminReason {
+    pub reason: String,
+}
+
+/// What `POST /api/v1/admin/users/{id}/logout` ended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct AdminLogoutReport {
+    pub sessions: i64,
+    pub personal_tokens: i64,
+}
+
+/// One record of the audit log.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct AuditEntry {
+    pub id: String,
+    pub at: DateTime<Utc>,
+    /// Who did it; `null` for an anonymous attempt (a failed login).
+    pub actor_id: Option<String>,
+    /// e.g. `admin.user_disabled`, `auth.login_failures`, `token.created` (docs/ADMIN.md lists them).
+    pub action: String,
+    /// `user`, `share`, `token` or `session`.
+    pub target_type: Option<String>,
+    pub target_id: Option<String>,
+    pub client_ip: Option<String>,
+    pub request_id: Option<String>,
+    /// Metadata: a reason, what changed, a deletion receipt. Never contents.
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub details: serde_json::Value,
+}
+
+/// A page of the audit log, newest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct AuditPage {
+    pub items: Vec<AuditEntry>,
+    pub total: i64,
+    pub limit: i64,
+    pub offset: i64,
+}

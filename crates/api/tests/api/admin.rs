@@ -1,0 +1,796 @@
+//! The admin console's API: every endpoint's refusals (role, read-only token), the last-admin and
+//! self-action rules, a disabled account's effects (sessions, tokens, login, shares, an open WebSocket),
+//! the audit log (what it records, filters, CSV, append-only on PostgreSQL), and the "no contents" sweep.
+
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+use crate::both_backends;
+use crate::helpers::{assert_problem, TestApp, TestUser, PASSWORD};
+
+both_backends!(
+    admin_endpoints_refuse_non_admins_and_read_only_tokens,
+    admins_list_search_and_read_accounts,
+    a_disabled_account_loses_sessions_tokens_login_and_shares,
+    the_last_admin_and_self_actions_are_refused,
+    logout_and_deletion_by_an_admin_are_audited,
+    the_audit_log_filters_and_downloads_as_csv,
+    admins_never_see_contents,
+);
+
+const MARKER: &str = "SECRET-MARKER-7f3a";
+
+async fn json_of(response: reqwest::Response) -> Value {
+    response.json().await.expect("json")
+}
+
+/// Signs up `email` as an admin and logs in: (user, access token).
+async fn admin(app: &TestApp, email: &str) -> (TestUser, String) {
+    let user = app.user(email).await;
+    app.promote(&user.id, "admin").await;
+    let login = json_of(app.login(email, PASSWORD).await).await;
+    let token = login["access_token"].as_str().expect("token").to_owned();
+    (user, token)
+}
+
+async fn send(
+    app: &TestApp,
+    method: reqwest::Method,
+    path: &str,
+    token: &str,
+    body: Option<Value>,
+) -> reqwest::Response {
+    let request = app.client.request(method, app.url(path)).bearer_auth(token);
+    let request = match body {
+        Some(body) => request.json(&body),
+        None => request,
+    };
+    request.send().await.expect("request")
+}
+
+async fn patch_user(app: &TestApp, token: &str, id: &str, body: Value) -> reqwest::Response {
+    send(
+        app,
+        reqwest::Method::PATCH,
+        &format!("/api/v1/admin/users/{id}"),
+        token,
+        Some(body),
+    )
+    .await
+}
+
+async fn audit(app: &TestApp, token: &str, query: &str) -> Value {
+    let response = app
+        .get_bearer(&format!("/api/v1/admin/audit{query}"), token)
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    json_of(response).await
+}
+
+/// `owner` asks a question in a new conversation, opens a chat with `recipient` and shares the
+/// conversation there: (conversation, chat, share) ids.
+async fn share_a_conversation(
+    app: &TestApp,
+    owner: &TestUser,
+    recipient: &str,
+    question: &str,
+    mode: &str,
+) -> (String, String, String) {
+    let post = |path: String, body: Value| async move {
+        let response = send(app, reqwest::Method::POST, &path, &owner.access_token, Some(body)).await;
+        assert_eq!(response.status(), StatusCode::CREATED, "{path}");
+        json_of(response).await
+    };
+    let conversation = post("/api/v1/conversations".into(), json!({"title": question})).await;
+    let conversation = conversation["id"].as_str().expect("id").to_owned();
+    post(
+        format!("/api/v1/conversations/{conversation}/messages"),
+        json!({"content": question}),
+    )
+    .await;
+    let chat = post("/api/v1/chats".into(), json!({"participant_email": recipient})).await;
+    let chat = chat["id"].as_str().expect("id").to_owned();
+    let shared = post(
+        format!("/api/v1/chats/{chat}/shares"),
+        json!({"conversation_id": conversation, "mode": mode}),
+    )
+    .await;
+    let share = shared["share"]["id"].as_str().expect("id").to_owned();
+    (conversation, chat, share)
+}
+
+async fn admin_endpoints_refuse_non_admins_and_read_only_tokens(app: TestApp) {
+    let candidate = app.user("cand@example.fr").await;
+    let (boss, boss_token) = admin(&app, "boss@example.fr").await;
+    let id = candidate.id.clone();
+    let calls: Vec<(reqwest::Method, String, Option<Value>)> = vec![
+        (reqwest::Method::GET, "/api/v1/admin/users".into(), None),
+        (reqwest::Method::GET, format!("/api/v1/admin/users/{id}"), None),
+        (
+            reqwest::Method::PATCH,
+            format!("/api/v1/admin/users/{id}"),
+            Some(json!({"disabled": true, "reason": "x"})),
+        ),
+        (
+            reqwest::Method::POST,
+            format!("/api/v1/admin/users/{id}/logout"),
+            None,
+        ),
+        (
+            reqwest::Method::DELETE,
+            format!("/api/v1/admin/users/{id}"),
+            Some(json!({"reason": "x"})),
+        ),
+        (reqwest::Method::GET, "/api/v1/admin/audit".into(), None),
+    ];
+    for (method, path, body) in &calls {
+        let response = send(&app, method.clone(), path, &candidate.access_token, body.clone()).await;
+        assert_problem(response, 403, "forbidden").await;
+    }
+    // An admin's read-only personal token reads, and changes nothing.
+    let read = app.create_token(&boss_token, "read").await;
+    let read = read["secret"].as_str().expect("secret").to_owned();
+    assert_eq!(
+        app.get_bearer("/api/v1/admin/users", &read).await.status(),
+        StatusCode::OK
+    );
+    for (method, path, body) in calls.iter().filter(|(m, _, _)| *m != reqwest::Method::GET) {
+        let response = send(&app, method.clone(), path, &read, body.clone()).await;
+        assert_problem(response, 403, "insufficient_scope").await;
+    }
+    // Unknown ids are 404; bad bodies 422 and nothing changes.
+    assert_problem(
+        app.get_bearer("/api/v1/admin/users/nobody", &boss_token).await,
+        404,
+        "not_found",
+    )
+    .await;
+    assert_problem(
+        patch_user(
+            &app,
+            &boss_token,
+            "nobody",
+            json!({"disabled": true, "reason": "x"}),
+        )
+        .await,
+        404,
+        "not_found",
+    )
+    .await;
+    assert_problem(
+        patch_user(&app, &boss_token, &id, json!({"disabled": true, "reason": "  "})).await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_problem(
+        patch_user(&app, &boss_token, &id, json!({"reason": "nothing"})).await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_problem(
+        patch_user(&app, &boss_token, &id, json!({"role": "emperor", "reason": "x"})).await,
+        422,
+        "invalid_body",
+    )
+    .await;
+    let huge = "x".repeat(501);
+    assert_problem(
+        patch_user(&app, &boss_token, &id, json!({"disabled": true, "reason": huge})).await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    let still = json_of(
+        app.get_bearer(&format!("/api/v1/admin/users/{id}"), &boss_token)
+            .await,
+    )
+    .await;
+    assert_eq!(
+        (still["disabled_at"].is_null(), still["role"].as_str()),
+        (true, Some("candidate"))
+    );
+    assert_eq!(boss.id.len(), 36);
+}
+
+async fn admins_list_search_and_read_accounts(app: TestApp) {
+    let (_, token) = admin(&app, "boss@example.fr").await;
+    let jade = app.user("jade.dupont@example.fr").await;
+    app.user("paul@example.fr").await;
+    app.user("under_score@example.fr").await;
+    // Jade has a conversation and a chat.
+    let conversation = json_of(
+        send(
+            &app,
+            reqwest::Method::POST,
+            "/api/v1/conversations",
+            &jade.access_token,
+            Some(json!({})),
+        )
+        .await,
+    )
+    .await;
+    assert!(conversation["id"].is_string());
+    let chat = send(
+        &app,
+        reqwest::Method::POST,
+        "/api/v1/chats",
+        &jade.access_token,
+        Some(json!({"participant_email": "paul@example.fr"})),
+    )
+    .await;
+    assert_eq!(chat.status(), StatusCode::CREATED);
+
+    let page = json_of(app.get_bearer("/api/v1/admin/users?limit=2", &token).await).await;
+    assert_eq!(
+        (page["total"].as_i64(), page["items"].as_array().map(Vec::len)),
+        (Some(4), Some(2))
+    );
+    assert_eq!(
+        page["items"][0]["email"], "under_score@example.fr",
+        "newest first by default"
+    );
+    let emails = |page: &Value| -> Vec<String> {
+        page["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .map(|u| u["email"].as_str().expect("email").to_owned())
+            .collect()
+    };
+    let by_email = json_of(app.get_bearer("/api/v1/admin/users?sort=email", &token).await).await;
+    assert_eq!(
+        emails(&by_email),
+        [
+            "boss@example.fr",
+            "jade.dupont@example.fr",
+            "paul@example.fr",
+            "under_score@example.fr"
+        ]
+    );
+    let second = json_of(
+        app.get_bearer("/api/v1/admin/users?sort=email&limit=2&offset=2", &token)
+            .await,
+    )
+    .await;
+    assert_eq!(emails(&second), ["paul@example.fr", "under_score@example.fr"]);
+    let found = json_of(app.get_bearer("/api/v1/admin/users?q=JADE", &token).await).await;
+    assert_eq!(emails(&found), ["jade.dupont@example.fr"]);
+    // `_` is a letter, not a wildcard.
+    let literal = json_of(app.get_bearer("/api/v1/admin/users?q=r_s", &token).await).await;
+    assert_eq!(emails(&literal), ["under_score@example.fr"]);
+    let none = json_of(app.get_bearer("/api/v1/admin/users?q=e_d", &token).await).await;
+    assert_eq!(none["total"], 0);
+    let admins = json_of(app.get_bearer("/api/v1/admin/users?role=admin", &token).await).await;
+    assert_eq!(emails(&admins), ["boss@example.fr"]);
+    for bad in [
+        "sort=age",
+        "role=root",
+        "status=asleep",
+        "limit=0",
+        "limit=101",
+        "offset=-1",
+    ] {
+        assert_problem(
+            app.get_bearer(&format!("/api/v1/admin/users?{bad}"), &token)
+                .await,
+            422,
+            "validation_failed",
+        )
+        .await;
+    }
+
+    let one = json_of(
+        app.get_bearer(&format!("/api/v1/admin/users/{}", jade.id), &token)
+            .await,
+    )
+    .await;
+    assert_eq!(
+        (
+            one["conversations"].as_i64(),
+            one["chats"].as_i64(),
+            one["shares"].as_i64()
+        ),
+        (Some(1), Some(1), Some(0))
+    );
+    assert!(one["last_active_at"].is_string(), "her login counts as activity");
+    assert!(one.get("password_hash").is_none());
+    assert_eq!(one["tokens_this_month"], 0);
+}
+
+async fn a_disabled_account_loses_sessions_tokens_login_and_shares(app: TestApp) {
+    let (_, token) = admin(&app, "boss@example.fr").await;
+    let alice = app.user("alice@example.fr").await;
+    let bob = app.user("bob@example.fr").await;
+    let bob_token = app.create_token(&bob.access_token, "write").await;
+    let bob_token = bob_token["secret"].as_str().expect("secret").to_owned();
+    // Bob shares a conversation with Alice.
+    let (_, _, share_id) = share_a_conversation(
+        &app,
+        &bob,
+        "alice@example.fr",
+        "Comment préparer un entretien ?",
+        "snapshot",
+    )
+    .await;
+    let share_path = format!("/api/v1/shares/{share_id}");
+    assert_eq!(
+        app.get_bearer(&share_path, &alice.access_token).await.status(),
+        StatusCode::OK
+    );
+    // Bob has a socket open.
+    let url = format!("{}/api/v1/ws", app.address.replace("http://", "ws://"));
+    let (_, mut socket) = awc::Client::new()
+        .ws(url)
+        .bearer_auth(&bob.access_token)
+        .connect()
+        .await
+        .expect("websocket");
+
+    let disabled = patch_user(
+        &app,
+        &token,
+        &bob.id,
+        json!({"disabled": true, "reason": "Spam signalé"}),
+    )
+    .await;
+    assert_eq!(disabled.status(), StatusCode::OK);
+    let request_id = disabled
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .expect("request id")
+        .to_owned();
+    let disabled = json_of(disabled).await;
+    assert_eq!(disabled["disabled_reason"], "Spam signalé");
+    assert!(disabled["disabled_at"].is_string());
+
+    // The open socket hears it and closes at once (not at the next heartbeat, 25 s away).
+    let mut heard = Vec::new();
+    let closed = tokio::time::timeout(Duration::from_secs(5), async {
+        while let Some(frame) = socket.next().await {
+            match frame {
+                Ok(awc::ws::Frame::Text(bytes)) => {
+                    let event: Value = serde_json::from_slice(&bytes).expect("JSON");
+                    heard.push(event["type"].as_str().unwrap_or_default().to_owned());
+                }
+                Ok(awc::ws::Frame::Close(_)) | Err(_) => return,
+                Ok(_) => {}
+            }
+        }
+    })
+    .await;
+    assert!(
+        closed.is_ok() && heard.iter().any(|t| t == "session.ended"),
+        "session.ended, then the socket closed: {closed:?} {heard:?}"
+    );
+
+    // Every credential is dead, the login is refused with its own code, and the share is gone for Alice.
+    let me = app.get_bearer("/api/v1/me", &bob.access_token).await;
+    assert_eq!(me.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        app.get_bearer("/api/v1/me", &bob_token).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let refreshed = app
+        .post_json(
+            "/api/v1/auth/refresh",
+            &json!({"refresh_token": bob.refresh_token}),
+        )
+        .await;
+    assert_eq!(refreshed.status(), StatusCode::UNAUTHORIZED);
+    assert_problem(
+        app.login("bob@example.fr", PASSWORD).await,
+        403,
+        "account_disabled",
+    )
+    .await;
+    assert_problem(
+        app.login("bob@example.fr", "wrong-password-123").await,
+        401,
+        "invalid_credentials",
+    )
+    .await;
+    assert_problem(
+        app.get_bearer(&share_path, &alice.access_token).await,
+        410,
+        "share_gone",
+    )
+    .await;
+
+    // The audit log has it, with the actor, the target, the reason and the request's id.
+    let log = audit(&app, &token, &format!("?target={}", bob.id)).await;
+    let entry = log["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|e| e["action"] == "admin.user_disabled")
+        .expect("recorded")
+        .clone();
+    assert_eq!(entry["details"]["reason"], "Spam signalé");
+    assert_eq!(entry["request_id"], request_id.as_str());
+    assert_eq!(entry["details"]["tokens_revoked"], 1);
+    assert!(entry["client_ip"].is_string());
+
+    // Enabled again: Bob logs in, and his share is readable again.
+    let enabled = patch_user(
+        &app,
+        &token,
+        &bob.id,
+        json!({"disabled": false, "reason": "Erreur"}),
+    )
+    .await;
+    assert_eq!(enabled.status(), StatusCode::OK);
+    assert!(json_of(enabled).await["disabled_at"].is_null());
+    assert_eq!(
+        app.login("bob@example.fr", PASSWORD).await.status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.get_bearer(&share_path, &alice.access_token).await.status(),
+        StatusCode::OK
+    );
+    let log = audit(&app, &token, "?action=admin.user_enabled").await;
+    assert_eq!(log["total"], 1);
+}
+
+async fn the_last_admin_and_self_actions_are_refused(app: TestApp) {
+    let (boss, token) = admin(&app, "boss@example.fr").await;
+    let carol = app.user("carol@example.fr").await;
+    let removals = [
+        json!({"role": "candidate", "reason": "x"}),
+        json!({"disabled": true, "reason": "x"}),
+    ];
+    for removal in &removals {
+        let refused = patch_user(&app, &token, &boss.id, removal.clone()).await;
+        assert_problem(refused, 409, "last_admin").await;
+    }
+    let promoted = patch_user(
+        &app,
+        &token,
+        &carol.id,
+        json!({"role": "admin", "reason": "Nouvelle admin"}),
+    )
+    .await;
+    assert_eq!(promoted.status(), StatusCode::OK);
+    assert_eq!(json_of(promoted).await["role"], "admin");
+    // With two admins, an admin still cannot demote, disable or delete themself.
+    for removal in &removals {
+        let refused = patch_user(&app, &token, &boss.id, removal.clone()).await;
+        assert_problem(refused, 409, "self_action").await;
+    }
+    let deleted = send(
+        &app,
+        reqwest::Method::DELETE,
+        &format!("/api/v1/admin/users/{}", boss.id),
+        &token,
+        Some(json!({"reason": "x"})),
+    )
+    .await;
+    assert_problem(deleted, 409, "self_action").await;
+    // Carol demotes Boss; then Carol is the last admin.
+    let login = json_of(app.login("carol@example.fr", PASSWORD).await).await;
+    let carol_token = login["access_token"].as_str().expect("token").to_owned();
+    let demoted = patch_user(
+        &app,
+        &carol_token,
+        &boss.id,
+        json!({"role": "recruiter", "reason": "Rôle changé"}),
+    )
+    .await;
+    assert_eq!(demoted.status(), StatusCode::OK);
+    assert_problem(
+        app.get_bearer("/api/v1/admin/users", &token).await,
+        403,
+        "forbidden",
+    )
+    .await;
+    assert_problem(
+        patch_user(
+            &app,
+            &carol_token,
+            &carol.id,
+            json!({"role": "candidate", "reason": "x"}),
+        )
+        .await,
+        409,
+        "last_admin",
+    )
+    .await;
+    let log = audit(&app, &carol_token, "?action=admin.role_changed").await;
+    let changes: Vec<(String, String)> = log["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|e| {
+            (
+                e["details"]["from"].as_str().unwrap_or_default().to_owned(),
+                e["details"]["to"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        changes,
+        [
+            ("admin".to_owned(), "recruiter".to_owned()),
+            ("candidate".to_owned(), "admin".to_owned())
+        ]
+    );
+}
+
+async fn logout_and_deletion_by_an_admin_are_audited(app: TestApp) {
+    let (boss, token) = admin(&app, "boss@example.fr").await;
+    let dan = app.user("dan@example.fr").await;
+    let second = json_of(app.login("dan@example.fr", PASSWORD).await).await;
+    let second = second["access_token"].as_str().expect("token").to_owned();
+    app.create_token(&dan.access_token, "read").await;
+    let report = send(
+        &app,
+        reqwest::Method::POST,
+        &format!("/api/v1/admin/users/{}/logout", dan.id),
+        &token,
+        None,
+    )
+    .await;
+    assert_eq!(report.status(), StatusCode::OK);
+    assert_eq!(
+        json_of(report).await,
+        json!({"sessions": 2, "personal_tokens": 1})
+    );
+    for access in [&dan.access_token, &second] {
+        assert_eq!(
+            app.get_bearer("/api/v1/me", access).await.status(),
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    // Logged out is not disabled: Dan logs in again.
+    assert_eq!(
+        app.login("dan@example.fr", PASSWORD).await.status(),
+        StatusCode::OK
+    );
+
+    let path = format!("/api/v1/admin/users/{}", dan.id);
+    assert_problem(
+        send(&app, reqwest::Method::DELETE, &path, &token, Some(json!({}))).await,
+        422,
+        "invalid_body",
+    )
+    .await;
+    let receipt = send(
+        &app,
+        reqwest::Method::DELETE,
+        &path,
+        &token,
+        Some(json!({"reason": "Demande RGPD par courrier"})),
+    )
+    .await;
+    assert_eq!(receipt.status(), StatusCode::OK);
+    let receipt = json_of(receipt).await;
+    assert_eq!(receipt["sessions"], 3);
+    assert_problem(
+        app.login("dan@example.fr", PASSWORD).await,
+        401,
+        "invalid_credentials",
+    )
+    .await;
+    assert_problem(app.get_bearer(&path, &token).await, 404, "not_found").await;
+    let log = audit(&app, &token, &format!("?actor={}", boss.id)).await;
+    let actions: Vec<&str> = log["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|e| e["action"].as_str())
+        .collect();
+    assert_eq!(actions, ["admin.user_deleted", "admin.user_logged_out"]);
+    assert_eq!(log["items"][0]["details"]["receipt"]["sessions"], 3);
+    assert_eq!(log["items"][0]["details"]["reason"], "Demande RGPD par courrier");
+    // Dan's own actions stay in the log after his account is gone.
+    let own = audit(&app, &token, &format!("?actor={}", dan.id)).await;
+    assert_eq!(own["items"][0]["action"], "token.created");
+}
+
+async fn the_audit_log_filters_and_downloads_as_csv(app: TestApp) {
+    let (boss, token) = admin(&app, "boss@example.fr").await;
+    let eve = app.user("eve@example.fr").await;
+    let created = app.create_token(&eve.access_token, "write").await;
+    let token_id = created["token"]["id"].as_str().expect("id").to_owned();
+    let revoked = send(
+        &app,
+        reqwest::Method::DELETE,
+        &format!("/api/v1/me/tokens/{token_id}"),
+        &eve.access_token,
+        None,
+    )
+    .await;
+    assert_eq!(revoked.status(), StatusCode::NO_CONTENT);
+    let _ = app.export(&eve.access_token).await;
+    // A formula-looking reason is not run by a spreadsheet.
+    patch_user(
+        &app,
+        &token,
+        &eve.id,
+        json!({"disabled": true, "reason": "=HYPERLINK(\"x\"), \"quoted\""}),
+    )
+    .await;
+
+    let all = audit(&app, &token, "").await;
+    let actions: Vec<&str> = all["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|e| e["action"].as_str())
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "admin.user_disabled",
+            "account.exported",
+            "token.revoked",
+            "token.created"
+        ]
+    );
+    let page = audit(&app, &token, "?limit=1&offset=1").await;
+    assert_eq!(
+        (page["total"].as_i64(), page["items"][0]["action"].as_str()),
+        (Some(4), Some("account.exported"))
+    );
+    let by_target = audit(&app, &token, &format!("?target={token_id}")).await;
+    assert_eq!(by_target["total"], 2);
+    let future = audit(&app, &token, "?from=2999-01-01T00:00:00Z").await;
+    assert_eq!(future["total"], 0);
+    let past = audit(&app, &token, "?to=2000-01-01T00:00:00Z").await;
+    assert_eq!(past["total"], 0);
+    assert_problem(
+        app.get_bearer("/api/v1/admin/audit?from=yesterday", &token).await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_problem(
+        app.get_bearer("/api/v1/admin/audit?limit=201", &token).await,
+        422,
+        "validation_failed",
+    )
+    .await;
+
+    let csv = app
+        .client
+        .get(app.url("/api/v1/admin/audit"))
+        .bearer_auth(&token)
+        .header("accept", "text/csv")
+        .send()
+        .await
+        .expect("csv");
+    assert_eq!(csv.status(), StatusCode::OK);
+    assert!(csv
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("text/csv")));
+    let text = csv.text().await.expect("text");
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines[0],
+        "id,at,actor_id,action,target_type,target_id,client_ip,request_id,details"
+    );
+    assert_eq!(lines.len(), 5, "the header and four records");
+    assert!(lines[1].contains(&boss.id) && lines[1].contains("admin.user_disabled"));
+    assert!(
+        !text.contains(",=HYPERLINK") && !text.contains(",\"=HYPERLINK"),
+        "no cell starts with ="
+    );
+}
+
+async fn admins_never_see_contents(app: TestApp) {
+    let (_, token) = admin(&app, "boss@example.fr").await;
+    let alice = app.user("alice@example.fr").await;
+    app.user("bob@example.fr").await;
+    let (_, chat, _) = share_a_conversation(
+        &app,
+        &alice,
+        "bob@example.fr",
+        &format!("Question {MARKER}"),
+        "live",
+    )
+    .await;
+    let posted = send(
+        &app,
+        reqwest::Method::POST,
+        &format!("/api/v1/chats/{chat}/messages"),
+        &alice.access_token,
+        Some(json!({"content": format!("Bonjour {MARKER}")})),
+    )
+    .await;
+    assert_eq!(posted.status(), StatusCode::CREATED);
+    let token_made = app.create_token(&alice.access_token, "read").await;
+    assert!(token_made["secret"].is_string());
+    // Admin actions on her account, with their own records.
+    patch_user(
+        &app,
+        &token,
+        &alice.id,
+        json!({"role": "recruiter", "reason": "Test"}),
+    )
+    .await;
+    send(
+        &app,
+        reqwest::Method::POST,
+        &format!("/api/v1/admin/users/{}/logout", alice.id),
+        &token,
+        None,
+    )
+    .await;
+
+    let mut seen = String::new();
+    for path in [
+        "/api/v1/admin/users".to_owned(),
+        "/api/v1/admin/users?q=alice".to_owned(),
+        format!("/api/v1/admin/users/{}", alice.id),
+        "/api/v1/admin/audit".to_owned(),
+    ] {
+        let response = app.get_bearer(&path, &token).await;
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        seen.push_str(&response.text().await.expect("text"));
+    }
+    let csv = app
+        .client
+        .get(app.url("/api/v1/admin/audit"))
+        .bearer_auth(&token)
+        .header("accept", "text/csv")
+        .send()
+        .await
+        .expect("csv");
+    seen.push_str(&csv.text().await.expect("text"));
+    assert!(seen.contains(&alice.id), "the sweep read Alice's metadata");
+    assert!(!seen.contains(MARKER), "no contents in what admins see");
+    assert!(
+        !seen.contains(token_made["secret"].as_str().unwrap_or("-")),
+        "no token secret"
+    );
+}
+
+/// On PostgreSQL the log refuses UPDATE, DELETE and TRUNCATE, even by hand; only the retention purge
+/// deletes, and only old records.
+#[actix_rt::test]
+async fn the_audit_log_is_append_only_on_postgres() {
+    let app = crate::helpers::spawn_app(jobbot_db::Backend::Postgres).await;
+    let (_, token) = admin(&app, "boss@example.fr").await;
+    let eve = app.user("eve@example.fr").await;
+    patch_user(&app, &token, &eve.id, json!({"disabled": true, "reason": "Test"})).await;
+    let refused = app.with_db(|conn| {
+        use diesel::RunQueryDsl;
+        [
+            "UPDATE audit_log SET action = 'nothing'",
+            "DELETE FROM audit_log",
+            "TRUNCATE audit_log",
+        ]
+        .map(|sql| diesel::sql_query(sql).execute(conn).is_err())
+    });
+    assert_eq!(refused, [true, true, true]);
+    let before = app.with_db(|conn| {
+        jobbot_db::audit::count_before(conn, jobbot_db::now() + chrono::TimeDelta::days(1)).expect("count")
+    });
+    assert_eq!(before, 1);
+    // The purge deletes only what is older than the retention: nothing here.
+    let purge = std::process::Command::new(env!("CARGO_BIN_EXE_jobbot"))
+        .arg("purge")
+        .env("DATABASE_URL", crate::helpers::db_url(&app.db))
+        .env("JOBBOT_DATA_DIR", std::env::temp_dir())
+        .env("JOBBOT_AUDIT_RETENTION_DAYS", "1")
+        .output()
+        .expect("purge");
+    assert!(
+        purge.status.success(),
+        "{}",
+        String::from_utf8_lossy(&purge.stderr)
+    );
+    assert!(String::from_utf8_lossy(&purge.stdout).contains("deleted 0 audit record(s) older than 1 days"));
+    let purged = app.with_db(|conn| {
+        jobbot_db::audit::purge(conn, jobbot_db::now() + chrono::TimeDelta::days(1)).expect("purge")
+    });
+    assert_eq!(purged, 1, "the purge's own transaction may delete");
+}

@@ -1,0 +1,4 @@
+DROP TABLE audit_log;
+DROP FUNCTION audit_log_append_only();
+ALTER TABLE users DROP COLUMN disabled_reason;
+ALTER TABLE users DROP COLUMN disabled_at;

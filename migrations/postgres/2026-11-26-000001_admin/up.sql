@@ -1,0 +1,37 @@
+-- Admin console (issue 11): disabled accounts and the append-only audit log.
+ALTER TABLE users ADD COLUMN disabled_at TIMESTAMP;
+ALTER TABLE users ADD COLUMN disabled_reason TEXT;
+
+-- Every admin action and security event: who (actor), on what (target), when, from where, and the
+-- request's id. Metadata only: never the contents of a conversation, chat message or share. Ids are kept
+-- as text without foreign keys, so a record outlives the accounts it names.
+CREATE TABLE audit_log (
+    id TEXT PRIMARY KEY NOT NULL,
+    at TIMESTAMP NOT NULL,
+    actor_id TEXT,
+    action TEXT NOT NULL,
+    target_type TEXT,
+    target_id TEXT,
+    client_ip TEXT,
+    request_id TEXT,
+    details TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX audit_log_at ON audit_log (at, id);
+CREATE INDEX audit_log_actor ON audit_log (actor_id, at);
+CREATE INDEX audit_log_target ON audit_log (target_id, at);
+CREATE INDEX audit_log_action ON audit_log (action, at);
+
+-- Append-only: no UPDATE, no TRUNCATE, and DELETE only from the retention purge (`jobbot purge`), which
+-- says so for its own transaction with `SET LOCAL jobbot.audit_purge = 'on'`.
+CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'DELETE' AND current_setting('jobbot.audit_purge', true) = 'on' THEN
+        RETURN OLD;
+    END IF;
+    RAISE EXCEPTION 'audit_log is append-only (% refused)', TG_OP USING ERRCODE = 'insufficient_privilege';
+END
+$$;
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE OR DELETE ON audit_log
+    FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();
+CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
+    FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only();

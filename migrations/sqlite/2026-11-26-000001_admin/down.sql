@@ -1,0 +1,3 @@
+DROP TABLE audit_log;
+ALTER TABLE users DROP COLUMN disabled_reason;
+ALTER TABLE users DROP COLUMN disabled_at;

@@ -1,0 +1,29 @@
+-- Admin console (issue 11): disabled accounts and the append-only audit log.
+ALTER TABLE users ADD COLUMN disabled_at TIMESTAMP;
+ALTER TABLE users ADD COLUMN disabled_reason TEXT;
+
+-- Every admin action and security event: who (actor), on what (target), when, from where, and the
+-- request's id. Metadata only: never the contents of a conversation, chat message or share. Ids are kept
+-- as text without foreign keys, so a record outlives the accounts it names.
+CREATE TABLE audit_log (
+    id TEXT PRIMARY KEY NOT NULL,
+    at TIMESTAMP NOT NULL,
+    actor_id TEXT,
+    action TEXT NOT NULL,
+    target_type TEXT,
+    target_id TEXT,
+    client_ip TEXT,
+    request_id TEXT,
+    details TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX audit_log_at ON audit_log (at, id);
+CREATE INDEX audit_log_actor ON audit_log (actor_id, at);
+CREATE INDEX audit_log_target ON audit_log (target_id, at);
+CREATE INDEX audit_log_action ON audit_log (action, at);
+
+-- Append-only: no UPDATE. (SQLite has no per-transaction setting to tell the retention purge's DELETE
+-- apart; PostgreSQL also refuses other deletions.)
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN
+    SELECT RAISE(ABORT, 'audit_log is append-only (UPDATE refused)');
+END;
