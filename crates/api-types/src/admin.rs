@@ -48,7 +48,6 @@ pub struct AdminUserPage {
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct AdminUserChange {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, example = "recruiter"))]
     pub role: Option<Role>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disabled: Option<bool>,
