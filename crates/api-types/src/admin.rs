@@ -99,3 +99,52 @@ pub struct AuditPage {
     pub limit: i64,
     pub offset: i64,
 }
+
+/// The running system, as `GET /api/v1/admin/system` describes it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct AdminSystem {
+    /// JobBot's version (the `jobbot` binary's).
+    pub version: String,
+    /// When this instance started.
+    pub started_at: DateTime<Utc>,
+    pub uptime_seconds: i64,
+    pub database: AdminDatabase,
+    pub assistant: AdminAssistant,
+    /// WebSockets open on this instance.
+    pub websockets: i64,
+    /// Assistant replies being written by this instance.
+    pub replies_running: i64,
+    /// The newest backup, once backups are set up (the operations issue); `null` until then.
+    pub backup: Option<serde_json::Value>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct AdminDatabase {
+    /// `postgres` or `sqlite`.
+    pub backend: String,
+    pub size_bytes: i64,
+    /// Versions of the applied migrations, oldest first.
+    pub migrations: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct AdminAssistant {
+    pub provider: String,
+    pub model: String,
+    pub offline: bool,
+    /// The newest reply that failed (any instance): when, and its error code.
+    pub last_failure: Option<AdminReplyFailure>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct AdminReplyFailure {
+    pub at: DateTime<Utc>,
+    pub provider: Option<String>,
+    pub model: Option<String>,
+    /// e.g. `llm_unavailable`, `llm_timeout`, `llm_rate_limited`.
+    pub error_code: Option<String>,
+}

@@ -34,6 +34,7 @@ use crate::routes;
         routes::admin::delete_user,
         routes::admin::logout_user,
         routes::admin::list_audit,
+        routes::admin::system,
         routes::conversations::info,
         routes::conversations::list,
         routes::conversations::create,

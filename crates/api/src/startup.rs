@@ -262,6 +262,7 @@ pub async fn prepare_state(config: Config) -> anyhow::Result<AppState> {
         hub,
         cache,
         config: Arc::new(config),
+        started_at: chrono::Utc::now(),
     })
 }
 

@@ -22,6 +22,8 @@ pub struct AppState {
     pub hub: Arc<crate::realtime::Hub>,
     /// Sessions and first pages kept in memory (PostgreSQL only; see `cache`).
     pub cache: Arc<crate::cache::ReadCache>,
+    /// When this instance started (`GET /api/v1/admin/system`).
+    pub started_at: chrono::DateTime<chrono::Utc>,
 }
 
 impl AppState {

@@ -217,3 +217,38 @@ pub fn set_disabled(
         ))
         .execute(conn)
 }
+
+#[derive(QueryableByName)]
+struct Size {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    size: i64,
+}
+
+/// The database's size on disk, in bytes (PostgreSQL: the whole database; SQLite: the main file's pages).
+pub fn database_size(conn: &mut DbConnection) -> QueryResult<i64> {
+    let sql = match conn.backend() {
+        crate::Backend::Postgres => "SELECT CAST(pg_database_size(current_database()) AS BIGINT) AS size",
+        crate::Backend::Sqlite => {
+            "SELECT CAST(page_count * page_size AS BIGINT) AS size FROM pragma_page_count(), pragma_page_size()"
+        }
+    };
+    diesel::sql_query(sql).get_result::<Size>(conn).map(|s| s.size)
+}
+
+/// The newest reply that failed: when, from which provider and model, and its error code (never its text).
+pub fn last_reply_failure(
+    conn: &mut DbConnection,
+) -> QueryResult<Option<(NaiveDateTime, Option<String>, Option<String>, Option<String>)>> {
+    use crate::schema::messages;
+    messages::table
+        .filter(messages::status.eq("failed"))
+        .order(messages::updated_at.desc())
+        .select((
+            messages::updated_at,
+            messages::provider,
+            messages::model,
+            messages::error_code,
+        ))
+        .first(conn)
+        .optional()
+}

@@ -26,3 +26,13 @@ pub fn revert_all(conn: &mut DbConnection) -> Result<Vec<String>, MigrationError
     };
     Ok(versions.into_iter().map(|v| v.to_string()).collect())
 }
+
+/// The versions of the applied migrations, oldest first.
+pub fn applied(conn: &mut DbConnection) -> Result<Vec<String>, MigrationError> {
+    let mut versions = match conn {
+        DbConnection::Pg(c) => c.applied_migrations()?,
+        DbConnection::Sqlite(c) => c.applied_migrations()?,
+    };
+    versions.sort();
+    Ok(versions.into_iter().map(|v| v.to_string()).collect())
+}

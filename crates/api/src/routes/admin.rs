@@ -5,8 +5,9 @@ use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{Datelike, NaiveDateTime};
 use jobbot_api_types::{
-    AdminLogoutReport, AdminReason, AdminUser, AdminUserChange, AdminUserPage, AuditEntry, AuditPage,
-    DeletionReceipt, ErrorCode, LiveEvent, Problem, Resync,
+    AdminAssistant, AdminDatabase, AdminLogoutReport, AdminReason, AdminReplyFailure, AdminSystem, AdminUser,
+    AdminUserChange, AdminUserPage, AuditEntry, AuditPage, DeletionReceipt, ErrorCode, LiveEvent, Problem,
+    Resync,
 };
 use jobbot_db::admin::{UserQuery, UserSort, UserStats};
 use jobbot_db::audit::{AuditFilter, AuditRow};
@@ -578,4 +579,56 @@ pub async fn list_audit(
             "attachment; filename=\"jobbot-audit.csv\"",
         ))
         .body(out))
+}
+
+/// The running system: version, uptime, database, assistant, live connections (admins only).
+#[utoipa::path(get, path = "/api/v1/admin/system", tag = "admin",
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, description = "The system", body = AdminSystem),
+        (status = 403, description = "`forbidden`", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn system(state: web::Data<AppState>, auth: AuthUser) -> Result<web::Json<AdminSystem>, ApiError> {
+    auth.require_role(Role::Admin)?;
+    let (size_bytes, migrations, failure, backend) = state
+        .db(|conn| {
+            let migrations = jobbot_db::migrations::applied(conn).map_err(ApiError::internal)?;
+            Ok((
+                jobbot_db::admin::database_size(conn)?,
+                migrations,
+                jobbot_db::admin::last_reply_failure(conn)?,
+                conn.backend(),
+            ))
+        })
+        .await?;
+    let assistant = &state.assistant;
+    let now = chrono::Utc::now();
+    Ok(web::Json(AdminSystem {
+        version: env!("CARGO_PKG_VERSION").to_owned(),
+        started_at: state.started_at,
+        uptime_seconds: (now - state.started_at).num_seconds().max(0),
+        database: AdminDatabase {
+            backend: match backend {
+                jobbot_db::Backend::Postgres => "postgres",
+                jobbot_db::Backend::Sqlite => "sqlite",
+            }
+            .to_owned(),
+            size_bytes,
+            migrations,
+        },
+        assistant: AdminAssistant {
+            provider: assistant.provider.name().to_owned(),
+            model: assistant.provider.model().to_owned(),
+            offline: assistant.provider.is_offline(),
+            last_failure: failure.map(|(at, provider, model, error_code)| AdminReplyFailure {
+                at: at.and_utc(),
+                provider,
+                model,
+                error_code,
+            }),
+        },
+        websockets: state.hub.connections() as i64,
+        replies_running: assistant.running_count() as i64,
+        backup: None,
+    }))
 }

@@ -74,6 +74,7 @@ pub fn config(cfg: &mut web::ServiceConfig) {
                 )
                 .service(resource("/admin/users/{id}/logout").route(post().to(admin::logout_user)))
                 .service(resource("/admin/audit").route(get().to(admin::list_audit)))
+                .service(resource("/admin/system").route(get().to(admin::system)))
                 .service(resource("/assistant").route(get().to(conversations::info)))
                 .service(
                     resource("/conversations")

@@ -19,6 +19,7 @@ both_backends!(
     logout_and_deletion_by_an_admin_are_audited,
     the_audit_log_filters_and_downloads_as_csv,
     admins_never_see_contents,
+    the_system_page_describes_the_running_instance,
 );
 
 const MARKER: &str = "SECRET-MARKER-7f3a";
@@ -125,6 +126,7 @@ async fn admin_endpoints_refuse_non_admins_and_read_only_tokens(app: TestApp) {
             Some(json!({"reason": "x"})),
         ),
         (reqwest::Method::GET, "/api/v1/admin/audit".into(), None),
+        (reqwest::Method::GET, "/api/v1/admin/system".into(), None),
     ];
     for (method, path, body) in &calls {
         let response = send(&app, method.clone(), path, &candidate.access_token, body.clone()).await;
@@ -793,4 +795,32 @@ async fn the_audit_log_is_append_only_on_postgres() {
         jobbot_db::audit::purge(conn, jobbot_db::now() + chrono::TimeDelta::days(1)).expect("purge")
     });
     assert_eq!(purged, 1, "the purge's own transaction may delete");
+}
+
+async fn the_system_page_describes_the_running_instance(app: TestApp) {
+    let (boss, token) = admin(&app, "boss@example.fr").await;
+    let url = format!("{}/api/v1/ws", app.address.replace("http://", "ws://"));
+    let (_, _socket) = awc::Client::new()
+        .ws(url)
+        .bearer_auth(&token)
+        .connect()
+        .await
+        .expect("websocket");
+    let system = json_of(app.get_bearer("/api/v1/admin/system", &token).await).await;
+    let backend = match app.db.url {
+        jobbot_db::DatabaseUrl::Postgres(_) => "postgres",
+        jobbot_db::DatabaseUrl::Sqlite(_) => "sqlite",
+    };
+    assert_eq!(system["database"]["backend"], backend);
+    assert!(system["database"]["size_bytes"].as_i64().is_some_and(|n| n > 0));
+    let migrations = system["database"]["migrations"].as_array().expect("migrations");
+    assert_eq!(migrations.first().and_then(Value::as_str), Some("20261121000001"));
+    assert_eq!(migrations.last().and_then(Value::as_str), Some("20261126000001"));
+    assert_eq!(system["websockets"], 1, "the admin's own socket");
+    assert_eq!(system["assistant"]["offline"], true);
+    assert!(system["assistant"]["last_failure"].is_null());
+    assert!(system["uptime_seconds"].as_i64().is_some_and(|s| s >= 0));
+    assert_eq!(system["version"], env!("CARGO_PKG_VERSION"));
+    assert!(system["backup"].is_null());
+    assert_eq!(boss.id.len(), 36);
 }
