@@ -235,10 +235,17 @@ pub fn database_size(conn: &mut DbConnection) -> QueryResult<i64> {
     diesel::sql_query(sql).get_result::<Size>(conn).map(|s| s.size)
 }
 
+/// A failed reply's metadata.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable)]
+pub struct ReplyFailure {
+    pub at: NaiveDateTime,
+    pub provider: Option<String>,
+    pub model: Option<String>,
+    pub error_code: Option<String>,
+}
+
 /// The newest reply that failed: when, from which provider and model, and its error code (never its text).
-pub fn last_reply_failure(
-    conn: &mut DbConnection,
-) -> QueryResult<Option<(NaiveDateTime, Option<String>, Option<String>, Option<String>)>> {
+pub fn last_reply_failure(conn: &mut DbConnection) -> QueryResult<Option<ReplyFailure>> {
     use crate::schema::messages;
     messages::table
         .filter(messages::status.eq("failed"))

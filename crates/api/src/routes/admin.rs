@@ -620,11 +620,11 @@ pub async fn system(state: web::Data<AppState>, auth: AuthUser) -> Result<web::J
             provider: assistant.provider.name().to_owned(),
             model: assistant.provider.model().to_owned(),
             offline: assistant.provider.is_offline(),
-            last_failure: failure.map(|(at, provider, model, error_code)| AdminReplyFailure {
-                at: at.and_utc(),
-                provider,
-                model,
-                error_code,
+            last_failure: failure.map(|failure| AdminReplyFailure {
+                at: failure.at.and_utc(),
+                provider: failure.provider,
+                model: failure.model,
+                error_code: failure.error_code,
             }),
         },
         websockets: state.hub.connections() as i64,
