@@ -123,6 +123,7 @@ messages! {
     ModeLive => ("En direct", "Live"),
     StateActive => ("actif", "active"),
     StateRevoked => ("révoqué", "revoked"),
+    StateRemoved => ("retiré par un administrateur", "removed by an administrator"),
     StateExpired => ("expiré", "expired"),
     UpdatedBadge => ("mis à jour", "updated"),
     MessagesCount => ("messages", "messages"),

@@ -3,6 +3,8 @@
 
 use chrono::{DateTime, Utc};
 use jobbot_domain::{Locale, Role};
+
+use crate::{ShareMode, ShareState};
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "openapi")]
@@ -147,4 +149,35 @@ pub struct AdminReplyFailure {
     pub model: Option<String>,
     /// e.g. `llm_unavailable`, `llm_timeout`, `llm_rate_limited`.
     pub error_code: Option<String>,
+}
+
+/// A share as moderation sees it: who, to whom, how, its state and views — never its title or transcript.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct AdminShare {
+    pub id: String,
+    pub chat_id: String,
+    pub owner_id: String,
+    pub owner_email: Option<String>,
+    pub recipient_id: Option<String>,
+    pub recipient_email: Option<String>,
+    pub mode: ShareMode,
+    pub state: ShareState,
+    pub message_count: i64,
+    pub views: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+    pub removed_reason: Option<String>,
+}
+
+/// A page of shares, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct AdminSharePage {
+    pub items: Vec<AdminShare>,
+    pub total: i64,
+    pub limit: i64,
+    pub offset: i64,
 }

@@ -94,6 +94,8 @@ pub enum ShareState {
     Active,
     Revoked,
     Expired,
+    /// Removed by an administrator (moderation); `removed_reason` says why.
+    Removed,
 }
 
 /// One piece of personal data to hide in the shared copy: bytes `start..end` of a message.
@@ -165,6 +167,9 @@ pub struct ShareCard {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub expires_at: Option<DateTime<Utc>>,
+    /// Why an administrator removed it (state `removed`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub removed_reason: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -35,6 +35,8 @@ use crate::routes;
         routes::admin::logout_user,
         routes::admin::list_audit,
         routes::admin::system,
+        routes::admin::list_shares,
+        routes::admin::remove_share,
         routes::conversations::info,
         routes::conversations::list,
         routes::conversations::create,

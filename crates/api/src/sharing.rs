@@ -67,7 +67,9 @@ pub fn participant(user: Option<&UserRow>) -> Participant {
 }
 
 pub fn state_of(row: &ShareRow, now: NaiveDateTime) -> ShareState {
-    if row.revoked_at.is_some() {
+    if row.removed_reason.is_some() {
+        ShareState::Removed
+    } else if row.revoked_at.is_some() {
         ShareState::Revoked
     } else if row.expires_at.is_some_and(|at| at <= now) {
         ShareState::Expired
@@ -93,6 +95,7 @@ pub fn card(row: &ShareRow, now: NaiveDateTime) -> ShareCard {
         created_at: row.created_at.and_utc(),
         updated_at: row.updated_at.and_utc(),
         expires_at: row.expires_at.map(|at| at.and_utc()),
+        removed_reason: row.removed_reason.clone(),
     }
 }
 
@@ -118,6 +121,7 @@ pub fn message_dto(
                 created_at: row.created_at.and_utc(),
                 updated_at: row.created_at.and_utc(),
                 expires_at: None,
+                removed_reason: None,
             }),
         },
         None => None,

@@ -259,3 +259,135 @@ pub fn last_reply_failure(conn: &mut DbConnection) -> QueryResult<Option<ReplyFa
         .first(conn)
         .optional()
 }
+
+/// Which shares `list_shares` keeps, by state at `now`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ShareStateFilter {
+    Active,
+    Expired,
+    Revoked,
+    Removed,
+}
+
+/// A share as moderation sees it: metadata only (no title, no transcript).
+#[derive(Debug, Clone, PartialEq, Eq, Queryable)]
+pub struct ShareMeta {
+    pub id: String,
+    pub chat_id: String,
+    pub owner_id: String,
+    pub mode: String,
+    pub message_count: i64,
+    pub expires_at: Option<NaiveDateTime>,
+    pub revoked_at: Option<NaiveDateTime>,
+    pub removed_reason: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// A share with who made it, who received it and how often it was viewed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShareListing {
+    pub share: ShareMeta,
+    pub owner_email: Option<String>,
+    pub recipient_id: Option<String>,
+    pub recipient_email: Option<String>,
+    pub views: i64,
+}
+
+fn shares_filtered(
+    state: Option<ShareStateFilter>,
+    owner_id: Option<&str>,
+    now: NaiveDateTime,
+) -> shares::BoxedQuery<'static, Backend> {
+    let mut q = shares::table.into_boxed();
+    if let Some(owner) = owner_id {
+        q = q.filter(shares::owner_id.eq(owner.to_owned()));
+    }
+    match state {
+        Some(ShareStateFilter::Active) => {
+            q = q
+                .filter(shares::revoked_at.is_null())
+                .filter(shares::expires_at.is_null().or(shares::expires_at.gt(now)))
+        }
+        Some(ShareStateFilter::Expired) => {
+            q = q
+                .filter(shares::revoked_at.is_null())
+                .filter(shares::expires_at.le(now))
+        }
+        Some(ShareStateFilter::Revoked) => {
+            q = q
+                .filter(shares::revoked_at.is_not_null())
+                .filter(shares::removed_reason.is_null())
+        }
+        Some(ShareStateFilter::Removed) => q = q.filter(shares::removed_reason.is_not_null()),
+        None => {}
+    }
+    q
+}
+
+/// A page of shares, newest first, and how many match in all.
+pub fn list_shares(
+    conn: &mut DbConnection,
+    state: Option<ShareStateFilter>,
+    owner_id: Option<&str>,
+    now: NaiveDateTime,
+    limit: i64,
+    offset: i64,
+) -> QueryResult<(Vec<ShareListing>, i64)> {
+    use crate::schema::share_views;
+    let total = shares_filtered(state, owner_id, now).count().get_result(conn)?;
+    let rows: Vec<ShareMeta> = shares_filtered(state, owner_id, now)
+        .order((shares::created_at.desc(), shares::id.desc()))
+        .limit(limit)
+        .offset(offset)
+        .select((
+            shares::id,
+            shares::chat_id,
+            shares::owner_id,
+            shares::mode,
+            shares::message_count,
+            shares::expires_at,
+            shares::revoked_at,
+            shares::removed_reason,
+            shares::created_at,
+            shares::updated_at,
+        ))
+        .load(conn)?;
+    let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+    let chats: Vec<&str> = rows.iter().map(|r| r.chat_id.as_str()).collect();
+    let views: HashMap<String, i64> = share_views::table
+        .filter(share_views::share_id.eq_any(&ids))
+        .group_by(share_views::share_id)
+        .select((share_views::share_id, count_star()))
+        .load(conn)?
+        .into_iter()
+        .collect();
+    let members: Vec<(String, String, String)> = chat_members::table
+        .inner_join(users::table)
+        .filter(chat_members::chat_id.eq_any(&chats))
+        .select((chat_members::chat_id, users::id, users::email))
+        .load(conn)?;
+    Ok((
+        rows.into_iter()
+            .map(|share| {
+                let email_of = |id: &str| {
+                    members
+                        .iter()
+                        .find(|(chat, user, _)| *chat == share.chat_id && user == id)
+                        .map(|(_, _, email)| email.clone())
+                };
+                let recipient = members
+                    .iter()
+                    .find(|(chat, user, _)| *chat == share.chat_id && *user != share.owner_id);
+                ShareListing {
+                    owner_email: email_of(&share.owner_id),
+                    recipient_id: recipient.map(|(_, id, _)| id.clone()),
+                    recipient_email: recipient.map(|(_, _, email)| email.clone()),
+                    views: views.get(&share.id).copied().unwrap_or(0),
+                    share,
+                }
+            })
+            .collect(),
+        total,
+    ))
+}

@@ -175,6 +175,7 @@ diesel::table! {
         revoked_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        removed_reason -> Nullable<Text>,
     }
 }
 

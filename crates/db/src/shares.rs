@@ -25,6 +25,8 @@ pub struct ShareRow {
     pub revoked_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// Set when an admin removed the share (it is revoked too).
+    pub removed_reason: Option<String>,
 }
 
 impl ShareRow {
@@ -66,6 +68,24 @@ pub fn revoke(conn: &mut DbConnection, id: &str, now: NaiveDateTime) -> QueryRes
         .set((shares::revoked_at.eq(now), shares::updated_at.eq(now)))
         .execute(conn)
         .map(|_| ())
+}
+
+/// An admin removes a share: revoked (if it was not already) with the reason its owner will see.
+pub fn remove(conn: &mut DbConnection, id: &str, reason: &str, now: NaiveDateTime) -> QueryResult<bool> {
+    let Some(share) = find(conn, id)? else {
+        return Ok(false);
+    };
+    if share.removed_reason.is_some() {
+        return Ok(false);
+    }
+    diesel::update(shares::table.find(id))
+        .set((
+            shares::revoked_at.eq(share.revoked_at.unwrap_or(now)),
+            shares::removed_reason.eq(reason),
+            shares::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(true)
 }
 
 /// Revokes every live share of a conversation (it is being deleted); returns their ids.

@@ -27,6 +27,7 @@ pub fn ShareCardView(card: ShareCard) -> impl IntoView {
         ShareState::Active => (Key::StateActive, false),
         ShareState::Revoked => (Key::StateRevoked, true),
         ShareState::Expired => (Key::StateExpired, true),
+        ShareState::Removed => (Key::StateRemoved, true),
     };
     let href = format!("/shares/{}", card.id);
     view! {

@@ -104,7 +104,10 @@ pub fn MySharesPage() -> impl IntoView {
                             ShareState::Active => Key::StateActive,
                             ShareState::Revoked => Key::StateRevoked,
                             ShareState::Expired => Key::StateExpired,
+                            ShareState::Removed => Key::StateRemoved,
                         };
+                        // The owner sees why an administrator removed it.
+                        let removed = share.removed_reason.clone().map(|reason| format!(" : {reason}"));
                         let expires = share.expires_at.map(crate::i18n::day).unwrap_or_default();
                         view! {
                             <li class="token" data-testid="my-share">
@@ -113,7 +116,7 @@ pub fn MySharesPage() -> impl IntoView {
                                     <span class="muted">
                                         {item.participant.display_name.clone()} " · "
                                         {move || state.t(if live { Key::ModeLive } else { Key::ModeSnapshot })} " · "
-                                        <span data-testid="my-share-state">{move || state.t(status)}</span> " · "
+                                        <span data-testid="my-share-state">{move || state.t(status)}{removed.clone()}</span> " · "
                                         {item.views.len()} " " {move || state.t(Key::Views)} " · "
                                         {move || state.t(Key::Expires)} " " {expires.clone()}
                                     </span>

@@ -1,6 +1,8 @@
 -- Admin console (issue 11): disabled accounts and the append-only audit log.
 ALTER TABLE users ADD COLUMN disabled_at TIMESTAMP;
 ALTER TABLE users ADD COLUMN disabled_reason TEXT;
+-- Set when an admin removed a share (moderation): its owner sees the reason.
+ALTER TABLE shares ADD COLUMN removed_reason TEXT;
 
 -- Every admin action and security event: who (actor), on what (target), when, from where, and the
 -- request's id. Metadata only: never the contents of a conversation, chat message or share. Ids are kept

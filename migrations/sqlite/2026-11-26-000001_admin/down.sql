@@ -1,3 +1,4 @@
 DROP TABLE audit_log;
+ALTER TABLE shares DROP COLUMN removed_reason;
 ALTER TABLE users DROP COLUMN disabled_reason;
 ALTER TABLE users DROP COLUMN disabled_at;

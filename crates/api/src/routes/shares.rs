@@ -75,6 +75,7 @@ pub async fn create_share(
                 revoked_at: None,
                 created_at: now,
                 updated_at: now,
+                removed_reason: None,
             };
             let row = ChatMessageRow {
                 id: jobbot_db::new_id(),

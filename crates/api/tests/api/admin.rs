@@ -20,6 +20,7 @@ both_backends!(
     the_audit_log_filters_and_downloads_as_csv,
     admins_never_see_contents,
     the_system_page_describes_the_running_instance,
+    shares_are_moderated_from_their_metadata,
 );
 
 const MARKER: &str = "SECRET-MARKER-7f3a";
@@ -127,6 +128,12 @@ async fn admin_endpoints_refuse_non_admins_and_read_only_tokens(app: TestApp) {
         ),
         (reqwest::Method::GET, "/api/v1/admin/audit".into(), None),
         (reqwest::Method::GET, "/api/v1/admin/system".into(), None),
+        (reqwest::Method::GET, "/api/v1/admin/shares".into(), None),
+        (
+            reqwest::Method::DELETE,
+            "/api/v1/admin/shares/some-share".into(),
+            Some(json!({"reason": "x"})),
+        ),
     ];
     for (method, path, body) in &calls {
         let response = send(&app, method.clone(), path, &candidate.access_token, body.clone()).await;
@@ -733,6 +740,8 @@ async fn admins_never_see_contents(app: TestApp) {
         "/api/v1/admin/users?q=alice".to_owned(),
         format!("/api/v1/admin/users/{}", alice.id),
         "/api/v1/admin/audit".to_owned(),
+        "/api/v1/admin/shares".to_owned(),
+        "/api/v1/admin/system".to_owned(),
     ] {
         let response = app.get_bearer(&path, &token).await;
         assert_eq!(response.status(), StatusCode::OK, "{path}");
@@ -823,4 +832,133 @@ async fn the_system_page_describes_the_running_instance(app: TestApp) {
     assert_eq!(system["version"], env!("CARGO_PKG_VERSION"));
     assert!(system["backup"].is_null());
     assert_eq!(boss.id.len(), 36);
+}
+
+async fn shares_are_moderated_from_their_metadata(app: TestApp) {
+    let (boss, token) = admin(&app, "boss@example.fr").await;
+    let alice = app.user("alice@example.fr").await;
+    let bob = app.user("bob@example.fr").await;
+    let (_, _, share_id) =
+        share_a_conversation(&app, &bob, "alice@example.fr", "Relire ma lettre", "snapshot").await;
+    let share_path = format!("/api/v1/shares/{share_id}");
+    assert_eq!(
+        app.get_bearer(&share_path, &alice.access_token).await.status(),
+        StatusCode::OK
+    );
+
+    let page = json_of(app.get_bearer("/api/v1/admin/shares", &token).await).await;
+    assert_eq!(page["total"], 1);
+    let item = &page["items"][0];
+    assert_eq!(
+        (
+            item["owner_email"].as_str(),
+            item["recipient_email"].as_str(),
+            item["recipient_id"].as_str(),
+            item["state"].as_str(),
+            item["mode"].as_str(),
+            item["views"].as_i64(),
+        ),
+        (
+            Some("bob@example.fr"),
+            Some("alice@example.fr"),
+            Some(alice.id.as_str()),
+            Some("active"),
+            Some("snapshot"),
+            Some(1)
+        )
+    );
+    assert!(
+        item.get("title").is_none() && item.get("snapshot").is_none(),
+        "metadata only"
+    );
+    for (query, total) in [("?state=active", 1), ("?state=removed", 0), ("?state=expired", 0)] {
+        let page = json_of(
+            app.get_bearer(&format!("/api/v1/admin/shares{query}"), &token)
+                .await,
+        )
+        .await;
+        assert_eq!(page["total"], total, "{query}");
+    }
+    let by_owner = json_of(
+        app.get_bearer(&format!("/api/v1/admin/shares?owner={}", alice.id), &token)
+            .await,
+    )
+    .await;
+    assert_eq!(by_owner["total"], 0);
+    assert_problem(
+        app.get_bearer("/api/v1/admin/shares?state=hidden", &token).await,
+        422,
+        "validation_failed",
+    )
+    .await;
+
+    let admin_path = format!("/api/v1/admin/shares/{share_id}");
+    let no_reason = send(
+        &app,
+        reqwest::Method::DELETE,
+        &admin_path,
+        &token,
+        Some(json!({"reason": ""})),
+    )
+    .await;
+    assert_problem(no_reason, 422, "validation_failed").await;
+    let removed = send(
+        &app,
+        reqwest::Method::DELETE,
+        &admin_path,
+        &token,
+        Some(json!({"reason": "Données personnelles d'un tiers"})),
+    )
+    .await;
+    assert_eq!(removed.status(), StatusCode::NO_CONTENT);
+    let again = send(
+        &app,
+        reqwest::Method::DELETE,
+        &admin_path,
+        &token,
+        Some(json!({"reason": "x"})),
+    )
+    .await;
+    assert_problem(again, 404, "not_found").await;
+    let unknown = send(
+        &app,
+        reqwest::Method::DELETE,
+        "/api/v1/admin/shares/nope",
+        &token,
+        Some(json!({"reason": "x"})),
+    )
+    .await;
+    assert_problem(unknown, 404, "not_found").await;
+
+    // The recipient loses it; the owner sees that an administrator removed it, and why.
+    assert_problem(
+        app.get_bearer(&share_path, &alice.access_token).await,
+        410,
+        "share_gone",
+    )
+    .await;
+    let mine = json_of(app.get_bearer("/api/v1/me/shares", &bob.access_token).await).await;
+    assert_eq!(mine[0]["share"]["state"], "removed");
+    assert_eq!(
+        mine[0]["share"]["removed_reason"],
+        "Données personnelles d'un tiers"
+    );
+    let removed = json_of(app.get_bearer("/api/v1/admin/shares?state=removed", &token).await).await;
+    assert_eq!(
+        removed["items"][0]["removed_reason"],
+        "Données personnelles d'un tiers"
+    );
+    let log = audit(&app, &token, &format!("?target={share_id}")).await;
+    assert_eq!(
+        (
+            log["items"][0]["action"].as_str(),
+            log["items"][0]["actor_id"].as_str(),
+            log["items"][0]["details"]["owner_id"].as_str()
+        ),
+        (
+            Some("admin.share_removed"),
+            Some(boss.id.as_str()),
+            Some(bob.id.as_str())
+        )
+    );
 }
