@@ -130,11 +130,14 @@ pub async fn login(
     // as a wrong password.
     let email = Email::parse(&email).ok();
     let ip = client_ip(&req, state.config.trust_proxy);
-    state.limiter.check_auth(&AuthAttempt {
+    if let Err(limited) = state.limiter.check_auth(&AuthAttempt {
         action: "login",
         client: &ip,
         email: email.as_ref().map(Email::as_str),
-    })?;
+    }) {
+        audit_login_failures(&state, &req, &ip, email.as_ref()).await;
+        return Err(limited);
+    }
 
     let user = match email {
         Some(email) => {
@@ -187,6 +190,48 @@ pub async fn login(
         .await?;
     tracing::info!(user_id = %user.id, session_id = %session.id, "logged in");
     session_response(&state, user.into(), &session, refresh_token)
+}
+
+/// Failed logins over the limit go to the audit log: once a minute per client and email, so an attacker
+/// cannot flood it. The target is the account when the email is one.
+async fn audit_login_failures(state: &AppState, req: &HttpRequest, ip: &str, email: Option<&Email>) {
+    let subject = format!("{ip}|{}", email.map(Email::as_str).unwrap_or_default());
+    if state
+        .limiter
+        .check_budget(
+            "audit-login-failures",
+            &subject,
+            1,
+            std::time::Duration::from_secs(60),
+        )
+        .is_err()
+    {
+        return;
+    }
+    let origin = crate::audit::Origin::of(req);
+    let email = email.map(|e| e.as_str().to_owned());
+    let written = state
+        .db(move |conn| {
+            let target = match &email {
+                Some(email) => users::find_by_email(conn, email)?.map(|user| user.id),
+                None => None,
+            };
+            crate::audit::record_or_log(
+                conn,
+                &origin,
+                crate::audit::Event {
+                    actor_id: None,
+                    action: crate::audit::action::LOGIN_FAILURES,
+                    target: target.as_deref().map(|id| ("user", id)),
+                    details: serde_json::json!({"limited": true, "known_account": target.is_some()}),
+                },
+            );
+            Ok(())
+        })
+        .await;
+    if let Err(error) = written {
+        tracing::warn!(code = %error.code, "could not audit failed logins");
+    }
 }
 
 /// Exchanges a refresh token for new tokens. The old refresh token dies; presenting it again later

@@ -962,3 +962,41 @@ async fn shares_are_moderated_from_their_metadata(app: TestApp) {
         )
     );
 }
+
+/// Failed logins over the limit are a security event: one record a minute per client and email (a flood
+/// of attempts cannot flood the log), naming the account when the email is one.
+#[actix_rt::test]
+async fn failed_logins_over_the_limit_are_audited_once() {
+    let app = crate::helpers::spawn_app_with(
+        jobbot_db::Backend::Sqlite,
+        &[("JOBBOT_AUTH_RATE_LIMIT", "3"), ("JOBBOT_TRUST_PROXY", "true")],
+    )
+    .await;
+    let registered = app.register("victim@example.fr", "Victime").await;
+    assert_eq!(registered.status(), StatusCode::CREATED);
+    let victim = json_of(registered).await["id"].as_str().expect("id").to_owned();
+    let attempt = || {
+        app.client
+            .post(app.url("/api/v1/auth/login"))
+            .header("X-Forwarded-For", "203.0.113.5")
+            .json(&json!({"email": "victim@example.fr", "password": "wrong-password-1"}))
+            .send()
+    };
+    let mut statuses = Vec::new();
+    for _ in 0..6 {
+        statuses.push(attempt().await.expect("login").status().as_u16());
+    }
+    assert_eq!(statuses, [401, 401, 401, 429, 429, 429]);
+    let (_, token) = admin(&app, "boss@example.fr").await;
+    let log = audit(&app, &token, "?action=auth.login_failures").await;
+    assert_eq!(log["total"], 1, "once, however many attempts were refused");
+    let entry = &log["items"][0];
+    assert_eq!(
+        (
+            entry["target_id"].as_str(),
+            entry["client_ip"].as_str(),
+            entry["actor_id"].as_str()
+        ),
+        (Some(victim.as_str()), Some("203.0.113.5"), None)
+    );
+}
