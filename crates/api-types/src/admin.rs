@@ -181,3 +181,70 @@ pub struct AdminSharePage {
     pub limit: i64,
     pub offset: i64,
 }
+
+/// `GET /api/v1/admin/stats`: series aligned with `buckets` (the first day of each day or week, UTC).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct AdminStats {
+    pub from: DateTime<Utc>,
+    pub to: DateTime<Utc>,
+    /// `day` or `week` (weeks start on Monday).
+    pub interval: String,
+    /// `YYYY-MM-DD`, one per day or week; every series below has one value per bucket.
+    pub buckets: Vec<String>,
+    pub signups: Vec<i64>,
+    /// Distinct users who asked the assistant or posted a chat message.
+    pub active_users: Vec<i64>,
+    pub conversations: Vec<i64>,
+    pub shares_created: Vec<i64>,
+    pub share_views: Vec<i64>,
+    pub chat_messages: Vec<i64>,
+    pub replies: Vec<StatsReplies>,
+    pub tokens: Vec<StatsTokens>,
+    /// Failed replies by error code.
+    pub errors: Vec<StatsErrors>,
+    pub totals: StatsTotals,
+}
+
+/// Assistant replies of one provider, model and outcome.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct StatsReplies {
+    pub provider: Option<String>,
+    pub model: Option<String>,
+    /// `done`, `stopped` or `failed`.
+    pub outcome: String,
+    pub counts: Vec<i64>,
+}
+
+/// Tokens of one provider and model, and their estimated cost.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct StatsTokens {
+    pub provider: String,
+    pub model: String,
+    pub prompt: Vec<i64>,
+    pub completion: Vec<i64>,
+    /// Euros, from `JOBBOT_LLM_PRICES`; `null` when the model has no price (the offline coach costs 0).
+    pub cost_eur: Option<Vec<f64>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct StatsErrors {
+    pub code: String,
+    pub counts: Vec<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct StatsTotals {
+    pub signups: i64,
+    pub replies: i64,
+    pub prompt_tokens: i64,
+    pub completion_tokens: i64,
+    /// Of the models that have a price.
+    pub cost_eur: f64,
+    /// Models used in the period without a price in `JOBBOT_LLM_PRICES`.
+    pub unpriced_models: Vec<String>,
+}

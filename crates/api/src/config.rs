@@ -66,6 +66,9 @@ pub struct Config {
     /// Audit log records older than this many days are deleted by `jobbot purge` (the only deletion the
     /// log allows). `JOBBOT_AUDIT_RETENTION_DAYS`, default 365.
     pub audit_retention_days: u32,
+    /// Euros per million prompt and completion tokens, per model (`JOBBOT_LLM_PRICES`,
+    /// `model=prompt:completion;…`): the admin statistics' estimated cost. A model without a price has none.
+    pub llm_prices: std::collections::HashMap<String, (f64, f64)>,
 }
 
 /// The assistant: which provider answers, and the limits around it.
@@ -234,9 +237,11 @@ impl Config {
             Some(_) => Some(parse_number(&get, "JOBBOT_RETENTION_DAYS", 365, 1, 36_500)?),
         };
         let audit_retention_days = parse_number(&get, "JOBBOT_AUDIT_RETENTION_DAYS", 365, 1, 36_500)?;
+        let llm_prices = parse_prices(get("JOBBOT_LLM_PRICES").as_deref().unwrap_or_default())?;
         Ok(Self {
             retention_days,
             audit_retention_days,
+            llm_prices,
             assistant,
             env,
             database_url,
@@ -428,6 +433,30 @@ fn parse_origins(raw: &str) -> Result<Vec<String>, ConfigError> {
     Ok(origins)
 }
 
+/// `mistral-small-latest=0.1:0.3;gpt-4o-mini=0.14:0.55`: euros per million prompt:completion tokens.
+fn parse_prices(raw: &str) -> Result<std::collections::HashMap<String, (f64, f64)>, ConfigError> {
+    const VAR: &str = "JOBBOT_LLM_PRICES";
+    let mut prices = std::collections::HashMap::new();
+    for entry in raw.split(';').map(str::trim).filter(|e| !e.is_empty()) {
+        let parsed = entry.split_once('=').and_then(|(model, pair)| {
+            let (prompt, completion) = pair.split_once(':')?;
+            let prompt: f64 = prompt.trim().parse().ok()?;
+            let completion: f64 = completion.trim().parse().ok()?;
+            let valid = |p: f64| p.is_finite() && p >= 0.0;
+            (!model.trim().is_empty() && valid(prompt) && valid(completion))
+                .then(|| (model.trim().to_owned(), (prompt, completion)))
+        });
+        let Some((model, price)) = parsed else {
+            return Err(err(
+                VAR,
+                format!("`{entry}` is not `model=prompt:completion` (euros per million tokens, e.g. mistral-small-latest=0.1:0.3)"),
+            ));
+        };
+        prices.insert(model, price);
+    }
+    Ok(prices)
+}
+
 fn parse_number(
     get: &impl Fn(&str) -> Option<String>,
     name: &str,
@@ -521,6 +550,23 @@ mod tests {
         assert!(matches!(config.jwt_secret, JwtSecret::Generated { .. }));
         assert_eq!(config.auth_rate_limit, 10);
         assert!(!config.cookie_secure);
+    }
+
+    #[test]
+    fn llm_prices_are_parsed_or_refused_by_name() {
+        let config =
+            config(&[("JOBBOT_LLM_PRICES", " mistral-small-latest=0.1:0.3 ; big=2:6;")]).expect("valid");
+        assert_eq!(config.llm_prices.get("mistral-small-latest"), Some(&(0.1, 0.3)));
+        assert_eq!(config.llm_prices.get("big"), Some(&(2.0, 6.0)));
+        for bad in ["model", "model=1", "=1:2", "m=a:b", "m=-1:2", "m=1:inf"] {
+            assert_eq!(
+                super::tests::config(&[("JOBBOT_LLM_PRICES", bad)])
+                    .err()
+                    .map(|e| e.var),
+                Some("JOBBOT_LLM_PRICES".to_owned()),
+                "{bad}"
+            );
+        }
     }
 
     #[test]

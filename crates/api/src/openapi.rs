@@ -35,6 +35,7 @@ use crate::routes;
         routes::admin::logout_user,
         routes::admin::list_audit,
         routes::admin::system,
+        routes::admin::stats,
         routes::admin::list_shares,
         routes::admin::remove_share,
         routes::conversations::info,

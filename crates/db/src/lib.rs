@@ -18,6 +18,7 @@ pub mod retention;
 pub mod schema;
 pub mod sessions;
 pub mod shares;
+pub mod stats;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod usage;

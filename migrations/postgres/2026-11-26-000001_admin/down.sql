@@ -1,3 +1,10 @@
+DROP INDEX chat_messages_created_at;
+DROP INDEX share_views_viewed_at;
+DROP INDEX shares_created_at;
+DROP INDEX llm_usage_created_at;
+DROP INDEX messages_created_at;
+DROP INDEX conversations_created_at;
+DROP INDEX users_created_at;
 DROP TABLE audit_log;
 ALTER TABLE shares DROP COLUMN removed_reason;
 DROP FUNCTION audit_log_append_only();

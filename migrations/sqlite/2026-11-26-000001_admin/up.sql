@@ -29,3 +29,12 @@ CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
 BEGIN
     SELECT RAISE(ABORT, 'audit_log is append-only (UPDATE refused)');
 END;
+
+-- The admin statistics aggregate by time: each series reads its table by creation time.
+CREATE INDEX users_created_at ON users (created_at);
+CREATE INDEX conversations_created_at ON conversations (created_at);
+CREATE INDEX messages_created_at ON messages (created_at);
+CREATE INDEX llm_usage_created_at ON llm_usage (created_at);
+CREATE INDEX shares_created_at ON shares (created_at);
+CREATE INDEX share_views_viewed_at ON share_views (viewed_at);
+CREATE INDEX chat_messages_created_at ON chat_messages (created_at);

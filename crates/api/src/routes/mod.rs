@@ -75,6 +75,7 @@ pub fn config(cfg: &mut web::ServiceConfig) {
                 .service(resource("/admin/users/{id}/logout").route(post().to(admin::logout_user)))
                 .service(resource("/admin/audit").route(get().to(admin::list_audit)))
                 .service(resource("/admin/system").route(get().to(admin::system)))
+                .service(resource("/admin/stats").route(get().to(admin::stats)))
                 .service(resource("/admin/shares").route(get().to(admin::list_shares)))
                 .service(resource("/admin/shares/{id}").route(delete().to(admin::remove_share)))
                 .service(resource("/assistant").route(get().to(conversations::info)))
