@@ -92,9 +92,10 @@ fn bucket(backend: Backend, interval: Interval, column: &str) -> String {
 }
 
 /// A time as an SQL literal both backends compare with their stored timestamps. Only times made here go
-/// in (never text from a request).
+/// in (never text from a request). SQLite compares text: the literal is written as diesel writes the
+/// stored values (no fraction when it is zero), so a row stored at the very instant `from` is counted.
 fn literal(at: NaiveDateTime) -> String {
-    format!("'{}'", at.format("%Y-%m-%d %H:%M:%S%.6f"))
+    format!("'{}'", at.format("%Y-%m-%d %H:%M:%S%.f"))
 }
 
 /// Every series between `from` (inclusive) and `to` (exclusive).

@@ -1,0 +1,203 @@
+//! `make bench` (admin statistics): seeds BENCH_STATS_USERS accounts (100,000) with a year of activity
+//! (a conversation, two questions and their replies with token usage each; a chat message for one in two;
+//! a share and a view for one in five) straight into the database, then times `GET /api/v1/admin/stats`
+//! over the dashboard's 30 and 90 days, over 300 days by day and over a year by week through a real `jobbot`, on SQLite and on PostgreSQL.
+//! Prints figures; asserts nothing but that the answer counts every account.
+
+mod common;
+
+use common::*;
+
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+struct Server(Child, String);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+async fn start(database_url: &str) -> Server {
+    let port = free_port();
+    let child = Command::new(env!("CARGO_BIN_EXE_jobbot"))
+        .arg("serve")
+        .env("DATABASE_URL", database_url)
+        .env("JOBBOT_BIND", format!("127.0.0.1:{port}"))
+        .env("JOBBOT_JWT_SECRET", "bench-secret-bench-secret-bench-secret!!")
+        .env("JOBBOT_AUTH_RATE_LIMIT", "0")
+        .env("JOBBOT_DATA_DIR", std::env::temp_dir())
+        .env("RUST_LOG", "error")
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("start jobbot");
+    let server = Server(child, format!("http://127.0.0.1:{port}"));
+    let client = reqwest::Client::new();
+    for _ in 0..400 {
+        if client
+            .get(format!("{}/readyz", server.1))
+            .send()
+            .await
+            .is_ok_and(|r| r.status().is_success())
+        {
+            return server;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("jobbot did not start");
+}
+
+/// The seeding statements: `n` numbers the accounts 1..=users; times spread over the 300 days before
+/// 2026-11-01.
+fn seed_sql(backend: jobbot_db::Backend, users: u64) -> Vec<String> {
+    let (series, day, id) = match backend {
+        jobbot_db::Backend::Postgres => (
+            format!("SELECT i FROM generate_series(1, {users}) AS g(i)"),
+            "(TIMESTAMP '2026-01-05' + (i % 300) * INTERVAL '1 day' + (i % 86400) * INTERVAL '1 second')",
+            "'b' || i",
+        ),
+        jobbot_db::Backend::Sqlite => (
+            format!("WITH RECURSIVE g(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM g WHERE i < {users}) SELECT i FROM g"),
+            "datetime('2026-01-05', '+' || (i % 300) || ' days', '+' || (i % 86400) || ' seconds')",
+            "'b' || i",
+        ),
+    };
+    let from = |filter: &str| format!("FROM ({series}) AS n WHERE {filter}");
+    vec![
+        format!(
+            "INSERT INTO users (id, email, password_hash, display_name, role, locale, created_at, updated_at) \
+             SELECT {id}, 'bench' || i || '@example.fr', 'x', 'Bench', 'candidate', 'fr', {day}, {day} {}",
+            from("1 = 1")
+        ),
+        format!(
+            "INSERT INTO conversations (id, user_id, title, title_is_auto, created_at, updated_at) \
+             SELECT 'c' || i, {id}, 'Titre', true, {day}, {day} {}",
+            from("1 = 1")
+        ),
+        format!(
+            "INSERT INTO messages (id, conversation_id, role, content, status, provider, model, prompt_tokens, \
+             completion_tokens, latency_ms, error_code, created_at, updated_at) \
+             SELECT 'm' || i || '-' || k, 'c' || i, CASE WHEN k % 2 = 0 THEN 'user' ELSE 'assistant' END, 'x', \
+             CASE WHEN k = 3 AND i % 50 = 0 THEN 'failed' ELSE 'complete' END, \
+             CASE WHEN k % 2 = 1 THEN 'mistral' END, CASE WHEN k % 2 = 1 THEN 'mistral-small-latest' END, \
+             NULL, NULL, NULL, CASE WHEN k = 3 AND i % 50 = 0 THEN 'llm_timeout' END, {day}, {day} \
+             FROM ({series}) AS n CROSS JOIN (SELECT 0 AS k UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3) AS ks"
+        ),
+        format!(
+            "INSERT INTO llm_usage (id, user_id, provider, model, prompt_tokens, completion_tokens, latency_ms, created_at) \
+             SELECT 'u' || i, {id}, 'mistral', 'mistral-small-latest', 1200, 400, 900, {day} {}",
+            from("1 = 1")
+        ),
+        format!(
+            "INSERT INTO chats (id, pair_key, created_at, updated_at) SELECT 'h' || i, 'p' || i, {day}, {day} {}",
+            from("i % 2 = 0")
+        ),
+        format!(
+            "INSERT INTO chat_members (chat_id, user_id, joined_at) SELECT 'h' || i, {id}, {day} {}",
+            from("i % 2 = 0")
+        ),
+        format!(
+            "INSERT INTO chat_messages (id, chat_id, sender_id, kind, content, share_id, created_at) \
+             SELECT 'x' || i, 'h' || i, {id}, 'text', 'x', NULL, {day} {}",
+            from("i % 2 = 0")
+        ),
+        format!(
+            "INSERT INTO shares (id, chat_id, owner_id, conversation_id, mode, title, up_to_message_id, snapshot, \
+             redactions, message_count, expires_at, revoked_at, created_at, updated_at) \
+             SELECT 's' || i, 'h' || i, {id}, 'c' || i, 'snapshot', 'x', NULL, '[]', '[]', 2, NULL, NULL, {day}, {day} {}",
+            from("i % 10 = 0")
+        ),
+        format!(
+            "INSERT INTO share_views (id, share_id, viewer_id, viewed_at) SELECT 'v' || i, 's' || i, {id}, {day} {}",
+            from("i % 10 = 0")
+        ),
+    ]
+}
+
+async fn run(label: &str, database_url: &str, db_url: &jobbot_db::DatabaseUrl) {
+    let users = env_or("BENCH_STATS_USERS", 100_000);
+    let backend = match db_url {
+        jobbot_db::DatabaseUrl::Postgres(_) => jobbot_db::Backend::Postgres,
+        jobbot_db::DatabaseUrl::Sqlite(_) => jobbot_db::Backend::Sqlite,
+    };
+    // The schema first (the server migrates), then the rows.
+    let server = start(database_url).await;
+    let seeded = Instant::now();
+    {
+        use diesel::RunQueryDsl;
+        let pool = jobbot_db::connect(db_url, 1).expect("pool");
+        let mut conn = pool.get().expect("conn");
+        for sql in seed_sql(backend, users) {
+            diesel::sql_query(sql).execute(&mut conn).expect("seed");
+        }
+        if backend == jobbot_db::Backend::Postgres {
+            diesel::sql_query("ANALYZE").execute(&mut conn).expect("analyze");
+        }
+    }
+    let seeded = seeded.elapsed();
+    let client = reqwest::Client::new();
+    let token = sign_up(&client, &server.1, "bench-admin@example.fr").await;
+    {
+        use diesel::RunQueryDsl;
+        let pool = jobbot_db::connect(db_url, 1).expect("pool");
+        let mut conn = pool.get().expect("conn");
+        diesel::sql_query("UPDATE users SET role = 'admin' WHERE email = 'bench-admin@example.fr'")
+            .execute(&mut conn)
+            .expect("promote");
+    }
+    for (what, query) in [
+        ("30 days by day", "from=2026-10-02&to=2026-11-01&interval=day"),
+        ("90 days by day", "from=2026-08-03&to=2026-11-01&interval=day"),
+        ("300 days by day", "from=2026-01-05&to=2026-11-01&interval=day"),
+        ("a year by week", "from=2025-11-03&to=2026-11-02&interval=week"),
+    ] {
+        let url = format!("{}/api/v1/admin/stats?{query}", server.1);
+        let mut times = Vec::new();
+        let mut signups = 0;
+        for _ in 0..env_or("BENCH_STATS_RUNS", 10) {
+            let started = Instant::now();
+            let response = client.get(&url).bearer_auth(&token).send().await.expect("stats");
+            assert!(response.status().is_success(), "{}", response.status());
+            let body: Value = response.json().await.expect("json");
+            times.push(started.elapsed().as_secs_f64() * 1000.0);
+            signups = body["totals"]["signups"].as_i64().unwrap_or(0);
+        }
+        if what.starts_with("300") {
+            assert_eq!(signups, users as i64, "every seeded account counted");
+        }
+        times.sort_by(f64::total_cmp);
+        println!(
+            "{label:<12} {users} accounts ({:.1} s to seed), {what:<16}: p50 {:.1} ms, max {:.1} ms",
+            seeded.as_secs_f64(),
+            percentile(&times, 0.5),
+            times.last().copied().unwrap_or(f64::NAN)
+        );
+    }
+}
+
+async fn bench() {
+    println!(
+        "JobBot admin statistics benchmark — {} cores",
+        std::thread::available_parallelism().map_or(0, |n| n.get())
+    );
+    let dir = std::env::temp_dir().join(format!("jobbot-stats-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let sqlite = format!("sqlite://{}/stats.sqlite3", dir.display());
+    let sqlite_url = jobbot_db::DatabaseUrl::parse(&sqlite).expect("url");
+    run("SQLite", &sqlite, &sqlite_url).await;
+    let db = jobbot_db::testing::TestDatabase::new(jobbot_db::Backend::Postgres);
+    let url = match &db.url {
+        jobbot_db::DatabaseUrl::Postgres(url) => url.clone(),
+        jobbot_db::DatabaseUrl::Sqlite(_) => unreachable!("a PostgreSQL test database"),
+    };
+    run("PostgreSQL", &url, &db.url).await;
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+fn main() {
+    actix_rt::System::new().block_on(bench());
+}
