@@ -8,48 +8,9 @@ mod common;
 
 use common::*;
 
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use serde_json::Value;
-
-struct Server(Child, String);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-async fn start(database_url: &str) -> Server {
-    let port = free_port();
-    let child = Command::new(env!("CARGO_BIN_EXE_jobbot"))
-        .arg("serve")
-        .env("DATABASE_URL", database_url)
-        .env("JOBBOT_BIND", format!("127.0.0.1:{port}"))
-        .env("JOBBOT_JWT_SECRET", "bench-secret-bench-secret-bench-secret!!")
-        .env("JOBBOT_AUTH_RATE_LIMIT", "0")
-        .env("JOBBOT_DATA_DIR", std::env::temp_dir())
-        .env("RUST_LOG", "error")
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("start jobbot");
-    let server = Server(child, format!("http://127.0.0.1:{port}"));
-    let client = reqwest::Client::new();
-    for _ in 0..400 {
-        if client
-            .get(format!("{}/readyz", server.1))
-            .send()
-            .await
-            .is_ok_and(|r| r.status().is_success())
-        {
-            return server;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("jobbot did not start");
-}
 
 /// The seeding statements: `n` numbers the accounts 1..=users; times spread over the 300 days before
 /// 2026-11-01.
@@ -125,7 +86,7 @@ async fn run(label: &str, database_url: &str, db_url: &jobbot_db::DatabaseUrl) {
         jobbot_db::DatabaseUrl::Sqlite(_) => jobbot_db::Backend::Sqlite,
     };
     // The schema first (the server migrates), then the rows.
-    let server = start(database_url).await;
+    let server = Server::start(database_url).await;
     let seeded = Instant::now();
     {
         use diesel::RunQueryDsl;

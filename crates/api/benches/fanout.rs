@@ -10,50 +10,11 @@ use common::*;
 
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::process::{Child, Command, Stdio};
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
 use serde_json::{json, Value};
-
-struct Server(Child, String);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-async fn start(database_url: &str) -> Server {
-    let port = free_port();
-    let child = Command::new(env!("CARGO_BIN_EXE_jobbot"))
-        .arg("serve")
-        .env("DATABASE_URL", database_url)
-        .env("JOBBOT_BIND", format!("127.0.0.1:{port}"))
-        .env("JOBBOT_JWT_SECRET", "bench-secret-bench-secret-bench-secret!!")
-        .env("JOBBOT_AUTH_RATE_LIMIT", "0")
-        .env("JOBBOT_DATA_DIR", std::env::temp_dir())
-        .env("RUST_LOG", "error")
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("start jobbot");
-    let server = Server(child, format!("http://127.0.0.1:{port}"));
-    let client = reqwest::Client::new();
-    for _ in 0..200 {
-        if client
-            .get(format!("{}/readyz", server.1))
-            .send()
-            .await
-            .is_ok_and(|r| r.status().is_success())
-        {
-            return server;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("jobbot did not start");
-}
 
 #[derive(Clone, Copy)]
 enum Mode {
@@ -203,7 +164,7 @@ async fn bench() {
     let dir = std::env::temp_dir().join(format!("jobbot-fanout-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("dir");
     {
-        let single = start(&format!("sqlite://{}/fanout.sqlite3", dir.display())).await;
+        let single = Server::start(&format!("sqlite://{}/fanout.sqlite3", dir.display())).await;
         run("one instance, steady", Mode::Steady, &single.1, &single.1).await;
         run("one instance, burst", Mode::Burst, &single.1, &single.1).await;
     }
@@ -212,8 +173,8 @@ async fn bench() {
         jobbot_db::DatabaseUrl::Postgres(url) => url.clone(),
         jobbot_db::DatabaseUrl::Sqlite(_) => unreachable!("a PostgreSQL test database"),
     };
-    let first = start(&url).await;
-    let second = start(&url).await;
+    let first = Server::start(&url).await;
+    let second = Server::start(&url).await;
     run(
         "two instances (PostgreSQL), steady",
         Mode::Steady,

@@ -61,3 +61,46 @@ pub async fn sign_up(client: &reqwest::Client, base: &str, email: &str) -> Strin
         .expect("json");
     login["access_token"].as_str().expect("token").to_owned()
 }
+
+/// A release `jobbot serve` on a free port (authentication not rate-limited, errors only in its log),
+/// killed and reaped when dropped.
+pub struct Server(pub std::process::Child, pub String);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+impl Server {
+    /// Starts it on `database_url` and waits until `/readyz` answers (it migrates first).
+    pub async fn start(database_url: &str) -> Server {
+        let port = free_port();
+        let child = std::process::Command::new(env!("CARGO_BIN_EXE_jobbot"))
+            .arg("serve")
+            .env("DATABASE_URL", database_url)
+            .env("JOBBOT_BIND", format!("127.0.0.1:{port}"))
+            .env("JOBBOT_JWT_SECRET", "bench-secret-bench-secret-bench-secret!!")
+            .env("JOBBOT_AUTH_RATE_LIMIT", "0")
+            .env("JOBBOT_DATA_DIR", std::env::temp_dir())
+            .env("RUST_LOG", "error")
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("start jobbot");
+        let server = Server(child, format!("http://127.0.0.1:{port}"));
+        let client = reqwest::Client::new();
+        for _ in 0..400 {
+            if client
+                .get(format!("{}/readyz", server.1))
+                .send()
+                .await
+                .is_ok_and(|r| r.status().is_success())
+            {
+                return server;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("jobbot did not start");
+    }
+}

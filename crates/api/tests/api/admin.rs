@@ -53,6 +53,18 @@ async fn send(
     request.send().await.expect("request")
 }
 
+/// `DELETE path` with `{"reason": reason}`.
+async fn delete_with_reason(app: &TestApp, token: &str, path: &str, reason: &str) -> reqwest::Response {
+    send(
+        app,
+        reqwest::Method::DELETE,
+        path,
+        token,
+        Some(json!({ "reason": reason })),
+    )
+    .await
+}
+
 async fn patch_user(app: &TestApp, token: &str, id: &str, body: Value) -> reqwest::Response {
     send(
         app,
@@ -473,14 +485,7 @@ async fn the_last_admin_and_self_actions_are_refused(app: TestApp) {
         let refused = patch_user(&app, &token, &boss.id, removal.clone()).await;
         assert_problem(refused, 409, "self_action").await;
     }
-    let deleted = send(
-        &app,
-        reqwest::Method::DELETE,
-        &format!("/api/v1/admin/users/{}", boss.id),
-        &token,
-        Some(json!({"reason": "x"})),
-    )
-    .await;
+    let deleted = delete_with_reason(&app, &token, &format!("/api/v1/admin/users/{}", boss.id), "x").await;
     assert_problem(deleted, 409, "self_action").await;
     // Carol demotes Boss; then Carol is the last admin.
     let login = json_of(app.login("carol@example.fr", PASSWORD).await).await;
@@ -570,14 +575,7 @@ async fn logout_and_deletion_by_an_admin_are_audited(app: TestApp) {
         "invalid_body",
     )
     .await;
-    let receipt = send(
-        &app,
-        reqwest::Method::DELETE,
-        &path,
-        &token,
-        Some(json!({"reason": "Demande RGPD par courrier"})),
-    )
-    .await;
+    let receipt = delete_with_reason(&app, &token, &path, "Demande RGPD par courrier").await;
     assert_eq!(receipt.status(), StatusCode::OK);
     let receipt = json_of(receipt).await;
     assert_eq!(receipt["sessions"], 3);
@@ -895,41 +893,13 @@ async fn shares_are_moderated_from_their_metadata(app: TestApp) {
     .await;
 
     let admin_path = format!("/api/v1/admin/shares/{share_id}");
-    let no_reason = send(
-        &app,
-        reqwest::Method::DELETE,
-        &admin_path,
-        &token,
-        Some(json!({"reason": ""})),
-    )
-    .await;
+    let no_reason = delete_with_reason(&app, &token, &admin_path, "").await;
     assert_problem(no_reason, 422, "validation_failed").await;
-    let removed = send(
-        &app,
-        reqwest::Method::DELETE,
-        &admin_path,
-        &token,
-        Some(json!({"reason": "Données personnelles d'un tiers"})),
-    )
-    .await;
+    let removed = delete_with_reason(&app, &token, &admin_path, "Données personnelles d'un tiers").await;
     assert_eq!(removed.status(), StatusCode::NO_CONTENT);
-    let again = send(
-        &app,
-        reqwest::Method::DELETE,
-        &admin_path,
-        &token,
-        Some(json!({"reason": "x"})),
-    )
-    .await;
+    let again = delete_with_reason(&app, &token, &admin_path, "x").await;
     assert_problem(again, 404, "not_found").await;
-    let unknown = send(
-        &app,
-        reqwest::Method::DELETE,
-        "/api/v1/admin/shares/nope",
-        &token,
-        Some(json!({"reason": "x"})),
-    )
-    .await;
+    let unknown = delete_with_reason(&app, &token, "/api/v1/admin/shares/nope", "x").await;
     assert_problem(unknown, 404, "not_found").await;
 
     // The recipient loses it; the owner sees that an administrator removed it, and why.
