@@ -38,6 +38,11 @@ messages! {
     WelcomeBack => ("Content de vous revoir sur JobBot.", "Welcome back to JobBot."),
     Email => ("Adresse e-mail", "Email address"),
     Password => ("Mot de passe", "Password"),
+    OtpCode => ("Code de l'application d'authentification (ou code de secours)", "Authenticator app code (or a recovery code)"),
+    OtpAsk => (
+        "La connexion en deux étapes est activée : saisissez le code de votre application.",
+        "Two-step sign-in is on: enter the code from your app."
+    ),
     PasswordHint => ("8 à 128 caractères, évitez les mots de passe courants.", "8 to 128 characters; avoid common passwords."),
     DisplayName => ("Nom affiché", "Display name"),
     LoginTitle => ("Connexion", "Log in"),
@@ -282,6 +287,7 @@ pub fn problem_message(locale: Locale, problem: &Problem) -> String {
             "This share was revoked or has expired.",
         ),
         ErrorCode::NotFound => ("Introuvable.", "Not found."),
+        ErrorCode::InvalidOtp => ("Code incorrect ou déjà utilisé.", "Wrong or already used code."),
         ErrorCode::AccountDisabled => (
             "Ce compte a été désactivé par un administrateur.",
             "This account was disabled by an administrator.",

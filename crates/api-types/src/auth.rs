@@ -27,6 +27,53 @@ pub struct RegisterRequest {
 pub struct LoginRequest {
     pub email: String,
     pub password: String,
+    /// With two-factor sign-in on: the authenticator app's 6-digit code, or one of the recovery codes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub otp: Option<String>,
+}
+
+/// Whether two-factor sign-in is on for the caller.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct TwoFactorStatus {
+    pub enabled: bool,
+    pub enabled_at: Option<DateTime<Utc>>,
+    /// Unused recovery codes.
+    pub recovery_codes_left: i64,
+}
+
+/// A new authenticator secret, to confirm with a code (`POST /api/v1/me/2fa/enable`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct TwoFactorSetup {
+    /// Base32, for typing into the app by hand.
+    pub secret: String,
+    /// `otpauth://totp/…`: what the QR code holds.
+    pub otpauth_uri: String,
+    /// The QR code as an SVG document.
+    pub qr_svg: String,
+}
+
+/// A code from the authenticator app.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct TwoFactorCode {
+    pub code: String,
+}
+
+/// Two-factor sign-in is on: ten single-use recovery codes, shown this once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct TwoFactorEnabled {
+    pub recovery_codes: Vec<String>,
+}
+
+/// Turning two-factor sign-in off needs the password and a code (or a recovery code).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct DisableTwoFactorRequest {
+    pub password: String,
+    pub code: String,
 }
 
 /// A user as the API shows it.

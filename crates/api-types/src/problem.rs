@@ -74,6 +74,8 @@ pub enum ErrorCode {
     AccountDisabled,
     LastAdmin,
     SelfAction,
+    OtpRequired,
+    InvalidOtp,
     /// Sent by nginx, not by the API: no API instance answered (all down, restarting, or too slow).
     ServiceUnavailable,
     /// Client side only (the SPA's HTTP client), never sent by the server: the request did not get through.
@@ -129,6 +131,8 @@ impl ErrorCode {
             Self::AccountDisabled => "account_disabled",
             Self::LastAdmin => "last_admin",
             Self::SelfAction => "self_action",
+            Self::OtpRequired => "otp_required",
+            Self::InvalidOtp => "invalid_otp",
             Self::InternalError => "internal_error",
             Self::WebsocketRequired => "websocket_required",
             Self::Error => "error",

@@ -56,6 +56,9 @@ pub mod action {
     pub const TOKEN_REVOKED: &str = "token.revoked";
     pub const DATA_EXPORTED: &str = "account.exported";
     pub const ACCOUNT_DELETED: &str = "account.deleted";
+    pub const TWO_FACTOR_ENABLED: &str = "account.2fa_enabled";
+    pub const TWO_FACTOR_DISABLED: &str = "account.2fa_disabled";
+    pub const RECOVERY_CODE_USED: &str = "auth.recovery_code_used";
 }
 
 /// One record to write.

@@ -222,6 +222,10 @@ fn create_user(
         terms_accepted_at: None,
         disabled_at: None,
         disabled_reason: None,
+        totp_secret: None,
+        totp_pending: None,
+        totp_enabled_at: None,
+        totp_last_step: None,
     };
     users::insert(&mut conn, &row).map_err(|e| {
         if jobbot_db::is_unique_violation(&e) {

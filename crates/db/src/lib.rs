@@ -21,6 +21,7 @@ pub mod shares;
 pub mod stats;
 #[cfg(feature = "testing")]
 pub mod testing;
+pub mod two_factor;
 pub mod usage;
 pub mod users;
 

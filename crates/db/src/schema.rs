@@ -14,6 +14,20 @@ diesel::table! {
         terms_accepted_at -> Nullable<Timestamp>,
         disabled_at -> Nullable<Timestamp>,
         disabled_reason -> Nullable<Text>,
+        totp_secret -> Nullable<Text>,
+        totp_pending -> Nullable<Text>,
+        totp_enabled_at -> Nullable<Timestamp>,
+        totp_last_step -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    recovery_codes (id) {
+        id -> Text,
+        user_id -> Text,
+        code_hash -> Text,
+        created_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
     }
 }
 
@@ -209,6 +223,7 @@ diesel::joinable!(refresh_tokens -> sessions (session_id));
 diesel::joinable!(personal_tokens -> users (user_id));
 diesel::allow_tables_to_appear_in_same_query!(
     users,
+    recovery_codes,
     audit_log,
     sessions,
     refresh_tokens,

@@ -22,6 +22,12 @@ pub struct UserRow {
     /// Set by an admin: the account cannot log in and its sessions, tokens and shares are dead.
     pub disabled_at: Option<NaiveDateTime>,
     pub disabled_reason: Option<String>,
+    /// Two-factor sign-in: the confirmed base32 secret (set while enabled), the one being set up, when it
+    /// was enabled, and the last time step a code was accepted for.
+    pub totp_secret: Option<String>,
+    pub totp_pending: Option<String>,
+    pub totp_enabled_at: Option<NaiveDateTime>,
+    pub totp_last_step: Option<i64>,
 }
 
 impl UserRow {

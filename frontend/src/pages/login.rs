@@ -1,6 +1,6 @@
 //! Log in.
 
-use jobbot_api_types::LoginRequest;
+use jobbot_api_types::{ErrorCode, LoginRequest};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -18,6 +18,9 @@ pub fn LoginPage() -> impl IntoView {
     let navigate = use_navigate();
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
+    // Shown once the server says the account has two-factor sign-in on.
+    let otp = RwSignal::new(String::new());
+    let needs_otp = RwSignal::new(false);
     let errors = FormErrors::new();
     let alert = RwSignal::new(None::<String>);
     let pending = RwSignal::new(false);
@@ -29,15 +32,21 @@ pub fn LoginPage() -> impl IntoView {
         }
         pending.set(true);
         let navigate = navigate.clone();
+        let code = otp.get_untracked();
         let body = LoginRequest {
             email: email.get_untracked(),
             password: password.get_untracked(),
+            otp: (!code.trim().is_empty()).then_some(code),
         };
         spawn_local(async move {
             match api::login(&body).await {
                 Ok(user) => {
                     state.signed_in(user);
                     navigate("/account", Default::default());
+                }
+                Err(error) if error.code() == ErrorCode::OtpRequired => {
+                    needs_otp.set(true);
+                    alert.set(Some(state.t(Key::OtpAsk).to_owned()));
                 }
                 Err(error) => errors.show(alert, &error),
             }
@@ -52,6 +61,9 @@ pub fn LoginPage() -> impl IntoView {
                 <FormAlert message=alert />
                 <TextField id="login-email" label=Key::Email value=email kind="email" autocomplete="email" error=errors.message("email") />
                 <TextField id="login-password" label=Key::Password value=password kind="password" autocomplete="current-password" error=errors.message("password") />
+                <Show when=move || needs_otp.get()>
+                    <TextField id="login-otp" label=Key::OtpCode value=otp kind="text" autocomplete="one-time-code" error=errors.message("otp") />
+                </Show>
                 <button type="submit" class="button primary" data-testid="login-submit" disabled=move || pending.get()>
                     {move || if pending.get() { state.t(Key::Working) } else { state.t(Key::LoginSubmit) }}
                 </button>

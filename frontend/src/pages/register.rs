@@ -46,6 +46,7 @@ pub fn RegisterPage() -> impl IntoView {
                     api::login(&LoginRequest {
                         email: body.email.clone(),
                         password: body.password.clone(),
+                        otp: None,
                     })
                     .await
                 }

@@ -1,6 +1,21 @@
 -- Admin console (issue 11): disabled accounts and the append-only audit log.
 ALTER TABLE users ADD COLUMN disabled_at TIMESTAMP;
 ALTER TABLE users ADD COLUMN disabled_reason TEXT;
+-- Two-factor sign-in (TOTP, RFC 6238): the base32 secret once confirmed, the one being set up, when it
+-- was enabled, and the last time step used (a code works once).
+ALTER TABLE users ADD COLUMN totp_secret TEXT;
+ALTER TABLE users ADD COLUMN totp_pending TEXT;
+ALTER TABLE users ADD COLUMN totp_enabled_at TIMESTAMP;
+ALTER TABLE users ADD COLUMN totp_last_step BIGINT;
+-- Ten single-use recovery codes per enrolment, stored as SHA-256 hashes.
+CREATE TABLE recovery_codes (
+    id TEXT PRIMARY KEY NOT NULL,
+    user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    code_hash TEXT NOT NULL,
+    created_at TIMESTAMP NOT NULL,
+    used_at TIMESTAMP
+);
+CREATE INDEX recovery_codes_user ON recovery_codes (user_id);
 -- Set when an admin removed a share (moderation): its owner sees the reason.
 ALTER TABLE shares ADD COLUMN removed_reason TEXT;
 

@@ -1,6 +1,7 @@
 //! Authentication: who the caller is (session JWT, cookie + CSRF, or personal token) and what they may do.
 
 pub mod extractor;
+pub mod second_factor;
 
 pub use extractor::{AuthMethod, AuthUser, CurrentUser};
 

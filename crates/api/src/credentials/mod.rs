@@ -4,3 +4,4 @@
 pub mod jwt;
 pub mod password;
 pub mod tokens;
+pub mod totp;

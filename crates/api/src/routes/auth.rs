@@ -88,6 +88,10 @@ pub async fn register(
         terms_accepted_at: Some(now),
         disabled_at: None,
         disabled_reason: None,
+        totp_secret: None,
+        totp_pending: None,
+        totp_enabled_at: None,
+        totp_last_step: None,
     };
     let inserted = row.clone();
     state
@@ -116,7 +120,7 @@ pub async fn register(
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
     responses(
         (status = 200, description = "Logged in; also sets the `jobbot_access`, `jobbot_refresh` and `jobbot_csrf` cookies", body = TokenResponse),
-        (status = 401, description = "`invalid_credentials`", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`invalid_credentials`; with two-factor sign-in on, `otp_required` (no `otp`) or `invalid_otp` (wrong or already used)", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "`account_disabled`: an administrator disabled the account (said only after the right password)", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "`rate_limited`, with Retry-After", body = Problem, content_type = "application/problem+json"),
     ))]
@@ -125,7 +129,7 @@ pub async fn login(
     req: HttpRequest,
     body: Body<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let LoginRequest { email, password } = body.into_inner();
+    let LoginRequest { email, password, otp } = body.into_inner();
     // A malformed email never becomes a rate-limit key (only the client is counted) and gets the same answer
     // as a wrong password.
     let email = Email::parse(&email).ok();
@@ -165,6 +169,44 @@ pub async fn login(
             ErrorCode::AccountDisabled,
             "This account was disabled by an administrator.",
         ));
+    }
+    // Two-factor sign-in: the second factor is asked only of whoever knows the password, and counts
+    // against the same rate limit (each attempt above took from it).
+    if user.totp_secret.is_some() {
+        let Some(code) = otp.filter(|code| !code.trim().is_empty()) else {
+            return Err(ApiError::unauthorized(
+                ErrorCode::OtpRequired,
+                "Enter the code from your authenticator app (or a recovery code).",
+            ));
+        };
+        let origin = crate::audit::Origin::of(&req);
+        let checked = user.clone();
+        let accepted = state
+            .db(move |conn| {
+                let accepted = crate::auth::second_factor::check(conn, &checked, &code, jobbot_db::now())?;
+                if accepted == Some(crate::auth::second_factor::Accepted::RecoveryCode) {
+                    let left = jobbot_db::two_factor::recovery_codes_left(conn, &checked.id)?;
+                    crate::audit::record(
+                        conn,
+                        &origin,
+                        crate::audit::Event {
+                            actor_id: Some(&checked.id),
+                            action: crate::audit::action::RECOVERY_CODE_USED,
+                            target: Some(("user", &checked.id)),
+                            details: serde_json::json!({ "left": left }),
+                        },
+                    )?;
+                }
+                Ok(accepted)
+            })
+            .await?;
+        if accepted.is_none() {
+            tracing::info!(user_id = %user.id, "login refused: wrong second factor");
+            return Err(ApiError::unauthorized(
+                ErrorCode::InvalidOtp,
+                "This code is wrong or was already used.",
+            ));
+        }
     }
 
     let user_agent = req

@@ -16,6 +16,7 @@ pub mod me;
 pub mod privacy;
 pub mod shares;
 pub mod tokens;
+pub mod two_factor;
 pub mod ws;
 
 /// A query parameter within its documented range, or 422.
@@ -125,6 +126,13 @@ pub fn config(cfg: &mut web::ServiceConfig) {
                 )
                 .service(resource("/shares/{id}/fork").route(post().to(shares::fork_share)))
                 .service(resource("/me/shares").route(get().to(shares::my_shares)))
+                .service(
+                    resource("/me/2fa")
+                        .route(get().to(two_factor::status))
+                        .route(delete().to(two_factor::disable)),
+                )
+                .service(resource("/me/2fa/setup").route(post().to(two_factor::setup)))
+                .service(resource("/me/2fa/enable").route(post().to(two_factor::enable)))
                 .service(resource("/ws").route(get().to(ws::connect)))
                 .service(resource("/privacy").route(get().to(privacy::facts)))
                 .service(resource("/me/export").route(get().to(export::export_me)))

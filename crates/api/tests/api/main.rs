@@ -17,3 +17,4 @@ mod privacy;
 mod read_cache;
 mod realtime;
 mod tokens;
+mod two_factor;
