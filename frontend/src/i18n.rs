@@ -287,6 +287,10 @@ pub fn problem_message(locale: Locale, problem: &Problem) -> String {
             "This share was revoked or has expired.",
         ),
         ErrorCode::NotFound => ("Introuvable.", "Not found."),
+        ErrorCode::Admin2faRequired => (
+            "Les administrateurs doivent activer la connexion en deux étapes.",
+            "Administrators must turn on two-step sign-in.",
+        ),
         ErrorCode::InvalidOtp => ("Code incorrect ou déjà utilisé.", "Wrong or already used code."),
         ErrorCode::AccountDisabled => (
             "Ce compte a été désactivé par un administrateur.",

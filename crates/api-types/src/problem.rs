@@ -76,6 +76,8 @@ pub enum ErrorCode {
     SelfAction,
     OtpRequired,
     InvalidOtp,
+    #[serde(rename = "admin_2fa_required")]
+    Admin2faRequired,
     /// Sent by nginx, not by the API: no API instance answered (all down, restarting, or too slow).
     ServiceUnavailable,
     /// Client side only (the SPA's HTTP client), never sent by the server: the request did not get through.
@@ -133,6 +135,7 @@ impl ErrorCode {
             Self::SelfAction => "self_action",
             Self::OtpRequired => "otp_required",
             Self::InvalidOtp => "invalid_otp",
+            Self::Admin2faRequired => "admin_2fa_required",
             Self::InternalError => "internal_error",
             Self::WebsocketRequired => "websocket_required",
             Self::Error => "error",

@@ -69,6 +69,9 @@ pub struct Config {
     /// Euros per million prompt and completion tokens, per model (`JOBBOT_LLM_PRICES`,
     /// `model=prompt:completion;…`): the admin statistics' estimated cost. A model without a price has none.
     pub llm_prices: std::collections::HashMap<String, (f64, f64)>,
+    /// Admin endpoints answer only admins who have two-factor sign-in on (`JOBBOT_ADMIN_2FA`, `required` by
+    /// default; `optional` for local development, refused with `JOBBOT_ENV=production`).
+    pub admin_2fa_required: bool,
 }
 
 /// The assistant: which provider answers, and the limits around it.
@@ -237,11 +240,28 @@ impl Config {
             Some(_) => Some(parse_number(&get, "JOBBOT_RETENTION_DAYS", 365, 1, 36_500)?),
         };
         let audit_retention_days = parse_number(&get, "JOBBOT_AUDIT_RETENTION_DAYS", 365, 1, 36_500)?;
+        let admin_2fa_required = match get("JOBBOT_ADMIN_2FA").as_deref() {
+            None | Some("required") => true,
+            Some("optional") if env == Environment::Production => {
+                return Err(err(
+                    "JOBBOT_ADMIN_2FA",
+                    "`optional` is for local development: admins need two-factor sign-in in production",
+                ))
+            }
+            Some("optional") => false,
+            Some(other) => {
+                return Err(err(
+                    "JOBBOT_ADMIN_2FA",
+                    format!("unknown value {other:?} (expected required or optional)"),
+                ))
+            }
+        };
         let llm_prices = parse_prices(get("JOBBOT_LLM_PRICES").as_deref().unwrap_or_default())?;
         Ok(Self {
             retention_days,
             audit_retention_days,
             llm_prices,
+            admin_2fa_required,
             assistant,
             env,
             database_url,
@@ -550,6 +570,29 @@ mod tests {
         assert!(matches!(config.jwt_secret, JwtSecret::Generated { .. }));
         assert_eq!(config.auth_rate_limit, 10);
         assert!(!config.cookie_secure);
+    }
+
+    #[test]
+    fn admins_need_two_factor_sign_in_except_in_local_development() {
+        assert!(config(&[]).expect("defaults").admin_2fa_required);
+        assert!(
+            !config(&[("JOBBOT_ADMIN_2FA", "optional")])
+                .expect("dev")
+                .admin_2fa_required
+        );
+        let production = config(&[
+            ("JOBBOT_ENV", "production"),
+            ("JOBBOT_ADMIN_2FA", "optional"),
+            ("JOBBOT_JWT_SECRET", "a-production-secret-of-32-bytes-or-more!"),
+        ]);
+        assert_eq!(
+            production.err().map(|e| e.var),
+            Some("JOBBOT_ADMIN_2FA".to_owned())
+        );
+        assert_eq!(
+            config(&[("JOBBOT_ADMIN_2FA", "maybe")]).err().map(|e| e.var),
+            Some("JOBBOT_ADMIN_2FA".to_owned())
+        );
     }
 
     #[test]

@@ -87,6 +87,27 @@ fn admin_user(stats: UserStats) -> AdminUser {
     }
 }
 
+/// The admin guard: the role (403 `forbidden`), then two-factor sign-in (403 `admin_2fa_required`) unless
+/// `JOBBOT_ADMIN_2FA=optional` (local development only).
+async fn require_admin(state: &AppState, auth: &AuthUser) -> Result<(), ApiError> {
+    auth.require_role(Role::Admin)?;
+    if !state.config.admin_2fa_required {
+        return Ok(());
+    }
+    let user_id = auth.user.id.clone();
+    let enrolled = state
+        .db(move |conn| Ok(users::find(conn, &user_id)?.is_some_and(|u| u.totp_secret.is_some())))
+        .await?;
+    if enrolled {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden(
+            ErrorCode::Admin2faRequired,
+            "Administrators need two-factor sign-in: turn it on in your account first.",
+        ))
+    }
+}
+
 fn reason(raw: &str) -> Result<String, ApiError> {
     let trimmed = raw.trim();
     if trimmed.is_empty() || trimmed.chars().count() > REASON_MAX_CHARS {
@@ -157,7 +178,7 @@ fn announce_session_end(
     security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, description = "A page of accounts", body = AdminUserPage),
-        (status = 403, description = "`forbidden`: not an admin; `admin_network`: outside `JOBBOT_ADMIN_ALLOW`", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden`: not an admin; `admin_2fa_required`: an admin without two-factor sign-in; `admin_network`: outside `JOBBOT_ADMIN_ALLOW`", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "`validation_failed`: an unknown role, status or sort, or a limit out of range", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn list_users(
@@ -165,7 +186,7 @@ pub async fn list_users(
     auth: AuthUser,
     query: web::Query<UserListQuery>,
 ) -> Result<web::Json<AdminUserPage>, ApiError> {
-    auth.require_role(Role::Admin)?;
+    require_admin(&state, &auth).await?;
     let query = query.into_inner();
     let limit = super::in_range("limit", query.limit.unwrap_or(50), 1, 100)?;
     let offset = super::in_range("offset", query.offset.unwrap_or(0), 0, i64::MAX)?;
@@ -225,7 +246,7 @@ pub async fn list_users(
     security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, description = "The account", body = AdminUser),
-        (status = 403, description = "`forbidden`", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden`: not an admin; `admin_2fa_required`: an admin without two-factor sign-in", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn get_user(
@@ -233,7 +254,7 @@ pub async fn get_user(
     auth: AuthUser,
     path: web::Path<String>,
 ) -> Result<web::Json<AdminUser>, ApiError> {
-    auth.require_role(Role::Admin)?;
+    require_admin(&state, &auth).await?;
     let id = path.into_inner();
     let month = month_start(jobbot_db::now());
     let found = state
@@ -252,7 +273,7 @@ pub async fn get_user(
     security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, description = "The account as changed", body = AdminUser),
-        (status = 403, description = "`forbidden`", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden`: not an admin; `admin_2fa_required`: an admin without two-factor sign-in", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`last_admin`: the last enabled admin; `self_action`: your own account", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "`validation_failed`: no change, or a missing reason", body = Problem, content_type = "application/problem+json"),
@@ -264,7 +285,7 @@ pub async fn update_user(
     path: web::Path<String>,
     body: Body<AdminUserChange>,
 ) -> Result<web::Json<AdminUser>, ApiError> {
-    auth.require_role(Role::Admin)?;
+    require_admin(&state, &auth).await?;
     let change = body.into_inner();
     let reason = reason(&change.reason)?;
     if change.role.is_none() && change.disabled.is_none() {
@@ -364,7 +385,7 @@ pub async fn update_user(
     security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, description = "What was ended", body = AdminLogoutReport),
-        (status = 403, description = "`forbidden`", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden`: not an admin; `admin_2fa_required`: an admin without two-factor sign-in", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn logout_user(
@@ -373,7 +394,7 @@ pub async fn logout_user(
     origin: Origin,
     path: web::Path<String>,
 ) -> Result<web::Json<AdminLogoutReport>, ApiError> {
-    auth.require_role(Role::Admin)?;
+    require_admin(&state, &auth).await?;
     let id = path.into_inner();
     let actor = auth.user.id.clone();
     let now = jobbot_db::now();
@@ -414,7 +435,7 @@ pub async fn logout_user(
     security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, description = "Deleted; the receipt says what went", body = DeletionReceipt),
-        (status = 403, description = "`forbidden`", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden`: not an admin; `admin_2fa_required`: an admin without two-factor sign-in", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`last_admin` or `self_action`", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "`validation_failed`: a missing reason", body = Problem, content_type = "application/problem+json"),
@@ -426,7 +447,7 @@ pub async fn delete_user(
     path: web::Path<String>,
     body: Body<AdminReason>,
 ) -> Result<web::Json<DeletionReceipt>, ApiError> {
-    auth.require_role(Role::Admin)?;
+    require_admin(&state, &auth).await?;
     let reason = reason(&body.into_inner().reason)?;
     let id = path.into_inner();
     let actor = auth.user.id.clone();
@@ -512,7 +533,7 @@ fn csv_field(value: &str) -> String {
                 (AuditPage = "application/json"),
                 (String = "text/csv"),
             )),
-        (status = 403, description = "`forbidden`", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden`: not an admin; `admin_2fa_required`: an admin without two-factor sign-in", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "`validation_failed`: a time that is not RFC 3339, a limit out of range", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn list_audit(
@@ -521,7 +542,7 @@ pub async fn list_audit(
     req: HttpRequest,
     query: web::Query<AuditQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    auth.require_role(Role::Admin)?;
+    require_admin(&state, &auth).await?;
     let query = query.into_inner();
     let csv = req
         .headers()
@@ -587,10 +608,10 @@ pub async fn list_audit(
     security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, description = "The system", body = AdminSystem),
-        (status = 403, description = "`forbidden`", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden`: not an admin; `admin_2fa_required`: an admin without two-factor sign-in", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn system(state: web::Data<AppState>, auth: AuthUser) -> Result<web::Json<AdminSystem>, ApiError> {
-    auth.require_role(Role::Admin)?;
+    require_admin(&state, &auth).await?;
     let (size_bytes, migrations, failure, backend) = state
         .db(|conn| {
             let migrations = jobbot_db::migrations::applied(conn).map_err(ApiError::internal)?;
@@ -681,7 +702,7 @@ fn admin_share(listing: jobbot_db::admin::ShareListing, now: NaiveDateTime) -> A
     security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, description = "A page of shares", body = AdminSharePage),
-        (status = 403, description = "`forbidden`", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden`: not an admin; `admin_2fa_required`: an admin without two-factor sign-in", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "`validation_failed`: an unknown state, a limit out of range", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn list_shares(
@@ -690,7 +711,7 @@ pub async fn list_shares(
     query: web::Query<ShareListQuery>,
 ) -> Result<web::Json<AdminSharePage>, ApiError> {
     use jobbot_db::admin::ShareStateFilter;
-    auth.require_role(Role::Admin)?;
+    require_admin(&state, &auth).await?;
     let query = query.into_inner();
     let limit = super::in_range("limit", query.limit.unwrap_or(50), 1, 100)?;
     let offset = super::in_range("offset", query.offset.unwrap_or(0), 0, i64::MAX)?;
@@ -737,7 +758,7 @@ pub async fn list_shares(
     security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 204, description = "Removed"),
-        (status = 403, description = "`forbidden`", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden`: not an admin; `admin_2fa_required`: an admin without two-factor sign-in", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "`not_found`: no such share, or already removed", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "`validation_failed`: a missing reason", body = Problem, content_type = "application/problem+json"),
     ))]
@@ -748,7 +769,7 @@ pub async fn remove_share(
     path: web::Path<String>,
     body: Body<AdminReason>,
 ) -> Result<HttpResponse, ApiError> {
-    auth.require_role(Role::Admin)?;
+    require_admin(&state, &auth).await?;
     let reason = reason(&body.into_inner().reason)?;
     let id = path.into_inner();
     let actor = auth.user.id.clone();
@@ -830,7 +851,7 @@ fn buckets(from: NaiveDateTime, to: NaiveDateTime, interval: jobbot_db::stats::I
     security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, description = "The series", body = AdminStats),
-        (status = 403, description = "`forbidden`", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden`: not an admin; `admin_2fa_required`: an admin without two-factor sign-in", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "`validation_failed`: a bad time, `from` not before `to`, too many buckets, an unknown interval", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn stats(
@@ -839,7 +860,7 @@ pub async fn stats(
     query: web::Query<StatsQuery>,
 ) -> Result<web::Json<AdminStats>, ApiError> {
     use jobbot_db::stats::Interval;
-    auth.require_role(Role::Admin)?;
+    require_admin(&state, &auth).await?;
     let query = query.into_inner();
     let (interval, name, max_days) = match query.interval.as_deref() {
         None | Some("") | Some("day") => (Interval::Day, "day", 400),

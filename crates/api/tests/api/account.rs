@@ -202,7 +202,15 @@ async fn admin_routes_are_guarded_by_role(app: TestApp) {
     .await;
     let admin = app.user("boss@example.fr").await;
     app.promote(&admin.id, "admin").await;
-    // The role is read from the database on every request, so the promotion applies at once.
+    // The role is read from the database on every request, so the promotion applies at once; admin
+    // endpoints then want two-factor sign-in.
+    assert_problem(
+        app.get_bearer("/api/v1/admin/users", &admin.access_token).await,
+        403,
+        "admin_2fa_required",
+    )
+    .await;
+    app.enrol_two_factor(&admin.access_token).await;
     let list = app
         .get_bearer("/api/v1/admin/users?limit=10&sort=created", &admin.access_token)
         .await;

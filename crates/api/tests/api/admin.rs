@@ -35,6 +35,7 @@ async fn admin(app: &TestApp, email: &str) -> (TestUser, String) {
     app.promote(&user.id, "admin").await;
     let login = json_of(app.login(email, PASSWORD).await).await;
     let token = login["access_token"].as_str().expect("token").to_owned();
+    app.enrol_two_factor(&token).await;
     (user, token)
 }
 
@@ -490,6 +491,14 @@ async fn the_last_admin_and_self_actions_are_refused(app: TestApp) {
     // Carol demotes Boss; then Carol is the last admin.
     let login = json_of(app.login("carol@example.fr", PASSWORD).await).await;
     let carol_token = login["access_token"].as_str().expect("token").to_owned();
+    // A new admin first meets the two-factor requirement, then turns it on.
+    assert_problem(
+        app.get_bearer("/api/v1/admin/users", &carol_token).await,
+        403,
+        "admin_2fa_required",
+    )
+    .await;
+    app.enrol_two_factor(&carol_token).await;
     let demoted = patch_user(
         &app,
         &carol_token,
@@ -593,7 +602,15 @@ async fn logout_and_deletion_by_an_admin_are_audited(app: TestApp) {
         .iter()
         .filter_map(|e| e["action"].as_str())
         .collect();
-    assert_eq!(actions, ["admin.user_deleted", "admin.user_logged_out"]);
+    assert_eq!(
+        actions,
+        [
+            "admin.user_deleted",
+            "admin.user_logged_out",
+            "account.2fa_enabled"
+        ],
+        "and the admin's own enrolment"
+    );
     assert_eq!(log["items"][0]["details"]["receipt"]["sessions"], 3);
     assert_eq!(log["items"][0]["details"]["reason"], "Demande RGPD par courrier");
     // Dan's own actions stay in the log after his account is gone.
@@ -638,13 +655,15 @@ async fn the_audit_log_filters_and_downloads_as_csv(app: TestApp) {
             "admin.user_disabled",
             "account.exported",
             "token.revoked",
-            "token.created"
-        ]
+            "token.created",
+            "account.2fa_enabled"
+        ],
+        "the admin's own enrolment first"
     );
     let page = audit(&app, &token, "?limit=1&offset=1").await;
     assert_eq!(
         (page["total"].as_i64(), page["items"][0]["action"].as_str()),
-        (Some(4), Some("account.exported"))
+        (Some(5), Some("account.exported"))
     );
     let by_target = audit(&app, &token, &format!("?target={token_id}")).await;
     assert_eq!(by_target["total"], 2);
@@ -685,7 +704,7 @@ async fn the_audit_log_filters_and_downloads_as_csv(app: TestApp) {
         lines[0],
         "id,at,actor_id,action,target_type,target_id,client_ip,request_id,details"
     );
-    assert_eq!(lines.len(), 5, "the header and four records");
+    assert_eq!(lines.len(), 6, "the header and five records");
     assert!(lines[1].contains(&boss.id) && lines[1].contains("admin.user_disabled"));
     assert!(
         !text.contains(",=HYPERLINK") && !text.contains(",\"=HYPERLINK"),
@@ -785,7 +804,7 @@ async fn the_audit_log_is_append_only_on_postgres() {
     let before = app.with_db(|conn| {
         jobbot_db::audit::count_before(conn, jobbot_db::now() + chrono::TimeDelta::days(1)).expect("count")
     });
-    assert_eq!(before, 1);
+    assert_eq!(before, 2, "the admin's enrolment and the disabling");
     // The purge deletes only what is older than the retention: nothing here.
     let purge = std::process::Command::new(env!("CARGO_BIN_EXE_jobbot"))
         .arg("purge")
@@ -803,7 +822,7 @@ async fn the_audit_log_is_append_only_on_postgres() {
     let purged = app.with_db(|conn| {
         jobbot_db::audit::purge(conn, jobbot_db::now() + chrono::TimeDelta::days(1)).expect("purge")
     });
-    assert_eq!(purged, 1, "the purge's own transaction may delete");
+    assert_eq!(purged, 2, "the purge's own transaction may delete");
 }
 
 async fn the_system_page_describes_the_running_instance(app: TestApp) {
@@ -1165,4 +1184,19 @@ async fn usage_statistics(backend: jobbot_db::Backend) {
         )
         .await;
     }
+}
+
+/// `JOBBOT_ADMIN_2FA=optional` (local development) lets an admin in without two-factor sign-in.
+#[actix_rt::test]
+async fn admin_two_factor_can_be_optional_in_development() {
+    let app =
+        crate::helpers::spawn_app_with(jobbot_db::Backend::Sqlite, &[("JOBBOT_ADMIN_2FA", "optional")]).await;
+    let user = app.user("dev@example.fr").await;
+    app.promote(&user.id, "admin").await;
+    assert_eq!(
+        app.get_bearer("/api/v1/admin/users", &user.access_token)
+            .await
+            .status(),
+        StatusCode::OK
+    );
 }

@@ -189,12 +189,46 @@ impl TestApp {
         files
     }
 
-    /// Signs up `email`, makes it an admin and logs in again: the admin's access token.
+    /// Signs up `email`, makes it an admin, logs in again and turns two-factor sign-in on (admins need it):
+    /// the admin's access token.
     pub async fn admin_token(&self, email: &str) -> String {
         let user = self.user(email).await;
         self.promote(&user.id, "admin").await;
         let login: Value = self.login(email, PASSWORD).await.json().await.expect("json");
-        login["access_token"].as_str().expect("token").to_owned()
+        let token = login["access_token"].as_str().expect("token").to_owned();
+        self.enrol_two_factor(&token).await;
+        token
+    }
+
+    /// Turns two-factor sign-in on for the holder of `access` (a login session); returns the base32 secret.
+    pub async fn enrol_two_factor(&self, access: &str) -> String {
+        let setup: Value = self
+            .client
+            .post(self.url("/api/v1/me/2fa/setup"))
+            .bearer_auth(access)
+            .send()
+            .await
+            .expect("setup")
+            .json()
+            .await
+            .expect("json");
+        let secret = setup["secret"].as_str().expect("secret").to_owned();
+        let key = jobbot_api::credentials::totp::base32_decode(&secret).expect("base32");
+        let step = jobbot_api::credentials::totp::step_of(chrono::Utc::now().timestamp() as u64);
+        let code = format!(
+            "{:06}",
+            jobbot_api::credentials::totp::code_at_step(&key, step, 6)
+        );
+        let enabled = self
+            .client
+            .post(self.url("/api/v1/me/2fa/enable"))
+            .bearer_auth(access)
+            .json(&json!({ "code": code }))
+            .send()
+            .await
+            .expect("enable");
+        assert_eq!(enabled.status(), StatusCode::OK, "two-factor sign-in on");
+        secret
     }
 
     /// Makes a user an admin directly in the database (as `jobbot user create --role admin` would).
