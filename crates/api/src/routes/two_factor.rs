@@ -18,6 +18,10 @@ use crate::credentials::totp;
 use crate::error::ApiError;
 use crate::state::AppState;
 
+fn conflict(detail: &str) -> ApiError {
+    ApiError::new(actix_web::http::StatusCode::CONFLICT, ErrorCode::Conflict, detail)
+}
+
 fn invalid_code() -> ApiError {
     ApiError::field("code", "invalid_otp", "This code is wrong or was already used.")
 }
@@ -66,11 +70,7 @@ pub async fn setup(
         .db(move |conn| {
             let user = users::find(conn, &user_id)?.ok_or_else(ApiError::not_found)?;
             if user.totp_secret.is_some() {
-                return Err(ApiError::new(
-                    actix_web::http::StatusCode::CONFLICT,
-                    ErrorCode::Conflict,
-                    "Two-factor sign-in is already on: turn it off first.",
-                ));
+                return Err(conflict("Two-factor sign-in is already on: turn it off first."));
             }
             jobbot_db::two_factor::set_pending(conn, &user_id, &pending)?;
             Ok(())
@@ -117,9 +117,7 @@ pub async fn enable(
                 let pending = match (&user.totp_secret, &user.totp_pending) {
                     (None, Some(pending)) => pending.clone(),
                     _ => {
-                        return Err(ApiError::new(
-                            actix_web::http::StatusCode::CONFLICT,
-                            ErrorCode::Conflict,
+                        return Err(conflict(
                             "Nothing is being set up: start with POST /api/v1/me/2fa/setup.",
                         ))
                     }
@@ -172,11 +170,7 @@ pub async fn disable(
         .await?
         .ok_or_else(ApiError::not_found)?;
     if user.totp_secret.is_none() {
-        return Err(ApiError::new(
-            actix_web::http::StatusCode::CONFLICT,
-            ErrorCode::Conflict,
-            "Two-factor sign-in is not on.",
-        ));
+        return Err(conflict("Two-factor sign-in is not on."));
     }
     if !state
         .hasher
