@@ -67,11 +67,21 @@ pub fn participant(user: Option<&UserRow>) -> Participant {
 }
 
 pub fn state_of(row: &ShareRow, now: NaiveDateTime) -> ShareState {
-    if row.removed_reason.is_some() {
+    state_from(row.removed_reason.is_some(), row.revoked_at, row.expires_at, now)
+}
+
+/// A share's state from its dates: removed by an admin, revoked, expired at `now`, or active.
+pub fn state_from(
+    removed: bool,
+    revoked_at: Option<NaiveDateTime>,
+    expires_at: Option<NaiveDateTime>,
+    now: NaiveDateTime,
+) -> ShareState {
+    if removed {
         ShareState::Removed
-    } else if row.revoked_at.is_some() {
+    } else if revoked_at.is_some() {
         ShareState::Revoked
-    } else if row.expires_at.is_some_and(|at| at <= now) {
+    } else if expires_at.is_some_and(|at| at <= now) {
         ShareState::Expired
     } else {
         ShareState::Active

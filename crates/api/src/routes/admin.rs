@@ -669,15 +669,12 @@ pub struct ShareListQuery {
 
 fn admin_share(listing: jobbot_db::admin::ShareListing, now: NaiveDateTime) -> AdminShare {
     let share = listing.share;
-    let state = if share.removed_reason.is_some() {
-        jobbot_api_types::ShareState::Removed
-    } else if share.revoked_at.is_some() {
-        jobbot_api_types::ShareState::Revoked
-    } else if share.expires_at.is_some_and(|at| at <= now) {
-        jobbot_api_types::ShareState::Expired
-    } else {
-        jobbot_api_types::ShareState::Active
-    };
+    let state = crate::sharing::state_from(
+        share.removed_reason.is_some(),
+        share.revoked_at,
+        share.expires_at,
+        now,
+    );
     AdminShare {
         mode: jobbot_domain::ShareMode::parse(&share.mode).unwrap_or_default(),
         state,
