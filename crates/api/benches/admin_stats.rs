@@ -12,73 +12,6 @@ use std::time::Instant;
 
 use serde_json::Value;
 
-/// The seeding statements: `n` numbers the accounts 1..=users; times spread over the 300 days before
-/// 2026-11-01.
-fn seed_sql(backend: jobbot_db::Backend, users: u64) -> Vec<String> {
-    let (series, day, id) = match backend {
-        jobbot_db::Backend::Postgres => (
-            format!("SELECT i FROM generate_series(1, {users}) AS g(i)"),
-            "(TIMESTAMP '2026-01-05' + (i % 300) * INTERVAL '1 day' + (i % 86400) * INTERVAL '1 second')",
-            "'b' || i",
-        ),
-        jobbot_db::Backend::Sqlite => (
-            format!("WITH RECURSIVE g(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM g WHERE i < {users}) SELECT i FROM g"),
-            "datetime('2026-01-05', '+' || (i % 300) || ' days', '+' || (i % 86400) || ' seconds')",
-            "'b' || i",
-        ),
-    };
-    let from = |filter: &str| format!("FROM ({series}) AS n WHERE {filter}");
-    vec![
-        format!(
-            "INSERT INTO users (id, email, password_hash, display_name, role, locale, created_at, updated_at) \
-             SELECT {id}, 'bench' || i || '@example.fr', 'x', 'Bench', 'candidate', 'fr', {day}, {day} {}",
-            from("1 = 1")
-        ),
-        format!(
-            "INSERT INTO conversations (id, user_id, title, title_is_auto, created_at, updated_at) \
-             SELECT 'c' || i, {id}, 'Titre', true, {day}, {day} {}",
-            from("1 = 1")
-        ),
-        format!(
-            "INSERT INTO messages (id, conversation_id, role, content, status, provider, model, prompt_tokens, \
-             completion_tokens, latency_ms, error_code, created_at, updated_at) \
-             SELECT 'm' || i || '-' || k, 'c' || i, CASE WHEN k % 2 = 0 THEN 'user' ELSE 'assistant' END, 'x', \
-             CASE WHEN k = 3 AND i % 50 = 0 THEN 'failed' ELSE 'complete' END, \
-             CASE WHEN k % 2 = 1 THEN 'mistral' END, CASE WHEN k % 2 = 1 THEN 'mistral-small-latest' END, \
-             NULL, NULL, NULL, CASE WHEN k = 3 AND i % 50 = 0 THEN 'llm_timeout' END, {day}, {day} \
-             FROM ({series}) AS n CROSS JOIN (SELECT 0 AS k UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3) AS ks"
-        ),
-        format!(
-            "INSERT INTO llm_usage (id, user_id, provider, model, prompt_tokens, completion_tokens, latency_ms, created_at) \
-             SELECT 'u' || i, {id}, 'mistral', 'mistral-small-latest', 1200, 400, 900, {day} {}",
-            from("1 = 1")
-        ),
-        format!(
-            "INSERT INTO chats (id, pair_key, created_at, updated_at) SELECT 'h' || i, 'p' || i, {day}, {day} {}",
-            from("i % 2 = 0")
-        ),
-        format!(
-            "INSERT INTO chat_members (chat_id, user_id, joined_at) SELECT 'h' || i, {id}, {day} {}",
-            from("i % 2 = 0")
-        ),
-        format!(
-            "INSERT INTO chat_messages (id, chat_id, sender_id, kind, content, share_id, created_at) \
-             SELECT 'x' || i, 'h' || i, {id}, 'text', 'x', NULL, {day} {}",
-            from("i % 2 = 0")
-        ),
-        format!(
-            "INSERT INTO shares (id, chat_id, owner_id, conversation_id, mode, title, up_to_message_id, snapshot, \
-             redactions, message_count, expires_at, revoked_at, created_at, updated_at) \
-             SELECT 's' || i, 'h' || i, {id}, 'c' || i, 'snapshot', 'x', NULL, '[]', '[]', 2, NULL, NULL, {day}, {day} {}",
-            from("i % 10 = 0")
-        ),
-        format!(
-            "INSERT INTO share_views (id, share_id, viewer_id, viewed_at) SELECT 'v' || i, 's' || i, {id}, {day} {}",
-            from("i % 10 = 0")
-        ),
-    ]
-}
-
 async fn run(label: &str, database_url: &str, db_url: &jobbot_db::DatabaseUrl) {
     let users = env_or("BENCH_STATS_USERS", 100_000);
     let backend = match db_url {
@@ -92,7 +25,7 @@ async fn run(label: &str, database_url: &str, db_url: &jobbot_db::DatabaseUrl) {
         use diesel::RunQueryDsl;
         let pool = jobbot_db::connect(db_url, 1).expect("pool");
         let mut conn = pool.get().expect("conn");
-        for sql in seed_sql(backend, users) {
+        for sql in jobbot_db::testing::activity_seed(backend, users) {
             diesel::sql_query(sql).execute(&mut conn).expect("seed");
         }
         if backend == jobbot_db::Backend::Postgres {

@@ -210,6 +210,24 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    stats_daily (day, series, provider, model, detail) {
+        day -> Text,
+        series -> Text,
+        provider -> Text,
+        model -> Text,
+        detail -> Text,
+        value -> BigInt,
+    }
+}
+
+diesel::table! {
+    stats_days (day) {
+        day -> Text,
+        rolled_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(chat_members -> chats (chat_id));
 diesel::joinable!(chat_members -> users (user_id));

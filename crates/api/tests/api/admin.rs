@@ -843,7 +843,7 @@ async fn the_system_page_describes_the_running_instance(app: TestApp) {
     assert!(system["database"]["size_bytes"].as_i64().is_some_and(|n| n > 0));
     let migrations = system["database"]["migrations"].as_array().expect("migrations");
     assert_eq!(migrations.first().and_then(Value::as_str), Some("20261121000001"));
-    assert_eq!(migrations.last().and_then(Value::as_str), Some("20261126000001"));
+    assert_eq!(migrations.last().and_then(Value::as_str), Some("20261126000002"));
     assert_eq!(system["websockets"], 1, "the admin's own socket");
     assert_eq!(system["assistant"]["offline"], true);
     assert!(system["assistant"]["last_failure"].is_null());

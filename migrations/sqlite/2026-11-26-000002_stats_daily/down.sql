@@ -1,0 +1,2 @@
+DROP TABLE stats_days;
+DROP TABLE stats_daily;
