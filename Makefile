@@ -50,6 +50,7 @@ fmt:
 lint:
 	cargo clippy --all-targets -- -D warnings
 	cargo clippy --target wasm32-unknown-unknown -p jobbot-frontend -p jobbot-domain -p jobbot-api-types -- -D warnings
+	cargo clippy --target wasm32-unknown-unknown -p jobbot-frontend --features console -- -D warnings
 
 clean:
 	cargo clean

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the SPA into frontend/dist with trunk (release, offline: every tool is already installed), moves
+# Builds the SPA into frontend/dist with trunk (and its console build into frontend/dist/console) (release, offline: every tool is already installed), moves
 # trunk's inline loader into a file of its own so the strict Content-Security-Policy holds (no inline script),
 # then writes the .gz and .br copies nginx serves (brotli from Debian's `brotli`, installed when missing and
 # running as root).
@@ -12,5 +12,9 @@ if ! command -v brotli >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-g
     { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq brotli >/dev/null; }
 fi
 (cd frontend && trunk build --release --offline)
+# The console build (admin console, two-step sign-in settings) into dist/console, after the main build, which
+# empties dist first.
+(cd frontend/console && trunk build --release --offline)
 python3 scripts/spa-loader.py frontend/dist
+python3 scripts/spa-loader.py frontend/dist/console /console/
 python3 scripts/precompress.py frontend/dist

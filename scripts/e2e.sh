@@ -28,6 +28,14 @@ if [ ! -d frontend/e2e/node_modules/playwright-core ]; then
 fi
 [ -f frontend/dist/index.html ] || { echo "frontend/dist is missing: run scripts/build-spa.sh" >&2; exit 1; }
 
+# An admin account per run (the console's browser test): `jobbot user create --role admin`, password on stdin.
+admin_email="admin-e2e-$$@example.fr"
+admin_password="Admin-e2e-$RANDOM-$RANDOM-solide"
+export JOBBOT_E2E_ADMIN_EMAIL="$admin_email" JOBBOT_E2E_ADMIN_PASSWORD="$admin_password"
+create_admin() { # DATABASE_URL
+  printf '%s\n' "$admin_password" | DATABASE_URL="$1" RUST_LOG=warn "$bin" user create --email "$admin_email" --role admin >/dev/null
+}
+
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
 work=$(mktemp -d)
@@ -72,6 +80,8 @@ run_stack() {
   done
   if [ ! -f "$work/stack/ready" ]; then
     echo "the stack did not start:"; cat "$work/stack.log"; status=1
+  elif ! create_admin "${admin%/*}/$name"; then
+    echo "cannot create the admin account"; status=1
   elif ! (cd frontend/e2e && JOBBOT_E2E_URL="http://127.0.0.1:$public" \
     JOBBOT_E2E_ADMIN_URL="http://127.0.0.1:$admin_port" JOBBOT_E2E_ACCESS_LOG="$work/stack/access.log" \
     npm test --silent); then
@@ -121,6 +131,7 @@ for backend in "${backends[@]}"; do
     curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break
     sleep 0.1
   done
+  create_admin "$db_url"
   if ! (cd frontend/e2e && JOBBOT_E2E_URL="http://127.0.0.1:$port" npm test --silent); then
     status=1
     echo "--- server log ($backend) ---"; tail -n 50 "$work/server-$backend.log"

@@ -3,6 +3,7 @@
 Content-Security-Policy without 'unsafe-inline' (script-src 'self' 'wasm-unsafe-eval').
 
     scripts/spa-loader.py frontend/dist
+    scripts/spa-loader.py frontend/dist/console /console/     (a build served under a prefix)
 """
 import base64
 import hashlib
@@ -13,7 +14,7 @@ import sys
 INLINE = re.compile(r'<script type="module">(.*?)</script>', re.S)
 
 
-def main(dist: pathlib.Path) -> int:
+def main(dist: pathlib.Path, prefix: str = "/") -> int:
     index = dist / "index.html"
     html = index.read_text(encoding="utf-8")
     scripts = INLINE.findall(html)
@@ -28,11 +29,12 @@ def main(dist: pathlib.Path) -> int:
     name = f"loader-{digest}.js"
     (dist / name).write_text(code, encoding="utf-8")
     integrity = "sha384-" + base64.b64encode(hashlib.sha384(code.encode()).digest()).decode()
-    tag = f'<script type="module" src="/{name}" integrity="{integrity}" crossorigin="anonymous"></script>'
+    tag = f'<script type="module" src="{prefix}{name}" integrity="{integrity}" crossorigin="anonymous"></script>'
     index.write_text(INLINE.sub(lambda _: tag, html), encoding="utf-8")
     print(f"loader moved to {name}")
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main(pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else "frontend/dist")))
+    sys.exit(main(pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else "frontend/dist"),
+                  sys.argv[2] if len(sys.argv) > 2 else "/"))

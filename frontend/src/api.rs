@@ -20,7 +20,7 @@ const BASE: &str = "/api/v1";
 pub struct ApiError(pub Problem);
 
 impl ApiError {
-    fn local(code: ErrorCode, detail: String) -> Self {
+    pub(crate) fn local(code: ErrorCode, detail: String) -> Self {
         Self(Problem {
             type_uri: format!("urn:jobbot:problem:{code}"),
             title: "Error".into(),
@@ -37,7 +37,7 @@ impl ApiError {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Verb {
+pub(crate) enum Verb {
     Get,
     Post,
     Put,
@@ -89,7 +89,7 @@ async fn send(verb: Verb, path: &str, body: Option<&str>) -> Result<Response, Ap
     send_accepting(verb, path, body, "application/json").await
 }
 
-async fn send_accepting(
+pub(crate) async fn send_accepting(
     verb: Verb,
     path: &str,
     body: Option<&str>,
@@ -122,7 +122,7 @@ async fn send_accepting(
         .map_err(|e| ApiError::local(ErrorCode::NetworkError, e.to_string()))
 }
 
-async fn problem_of(response: Response) -> ApiError {
+pub(crate) async fn problem_of(response: Response) -> ApiError {
     let status = response.status();
     match response.json::<Problem>().await {
         Ok(problem) => ApiError(problem),
@@ -146,7 +146,11 @@ async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> 
     serde_json::from_str(text).map_err(|e| ApiError::local(ErrorCode::UnexpectedResponse, e.to_string()))
 }
 
-async fn call<T: DeserializeOwned>(verb: Verb, path: &str, body: Option<String>) -> Result<T, ApiError> {
+pub(crate) async fn call<T: DeserializeOwned>(
+    verb: Verb,
+    path: &str,
+    body: Option<String>,
+) -> Result<T, ApiError> {
     let response = send(verb, path, body.as_deref()).await?;
     if response.status() == 401 {
         let error = problem_of(response).await;
@@ -158,7 +162,7 @@ async fn call<T: DeserializeOwned>(verb: Verb, path: &str, body: Option<String>)
     decode(response).await
 }
 
-fn json<B: Serialize>(body: &B) -> Option<String> {
+pub(crate) fn json<B: Serialize>(body: &B) -> Option<String> {
     serde_json::to_string(body).ok()
 }
 

@@ -16,6 +16,8 @@ macro_rules! messages {
         }
     };
 }
+#[cfg(feature = "console")]
+pub(crate) use messages;
 
 messages! {
     SkipToContent => ("Aller au contenu", "Skip to content"),
@@ -25,6 +27,9 @@ messages! {
     NavLogin => ("Se connecter", "Log in"),
     NavRegister => ("Créer un compte", "Sign up"),
     NavAccount => ("Mon compte", "My account"),
+    NavAdmin => ("Administration", "Admin"),
+    TwoStep => ("Connexion en deux étapes", "Two-step sign-in"),
+    TwoStepManage => ("Gérer la connexion en deux étapes (application d'authentification)", "Manage two-step sign-in (authenticator app)"),
     NavLogout => ("Se déconnecter", "Log out"),
     MainNav => ("Navigation principale", "Main navigation"),
     SwitchLanguage => ("Switch to English", "Passer en français"),

@@ -7,6 +7,8 @@ use leptos_router::path;
 pub mod api;
 pub mod components;
 pub mod consent;
+#[cfg(feature = "console")]
+pub mod console;
 pub mod i18n;
 pub mod pages;
 pub mod realtime;
@@ -26,13 +28,7 @@ pub fn App() -> impl IntoView {
     let consent = consent::Consent::start(state);
     provide_context(consent);
 
-    // Keep <html lang> in step with the interface language, for screen readers.
-    Effect::new(move |_| {
-        let lang = state.locale.get().as_str();
-        if let Some(root) = document().document_element() {
-            let _ = root.set_attribute("lang", lang);
-        }
-    });
+    state.follow_locale();
 
     view! {
         <Router>

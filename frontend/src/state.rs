@@ -43,6 +43,16 @@ impl AppState {
         self.user.set(Some(user));
     }
 
+    /// Keeps `<html lang>` in step with the interface language, for screen readers.
+    pub fn follow_locale(self) {
+        Effect::new(move |_| {
+            let lang = self.locale.get().as_str();
+            if let Some(root) = document().document_element() {
+                let _ = root.set_attribute("lang", lang);
+            }
+        });
+    }
+
     pub fn t(&self, key: Key) -> &'static str {
         i18n::t(self.locale.get(), key)
     }

@@ -5,6 +5,8 @@
 //! - Hashed files (`name-0123456789abcdef.ext`) are cached for a year (`immutable`); `index.html` is revalidated
 //!   on every load (`no-cache`) so a new release is picked up at once; other files for an hour.
 //! - A client route (`/chats/…`: no extension) gets `index.html`; a missing file with an extension is a 404.
+//! - The console build (`console/index.html`: the admin console and the two-step sign-in settings, kept out
+//!   of the first page's bundle) answers `/admin`, `/admin/…` and `/account/security`.
 
 use std::path::{Path, PathBuf};
 
@@ -28,7 +30,15 @@ pub struct SpaDir(pub PathBuf);
 enum Target {
     File(PathBuf),
     Index,
+    /// A client route of the console build.
+    ConsoleIndex,
     Missing,
+}
+
+/// The console build's client routes (the same list as nginx's `snippets/spa.conf` and the SPA's
+/// `console::is_console_path`).
+pub fn is_console_route(path: &str) -> bool {
+    path == "/admin" || path.starts_with("/admin/") || path == "/account/security"
 }
 
 /// Only plain names are looked up (no `..`, no hidden files, no escapes): anything else is a client route or
@@ -54,6 +64,8 @@ fn resolve(dir: &Path, path: &str) -> Target {
     let last = relative.rsplit('/').next().unwrap_or_default();
     if last.contains('.') {
         Target::Missing
+    } else if is_console_route(path) && dir.join("console/index.html").is_file() {
+        Target::ConsoleIndex
     } else {
         Target::Index
     }
@@ -133,6 +145,7 @@ pub async fn serve(req: HttpRequest, dir: web::Data<SpaDir>) -> Result<HttpRespo
     let index = dir.0.join("index.html");
     match resolve(&dir.0, req.path()) {
         Target::Index => send(&req, &index, REVALIDATE).await,
+        Target::ConsoleIndex => send(&req, &dir.0.join("console/index.html"), REVALIDATE).await,
         Target::File(file) => {
             let name = file.file_name().and_then(|n| n.to_str()).unwrap_or_default();
             let cache = if is_hashed(name) { IMMUTABLE } else { ONE_HOUR };
@@ -184,6 +197,19 @@ mod tests {
         assert_eq!(resolve(&dir, "/%2e%2e/secret.txt"), Target::Missing);
         assert_eq!(resolve(&dir, "/.env"), Target::Missing);
         assert_eq!(resolve(&dir, "/assets"), Target::Index);
+        // The console's routes get its page once it is built, and the main page before.
+        assert_eq!(resolve(&dir, "/admin/users"), Target::Index);
+        std::fs::create_dir_all(dir.join("console")).expect("test files");
+        std::fs::write(dir.join("console/index.html"), "<html>").expect("test files");
+        assert_eq!(resolve(&dir, "/admin"), Target::ConsoleIndex);
+        assert_eq!(resolve(&dir, "/admin/users/0190-abc"), Target::ConsoleIndex);
+        assert_eq!(resolve(&dir, "/account/security"), Target::ConsoleIndex);
+        assert_eq!(resolve(&dir, "/account"), Target::Index);
+        assert_eq!(resolve(&dir, "/administrator"), Target::Index);
+        assert_eq!(
+            resolve(&dir, "/console/index.html"),
+            Target::File(dir.join("console/index.html"))
+        );
         std::fs::remove_dir_all(&dir).expect("test files");
     }
 }

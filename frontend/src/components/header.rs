@@ -1,7 +1,7 @@
 //! The top bar: brand, navigation, language switch and log out.
 
 use jobbot_api_types::UpdateMeRequest;
-use jobbot_domain::Locale;
+use jobbot_domain::{Locale, Role};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
@@ -68,6 +68,10 @@ pub fn Header() -> impl IntoView {
                         <li><A href="/messages" attr:data-testid="nav-messages">{move || state.t(Key::NavMessages)}</A></li>
                         <li><A href="/shares" attr:data-testid="nav-shares">{move || state.t(Key::NavShares)}</A></li>
                         <li><A href="/account" attr:data-testid="nav-account">{move || state.t(Key::NavAccount)}</A></li>
+                        // The console is another build: a full page load (rel="external").
+                        <Show when=move || state.user.with(|u| u.as_ref().is_some_and(|u| u.role == Role::Admin))>
+                            <li><a href="/admin" rel="external" data-testid="nav-admin">{move || state.t(Key::NavAdmin)}</a></li>
+                        </Show>
                         <li>
                             <button type="button" class="link-button" data-testid="logout" on:click=logout.clone()>
                                 {move || state.t(Key::NavLogout)}

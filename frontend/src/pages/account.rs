@@ -31,6 +31,11 @@ pub fn AccountPage() -> impl IntoView {
             </p>
             <ProfileForm />
             <PasswordForm />
+            <section class="card" aria-labelledby="two-step-title">
+                <h2 id="two-step-title">{move || state.t(Key::TwoStep)}</h2>
+                // The settings are in the console build: a full page load (rel="external").
+                <p><a href="/account/security" rel="external" data-testid="account-security">{move || state.t(Key::TwoStepManage)}</a></p>
+            </section>
             <Tokens />
             <MyData />
         </section>

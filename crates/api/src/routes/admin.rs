@@ -972,11 +972,13 @@ pub async fn stats(
         replies: replies.iter().flat_map(|r| r.counts.iter()).sum(),
         prompt_tokens: tokens.iter().flat_map(|t| t.prompt.iter()).sum(),
         completion_tokens: tokens.iter().flat_map(|t| t.completion.iter()).sum(),
+        // The sum of nothing is -0.0 for floats: + 0.0 makes it a plain 0 in the JSON.
         cost_eur: tokens
             .iter()
             .filter_map(|t| t.cost_eur.as_ref())
             .flat_map(|c| c.iter())
-            .sum(),
+            .sum::<f64>()
+            + 0.0,
         unpriced_models: tokens
             .iter()
             .filter(|t| t.cost_eur.is_none())

@@ -1170,6 +1170,11 @@ async fn usage_statistics(backend: jobbot_db::Backend) {
         ),
         (Some(7), Some(0))
     );
+    assert_eq!(
+        old["totals"]["cost_eur"].to_string(),
+        "0.0",
+        "no cost is 0, not -0"
+    );
     for bad in [
         "interval=month",
         "from=2026-02-01&to=2026-01-01",
