@@ -2,6 +2,8 @@
 //! (a conversation, two questions and their replies with token usage each; a chat message for one in two;
 //! a share and a view for one in five) straight into the database, then times `GET /api/v1/admin/stats`
 //! over the dashboard's 30 and 90 days, over 300 days by day and over a year by week through a real `jobbot`, on SQLite and on PostgreSQL.
+//! The first request of each period rolls up the settled days no earlier one asked for (the daily roll-up,
+//! docs/ADMIN.md); its time is printed apart from the others'.
 //! Prints figures; asserts nothing but that the answer counts every account.
 
 mod common;
@@ -63,9 +65,11 @@ async fn run(label: &str, database_url: &str, db_url: &jobbot_db::DatabaseUrl) {
         if what.starts_with("300") {
             assert_eq!(signups, users as i64, "every seeded account counted");
         }
+        // The first request rolls up the settled days no earlier period asked for; the others read them.
+        let first = times.remove(0);
         times.sort_by(f64::total_cmp);
         println!(
-            "{label:<12} {users} accounts ({:.1} s to seed), {what:<16}: p50 {:.1} ms, max {:.1} ms",
+            "{label:<12} {users} accounts ({:.1} s to seed), {what:<16}: first {first:.1} ms, then p50 {:.1} ms, max {:.1} ms",
             seeded.as_secs_f64(),
             percentile(&times, 0.5),
             times.last().copied().unwrap_or(f64::NAN)

@@ -102,15 +102,14 @@ fn roll_up_matches_live(backend: Backend) {
     // A rolled-up day keeps its figures (history does not move); today's are live.
     let today = at("2026-10-20", "00:00:00");
     let day = |s: &Stats| s.signups.iter().map(|(_, n)| n).sum::<i64>();
-    let before_old = day(&stats::stats_at(
-        &mut conn,
-        at("2026-03-02", "00:00:00"),
-        at("2026-03-03", "00:00:00"),
-        Interval::Day,
-        now,
-    )
-    .expect("old day"));
-    let before_today = day(&stats::stats_at(&mut conn, today, now, Interval::Day, now).expect("today"));
+    let old_day = |conn: &mut jobbot_db::DbConnection| {
+        let (from, to) = (at("2026-03-02", "00:00:00"), at("2026-03-03", "00:00:00"));
+        day(&stats::stats_at(conn, from, to, Interval::Day, now).expect("old day"))
+    };
+    let today_so_far = |conn: &mut jobbot_db::DbConnection| {
+        day(&stats::stats_at(conn, today, now, Interval::Day, now).expect("today"))
+    };
+    let (before_old, before_today) = (old_day(&mut conn), today_so_far(&mut conn));
     for (id, created) in [
         ("late-1", "2026-03-02 09:00:00"),
         ("late-2", "2026-10-20 09:00:00"),
@@ -122,15 +121,7 @@ fn roll_up_matches_live(backend: Backend) {
         .execute(&mut conn)
         .expect("a late row");
     }
-    let after_old = day(&stats::stats_at(
-        &mut conn,
-        at("2026-03-02", "00:00:00"),
-        at("2026-03-03", "00:00:00"),
-        Interval::Day,
-        now,
-    )
-    .expect("old day"));
-    let after_today = day(&stats::stats_at(&mut conn, today, now, Interval::Day, now).expect("today"));
+    let (after_old, after_today) = (old_day(&mut conn), today_so_far(&mut conn));
     assert_eq!((after_old, after_today), (before_old, before_today + 1));
 }
 

@@ -6,11 +6,20 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::use_query_map;
 
 use super::i18n::Key;
-use super::widgets::{when, ErrorLine, Pager};
+use super::widgets::{load, when, AdminTable, Pager};
 use super::{api, tr};
 use crate::api::ApiError;
 
 const LIMIT: i64 = 50;
+const COLUMNS: &[Key] = &[
+    Key::When,
+    Key::Action,
+    Key::Actor,
+    Key::Target,
+    Key::Address,
+    Key::RequestId,
+    Key::Details,
+];
 
 /// A filter input bound to `value`.
 #[component]
@@ -61,15 +70,7 @@ pub fn AuditPage() -> impl IntoView {
         pairs.push(("limit", LIMIT.to_string()));
         pairs.push(("offset", offset.get().to_string()));
         let query = api::query(&pairs);
-        spawn_local(async move {
-            match api::audit(&query).await {
-                Ok(p) => {
-                    page.set(Some(p));
-                    error.set(None);
-                }
-                Err(e) => error.set(Some(e)),
-            }
-        });
+        load(page, error, async move { api::audit(&query).await });
     });
     let download = move |_| {
         let query = api::query(&filters());
@@ -122,24 +123,7 @@ pub fn AuditPage() -> impl IntoView {
                 <Filter id="audit-to" label=Key::To value=to kind="date" />
             </form>
             <p><button type="button" class="button" data-testid="audit-csv" on:click=download>{move || tr(Key::DownloadCsv)}</button></p>
-            <ErrorLine error testid="audit-error" />
-            <div class="table-scroll">
-                <table class="admin-table" data-testid="audit-table">
-                    <caption class="visually-hidden">{move || tr(Key::Audit)}</caption>
-                    <thead>
-                        <tr>
-                            <th scope="col">{move || tr(Key::When)}</th>
-                            <th scope="col">{move || tr(Key::Action)}</th>
-                            <th scope="col">{move || tr(Key::Actor)}</th>
-                            <th scope="col">{move || tr(Key::Target)}</th>
-                            <th scope="col">{move || tr(Key::Address)}</th>
-                            <th scope="col">{move || tr(Key::RequestId)}</th>
-                            <th scope="col">{move || tr(Key::Details)}</th>
-                        </tr>
-                    </thead>
-                    <tbody>{rows}</tbody>
-                </table>
-            </div>
+            <AdminTable testid="audit-table" caption=Key::Audit columns=COLUMNS error>{rows}</AdminTable>
             <Pager offset limit=LIMIT total />
         </section>
     }

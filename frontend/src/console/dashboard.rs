@@ -2,11 +2,10 @@
 
 use jobbot_api_types::AdminStats;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 use super::chart::{number, Chart, Series};
 use super::i18n::Key;
-use super::widgets::ErrorLine;
+use super::widgets::{load, ErrorLine};
 use super::{api, text, tr};
 use crate::api::ApiError;
 use crate::state::AppState;
@@ -52,17 +51,9 @@ pub fn DashboardPage() -> impl IntoView {
     let error = RwSignal::new(None::<ApiError>);
     Effect::new(move |_| {
         let days = period.get();
-        spawn_local(async move {
-            // "7 days" are today and the six before it.
-            let query = api::query(&[("from", days_ago(days - 1)), ("interval", "day".into())]);
-            match api::stats(&query).await {
-                Ok(s) => {
-                    stats.set(Some(s));
-                    error.set(None);
-                }
-                Err(e) => error.set(Some(e)),
-            }
-        });
+        // "7 days" are today and the six before it.
+        let query = api::query(&[("from", days_ago(days - 1)), ("interval", "day".into())]);
+        load(stats, error, async move { api::stats(&query).await });
     });
     let choices = PERIODS
         .iter()

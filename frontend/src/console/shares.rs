@@ -2,14 +2,31 @@
 
 use jobbot_api_types::{AdminSharePage, ShareMode, ShareState};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 use super::i18n::Key;
-use super::widgets::{maybe_when, when, ErrorLine, Pager, ReasonAction};
+use super::widgets::{load, maybe_when, when, AdminTable, Pager, ReasonAction, SelectFilter};
 use super::{api, tr};
 use crate::api::ApiError;
 
 const LIMIT: i64 = 25;
+const STATES: &[(&str, Key)] = &[
+    ("", Key::Any),
+    ("active", Key::Active),
+    ("expired", Key::ShareExpired),
+    ("revoked", Key::ShareRevoked),
+    ("removed", Key::ShareRemoved),
+];
+const COLUMNS: &[Key] = &[
+    Key::Owner,
+    Key::Recipient,
+    Key::Mode,
+    Key::Status,
+    Key::Messages,
+    Key::Views,
+    Key::Created,
+    Key::Expires,
+    Key::Actions,
+];
 
 fn state_key(state: ShareState) -> Key {
     match state {
@@ -39,15 +56,7 @@ pub fn SharesPage() -> impl IntoView {
             ("limit", LIMIT.to_string()),
             ("offset", offset.get().to_string()),
         ]);
-        spawn_local(async move {
-            match api::shares(&query).await {
-                Ok(p) => {
-                    page.set(Some(p));
-                    error.set(None);
-                }
-                Err(e) => error.set(Some(e)),
-            }
-        });
+        load(page, error, async move { api::shares(&query).await });
     });
     let total = Signal::derive(move || page.with(|p| p.as_ref().map_or(0, |p| p.total)));
     let rows = move || {
@@ -91,43 +100,14 @@ pub fn SharesPage() -> impl IntoView {
                 .collect_view()
         })
     };
-    let choice = |value: &'static str, key: Key| view! { <option value=value>{move || tr(key)}</option> };
     view! {
         <section class="page admin-page">
             <h1>{move || tr(Key::Shares)}</h1>
             <p class="muted">{move || tr(Key::NoContents)}</p>
             <div class="filters">
-                <div class="field">
-                    <label for="share-state">{move || tr(Key::Status)}</label>
-                    <select id="share-state" data-testid="share-filter" on:change=move |ev| filter.set(event_target_value(&ev))>
-                        {choice("", Key::Any)}
-                        {choice("active", Key::Active)}
-                        {choice("expired", Key::ShareExpired)}
-                        {choice("revoked", Key::ShareRevoked)}
-                        {choice("removed", Key::ShareRemoved)}
-                    </select>
-                </div>
+                <SelectFilter id="share-filter" label=Key::Status value=filter options=STATES />
             </div>
-            <ErrorLine error testid="shares-error" />
-            <div class="table-scroll">
-                <table class="admin-table" data-testid="shares-table">
-                    <caption class="visually-hidden">{move || tr(Key::Shares)}</caption>
-                    <thead>
-                        <tr>
-                            <th scope="col">{move || tr(Key::Owner)}</th>
-                            <th scope="col">{move || tr(Key::Recipient)}</th>
-                            <th scope="col">{move || tr(Key::Mode)}</th>
-                            <th scope="col">{move || tr(Key::Status)}</th>
-                            <th scope="col">{move || tr(Key::Messages)}</th>
-                            <th scope="col">{move || tr(Key::Views)}</th>
-                            <th scope="col">{move || tr(Key::Created)}</th>
-                            <th scope="col">{move || tr(Key::Expires)}</th>
-                            <th scope="col">{move || tr(Key::Actions)}</th>
-                        </tr>
-                    </thead>
-                    <tbody>{rows}</tbody>
-                </table>
-            </div>
+            <AdminTable testid="shares-table" caption=Key::Shares columns=COLUMNS error>{rows}</AdminTable>
             <Pager offset limit=LIMIT total />
         </section>
     }

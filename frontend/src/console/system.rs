@@ -3,10 +3,9 @@
 
 use jobbot_api_types::AdminSystem;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 use super::i18n::Key;
-use super::widgets::{when, ErrorLine};
+use super::widgets::{load, when, ErrorLine};
 use super::{api, tr};
 use crate::api::ApiError;
 
@@ -30,12 +29,7 @@ pub fn SystemPage() -> impl IntoView {
     let system = RwSignal::new(None::<AdminSystem>);
     let error = RwSignal::new(None::<ApiError>);
     Effect::new(move |_| {
-        spawn_local(async move {
-            match api::system().await {
-                Ok(s) => system.set(Some(s)),
-                Err(e) => error.set(Some(e)),
-            }
-        });
+        load(system, error, api::system());
     });
     let facts = move || {
         system.get().map(|s| {

@@ -4,16 +4,44 @@
 use jobbot_api_types::{AdminUser, AdminUserChange, AdminUserPage};
 use jobbot_domain::Role;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use super::i18n::Key;
-use super::widgets::{maybe_when, when, ErrorLine, Pager, ReasonAction};
+use super::widgets::{load, maybe_when, when, AdminTable, ErrorLine, Pager, ReasonAction, SelectFilter};
 use super::{api, tr};
 use crate::api::ApiError;
 
 const LIMIT: i64 = 25;
+const ROLES: &[(&str, Key)] = &[
+    ("", Key::Any),
+    ("candidate", Key::RoleCandidate),
+    ("recruiter", Key::RoleRecruiter),
+    ("admin", Key::RoleAdmin),
+];
+const STATUSES: &[(&str, Key)] = &[
+    ("", Key::Any),
+    ("active", Key::Active),
+    ("disabled", Key::Disabled),
+];
+const SORTS: &[(&str, Key)] = &[
+    ("-created", Key::NewestFirst),
+    ("created", Key::OldestFirst),
+    ("email", Key::ByEmail),
+    ("name", Key::ByName),
+];
+const COLUMNS: &[Key] = &[
+    Key::Email,
+    Key::Name,
+    Key::Role,
+    Key::Status,
+    Key::Created,
+    Key::LastActive,
+    Key::Conversations,
+    Key::Chats,
+    Key::Shares,
+    Key::TokensThisMonth,
+];
 
 fn role_key(role: Role) -> Key {
     match role {
@@ -46,15 +74,7 @@ pub fn UsersPage() -> impl IntoView {
             ("limit", LIMIT.to_string()),
             ("offset", offset.get().to_string()),
         ]);
-        spawn_local(async move {
-            match api::users(&query).await {
-                Ok(p) => {
-                    page.set(Some(p));
-                    error.set(None);
-                }
-                Err(e) => error.set(Some(e)),
-            }
-        });
+        load(page, error, async move { api::users(&query).await });
     });
     let total = Signal::derive(move || page.with(|p| p.as_ref().map_or(0, |p| p.total)));
     let rows = move || {
@@ -86,7 +106,6 @@ pub fn UsersPage() -> impl IntoView {
                 .collect_view()
         })
     };
-    let choice = |value: &'static str, key: Key| view! { <option value=value>{move || tr(key)}</option> };
     view! {
         <section class="page admin-page">
             <h1>{move || tr(Key::Users)}</h1>
@@ -96,54 +115,11 @@ pub fn UsersPage() -> impl IntoView {
                     <input id="user-search" type="search" data-testid="user-search" prop:value=move || search.get()
                         on:change=move |ev| search.set(event_target_value(&ev)) />
                 </div>
-                <div class="field">
-                    <label for="user-role">{move || tr(Key::Role)}</label>
-                    <select id="user-role" data-testid="user-role" on:change=move |ev| role.set(event_target_value(&ev))>
-                        {choice("", Key::Any)}
-                        {choice("candidate", Key::RoleCandidate)}
-                        {choice("recruiter", Key::RoleRecruiter)}
-                        {choice("admin", Key::RoleAdmin)}
-                    </select>
-                </div>
-                <div class="field">
-                    <label for="user-status">{move || tr(Key::Status)}</label>
-                    <select id="user-status" data-testid="user-status" on:change=move |ev| status.set(event_target_value(&ev))>
-                        {choice("", Key::Any)}
-                        {choice("active", Key::Active)}
-                        {choice("disabled", Key::Disabled)}
-                    </select>
-                </div>
-                <div class="field">
-                    <label for="user-sort">{move || tr(Key::Sort)}</label>
-                    <select id="user-sort" data-testid="user-sort" on:change=move |ev| sort.set(event_target_value(&ev))>
-                        {choice("-created", Key::NewestFirst)}
-                        {choice("created", Key::OldestFirst)}
-                        {choice("email", Key::ByEmail)}
-                        {choice("name", Key::ByName)}
-                    </select>
-                </div>
+                <SelectFilter id="user-role" label=Key::Role value=role options=ROLES />
+                <SelectFilter id="user-status" label=Key::Status value=status options=STATUSES />
+                <SelectFilter id="user-sort" label=Key::Sort value=sort options=SORTS />
             </form>
-            <ErrorLine error testid="users-error" />
-            <div class="table-scroll">
-                <table class="admin-table" data-testid="users-table">
-                    <caption class="visually-hidden">{move || tr(Key::Users)}</caption>
-                    <thead>
-                        <tr>
-                            <th scope="col">{move || tr(Key::Email)}</th>
-                            <th scope="col">{move || tr(Key::Name)}</th>
-                            <th scope="col">{move || tr(Key::Role)}</th>
-                            <th scope="col">{move || tr(Key::Status)}</th>
-                            <th scope="col">{move || tr(Key::Created)}</th>
-                            <th scope="col">{move || tr(Key::LastActive)}</th>
-                            <th scope="col">{move || tr(Key::Conversations)}</th>
-                            <th scope="col">{move || tr(Key::Chats)}</th>
-                            <th scope="col">{move || tr(Key::Shares)}</th>
-                            <th scope="col">{move || tr(Key::TokensThisMonth)}</th>
-                        </tr>
-                    </thead>
-                    <tbody>{rows}</tbody>
-                </table>
-            </div>
+            <AdminTable testid="users-table" caption=Key::Users columns=COLUMNS error>{rows}</AdminTable>
             <Pager offset limit=LIMIT total />
         </section>
     }
@@ -158,12 +134,7 @@ pub fn UserPage() -> impl IntoView {
     let id = move || params.read().get("id").unwrap_or_default();
     Effect::new(move |_| {
         let id = id();
-        spawn_local(async move {
-            match api::user(&id).await {
-                Ok(u) => user.set(Some(u)),
-                Err(e) => error.set(Some(e)),
-            }
-        });
+        load(user, error, async move { api::user(&id).await });
     });
     let details = move || {
         user.get().map(move |u| {

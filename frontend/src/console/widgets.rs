@@ -19,6 +19,23 @@ pub fn maybe_when(at: Option<DateTime<Utc>>) -> String {
     at.map(when).unwrap_or_else(|| "—".into())
 }
 
+/// Runs a page's request: its answer goes to `into` (and clears `error`), its failure to `error`.
+pub fn load<T: Send + Sync + 'static>(
+    into: RwSignal<Option<T>>,
+    error: RwSignal<Option<ApiError>>,
+    request: impl std::future::Future<Output = Result<T, ApiError>> + 'static,
+) {
+    spawn_local(async move {
+        match request.await {
+            Ok(value) => {
+                into.set(Some(value));
+                error.set(None);
+            }
+            Err(e) => error.set(Some(e)),
+        }
+    });
+}
+
 /// A failed request in the interface language: its field errors when it has some, else its problem.
 pub fn error_message(locale: jobbot_domain::Locale, error: &ApiError) -> String {
     match error.0.errors.as_ref().filter(|list| !list.is_empty()) {
@@ -147,5 +164,51 @@ pub fn Pager(offset: RwSignal<i64>, limit: i64, #[prop(into)] total: Signal<i64>
                 {move || tr(Key::Next)}
             </button>
         </nav>
+    }
+}
+
+/// A select that sets `value`; the first option is the default.
+#[component]
+pub fn SelectFilter(
+    id: &'static str,
+    label: Key,
+    value: RwSignal<String>,
+    options: &'static [(&'static str, Key)],
+) -> impl IntoView {
+    let options = options
+        .iter()
+        .map(|(option, key)| view! { <option value=*option>{move || tr(*key)}</option> })
+        .collect_view();
+    view! {
+        <div class="field">
+            <label for=id>{move || tr(label)}</label>
+            <select id=id data-testid=id on:change=move |ev| value.set(event_target_value(&ev))>{options}</select>
+        </div>
+    }
+}
+
+/// A list page's table: a caption for screen readers, a header row, the rows (the children), and what the
+/// page's last request said when it failed.
+#[component]
+pub fn AdminTable(
+    testid: &'static str,
+    caption: Key,
+    columns: &'static [Key],
+    error: RwSignal<Option<ApiError>>,
+    children: Children,
+) -> impl IntoView {
+    let head = columns
+        .iter()
+        .map(|key| view! { <th scope="col">{move || tr(*key)}</th> })
+        .collect_view();
+    view! {
+        <ErrorLine error testid="list-error" />
+        <div class="table-scroll">
+            <table class="admin-table" data-testid=testid>
+                <caption class="visually-hidden">{move || tr(caption)}</caption>
+                <thead><tr>{head}</tr></thead>
+                <tbody>{children()}</tbody>
+            </table>
+        </div>
     }
 }
