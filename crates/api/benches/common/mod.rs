@@ -62,8 +62,8 @@ pub async fn sign_up(client: &reqwest::Client, base: &str, email: &str) -> Strin
     login["access_token"].as_str().expect("token").to_owned()
 }
 
-/// A release `jobbot serve` on a free port (authentication not rate-limited, errors only in its log),
-/// killed and reaped when dropped.
+/// A release `jobbot serve` on a free port (authentication not rate-limited, admins without two-factor
+/// sign-in allowed as in local development, errors only in its log), killed and reaped when dropped.
 pub struct Server(pub std::process::Child, pub String);
 
 impl Drop for Server {
@@ -83,6 +83,7 @@ impl Server {
             .env("JOBBOT_BIND", format!("127.0.0.1:{port}"))
             .env("JOBBOT_JWT_SECRET", "bench-secret-bench-secret-bench-secret!!")
             .env("JOBBOT_AUTH_RATE_LIMIT", "0")
+            .env("JOBBOT_ADMIN_2FA", "optional")
             .env("JOBBOT_DATA_DIR", std::env::temp_dir())
             .env("RUST_LOG", "error")
             .stdout(std::process::Stdio::null())
