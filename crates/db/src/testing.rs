@@ -95,24 +95,6 @@ impl Drop for TestDatabase {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::with_database;
-
-    #[test]
-    fn replaces_the_database_name() {
-        assert_eq!(
-            with_database("postgres://u@h:5432/postgres", "t1"),
-            "postgres://u@h:5432/t1"
-        );
-        assert_eq!(
-            with_database("postgres://u@h/db?sslmode=disable", "t1"),
-            "postgres://u@h/t1?sslmode=disable"
-        );
-        assert_eq!(with_database("postgresql://h", "t1"), "postgresql://h/t1");
-    }
-}
-
 /// Statements that seed `users` accounts with activity straight into a migrated database (the statistics
 /// benchmark and tests): per account a conversation, two questions and their replies (one in fifty failed)
 /// with token usage; a chat message for one in two; a share and a view for one in ten. Account `i` is active
@@ -180,4 +162,22 @@ pub fn activity_seed(backend: Backend, users: u64) -> Vec<String> {
             from("i % 10 = 0")
         ),
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::with_database;
+
+    #[test]
+    fn replaces_the_database_name() {
+        assert_eq!(
+            with_database("postgres://u@h:5432/postgres", "t1"),
+            "postgres://u@h:5432/t1"
+        );
+        assert_eq!(
+            with_database("postgres://u@h/db?sslmode=disable", "t1"),
+            "postgres://u@h/t1?sslmode=disable"
+        );
+        assert_eq!(with_database("postgresql://h", "t1"), "postgresql://h/t1");
+    }
 }
