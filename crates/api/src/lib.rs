@@ -5,6 +5,7 @@ pub mod audit;
 pub mod auth;
 pub mod body;
 pub mod cache;
+pub mod chat_writer;
 pub mod cli;
 pub mod config;
 pub mod credentials;

@@ -154,6 +154,18 @@ impl Hub {
             tracing::warn!(error = %error, "could not notify the other instances");
         }
     }
+    /// `notify_others` for many events, in one statement.
+    pub fn notify_others_all(&self, conn: &mut DbConnection, events: &[Prepared]) {
+        let payloads: Vec<&str> = events
+            .iter()
+            .map(|e| e.payload.as_str())
+            .filter(|p| !p.is_empty())
+            .collect();
+        if let Err(error) = notify::notify_all(conn, &payloads) {
+            tracing::warn!(error = %error, "could not notify the other instances");
+        }
+    }
+
     /// Asks the other instances to stop the reply running in `conversation_id` (the one running it does).
     pub fn request_stop(&self, conn: &mut DbConnection, conversation_id: &str) {
         let envelope = Envelope {

@@ -250,6 +250,10 @@ pub async fn prepare_state(config: Config) -> anyhow::Result<AppState> {
         }
         _ => ReadCache::disabled(),
     };
+    let chat_writer = Arc::new(crate::chat_writer::ChatWriter::start(
+        pool.clone(),
+        Arc::clone(&hub),
+    )?);
     let hasher = web::block(PasswordHasher::new)
         .await?
         .map_err(|e| anyhow::anyhow!("argon2: {e}"))?;
@@ -260,6 +264,7 @@ pub async fn prepare_state(config: Config) -> anyhow::Result<AppState> {
         limiter: Arc::new(RateLimiter::new(config.auth_rate_limit)),
         assistant,
         hub,
+        chat_writer,
         cache,
         config: Arc::new(config),
         started_at: chrono::Utc::now(),

@@ -191,6 +191,116 @@ pub fn post_audience(conn: &mut DbConnection, chat_id: &str, user_id: &str) -> Q
     })
 }
 
+/// [`post_audience`] for many `(chat id, poster id)` pairs in two queries (the chat writer's batch), in order.
+pub fn post_audiences(conn: &mut DbConnection, posts: &[(&str, &str)]) -> QueryResult<Vec<PostAudience>> {
+    use std::collections::{BTreeSet, HashMap, HashSet};
+    let chat_ids: BTreeSet<&str> = posts.iter().map(|(chat, _)| *chat).collect();
+    let posters: BTreeSet<&str> = posts.iter().map(|(_, poster)| *poster).collect();
+    let mut members: HashMap<String, Vec<(String, Option<NaiveDateTime>)>> = HashMap::new();
+    let rows: Vec<(String, String, Option<NaiveDateTime>)> = chat_members::table
+        .filter(chat_members::chat_id.eq_any(chat_ids))
+        .select((
+            chat_members::chat_id,
+            chat_members::user_id,
+            chat_members::left_at,
+        ))
+        .load(conn)?;
+    for (chat_id, user_id, left_at) in rows {
+        members.entry(chat_id).or_default().push((user_id, left_at));
+    }
+    let blocking: HashSet<(String, String)> = blocks::table
+        .filter(blocks::blocked_id.eq_any(posters))
+        .select((blocks::blocker_id, blocks::blocked_id))
+        .load(conn)?
+        .into_iter()
+        .collect();
+    Ok(posts
+        .iter()
+        .map(|(chat_id, poster)| {
+            let rows = members.get(*chat_id).map(Vec::as_slice).unwrap_or_default();
+            PostAudience {
+                is_member: rows.iter().any(|(id, left)| id == poster && left.is_none()),
+                blocked: rows
+                    .iter()
+                    .any(|(id, _)| id != poster && blocking.contains(&(id.clone(), (*poster).to_owned()))),
+                active: rows
+                    .iter()
+                    .filter(|(_, left)| left.is_none())
+                    .map(|(id, _)| id.clone())
+                    .collect(),
+            }
+        })
+        .collect())
+}
+
+/// Stores text messages (the chat writer's batch): the rows, each chat's activity time and each sender's
+/// read mark (their own message is read). Inside the caller's transaction. On PostgreSQL three statements
+/// whatever the number of messages; on SQLite (in-process, no round trips) one statement each.
+pub fn insert_messages(conn: &mut DbConnection, rows: &[ChatMessageRow]) -> QueryResult<()> {
+    use std::collections::BTreeMap;
+    // The latest time per chat, and per (chat, sender).
+    let mut chats_at: BTreeMap<&str, NaiveDateTime> = BTreeMap::new();
+    let mut read_at: BTreeMap<(&str, &str), NaiveDateTime> = BTreeMap::new();
+    for row in rows {
+        let at = chats_at.entry(&row.chat_id).or_insert(row.created_at);
+        *at = (*at).max(row.created_at);
+        if let Some(sender) = &row.sender_id {
+            let at = read_at.entry((&row.chat_id, sender)).or_insert(row.created_at);
+            *at = (*at).max(row.created_at);
+        }
+    }
+    match conn {
+        DbConnection::Pg(pg) => {
+            use diesel::sql_types::{Array, Text, Timestamp};
+            diesel::insert_into(chat_messages::table)
+                .values(rows)
+                .execute(pg)?;
+            let (ids, times): (Vec<&str>, Vec<NaiveDateTime>) = chats_at.into_iter().unzip();
+            diesel::sql_query(
+                "UPDATE chats SET updated_at = v.at FROM unnest($1, $2) AS v(id, at) \
+                 WHERE chats.id = v.id AND chats.updated_at < v.at",
+            )
+            .bind::<Array<Text>, _>(ids)
+            .bind::<Array<Timestamp>, _>(times)
+            .execute(pg)?;
+            let mut chat_ids = Vec::new();
+            let mut user_ids = Vec::new();
+            let mut times = Vec::new();
+            for ((chat_id, user_id), at) in read_at {
+                chat_ids.push(chat_id);
+                user_ids.push(user_id);
+                times.push(at);
+            }
+            diesel::sql_query(
+                "UPDATE chat_members SET last_read_at = v.at FROM unnest($1, $2, $3) AS v(chat_id, user_id, at) \
+                 WHERE chat_members.chat_id = v.chat_id AND chat_members.user_id = v.user_id \
+                 AND (chat_members.last_read_at IS NULL OR chat_members.last_read_at < v.at)",
+            )
+            .bind::<Array<Text>, _>(chat_ids)
+            .bind::<Array<Text>, _>(user_ids)
+            .bind::<Array<Timestamp>, _>(times)
+            .execute(pg)?;
+            Ok(())
+        }
+        DbConnection::Sqlite(_) => {
+            for row in rows {
+                diesel::insert_into(chat_messages::table)
+                    .values(row)
+                    .execute(conn)?;
+            }
+            for (chat_id, at) in chats_at {
+                diesel::update(chats::table.find(chat_id).filter(chats::updated_at.lt(at)))
+                    .set(chats::updated_at.eq(at))
+                    .execute(conn)?;
+            }
+            for ((chat_id, user_id), at) in read_at {
+                mark_read(conn, chat_id, user_id, at)?;
+            }
+            Ok(())
+        }
+    }
+}
+
 pub fn find_message(conn: &mut DbConnection, chat_id: &str, id: &str) -> QueryResult<Option<ChatMessageRow>> {
     chat_messages::table
         .filter(chat_messages::chat_id.eq(chat_id))

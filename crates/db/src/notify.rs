@@ -37,6 +37,20 @@ pub fn notify_on(conn: &mut DbConnection, channel: &str, payload: &str) -> Query
     }
 }
 
+/// `notify` for many payloads, in one statement.
+pub fn notify_all(conn: &mut DbConnection, payloads: &[&str]) -> QueryResult<()> {
+    match conn {
+        DbConnection::Pg(pg) if !payloads.is_empty() => {
+            diesel::sql_query("SELECT pg_notify($1, payload) FROM unnest($2) AS payload")
+                .bind::<Text, _>(CHANNEL)
+                .bind::<diesel::sql_types::Array<Text>, _>(payloads)
+                .execute(pg)?;
+            Ok(())
+        }
+        _ => Ok(()),
+    }
+}
+
 /// Listens on its own connection until `stop` is set, handing each payload to `on_event`; reconnects after
 /// a failure. Blocking: run it on a dedicated thread. Polls the socket every 2 ms (no query is sent).
 pub fn listen(url: &str, stop: Arc<AtomicBool>, mut on_event: impl FnMut(String)) {

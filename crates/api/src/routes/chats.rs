@@ -9,7 +9,7 @@ use jobbot_api_types::{
     ChatMessage, ChatMessagePage, ChatMessageQuery, ChatReadEvent, ChatSummary, LiveEvent, MarkReadRequest,
     OpenChatRequest, PostChatMessageRequest, Problem,
 };
-use jobbot_db::chats::{self, ChatMessageRow, ChatRow, MemberRow};
+use jobbot_db::chats::{self, ChatRow, MemberRow};
 use jobbot_db::users;
 use jobbot_db::DbConnection;
 use jobbot_domain::Email;
@@ -200,52 +200,9 @@ pub async fn post_message(
             "A message has 1 to 4,000 characters.",
         ));
     }
-    let hub = state.hub.clone();
-    // The cost of a post is what bounds a burst: one query for membership, blocks and recipients, one
-    // transaction (one commit) for the message, the chat's activity time and the sender's read mark, then the
-    // other instances' notification; this instance's sockets get the event once it is committed.
-    let (message, event) = state
-        .db(move |conn| {
-            let user_id = auth.user.id;
-            let audience = chats::post_audience(conn, &chat_id, &user_id)?;
-            if !audience.is_member {
-                return Err(sharing::SharingError::NotFound.into());
-            }
-            if audience.blocked {
-                return Err(sharing::SharingError::Blocked.into());
-            }
-            let row = ChatMessageRow {
-                id: jobbot_db::new_id(),
-                chat_id: chat_id.clone(),
-                sender_id: Some(user_id.clone()),
-                kind: "text".into(),
-                content,
-                share_id: None,
-                created_at: jobbot_db::now(),
-            };
-            let message = jobbot_db::transaction(conn, |conn| -> Result<_, ApiError> {
-                chats::insert_message_in(conn, &row)?;
-                // My own message is read by me.
-                chats::mark_read(conn, &chat_id, &user_id, row.created_at)?;
-                Ok(sharing::message_dto(conn, row, jobbot_db::now())?)
-            })?;
-            let ids = (message.chat_id.clone(), message.id.clone());
-            let event = hub.prepare(
-                audience.active,
-                &LiveEvent::ChatMessage(message.clone()),
-                Some((&ids.0, &ids.1)),
-            );
-            // After the commit, on its own: PostgreSQL serialises the commits of transactions that notify, so
-            // a NOTIFY inside the write transaction made a burst of posts commit one at a time (measured).
-            if let Some(event) = &event {
-                hub.notify_others(conn, event);
-            }
-            Ok((message, event))
-        })
-        .await?;
-    if let Some(event) = event {
-        state.hub.deliver_here(&event);
-    }
+    // Written by the instance's chat writer with the other posts waiting, in one transaction; answered once
+    // committed, after the event went to the sockets (`chat_writer`).
+    let message = state.chat_writer.post(auth.user.id, chat_id, content).await?;
     Ok(HttpResponse::Created().json(message))
 }
 

@@ -12,6 +12,7 @@ both_backends!(
     sharing_redacts_follows_and_forks,
     live_shares_stop_at_their_cut,
     opening_chats_is_rate_limited_per_user,
+    a_burst_of_posts_is_written_together_and_each_answered,
     gone_and_blocked_shares_stay_out_of_reach,
     authorization_matrix
 );
@@ -908,4 +909,79 @@ async fn opening_chats_is_rate_limited_per_user(app: TestApp) {
         StatusCode::CREATED,
         "the budget is per user"
     );
+}
+
+/// Posts sent at the same instant go to the chat writer together (one transaction): each is answered for
+/// itself — stored once, 201 — while a blocked poster and a stranger get their own refusal, and the read
+/// marks and the chat list follow.
+async fn a_burst_of_posts_is_written_together_and_each_answered(app: TestApp) {
+    let alice = app.user("alice@example.fr").await;
+    let bob = app.user("bob@example.fr").await;
+    let carol = app.user("carol@example.fr").await;
+    let dan = app.user("dan@example.fr").await;
+    let with_bob = chat_between(&app, &alice, "bob@example.fr").await;
+    let with_carol = chat_between(&app, &alice, "carol@example.fr").await;
+    set_block(&app, &carol, &with_carol, true).await;
+    let texts: Vec<String> = (0..40).map(|i| format!("message {i}")).collect();
+    let mut sends = Vec::new();
+    for (i, text) in texts.iter().enumerate() {
+        let (who, chat) = match i % 4 {
+            0 | 1 => (&alice, &with_bob),
+            2 => (&bob, &with_bob),
+            _ if i % 8 == 3 => (&alice, &with_carol),
+            _ => (&dan, &with_bob),
+        };
+        sends.push(post(&app, who, chat, text));
+    }
+    let answers = futures_util::future::join_all(sends).await;
+    let mut created = Vec::new();
+    for (i, answer) in answers.into_iter().enumerate() {
+        let status = answer.status();
+        let body = json_of(answer).await;
+        match i % 4 {
+            0..=2 => {
+                assert_eq!(status, StatusCode::CREATED, "post {i}: {body}");
+                assert_eq!(body["content"], format!("message {i}"));
+                created.push(body["id"].as_str().expect("id").to_owned());
+            }
+            _ if i % 8 == 3 => assert_eq!(
+                (status, body["code"].clone()),
+                (StatusCode::FORBIDDEN, json!("blocked"))
+            ),
+            _ => assert_eq!(
+                (status, body["code"].clone()),
+                (StatusCode::NOT_FOUND, json!("not_found"))
+            ),
+        }
+    }
+    assert_eq!(created.len(), 30);
+    let page = json_of(
+        app.get_bearer(
+            &format!("/api/v1/chats/{with_bob}/messages?limit=100"),
+            &bob.access_token,
+        )
+        .await,
+    )
+    .await;
+    let stored: Vec<String> = page["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|m| m["id"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    let mut expected = created.clone();
+    expected.sort();
+    let mut got = stored.clone();
+    got.sort();
+    assert_eq!(got, expected, "every created post stored once, nothing else");
+    // Alice read her own posts; Bob has hers unread.
+    let listed = json_of(app.get_bearer("/api/v1/chats", &bob.access_token).await).await;
+    let unread = listed
+        .as_array()
+        .expect("list")
+        .iter()
+        .find(|c| c["id"] == with_bob.as_str())
+        .map(|c| c["unread_count"].as_i64())
+        .expect("the chat");
+    assert!(unread.is_some_and(|n| n > 0), "Bob has unread messages: {listed}");
 }

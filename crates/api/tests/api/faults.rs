@@ -206,6 +206,18 @@ async fn a_database_outage_answers_503_and_recovers_without_a_restart() {
         .build()
         .expect("client");
     let conversation = new_conversation(&client, &server.base, &user.access_token).await;
+    login_at(&server.base, "outage-friend@example.fr").await;
+    let chat: Value = client
+        .post(format!("{}/api/v1/chats", server.base))
+        .bearer_auth(&user.access_token)
+        .json(&json!({"participant_email": "outage-friend@example.fr"}))
+        .send()
+        .await
+        .expect("open a chat")
+        .json()
+        .await
+        .expect("json");
+    let chat = chat["id"].as_str().expect("chat id").to_owned();
 
     outage.cut();
     // The closed links reach the server at once; let the read cache's listening connection see its end, after
@@ -226,6 +238,11 @@ async fn a_database_outage_answers_503_and_recovers_without_a_restart() {
             Some(json!({"content": "Bonjour"})),
         ),
         ("GET", "/api/v1/chats".into(), None),
+        (
+            "POST",
+            format!("/api/v1/chats/{chat}/messages"),
+            Some(json!({"content": "Allô ?"})),
+        ),
         ("GET", "/api/v1/me/shares".into(), None),
         ("GET", "/api/v1/me/tokens".into(), None),
         (
@@ -303,6 +320,18 @@ async fn a_database_outage_answers_503_and_recovers_without_a_restart() {
         asked.status(),
         StatusCode::CREATED,
         "everything works again without a restart"
+    );
+    let posted = client
+        .post(format!("{}/api/v1/chats/{chat}/messages", server.base))
+        .bearer_auth(&user.access_token)
+        .json(&json!({"content": "Me revoilà"}))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(
+        posted.status(),
+        StatusCode::CREATED,
+        "the chat writer works again too"
     );
     drop(server);
 }
