@@ -22,6 +22,9 @@ scripts/module-cycles.py
 step "deployment files: hadolint, compose and GitLab CI schemas, nginx -t and HTTPS with Debian's nginx"
 scripts/check-deploy.sh
 
+step "alert rules: promtool check rules and their unit tests"
+scripts/check-alerts.sh
+
 step "clippy (native)"
 cargo clippy --all-targets --locked -- -D warnings
 

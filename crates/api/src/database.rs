@@ -14,9 +14,10 @@ where
 {
     let pool = pool.clone();
     web::block(move || {
-        let mut conn = pool
-            .get()
-            .map_err(|e| ApiError::unavailable(ErrorCode::DatabaseUnavailable, e))?;
+        let mut conn = pool.get().map_err(|e| {
+            crate::metrics::METRICS.db_pool_unavailable.inc();
+            ApiError::unavailable(ErrorCode::DatabaseUnavailable, e)
+        })?;
         f(&mut conn)
     })
     .await?

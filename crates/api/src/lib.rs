@@ -12,6 +12,7 @@ pub mod credentials;
 pub mod database;
 pub mod erasure;
 pub mod error;
+pub mod metrics;
 pub mod network;
 pub mod openapi;
 pub mod openapi_rules;

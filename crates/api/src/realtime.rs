@@ -42,6 +42,16 @@ struct Envelope {
     /// A conversation whose running reply should stop, wherever it runs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     stop: Option<String>,
+    /// When it was sent (milliseconds since the epoch): the receiver's delivery lag (`/metrics`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    at: Option<i64>,
+}
+
+fn epoch_ms() -> Option<i64> {
+    let since = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?;
+    i64::try_from(since.as_millis()).ok()
 }
 
 impl Default for Hub {
@@ -118,6 +128,7 @@ impl Hub {
             text: Some(text.to_string()),
             chat_message: None,
             stop: None,
+            at: epoch_ms(),
         };
         let mut payload = serde_json::to_string(&envelope).unwrap_or_default();
         if payload.len() > notify::MAX_PAYLOAD {
@@ -174,6 +185,7 @@ impl Hub {
             text: None,
             chat_message: None,
             stop: Some(conversation_id.to_owned()),
+            at: epoch_ms(),
         };
         if let Err(error) = notify::notify(conn, &serde_json::to_string(&envelope).unwrap_or_default()) {
             tracing::warn!(error = %error, "could not ask the other instances to stop a reply");
@@ -219,6 +231,10 @@ impl Hub {
                     };
                     if let Some(text) = text {
                         hub.deliver(&envelope.users, &text.into());
+                        if let (Some(sent), Some(now)) = (envelope.at, epoch_ms()) {
+                            let lag = (now - sent).max(0) as f64 / 1000.0;
+                            crate::metrics::METRICS.notify_lag.observe(lag);
+                        }
                     }
                 });
             });

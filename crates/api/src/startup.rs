@@ -74,6 +74,7 @@ impl Application {
                 .wrap(cors)
                 .wrap(from_fn(problem_fallback))
                 .wrap(from_fn(request_log))
+                .wrap(from_fn(crate::metrics::http_metrics))
                 .wrap(security_headers(state_env))
                 .service(web::resource("/api/openapi.json").route(web::get().to(crate::openapi::serve)))
                 .configure(crate::routes::config)

@@ -398,6 +398,10 @@ async fn generate(
         };
         match next {
             Some(Ok(Chunk::Text(text))) => {
+                if content.is_empty() {
+                    let provider = &assistant.provider;
+                    crate::metrics::METRICS.first_token(provider.name(), provider.model(), started.elapsed());
+                }
                 content.push_str(&text);
                 let _ = reservation.events.send(ReplyEvent::Delta(text));
                 if last_save.elapsed() >= PROGRESS_EVERY {
@@ -463,6 +467,22 @@ async fn finish(assistant: &Assistant, pool: &Pool, job: &ReplyJob, generated: G
         },
         completion_tokens: estimate(generated.content.chars().count()),
     });
+    let metrics = &*crate::metrics::METRICS;
+    let outcome = match generated.status {
+        MessageStatus::Complete => "done",
+        MessageStatus::Stopped => "stopped",
+        _ => "failed",
+    };
+    metrics.reply(
+        provider.name(),
+        provider.model(),
+        outcome,
+        usage.prompt_tokens,
+        usage.completion_tokens,
+    );
+    if let Some(error) = &generated.error {
+        metrics.upstream_error(provider.name(), llm_status_and_code(error).1.as_str());
+    }
     let latency_ms = i64::try_from(generated.latency.as_millis()).unwrap_or(i64::MAX);
     let now = jobbot_db::now();
     let outcome = ReplyOutcome {

@@ -29,10 +29,24 @@ pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError
     Ok(HttpResponse::Ok().json(HealthStatus { status: "ok".into() }))
 }
 
-/// Prometheus' scrape target. No metric is exported yet: they come with the operations work (backups,
-/// metrics, alerts); until then this says so in the exposition format, so a scrape succeeds and shows nothing.
-pub async fn metrics() -> HttpResponse {
+/// Prometheus' scrape target (OpenMetrics text; `crate::metrics`). The gauges of the moment (the pool, live
+/// WebSockets, whether the database answers a ping) are read now.
+pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
+    let metrics = &*crate::metrics::METRICS;
+    let pool = state.pool.state();
+    metrics.db_pool_connections.set(i64::from(pool.connections));
+    metrics.db_pool_idle.set(i64::from(pool.idle_connections));
+    metrics
+        .websockets
+        .set(i64::try_from(state.hub.connections()).unwrap_or(i64::MAX));
+    let up = state
+        .db(|conn| {
+            jobbot_db::ping(conn).map_err(|e| ApiError::unavailable(ErrorCode::DatabaseUnavailable, e))
+        })
+        .await
+        .is_ok();
+    metrics.database_up.set(i64::from(up));
     HttpResponse::Ok()
-        .content_type("text/plain; version=0.0.4; charset=utf-8")
-        .body("# JobBot exports no metrics yet: they arrive with the operations issue.\n")
+        .content_type("application/openmetrics-text; version=1.0.0; charset=utf-8")
+        .body(metrics.encode())
 }

@@ -12,6 +12,7 @@ mod deployment;
 mod errors;
 mod fake_llm;
 mod faults;
+mod metrics;
 mod openapi;
 mod privacy;
 mod read_cache;
