@@ -66,6 +66,11 @@ pub struct Config {
     /// Audit log records older than this many days are deleted by `jobbot purge` (the only deletion the
     /// log allows). `JOBBOT_AUDIT_RETENTION_DAYS`, default 365.
     pub audit_retention_days: u32,
+    /// Where `jobbot backup` keeps its backups (`JOBBOT_BACKUP_DIR`, default `<data dir>/backups`).
+    pub backup_dir: PathBuf,
+    /// Local backups older than this many days are deleted by `jobbot backup prune`, never the newest
+    /// verified one (`JOBBOT_BACKUP_RETENTION_DAYS`, default 30).
+    pub backup_retention_days: u32,
     /// Euros per million prompt and completion tokens, per model (`JOBBOT_LLM_PRICES`,
     /// `model=prompt:completion;…`): the admin statistics' estimated cost. A model without a price has none.
     pub llm_prices: std::collections::HashMap<String, (f64, f64)>,
@@ -257,7 +262,13 @@ impl Config {
             }
         };
         let llm_prices = parse_prices(get("JOBBOT_LLM_PRICES").as_deref().unwrap_or_default())?;
+        let backup_dir = get("JOBBOT_BACKUP_DIR")
+            .filter(|v| !v.trim().is_empty())
+            .map_or_else(|| data_dir.join("backups"), PathBuf::from);
+        let backup_retention_days = parse_number(&get, "JOBBOT_BACKUP_RETENTION_DAYS", 30, 1, 36_500)?;
         Ok(Self {
+            backup_dir,
+            backup_retention_days,
             retention_days,
             audit_retention_days,
             llm_prices,

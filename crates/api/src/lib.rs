@@ -3,6 +3,7 @@
 pub mod assistant;
 pub mod audit;
 pub mod auth;
+pub mod backup;
 pub mod body;
 pub mod cache;
 pub mod chat_writer;

@@ -22,6 +22,15 @@ pub enum Backend {
     Postgres,
 }
 
+impl std::fmt::Display for Backend {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        })
+    }
+}
+
 /// A database location, parsed from `DATABASE_URL`.
 #[derive(Clone, PartialEq, Eq)]
 pub enum DatabaseUrl {
@@ -29,6 +38,62 @@ pub enum DatabaseUrl {
     Sqlite(PathBuf),
     /// `postgres://…` or `postgresql://…`, passed to libpq as is.
     Postgres(String),
+}
+
+/// A PostgreSQL URL with its database name replaced by `name` (user, host, port and parameters kept).
+pub fn with_database_name(url: &str, name: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((base, query)) => (base, format!("?{query}")),
+        None => (url, String::new()),
+    };
+    let scheme_end = base.find("://").map_or(0, |i| i + 3);
+    let root = match base[scheme_end..].find('/') {
+        Some(slash) => &base[..scheme_end + slash],
+        None => base,
+    };
+    format!("{root}/{name}{query}")
+}
+
+/// A PostgreSQL URL for the command-line tools (`pg_dump`, `pg_restore`): the URL without its password, and
+/// the password apart (for `PGPASSWORD`), so that it never shows in a process list.
+pub fn without_password(url: &str) -> (String, Option<String>) {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return (url.to_owned(), None);
+    };
+    let Some((credentials, host)) = rest.rsplit_once('@') else {
+        return (url.to_owned(), None);
+    };
+    match credentials.split_once(':') {
+        Some((user, password)) => (
+            format!("{scheme}://{user}@{host}"),
+            Some(percent_decode(password)),
+        ),
+        None => (url.to_owned(), None),
+    }
+}
+
+fn percent_decode(raw: &str) -> String {
+    let bytes = raw.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match (
+            bytes[i],
+            bytes.get(i + 1).copied().and_then(hex),
+            bytes.get(i + 2).copied().and_then(hex),
+        ) {
+            (b'%', Some(high), Some(low)) => {
+                out.push((high * 16 + low) as u8);
+                i += 3;
+            }
+            (b, _, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 impl DatabaseUrl {
@@ -162,6 +227,25 @@ impl DbConnection {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn command_line_urls_keep_the_password_apart() {
+        assert_eq!(
+            without_password("postgres://jobbot:s%40cret:x@db:5432/jobbot?sslmode=disable"),
+            (
+                "postgres://jobbot@db:5432/jobbot?sslmode=disable".to_owned(),
+                Some("s@cret:x".to_owned())
+            )
+        );
+        assert_eq!(
+            without_password("postgres://postgres@127.0.0.1/test"),
+            ("postgres://postgres@127.0.0.1/test".to_owned(), None)
+        );
+        assert_eq!(
+            with_database_name("postgres://u:p@h:5432/app?sslmode=require", "scratch"),
+            "postgres://u:p@h:5432/scratch?sslmode=require"
+        );
+    }
 
     #[test]
     fn urls_choose_the_backend_by_scheme() {

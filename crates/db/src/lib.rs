@@ -6,6 +6,7 @@
 pub mod accounts;
 pub mod admin;
 pub mod audit;
+pub mod backup;
 pub mod chats;
 mod connection;
 pub mod consents;
@@ -25,7 +26,10 @@ pub mod two_factor;
 pub mod usage;
 pub mod users;
 
-pub use connection::{connect, Backend, DatabaseUrl, DbConnection, DbError, Pool, PooledConnection};
+pub use connection::{
+    connect, with_database_name, without_password, Backend, DatabaseUrl, DbConnection, DbError, Pool,
+    PooledConnection,
+};
 pub use diesel::result::Error as QueryError;
 
 /// A new UUID v7 (time-ordered) as text, the id format of every table.

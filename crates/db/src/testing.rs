@@ -77,16 +77,7 @@ impl TestDatabase {
 
 /// `admin` with its database name replaced by `name`.
 pub fn with_database(admin: &str, name: &str) -> String {
-    let (base, query) = match admin.split_once('?') {
-        Some((base, query)) => (base, format!("?{query}")),
-        None => (admin, String::new()),
-    };
-    let scheme_end = base.find("://").map_or(0, |i| i + 3);
-    let root = match base[scheme_end..].find('/') {
-        Some(slash) => &base[..scheme_end + slash],
-        None => base,
-    };
-    format!("{root}/{name}{query}")
+    crate::connection::with_database_name(admin, name)
 }
 
 impl Drop for TestDatabase {

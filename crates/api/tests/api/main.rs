@@ -7,6 +7,7 @@ mod account;
 mod admin;
 mod assistant;
 mod auth;
+mod backup;
 mod chats;
 mod deployment;
 mod errors;

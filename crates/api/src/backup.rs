@@ -1,0 +1,482 @@
+//! `jobbot backup`: consistent backups of the whole database, each with a manifest; verification by a real
+//! restore into a scratch database; restore; local retention.
+//!
+//! A backup is a folder `JOBBOT_BACKUP_DIR/<id>/` (written as `<id>.partial/` and renamed when complete):
+//! `manifest.json` (time, backend, schema version, row count per table, file size, SHA-256) and the data —
+//! PostgreSQL: `database.pgdump` (`pg_dump` custom format, compressed) of a snapshot whose row counts the
+//! manifest gives; SQLite: `database.sqlite3.gz`, SQLite's online copy (`VACUUM INTO`) gzipped.
+//! `verification.json` records the last verification.
+
+use std::collections::BTreeMap;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{anyhow, bail, Context};
+use chrono::{DateTime, TimeDelta, Utc};
+use jobbot_db::{backup as db, DatabaseUrl};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+const MANIFEST: &str = "manifest.json";
+const VERIFICATION: &str = "verification.json";
+const PG_FILE: &str = "database.pgdump";
+const SQLITE_FILE: &str = "database.sqlite3.gz";
+/// diesel's own table: a newer binary's migrations add rows to it, nothing else.
+const MIGRATIONS_TABLE: &str = "__diesel_schema_migrations";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Manifest {
+    pub id: String,
+    pub created_at: DateTime<Utc>,
+    /// `postgres` or `sqlite`.
+    pub backend: String,
+    /// The newest migration applied to the database backed up.
+    pub schema_version: String,
+    pub jobbot_version: String,
+    /// The data file, in the backup's folder.
+    pub file: String,
+    pub size_bytes: u64,
+    pub sha256: String,
+    /// Rows per table at the moment of the backup.
+    pub tables: BTreeMap<String, i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Verification {
+    pub verified_at: DateTime<Utc>,
+    pub ok: bool,
+    pub detail: String,
+}
+
+/// A backup found on disk.
+#[derive(Debug, Clone)]
+pub struct Local {
+    pub manifest: Manifest,
+    pub verification: Option<Verification>,
+    pub folder: PathBuf,
+}
+
+fn connect(url: &DatabaseUrl) -> anyhow::Result<jobbot_db::PooledConnection> {
+    let pool = jobbot_db::connect(url, 1).with_context(|| format!("cannot connect to {}", url.redacted()))?;
+    pool.get()
+        .with_context(|| format!("cannot connect to {}", url.redacted()))
+}
+
+fn sha256_of(path: &Path) -> anyhow::Result<(u64, String)> {
+    let mut file = std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let mut hasher = Sha256::new();
+    let mut buffer = vec![0u8; 1 << 16];
+    let mut size = 0u64;
+    loop {
+        let read = file.read(&mut buffer)?;
+        if read == 0 {
+            break;
+        }
+        size += read as u64;
+        hasher.update(&buffer[..read]);
+    }
+    let digest = hasher.finalize();
+    Ok((size, digest.iter().map(|b| format!("{b:02x}")).collect()))
+}
+
+/// A command-line PostgreSQL tool with the URL's password in its environment, not its arguments.
+fn pg_tool(tool: &str, url: &str) -> (Command, String) {
+    let (plain, password) = jobbot_db::without_password(url);
+    let mut command = Command::new(tool);
+    if let Some(password) = password {
+        command.env("PGPASSWORD", password);
+    }
+    (command, plain)
+}
+
+fn run(mut command: Command, what: &str) -> anyhow::Result<()> {
+    let output = command
+        .output()
+        .with_context(|| format!("cannot run {what} (Debian: apt-get install postgresql-client)"))?;
+    if !output.status.success() {
+        bail!(
+            "{what} failed: {}",
+            String::from_utf8_lossy(&output.stderr).trim()
+        );
+    }
+    Ok(())
+}
+
+/// `pg_dump --version`'s major version.
+fn pg_dump_major() -> anyhow::Result<i64> {
+    let output = Command::new("pg_dump")
+        .arg("--version")
+        .output()
+        .context("cannot run pg_dump (Debian: apt-get install postgresql-client)")?;
+    let text = String::from_utf8_lossy(&output.stdout);
+    text.split_whitespace()
+        .find_map(|word| word.split('.').next().and_then(|major| major.parse().ok()))
+        .ok_or_else(|| anyhow!("cannot read pg_dump's version from {text:?}"))
+}
+
+/// Makes a backup of `url` in `dir`.
+pub fn create(url: &DatabaseUrl, dir: &Path) -> anyhow::Result<Manifest> {
+    let now = Utc::now();
+    let id = now.format("%Y%m%dT%H%M%S%3fZ").to_string();
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let partial = dir.join(format!("{id}.partial"));
+    std::fs::create_dir(&partial).with_context(|| format!("cannot create {}", partial.display()))?;
+    let made = (|| -> anyhow::Result<Manifest> {
+        let (file, tables, schema) = match url {
+            DatabaseUrl::Postgres(raw) => {
+                let mut conn = connect(url)?;
+                let server = db::server_major_version(&mut conn)?;
+                let client = pg_dump_major()?;
+                if client < server {
+                    bail!(
+                        "pg_dump {client} cannot back up a PostgreSQL {server} server: install \
+                         postgresql-client-{server} (pg_dump must be at least as recent as the server)"
+                    );
+                }
+                let snapshot = db::begin_snapshot(&mut conn)?;
+                let tables = db::row_counts(&mut conn)?;
+                let schema = db::schema_version(&mut conn)?;
+                let (mut dump, plain) = pg_tool("pg_dump", raw);
+                dump.arg("--format=custom")
+                    .arg(format!("--snapshot={snapshot}"))
+                    .arg("--no-owner")
+                    .arg("--no-privileges")
+                    .arg(format!("--file={}", partial.join(PG_FILE).display()))
+                    .arg(format!("--dbname={plain}"));
+                run(dump, "pg_dump")?;
+                db::end_snapshot(&mut conn)?;
+                (PG_FILE, tables, schema)
+            }
+            DatabaseUrl::Sqlite(_) => {
+                let copy = partial.join("copy.sqlite3");
+                {
+                    let mut conn = connect(url)?;
+                    db::sqlite_copy_into(&mut conn, &copy)?;
+                }
+                // The copy is the backup: its counts are the manifest's.
+                let (tables, schema) = {
+                    let mut conn = connect(&DatabaseUrl::Sqlite(copy.clone()))?;
+                    (db::row_counts(&mut conn)?, db::schema_version(&mut conn)?)
+                };
+                let mut input = std::fs::File::open(&copy)?;
+                let output = std::fs::File::create(partial.join(SQLITE_FILE))?;
+                let mut gzip = flate2::write::GzEncoder::new(output, flate2::Compression::default());
+                std::io::copy(&mut input, &mut gzip)?;
+                gzip.finish()?.sync_all()?;
+                std::fs::remove_file(&copy)?;
+                (SQLITE_FILE, tables, schema)
+            }
+        };
+        let (size_bytes, sha256) = sha256_of(&partial.join(file))?;
+        let manifest = Manifest {
+            id: id.clone(),
+            created_at: now,
+            backend: url.backend().to_string(),
+            schema_version: schema,
+            jobbot_version: env!("CARGO_PKG_VERSION").to_owned(),
+            file: file.to_owned(),
+            size_bytes,
+            sha256,
+            tables,
+        };
+        write_json(&partial.join(MANIFEST), &manifest)?;
+        Ok(manifest)
+    })();
+    match made {
+        Ok(manifest) => {
+            std::fs::rename(&partial, dir.join(&id))?;
+            Ok(manifest)
+        }
+        Err(error) => {
+            let _ = std::fs::remove_dir_all(&partial);
+            Err(error)
+        }
+    }
+}
+
+fn write_json(path: &Path, value: &impl Serialize) -> anyhow::Result<()> {
+    let text = serde_json::to_string_pretty(value)?;
+    let mut file = std::fs::File::create(path).with_context(|| format!("cannot write {}", path.display()))?;
+    file.write_all(text.as_bytes())?;
+    file.sync_all()?;
+    Ok(())
+}
+
+fn read_json<T: for<'de> Deserialize<'de>>(path: &Path) -> anyhow::Result<T> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    serde_json::from_str(&text).with_context(|| format!("{} is not valid", path.display()))
+}
+
+/// The complete backups in `dir`, oldest first.
+pub fn list(dir: &Path) -> anyhow::Result<Vec<Local>> {
+    let mut found = Vec::new();
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(found),
+        Err(error) => return Err(error).with_context(|| format!("cannot read {}", dir.display())),
+    };
+    for entry in entries {
+        let folder = entry?.path();
+        let name = folder.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        if !folder.is_dir() || name.ends_with(".partial") || name.starts_with('.') {
+            continue;
+        }
+        let Ok(manifest) = read_json::<Manifest>(&folder.join(MANIFEST)) else {
+            continue;
+        };
+        let verification = read_json::<Verification>(&folder.join(VERIFICATION)).ok();
+        found.push(Local {
+            manifest,
+            verification,
+            folder,
+        });
+    }
+    found.sort_by_key(|b| b.manifest.created_at);
+    Ok(found)
+}
+
+/// The backup named `id`, or the newest one.
+pub fn find(dir: &Path, id: Option<&str>) -> anyhow::Result<Local> {
+    let all = list(dir)?;
+    match id {
+        Some(id) => all
+            .into_iter()
+            .find(|b| b.manifest.id == id)
+            .ok_or_else(|| anyhow!("no backup {id} in {}", dir.display())),
+        None => all
+            .into_iter()
+            .next_back()
+            .ok_or_else(|| anyhow!("no backup in {}", dir.display())),
+    }
+}
+
+/// The data file matches its manifest's size and SHA-256.
+fn check_file(backup: &Local) -> anyhow::Result<PathBuf> {
+    let path = backup.folder.join(&backup.manifest.file);
+    let (size, sha256) = sha256_of(&path)?;
+    if size != backup.manifest.size_bytes || sha256 != backup.manifest.sha256 {
+        bail!(
+            "backup {}: {} does not match its manifest ({size} bytes, SHA-256 {sha256}; expected {} bytes, {}): \
+             the file is corrupted or truncated",
+            backup.manifest.id,
+            backup.manifest.file,
+            backup.manifest.size_bytes,
+            backup.manifest.sha256
+        );
+    }
+    Ok(path)
+}
+
+/// Loads the backup's data into `target`, which must be empty (a missing SQLite file is).
+fn load(backup: &Local, file: &Path, target: &DatabaseUrl) -> anyhow::Result<()> {
+    match (backup.manifest.backend.as_str(), target) {
+        ("postgres", DatabaseUrl::Postgres(raw)) => {
+            let (mut restore, plain) = pg_tool("pg_restore", raw);
+            restore
+                .arg("--no-owner")
+                .arg("--no-privileges")
+                .arg("--exit-on-error")
+                .arg(format!("--dbname={plain}"))
+                .arg(file);
+            run(restore, "pg_restore")
+        }
+        ("sqlite", DatabaseUrl::Sqlite(path)) => {
+            if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+                std::fs::create_dir_all(parent)?;
+            }
+            let temporary = path.with_extension("restoring");
+            let unpacked = (|| -> anyhow::Result<()> {
+                let mut gunzip = flate2::read::GzDecoder::new(std::fs::File::open(file)?);
+                let mut output = std::fs::File::create(&temporary)?;
+                std::io::copy(&mut gunzip, &mut output).context("the compressed data is damaged")?;
+                output.sync_all()?;
+                Ok(())
+            })();
+            if let Err(error) = unpacked {
+                let _ = std::fs::remove_file(&temporary);
+                return Err(error);
+            }
+            std::fs::rename(&temporary, path)?;
+            Ok(())
+        }
+        (backend, _) => bail!(
+            "backup {} is a {backend} backup: restore it into a {backend} database",
+            backup.manifest.id
+        ),
+    }
+}
+
+/// Whether the restored counts are the manifest's (a newer binary's migrations may add to diesel's own table).
+fn compare(manifest: &Manifest, restored: &BTreeMap<String, i64>) -> Result<(), String> {
+    let mut differences = Vec::new();
+    for (table, expected) in &manifest.tables {
+        let got = restored.get(table).copied();
+        let fine = got == Some(*expected) || (table == MIGRATIONS_TABLE && got >= Some(*expected));
+        if !fine {
+            differences.push(format!(
+                "{table}: {} rows instead of {expected}",
+                got.map_or_else(|| "no table, so no".to_owned(), |n| n.to_string())
+            ));
+        }
+    }
+    if differences.is_empty() {
+        Ok(())
+    } else {
+        Err(differences.join("; "))
+    }
+}
+
+/// Restores the backup into a scratch database, applies the migrations and compares the row counts with the
+/// manifest; records and returns the result. `scratch_server` is a PostgreSQL URL whose user may create
+/// databases (a PostgreSQL backup); the scratch database is dropped afterwards.
+pub fn verify(backup: &Local, scratch_server: Option<&str>) -> anyhow::Result<Verification> {
+    let outcome = (|| -> Result<String, String> {
+        let file = check_file(backup).map_err(|e| format!("{e:#}"))?;
+        let checked = |target: &DatabaseUrl| -> Result<String, String> {
+            load(backup, &file, target).map_err(|e| format!("the restore failed: {e:#}"))?;
+            let mut conn = connect(target).map_err(|e| format!("{e:#}"))?;
+            let applied = jobbot_db::migrations::run_pending(&mut conn)
+                .map_err(|e| format!("migrations failed: {e}"))?;
+            let restored = db::row_counts(&mut conn).map_err(|e| e.to_string())?;
+            compare(&backup.manifest, &restored).map_err(|e| format!("row counts differ: {e}"))?;
+            let rows: i64 = restored.values().sum();
+            Ok(format!(
+                "restored {} tables and {rows} rows, {} migration(s) applied after",
+                restored.len(),
+                applied.len()
+            ))
+        };
+        let scratch_name = format!("jobbot_verify_{}", uuid::Uuid::now_v7().simple());
+        match backup.manifest.backend.as_str() {
+            "postgres" => {
+                let server = scratch_server.ok_or("no PostgreSQL server to restore into")?;
+                let server_url = DatabaseUrl::parse(server).map_err(|e| e.to_string())?;
+                let mut admin = connect(&server_url).map_err(|e| format!("{e:#}"))?;
+                db::create_or_drop_database(&mut admin, &scratch_name, true).map_err(|e| {
+                    format!("cannot create a scratch database ({e}): its user needs CREATEDB")
+                })?;
+                let target = DatabaseUrl::Postgres(jobbot_db::with_database_name(server, &scratch_name));
+                let result = checked(&target);
+                let _ = db::create_or_drop_database(&mut admin, &scratch_name, false);
+                result
+            }
+            _ => {
+                let path = std::env::temp_dir().join(format!("{scratch_name}.sqlite3"));
+                let result = checked(&DatabaseUrl::Sqlite(path.clone()));
+                for suffix in ["", "-wal", "-shm"] {
+                    let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+                }
+                result
+            }
+        }
+    })();
+    let verification = match outcome {
+        Ok(detail) => Verification {
+            verified_at: Utc::now(),
+            ok: true,
+            detail,
+        },
+        Err(detail) => Verification {
+            verified_at: Utc::now(),
+            ok: false,
+            detail,
+        },
+    };
+    write_json(&backup.folder.join(VERIFICATION), &verification)?;
+    Ok(verification)
+}
+
+/// Restores the backup into `target`; a target that is not empty needs `force` (it is emptied first).
+/// Returns the restored row counts.
+pub fn restore(backup: &Local, target: &DatabaseUrl, force: bool) -> anyhow::Result<BTreeMap<String, i64>> {
+    let file = check_file(backup)?;
+    let empty = match target {
+        DatabaseUrl::Sqlite(path) => !path.exists() || db::is_empty(&mut *connect(target)?)?,
+        DatabaseUrl::Postgres(_) => db::is_empty(&mut *connect(target)?)?,
+    };
+    if !empty {
+        if !force {
+            bail!(
+                "{} is not empty: restoring would replace its data; add --force to do so",
+                target.redacted()
+            );
+        }
+        match target {
+            DatabaseUrl::Sqlite(path) => {
+                for suffix in ["", "-wal", "-shm"] {
+                    let file = PathBuf::from(format!("{}{suffix}", path.display()));
+                    if file.exists() {
+                        std::fs::remove_file(&file)
+                            .with_context(|| format!("cannot remove {}", file.display()))?;
+                    }
+                }
+            }
+            DatabaseUrl::Postgres(_) => db::reset_schema(&mut *connect(target)?)?,
+        }
+    } else if let DatabaseUrl::Sqlite(path) = target {
+        // An empty file left by a connection: replaced.
+        let _ = std::fs::remove_file(path);
+    }
+    load(backup, &file, target)?;
+    let restored = db::row_counts(&mut *connect(target)?)?;
+    Ok(restored)
+}
+
+/// Deletes the backups older than `retention_days` at `now`, except the newest verified one and the newest
+/// one; returns what it deleted (or would, with `dry_run`).
+pub fn prune(
+    dir: &Path,
+    retention_days: u32,
+    now: DateTime<Utc>,
+    dry_run: bool,
+) -> anyhow::Result<Vec<String>> {
+    let all = list(dir)?;
+    let newest = all.last().map(|b| b.manifest.id.clone());
+    let newest_verified = all
+        .iter()
+        .rev()
+        .find(|b| b.verification.as_ref().is_some_and(|v| v.ok))
+        .map(|b| b.manifest.id.clone());
+    let limit = now - TimeDelta::days(i64::from(retention_days));
+    let mut deleted = Vec::new();
+    for backup in all {
+        let id = backup.manifest.id.clone();
+        let keep = backup.manifest.created_at >= limit
+            || Some(&id) == newest.as_ref()
+            || Some(&id) == newest_verified.as_ref();
+        if keep {
+            continue;
+        }
+        if !dry_run {
+            std::fs::remove_dir_all(&backup.folder)
+                .with_context(|| format!("cannot delete {}", backup.folder.display()))?;
+        }
+        deleted.push(id);
+    }
+    Ok(deleted)
+}
+
+/// How `list` shows a backup.
+pub fn describe(backup: &Local, now: DateTime<Utc>) -> String {
+    let age = now - backup.manifest.created_at;
+    let age = if age.num_days() > 0 {
+        format!("{} d", age.num_days())
+    } else {
+        format!("{} h", age.num_hours())
+    };
+    let verified = match &backup.verification {
+        Some(v) if v.ok => format!("verified {}", v.verified_at.format("%Y-%m-%d %H:%M")),
+        Some(v) => format!(
+            "FAILED verification {}: {}",
+            v.verified_at.format("%Y-%m-%d %H:%M"),
+            v.detail
+        ),
+        None => "not verified".to_owned(),
+    };
+    let rows: i64 = backup.manifest.tables.values().sum();
+    format!(
+        "{}  {:<8} {:>7}  {:>12} bytes  {rows} rows  {verified}",
+        backup.manifest.id, backup.manifest.backend, age, backup.manifest.size_bytes
+    )
+}

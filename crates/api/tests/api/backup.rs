@@ -1,0 +1,257 @@
+//! `jobbot backup` on both backends, through the real binary: a backup taken while the server serves,
+//! verified by a restore; everything dropped, restored, and a user logs in and reads their conversation;
+//! a non-empty target refused without --force; a corrupted and a truncated backup fail verification with a
+//! clear message; retention keeps exactly the right backups.
+
+use std::path::Path;
+use std::process::{Output, Stdio};
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+use crate::helpers::{db_url, login_at, login_with, start_process, PASSWORD};
+
+fn jobbot(database_url: &str, backups: &Path, args: &[&str]) -> Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_jobbot"))
+        .args(args)
+        .env("DATABASE_URL", database_url)
+        .env("JOBBOT_BACKUP_DIR", backups)
+        .env("JOBBOT_JWT_SECRET", crate::helpers::TEST_JWT_SECRET)
+        .env("JOBBOT_DATA_DIR", std::env::temp_dir())
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("run jobbot")
+}
+
+fn text(output: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+fn ok(output: Output) -> String {
+    let all = text(&output);
+    assert!(output.status.success(), "jobbot failed: {all}");
+    all
+}
+
+fn manifests(backups: &Path) -> Vec<(std::path::PathBuf, Value)> {
+    let mut found: Vec<_> = std::fs::read_dir(backups)
+        .expect("backups")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.join("manifest.json").is_file())
+        .map(|p| {
+            let manifest: Value =
+                serde_json::from_str(&std::fs::read_to_string(p.join("manifest.json")).expect("read"))
+                    .expect("json");
+            (p, manifest)
+        })
+        .collect();
+    found.sort_by(|a, b| a.0.cmp(&b.0));
+    found
+}
+
+async fn backup_restore_round_trip(backend: jobbot_db::Backend) {
+    let db = jobbot_db::testing::TestDatabase::new(backend);
+    let url = db_url(&db);
+    let backups = tempdir("jobbot-backups");
+    let server = start_process(&url, &[], Stdio::null()).await;
+    let user = login_at(&server.base, "backup@example.fr").await;
+    let client = reqwest::Client::new();
+    let conversation: Value = client
+        .post(format!("{}/api/v1/conversations", server.base))
+        .bearer_auth(&user.access_token)
+        .json(&json!({}))
+        .send()
+        .await
+        .expect("create")
+        .json()
+        .await
+        .expect("json");
+    let conversation = conversation["id"].as_str().expect("id").to_owned();
+    let asked = client
+        .post(format!(
+            "{}/api/v1/conversations/{conversation}/messages",
+            server.base
+        ))
+        .bearer_auth(&user.access_token)
+        .json(&json!({"content": "Comment négocier mon salaire ?"}))
+        .send()
+        .await
+        .expect("ask");
+    assert_eq!(asked.status(), StatusCode::CREATED);
+    let _ = asked.text().await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+
+    // Taken while the server serves.
+    let created = ok(jobbot(&url, &backups, &["backup", "create"]));
+    assert!(created.contains("backup "), "{created}");
+    let (folder, manifest) = manifests(&backups).pop().expect("a backup");
+    let id = manifest["id"].as_str().expect("id").to_owned();
+    assert_eq!(
+        manifest["backend"],
+        if backend == jobbot_db::Backend::Postgres {
+            "postgres"
+        } else {
+            "sqlite"
+        }
+    );
+    assert_eq!(manifest["tables"]["users"], 1);
+    assert_eq!(manifest["tables"]["messages"], 2, "the question and its answer");
+    let verified = ok(jobbot(&url, &backups, &["backup", "verify", "--latest"]));
+    assert!(verified.contains(&format!("backup {id} verified")), "{verified}");
+    assert!(ok(jobbot(&url, &backups, &["backup", "list"])).contains("verified"));
+    drop(server);
+
+    // Everything dropped, then restored.
+    match backend {
+        jobbot_db::Backend::Sqlite => {
+            let path = url.trim_start_matches("sqlite://");
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{path}{suffix}"));
+            }
+        }
+        jobbot_db::Backend::Postgres => {
+            let pool = jobbot_db::connect(&db.url, 1).expect("pool");
+            let mut conn = pool.get().expect("conn");
+            jobbot_db::backup::reset_schema(&mut conn).expect("drop everything");
+        }
+    }
+    let restored = ok(jobbot(&url, &backups, &["backup", "restore", &id, "--to", &url]));
+    assert!(
+        restored.contains("users: 1") && restored.contains("messages: 2"),
+        "{restored}"
+    );
+    {
+        let pool = jobbot_db::connect(&db.url, 1).expect("pool");
+        let mut conn = pool.get().expect("conn");
+        let counts = jobbot_db::backup::row_counts(&mut conn).expect("counts");
+        let expected: std::collections::BTreeMap<String, i64> =
+            serde_json::from_value(manifest["tables"].clone()).expect("tables");
+        assert_eq!(counts, expected, "identical row counts");
+    }
+    let server = start_process(&url, &[], Stdio::null()).await;
+    let login = login_with(&server.base, "backup@example.fr", PASSWORD).await;
+    let token = login["access_token"]
+        .as_str()
+        .expect("the user logs in again")
+        .to_owned();
+    let page: Value = client
+        .get(format!(
+            "{}/api/v1/conversations/{conversation}/messages",
+            server.base
+        ))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("read")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(page["items"][0]["content"], "Comment négocier mon salaire ?");
+    drop(server);
+
+    // A database with data is not replaced without --force.
+    let refused = jobbot(&url, &backups, &["backup", "restore", &id, "--to", &url]);
+    assert!(!refused.status.success());
+    assert!(text(&refused).contains("not empty"), "{}", text(&refused));
+    ok(jobbot(
+        &url,
+        &backups,
+        &["backup", "restore", &id, "--to", &url, "--force"],
+    ));
+
+    // A corrupted file fails on its checksum; a truncated one whose manifest was made to match fails on the
+    // restore itself.
+    let data = folder.join(manifest["file"].as_str().expect("file"));
+    let mut bytes = std::fs::read(&data).expect("data");
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0xff;
+    std::fs::write(&data, &bytes).expect("corrupt");
+    let failed = jobbot(&url, &backups, &["backup", "verify", &id]);
+    assert!(!failed.status.success());
+    assert!(
+        text(&failed).contains("corrupted or truncated"),
+        "{}",
+        text(&failed)
+    );
+    assert!(ok(jobbot(&url, &backups, &["backup", "list"])).contains("FAILED verification"));
+    bytes[middle] ^= 0xff;
+    bytes.truncate(bytes.len() * 2 / 3);
+    std::fs::write(&data, &bytes).expect("truncate");
+    let mut forged = manifest.clone();
+    forged["size_bytes"] = json!(bytes.len());
+    forged["sha256"] = json!(sha256_hex(&bytes));
+    std::fs::write(folder.join("manifest.json"), forged.to_string()).expect("forge");
+    let failed = jobbot(&url, &backups, &["backup", "verify", &id]);
+    assert!(!failed.status.success());
+    assert!(text(&failed).contains("the restore failed"), "{}", text(&failed));
+    let _ = std::fs::remove_dir_all(&backups);
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn tempdir(prefix: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("{prefix}-{}", uuid::Uuid::now_v7().simple()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+#[actix_rt::test]
+async fn backup_restore_round_trip_on_sqlite() {
+    backup_restore_round_trip(jobbot_db::Backend::Sqlite).await;
+}
+
+#[actix_rt::test]
+async fn backup_restore_round_trip_on_postgres() {
+    backup_restore_round_trip(jobbot_db::Backend::Postgres).await;
+}
+
+/// Retention: older than JOBBOT_BACKUP_RETENTION_DAYS goes, except the newest verified and the newest.
+#[actix_rt::test]
+async fn prune_keeps_the_newest_verified_and_the_recent() {
+    let db = jobbot_db::testing::TestDatabase::new(jobbot_db::Backend::Sqlite);
+    let url = db_url(&db);
+    {
+        let pool = jobbot_db::connect(&db.url, 1).expect("pool");
+        let mut conn = pool.get().expect("conn");
+        jobbot_db::migrations::run_pending(&mut conn).expect("migrate");
+    }
+    let backups = tempdir("jobbot-prune");
+    for _ in 0..4 {
+        ok(jobbot(&url, &backups, &["backup", "create"]));
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let all = manifests(&backups);
+    assert_eq!(all.len(), 4);
+    // Ages 50, 40, 35 and 1 days; the 40-day one is verified.
+    let now = chrono::Utc::now();
+    let mut ids = Vec::new();
+    for ((folder, mut manifest), days) in all.into_iter().zip([50, 40, 35, 1]) {
+        manifest["created_at"] = json!((now - chrono::TimeDelta::days(days)).to_rfc3339());
+        std::fs::write(folder.join("manifest.json"), manifest.to_string()).expect("age");
+        ids.push(manifest["id"].as_str().expect("id").to_owned());
+    }
+    ok(jobbot(&url, &backups, &["backup", "verify", &ids[1]]));
+    let dry = ok(jobbot(&url, &backups, &["backup", "prune", "--dry-run"]));
+    assert!(dry.contains("would delete 2 backup(s)"), "{dry}");
+    assert_eq!(manifests(&backups).len(), 4, "a dry run deletes nothing");
+    let pruned = ok(jobbot(&url, &backups, &["backup", "prune"]));
+    assert!(pruned.contains(&ids[0]) && pruned.contains(&ids[2]), "{pruned}");
+    let left: Vec<String> = manifests(&backups)
+        .into_iter()
+        .map(|(_, m)| m["id"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    assert_eq!(left, vec![ids[1].clone(), ids[3].clone()]);
+    let _ = std::fs::remove_dir_all(&backups);
+}

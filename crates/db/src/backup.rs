@@ -1,0 +1,120 @@
+//! What `jobbot backup` needs from the database itself: the tables and their row counts, SQLite's online copy
+//! (`VACUUM INTO`), a PostgreSQL snapshot that `pg_dump --snapshot` and the row counts share, whether a
+//! database is empty, and scratch databases for verification.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Text};
+
+use crate::DbConnection;
+
+#[derive(QueryableByName)]
+struct Name {
+    #[diesel(sql_type = Text)]
+    name: String,
+}
+
+#[derive(QueryableByName)]
+struct Count {
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+}
+
+/// The database's own tables (diesel's migrations table included), by name.
+pub fn tables(conn: &mut DbConnection) -> QueryResult<Vec<String>> {
+    let sql = match conn {
+        DbConnection::Pg(_) => {
+            "SELECT tablename AS name FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename"
+        }
+        DbConnection::Sqlite(_) => {
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+        }
+    };
+    Ok(diesel::sql_query(sql)
+        .load::<Name>(conn)?
+        .into_iter()
+        .map(|n| n.name)
+        .collect())
+}
+
+/// Every table's row count.
+pub fn row_counts(conn: &mut DbConnection) -> QueryResult<BTreeMap<String, i64>> {
+    let mut counts = BTreeMap::new();
+    for table in tables(conn)? {
+        // The names come from the catalogue, quoted as identifiers.
+        let quoted = format!("\"{}\"", table.replace('"', "\"\""));
+        let n = diesel::sql_query(format!("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM {quoted}"))
+            .get_result::<Count>(conn)?
+            .n;
+        counts.insert(table, n);
+    }
+    Ok(counts)
+}
+
+/// The newest migration applied (read only: diesel's own helper creates its table when missing, which a
+/// read-only snapshot refuses).
+pub fn schema_version(conn: &mut DbConnection) -> QueryResult<String> {
+    Ok(diesel::sql_query(
+        "SELECT version AS name FROM __diesel_schema_migrations ORDER BY version DESC LIMIT 1",
+    )
+    .get_result::<Name>(conn)
+    .optional()?
+    .map(|n| n.name)
+    .unwrap_or_default())
+}
+
+/// Whether the database has no table at all.
+pub fn is_empty(conn: &mut DbConnection) -> QueryResult<bool> {
+    Ok(tables(conn)?.is_empty())
+}
+
+/// SQLite's online, consistent copy of the whole database into `target` (which must not exist), while other
+/// connections keep reading and writing.
+pub fn sqlite_copy_into(conn: &mut DbConnection, target: &Path) -> QueryResult<()> {
+    let target = target.to_string_lossy().replace('\'', "''");
+    conn.batch_execute(&format!("VACUUM INTO '{target}'"))
+}
+
+/// Opens a read-only REPEATABLE READ transaction on PostgreSQL and exports its snapshot: `pg_dump
+/// --snapshot=ID` then dumps exactly what this connection sees, so the row counts taken here match the dump.
+/// The transaction (and the snapshot) lasts until [`end_snapshot`] or the connection closes.
+pub fn begin_snapshot(conn: &mut DbConnection) -> QueryResult<String> {
+    conn.batch_execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")?;
+    Ok(diesel::sql_query("SELECT pg_export_snapshot() AS name")
+        .get_result::<Name>(conn)?
+        .name)
+}
+
+pub fn end_snapshot(conn: &mut DbConnection) -> QueryResult<()> {
+    conn.batch_execute("COMMIT")
+}
+
+/// The server's major version (PostgreSQL).
+pub fn server_major_version(conn: &mut DbConnection) -> QueryResult<i64> {
+    let n = diesel::sql_query("SELECT CAST(current_setting('server_version_num') AS BIGINT) AS n")
+        .get_result::<Count>(conn)?
+        .n;
+    Ok(n / 10_000)
+}
+
+/// Empties a PostgreSQL database before a forced restore: its schema, dropped and made again.
+pub fn reset_schema(conn: &mut DbConnection) -> QueryResult<()> {
+    conn.batch_execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+}
+
+/// Creates (`create`) or drops a PostgreSQL database named `name` (letters, digits and `_` only).
+pub fn create_or_drop_database(conn: &mut DbConnection, name: &str, create: bool) -> QueryResult<()> {
+    if !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+        return Err(diesel::result::Error::QueryBuilderError(
+            format!("not a plain database name: {name}").into(),
+        ));
+    }
+    if create {
+        conn.batch_execute(&format!("CREATE DATABASE {name}"))
+    } else {
+        conn.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+    }
+}
