@@ -19,4 +19,4 @@ if ! command -v promtool >/dev/null 2>&1; then
 fi
 promtool check config ops/prometheus/prometheus.yml
 promtool check rules ops/prometheus/alerts.yml
-(cd ops/prometheus && promtool test rules alerts.test.yml)
+(cd ops/prometheus && promtool test rules alerts.test.yml alerts-backup.test.yml)

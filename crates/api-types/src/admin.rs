@@ -117,8 +117,26 @@ pub struct AdminSystem {
     pub websockets: i64,
     /// Assistant replies being written by this instance.
     pub replies_running: i64,
-    /// The newest backup, once backups are set up (the operations issue); `null` until then.
-    pub backup: Option<serde_json::Value>,
+    /// What `jobbot backup` last did (its runs are recorded in the database).
+    pub backup: AdminBackupStatus,
+}
+
+/// The last successful backup and verification, and the last failed run (`jobbot backup`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct AdminBackupStatus {
+    /// `null` when no backup ever succeeded.
+    pub last_success_at: Option<DateTime<Utc>>,
+    pub last_backup_id: Option<String>,
+    pub last_size_bytes: Option<i64>,
+    /// Where the last successful backup went (the local folder first).
+    pub last_targets: Vec<String>,
+    /// The last successful verification (a restore into a scratch database).
+    pub last_verified_at: Option<DateTime<Utc>>,
+    /// The last failed run (`create`, `verify` or `prune`) and its error.
+    pub last_failure_at: Option<DateTime<Utc>>,
+    pub last_failure_kind: Option<String>,
+    pub last_error: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

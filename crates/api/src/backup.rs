@@ -480,3 +480,31 @@ pub fn describe(backup: &Local, now: DateTime<Utc>) -> String {
         backup.manifest.id, backup.manifest.backend, age, backup.manifest.size_bytes
     )
 }
+
+/// Records a run in the database backed up (what the admin page, `/metrics` and the alerts read). A database
+/// that cannot take it (down, or older than this binary's migrations) gets a warning, not a failure.
+pub fn record(
+    url: &DatabaseUrl,
+    kind: &str,
+    backup_id: Option<&str>,
+    started_at: DateTime<Utc>,
+    size_bytes: Option<u64>,
+    targets: &[String],
+    error: Option<String>,
+) {
+    let run = db::RunRow {
+        id: uuid::Uuid::now_v7().to_string(),
+        kind: kind.to_owned(),
+        backup_id: backup_id.map(str::to_owned),
+        started_at: started_at.naive_utc(),
+        finished_at: jobbot_db::now(),
+        size_bytes: size_bytes.and_then(|n| i64::try_from(n).ok()),
+        targets: serde_json::to_string(targets).unwrap_or_else(|_| "[]".into()),
+        outcome: if error.is_some() { "failed" } else { "ok" }.to_owned(),
+        error,
+    };
+    let recorded = connect(url).and_then(|mut conn| Ok(db::record_run(&mut conn, &run)?));
+    if let Err(error) = recorded {
+        eprintln!("jobbot backup: the run could not be recorded in the database: {error:#}");
+    }
+}

@@ -222,7 +222,21 @@ fn backup_command(config: &Config, action: BackupCommand) -> anyhow::Result<()> 
     let now = chrono::Utc::now();
     match action {
         BackupCommand::Create => {
-            let manifest = backup::create(&config.database_url, dir)?;
+            let made = backup::create(&config.database_url, dir);
+            let (id, size) = made
+                .as_ref()
+                .map_or((None, None), |m| (Some(m.id.as_str()), Some(m.size_bytes)));
+            let error = made.as_ref().err().map(|e| format!("{e:#}"));
+            backup::record(
+                &config.database_url,
+                "create",
+                id,
+                now,
+                size,
+                &[dir.display().to_string()],
+                error,
+            );
+            let manifest = made?;
             let rows: i64 = manifest.tables.values().sum();
             println!(
                 "backup {} of {}: {} bytes, {} tables, {rows} rows, SHA-256 {}",
@@ -249,6 +263,15 @@ fn backup_command(config: &Config, action: BackupCommand) -> anyhow::Result<()> 
                 jobbot_db::DatabaseUrl::Sqlite(_) => None,
             };
             let verification = backup::verify(&found, scratch)?;
+            backup::record(
+                &config.database_url,
+                "verify",
+                Some(&found.manifest.id),
+                now,
+                Some(found.manifest.size_bytes),
+                &[found.folder.display().to_string()],
+                (!verification.ok).then(|| verification.detail.clone()),
+            );
             if !verification.ok {
                 anyhow::bail!(
                     "backup {} failed verification: {}",
@@ -274,7 +297,20 @@ fn backup_command(config: &Config, action: BackupCommand) -> anyhow::Result<()> 
             }
         }
         BackupCommand::Prune { dry_run } => {
-            let deleted = backup::prune(dir, config.backup_retention_days, now, dry_run)?;
+            let pruned = backup::prune(dir, config.backup_retention_days, now, dry_run);
+            if !dry_run {
+                let error = pruned.as_ref().err().map(|e| format!("{e:#}"));
+                backup::record(
+                    &config.database_url,
+                    "prune",
+                    None,
+                    now,
+                    None,
+                    &[dir.display().to_string()],
+                    error,
+                );
+            }
+            let deleted = pruned?;
             let verb = if dry_run { "would delete" } else { "deleted" };
             println!(
                 "{verb} {} backup(s) older than {} days{}",

@@ -91,6 +91,10 @@ pub struct Metrics {
     pub tokens: Family<TokenLabels, Counter>,
     pub websockets: Gauge,
     pub notify_lag: Histogram,
+    pub backup_last_success: Gauge,
+    pub backup_last_verification: Gauge,
+    pub backup_last_size: Gauge,
+    pub backup_last_failure: Gauge,
 }
 
 /// The process's metrics.
@@ -113,6 +117,10 @@ impl Metrics {
             tokens: Family::default(),
             websockets: Gauge::default(),
             notify_lag: Histogram::new(exponential_buckets(0.0005, 2.0, 14)),
+            backup_last_success: Gauge::default(),
+            backup_last_verification: Gauge::default(),
+            backup_last_size: Gauge::default(),
+            backup_last_failure: Gauge::default(),
             registry: Registry::default(),
         };
         registry.register(
@@ -183,6 +191,30 @@ impl Metrics {
             Unit::Seconds,
             metrics.notify_lag.clone(),
         );
+        registry.register_with_unit(
+            "backup_last_success_timestamp",
+            "When the last successful backup ended (Unix time; 0: never)",
+            Unit::Seconds,
+            metrics.backup_last_success.clone(),
+        );
+        registry.register_with_unit(
+            "backup_last_verification_timestamp",
+            "When the last successful verification (a restore into a scratch database) ended (0: never)",
+            Unit::Seconds,
+            metrics.backup_last_verification.clone(),
+        );
+        registry.register_with_unit(
+            "backup_last_size",
+            "The last successful backup's size",
+            Unit::Bytes,
+            metrics.backup_last_size.clone(),
+        );
+        registry.register_with_unit(
+            "backup_last_failure_timestamp",
+            "When the last failed backup run ended (0: never)",
+            Unit::Seconds,
+            metrics.backup_last_failure.clone(),
+        );
         registry.register(
             "build",
             "The running version",
@@ -200,6 +232,24 @@ impl Metrics {
             text = "# EOF\n".into();
         }
         text
+    }
+
+    /// The backup gauges, from the runs recorded in the database.
+    pub fn backups(&self, status: &jobbot_db::backup::Status) {
+        let seconds = |run: &Option<jobbot_db::backup::RunRow>| {
+            run.as_ref().map_or(0, |r| r.finished_at.and_utc().timestamp())
+        };
+        self.backup_last_success.set(seconds(&status.last_backup));
+        self.backup_last_verification
+            .set(seconds(&status.last_verification));
+        self.backup_last_failure.set(seconds(&status.last_failure));
+        self.backup_last_size.set(
+            status
+                .last_backup
+                .as_ref()
+                .and_then(|r| r.size_bytes)
+                .unwrap_or(0),
+        );
     }
 
     /// Counts an ended reply.

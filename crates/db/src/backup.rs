@@ -118,3 +118,58 @@ pub fn create_or_drop_database(conn: &mut DbConnection, name: &str, create: bool
         conn.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
     }
 }
+
+/// One `jobbot backup` run.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Insertable)]
+#[diesel(table_name = crate::schema::backup_runs)]
+pub struct RunRow {
+    pub id: String,
+    /// `create`, `verify` or `prune`.
+    pub kind: String,
+    pub backup_id: Option<String>,
+    pub started_at: chrono::NaiveDateTime,
+    pub finished_at: chrono::NaiveDateTime,
+    pub size_bytes: Option<i64>,
+    /// A JSON array of where the backup went.
+    pub targets: String,
+    /// `ok` or `failed`.
+    pub outcome: String,
+    pub error: Option<String>,
+}
+
+pub fn record_run(conn: &mut DbConnection, run: &RunRow) -> QueryResult<()> {
+    diesel::insert_into(crate::schema::backup_runs::table)
+        .values(run)
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// What the admin system page, `/metrics` and the alerts need: the last successful backup and
+/// verification, and the last failure.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Status {
+    pub last_backup: Option<RunRow>,
+    pub last_verification: Option<RunRow>,
+    pub last_failure: Option<RunRow>,
+}
+
+pub fn status(conn: &mut DbConnection) -> QueryResult<Status> {
+    use crate::schema::backup_runs::dsl as r;
+    let last = |conn: &mut DbConnection, kind: Option<&str>, outcome: &str| -> QueryResult<Option<RunRow>> {
+        let mut query = r::backup_runs
+            .filter(r::outcome.eq(outcome.to_owned()))
+            .into_boxed();
+        if let Some(kind) = kind {
+            query = query.filter(r::kind.eq(kind.to_owned()));
+        }
+        query
+            .order(r::finished_at.desc())
+            .first::<RunRow>(conn)
+            .optional()
+    };
+    Ok(Status {
+        last_backup: last(conn, Some("create"), "ok")?,
+        last_verification: last(conn, Some("verify"), "ok")?,
+        last_failure: last(conn, None, "failed")?,
+    })
+}

@@ -228,6 +228,20 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    backup_runs (id) {
+        id -> Text,
+        kind -> Text,
+        backup_id -> Nullable<Text>,
+        started_at -> Timestamp,
+        finished_at -> Timestamp,
+        size_bytes -> Nullable<BigInt>,
+        targets -> Text,
+        outcome -> Text,
+        error -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(chat_members -> chats (chat_id));
 diesel::joinable!(chat_members -> users (user_id));

@@ -42,7 +42,27 @@ pub fn SystemPage() -> impl IntoView {
                 ),
                 None => tr(Key::NoFailure).to_owned(),
             };
-            let backup = s.backup.as_ref().map_or_else(|| tr(Key::NotConfigured).to_owned(), |b| b.to_string());
+            let b = &s.backup;
+            let backup = match (b.last_success_at, &b.last_backup_id) {
+                (Some(at), id) => format!(
+                    "{} {} ({}){}",
+                    when(at),
+                    id.clone().unwrap_or_default(),
+                    megabytes(b.last_size_bytes.unwrap_or_default()),
+                    b.last_verified_at
+                        .map(|v| format!(" · {} {}", tr(Key::VerifiedOn), when(v)))
+                        .unwrap_or_default()
+                ),
+                (None, _) => tr(Key::NoBackup).to_owned(),
+            };
+            let backup_failure = b.last_failure_at.map(|at| {
+                format!(
+                    "{} ({}): {}",
+                    when(at),
+                    b.last_failure_kind.clone().unwrap_or_default(),
+                    b.last_error.clone().unwrap_or_default()
+                )
+            });
             let provider = if s.assistant.offline {
                 format!("{} ({})", s.assistant.provider, tr(Key::Offline))
             } else {
@@ -58,7 +78,10 @@ pub fn SystemPage() -> impl IntoView {
                     <div><dt>{tr(Key::LastFailure)}</dt><dd>{failure}</dd></div>
                     <div><dt>{tr(Key::LiveConnections)}</dt><dd>{s.websockets}</dd></div>
                     <div><dt>{tr(Key::RepliesRunning)}</dt><dd>{s.replies_running}</dd></div>
-                    <div><dt>{tr(Key::Backup)}</dt><dd>{backup}</dd></div>
+                    <div><dt>{tr(Key::Backup)}</dt><dd data-testid="system-backup">{backup}</dd></div>
+                    {backup_failure.map(|failure| view! {
+                        <div><dt>{tr(Key::BackupFailure)}</dt><dd class="disabled">{failure}</dd></div>
+                    })}
                 </dl>
                 <details class="card">
                     <summary>{format!("{} ({})", tr(Key::Migrations), s.database.migrations.len())}</summary>

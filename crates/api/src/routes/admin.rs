@@ -5,9 +5,9 @@ use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{Datelike, NaiveDateTime};
 use jobbot_api_types::{
-    AdminAssistant, AdminDatabase, AdminLogoutReport, AdminReason, AdminReplyFailure, AdminShare,
-    AdminSharePage, AdminStats, AdminSystem, AdminUser, AdminUserChange, AdminUserPage, AuditEntry,
-    AuditPage, DeletionReceipt, ErrorCode, LiveEvent, Problem, Resync, StatsErrors, StatsReplies,
+    AdminAssistant, AdminBackupStatus, AdminDatabase, AdminLogoutReport, AdminReason, AdminReplyFailure,
+    AdminShare, AdminSharePage, AdminStats, AdminSystem, AdminUser, AdminUserChange, AdminUserPage,
+    AuditEntry, AuditPage, DeletionReceipt, ErrorCode, LiveEvent, Problem, Resync, StatsErrors, StatsReplies,
     StatsTokens, StatsTotals,
 };
 use jobbot_db::admin::{UserQuery, UserSort, UserStats};
@@ -603,6 +603,23 @@ pub async fn list_audit(
         .body(out))
 }
 
+fn backup_status(status: jobbot_db::backup::Status) -> AdminBackupStatus {
+    let last = status.last_backup;
+    AdminBackupStatus {
+        last_success_at: last.as_ref().map(|r| r.finished_at.and_utc()),
+        last_backup_id: last.as_ref().and_then(|r| r.backup_id.clone()),
+        last_size_bytes: last.as_ref().and_then(|r| r.size_bytes),
+        last_targets: last
+            .as_ref()
+            .and_then(|r| serde_json::from_str(&r.targets).ok())
+            .unwrap_or_default(),
+        last_verified_at: status.last_verification.map(|r| r.finished_at.and_utc()),
+        last_failure_at: status.last_failure.as_ref().map(|r| r.finished_at.and_utc()),
+        last_failure_kind: status.last_failure.as_ref().map(|r| r.kind.clone()),
+        last_error: status.last_failure.and_then(|r| r.error),
+    }
+}
+
 /// The running system: version, uptime, database, assistant, live connections (admins only).
 #[utoipa::path(get, path = "/api/v1/admin/system", tag = "admin",
     security(("bearer" = []), ("cookie" = [])),
@@ -612,7 +629,7 @@ pub async fn list_audit(
     ))]
 pub async fn system(state: web::Data<AppState>, auth: AuthUser) -> Result<web::Json<AdminSystem>, ApiError> {
     require_admin(&state, &auth).await?;
-    let (size_bytes, migrations, failure, backend) = state
+    let (size_bytes, migrations, failure, backend, backups) = state
         .db(|conn| {
             let migrations = jobbot_db::migrations::applied(conn).map_err(ApiError::internal)?;
             Ok((
@@ -620,6 +637,7 @@ pub async fn system(state: web::Data<AppState>, auth: AuthUser) -> Result<web::J
                 migrations,
                 jobbot_db::admin::last_reply_failure(conn)?,
                 conn.backend(),
+                jobbot_db::backup::status(conn)?,
             ))
         })
         .await?;
@@ -651,7 +669,7 @@ pub async fn system(state: web::Data<AppState>, auth: AuthUser) -> Result<web::J
         },
         websockets: state.hub.connections() as i64,
         replies_running: assistant.running_count() as i64,
-        backup: None,
+        backup: backup_status(backups),
     }))
 }
 

@@ -30,7 +30,7 @@ pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError
 }
 
 /// Prometheus' scrape target (OpenMetrics text; `crate::metrics`). The gauges of the moment (the pool, live
-/// WebSockets, whether the database answers a ping) are read now.
+/// WebSockets, whether the database answers a ping, the recorded backup runs) are read now.
 pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
     let metrics = &*crate::metrics::METRICS;
     let pool = state.pool.state();
@@ -39,12 +39,16 @@ pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
     metrics
         .websockets
         .set(i64::try_from(state.hub.connections()).unwrap_or(i64::MAX));
-    let up = state
+    let answered = state
         .db(|conn| {
-            jobbot_db::ping(conn).map_err(|e| ApiError::unavailable(ErrorCode::DatabaseUnavailable, e))
+            jobbot_db::ping(conn).map_err(|e| ApiError::unavailable(ErrorCode::DatabaseUnavailable, e))?;
+            Ok(jobbot_db::backup::status(conn).ok())
         })
-        .await
-        .is_ok();
+        .await;
+    let up = answered.is_ok();
+    if let Ok(Some(backups)) = &answered {
+        metrics.backups(backups);
+    }
     metrics.database_up.set(i64::from(up));
     HttpResponse::Ok()
         .content_type("application/openmetrics-text; version=1.0.0; charset=utf-8")

@@ -105,6 +105,38 @@ async fn backup_restore_round_trip(backend: jobbot_db::Backend) {
     let verified = ok(jobbot(&url, &backups, &["backup", "verify", "--latest"]));
     assert!(verified.contains(&format!("backup {id} verified")), "{verified}");
     assert!(ok(jobbot(&url, &backups, &["backup", "list"])).contains("verified"));
+    // Both runs are recorded in the database, which every instance's /metrics reads.
+    {
+        let pool = jobbot_db::connect(&db.url, 1).expect("pool");
+        let mut conn = pool.get().expect("conn");
+        let status = jobbot_db::backup::status(&mut conn).expect("status");
+        let last = status.last_backup.expect("a recorded backup");
+        assert_eq!(last.backup_id.as_deref(), Some(id.as_str()));
+        assert_eq!(last.size_bytes, manifest["size_bytes"].as_i64());
+        assert!(status.last_verification.is_some() && status.last_failure.is_none());
+    }
+    let metrics = client
+        .get(format!("{}/metrics", server.base))
+        .send()
+        .await
+        .expect("metrics")
+        .text()
+        .await
+        .expect("text");
+    let gauge = |name: &str| {
+        metrics
+            .lines()
+            .find_map(|line| line.strip_prefix(&format!("{name} ")))
+            .and_then(|v| v.parse::<i64>().ok())
+            .unwrap_or_else(|| panic!("{name} missing:\n{metrics}"))
+    };
+    let now = chrono::Utc::now().timestamp();
+    assert!((now - gauge("jobbot_backup_last_success_timestamp_seconds")).abs() < 120);
+    assert!((now - gauge("jobbot_backup_last_verification_timestamp_seconds")).abs() < 120);
+    assert_eq!(
+        gauge("jobbot_backup_last_size_bytes"),
+        manifest["size_bytes"].as_i64().unwrap_or(-1)
+    );
     drop(server);
 
     // Everything dropped, then restored.
@@ -180,6 +212,18 @@ async fn backup_restore_round_trip(backend: jobbot_db::Backend) {
         text(&failed)
     );
     assert!(ok(jobbot(&url, &backups, &["backup", "list"])).contains("FAILED verification"));
+    {
+        let pool = jobbot_db::connect(&db.url, 1).expect("pool");
+        let mut conn = pool.get().expect("conn");
+        let failure = jobbot_db::backup::status(&mut conn)
+            .expect("status")
+            .last_failure
+            .expect("the failed verification is recorded");
+        assert_eq!(failure.kind, "verify");
+        assert!(failure
+            .error
+            .is_some_and(|e| e.contains("corrupted or truncated")));
+    }
     bytes[middle] ^= 0xff;
     bytes.truncate(bytes.len() * 2 / 3);
     std::fs::write(&data, &bytes).expect("truncate");

@@ -77,6 +77,10 @@ async fn metrics_name_routes_by_template_and_carry_no_ids() {
         ("jobbot_assistant_tokens", "counter"),
         ("jobbot_websockets", "gauge"),
         ("jobbot_notify_delivery_lag_seconds", "histogram"),
+        ("jobbot_backup_last_success_timestamp_seconds", "gauge"),
+        ("jobbot_backup_last_verification_timestamp_seconds", "gauge"),
+        ("jobbot_backup_last_size_bytes", "gauge"),
+        ("jobbot_backup_last_failure_timestamp_seconds", "gauge"),
         ("jobbot_build", "info"),
     ] {
         assert!(
