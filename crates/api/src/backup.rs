@@ -508,3 +508,168 @@ pub fn record(
         eprintln!("jobbot backup: the run could not be recorded in the database: {error:#}");
     }
 }
+
+/// France's offset from UTC at `at`: +2 h from the last Sunday of March 01:00 UTC to the last Sunday of
+/// October 01:00 UTC (the EU rule), +1 h otherwise. Enough to schedule in Europe/Paris without a time zone
+/// database.
+pub fn paris_offset(at: DateTime<Utc>) -> TimeDelta {
+    use chrono::{Datelike, NaiveDate, Weekday};
+    let last_sunday = |month: u32| -> Option<DateTime<Utc>> {
+        let first_of_next = NaiveDate::from_ymd_opt(at.year(), month + 1, 1)?;
+        let mut day = first_of_next.pred_opt()?;
+        while day.weekday() != Weekday::Sun {
+            day = day.pred_opt()?;
+        }
+        Some(day.and_hms_opt(1, 0, 0)?.and_utc())
+    };
+    match (last_sunday(3), last_sunday(10)) {
+        (Some(start), Some(end)) if at >= start && at < end => TimeDelta::hours(2),
+        _ => TimeDelta::hours(1),
+    }
+}
+
+/// `HH:MM`, a time of day in Europe/Paris (`JOBBOT_BACKUP_AT`).
+pub fn parse_time_of_day(raw: &str) -> Option<chrono::NaiveTime> {
+    chrono::NaiveTime::parse_from_str(raw.trim(), "%H:%M").ok()
+}
+
+/// The first moment after `now` at which Paris' clocks show `at`.
+pub fn next_run(now: DateTime<Utc>, at: chrono::NaiveTime) -> DateTime<Utc> {
+    let paris_day = (now + paris_offset(now)).date_naive();
+    for days in 0..3 {
+        let Some(day) = paris_day.checked_add_days(chrono::Days::new(days)) else {
+            break;
+        };
+        let local = day.and_time(at);
+        // The offset of that moment (guessed from the offset an hour either side of a change is the same).
+        let guess = local.and_utc() - TimeDelta::hours(1);
+        let candidate = local.and_utc() - paris_offset(guess);
+        if candidate > now {
+            return candidate;
+        }
+    }
+    now + TimeDelta::days(1)
+}
+
+/// One daemon cycle: with the lock (one backup at a time across hosts), a backup unless one succeeded in the
+/// last 12 hours, the prune, and a verification of the newest when none succeeded in 7 days. Returns what it
+/// did, for the log.
+pub fn cycle(url: &DatabaseUrl, dir: &Path, retention_days: u32) -> anyhow::Result<String> {
+    let mut lock = connect(url)?;
+    if !db::try_lock(&mut lock)? {
+        return Ok("another backup daemon holds the lock: nothing to do".into());
+    }
+    let status = db::status(&mut lock)?;
+    let now = Utc::now();
+    let recent = |run: &Option<db::RunRow>, hours: i64| {
+        run.as_ref()
+            .is_some_and(|r| now - r.finished_at.and_utc() < TimeDelta::hours(hours))
+    };
+    let mut done = Vec::new();
+    if recent(&status.last_backup, 12) {
+        done.push("a backup succeeded in the last 12 hours: none made".to_owned());
+    } else {
+        let started = Utc::now();
+        let made = create(url, dir);
+        let (id, size) = made
+            .as_ref()
+            .map_or((None, None), |m| (Some(m.id.clone()), Some(m.size_bytes)));
+        record(
+            url,
+            "create",
+            id.as_deref(),
+            started,
+            size,
+            &[dir.display().to_string()],
+            made.as_ref().err().map(|e| format!("{e:#}")),
+        );
+        done.push(format!("backup {}", made?.id));
+    }
+    let started = Utc::now();
+    let pruned = prune(dir, retention_days, started, false);
+    record(
+        url,
+        "prune",
+        None,
+        started,
+        None,
+        &[dir.display().to_string()],
+        pruned.as_ref().err().map(|e| format!("{e:#}")),
+    );
+    done.push(format!("pruned {}", pruned?.len()));
+    if !recent(&status.last_verification, 7 * 24) {
+        let newest = find(dir, None)?;
+        let started = Utc::now();
+        let scratch = match url {
+            DatabaseUrl::Postgres(raw) => Some(raw.as_str()),
+            DatabaseUrl::Sqlite(_) => None,
+        };
+        let verification = verify(&newest, scratch)?;
+        record(
+            url,
+            "verify",
+            Some(&newest.manifest.id),
+            started,
+            Some(newest.manifest.size_bytes),
+            &[newest.folder.display().to_string()],
+            (!verification.ok).then(|| verification.detail.clone()),
+        );
+        done.push(format!(
+            "verification of {}: {}",
+            newest.manifest.id,
+            if verification.ok { "ok" } else { "FAILED" }
+        ));
+    }
+    drop(lock);
+    Ok(done.join("; "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn utc(raw: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(raw)
+            .expect("time")
+            .with_timezone(&Utc)
+    }
+
+    #[test]
+    fn paris_time_follows_summer_time() {
+        // 2026: summer time from 29 March 01:00 UTC to 25 October 01:00 UTC.
+        assert_eq!(paris_offset(utc("2026-01-15T12:00:00Z")), TimeDelta::hours(1));
+        assert_eq!(paris_offset(utc("2026-03-29T00:59:00Z")), TimeDelta::hours(1));
+        assert_eq!(paris_offset(utc("2026-03-29T01:00:00Z")), TimeDelta::hours(2));
+        assert_eq!(paris_offset(utc("2026-07-14T12:00:00Z")), TimeDelta::hours(2));
+        assert_eq!(paris_offset(utc("2026-10-25T00:59:00Z")), TimeDelta::hours(2));
+        assert_eq!(paris_offset(utc("2026-10-25T01:00:00Z")), TimeDelta::hours(1));
+    }
+
+    #[test]
+    fn the_next_run_is_at_paris_time() {
+        let at = parse_time_of_day("02:30").expect("time");
+        // Winter: 02:30 in Paris is 01:30 UTC; summer: 00:30 UTC.
+        assert_eq!(
+            next_run(utc("2026-11-26T05:00:00Z"), at),
+            utc("2026-11-27T01:30:00Z")
+        );
+        assert_eq!(
+            next_run(utc("2026-11-26T01:00:00Z"), at),
+            utc("2026-11-26T01:30:00Z")
+        );
+        assert_eq!(
+            next_run(utc("2026-07-01T00:00:00Z"), at),
+            utc("2026-07-01T00:30:00Z")
+        );
+        assert_eq!(
+            next_run(utc("2026-07-01T00:31:00Z"), at),
+            utc("2026-07-02T00:30:00Z")
+        );
+        // Across the change of 25 October: 02:30 on the 26th is winter time.
+        assert_eq!(
+            next_run(utc("2026-10-25T12:00:00Z"), at),
+            utc("2026-10-26T01:30:00Z")
+        );
+        assert_eq!(parse_time_of_day("25:00"), None);
+    }
+}

@@ -77,6 +77,14 @@ enum BackupCommand {
         #[arg(long)]
         force: bool,
     },
+    /// Every day at JOBBOT_BACKUP_AT (HH:MM, Europe/Paris, default 02:30): a backup, the prune, and a
+    /// verification of the newest when none succeeded in a week. One at a time across hosts (a PostgreSQL
+    /// advisory lock); a backup made by another daemon in the last 12 hours is not repeated.
+    Daemon {
+        /// One cycle now, then exit.
+        #[arg(long)]
+        once: bool,
+    },
     /// Deletes the backups older than JOBBOT_BACKUP_RETENTION_DAYS (default 30), never the newest verified one
     /// nor the newest one.
     Prune {
@@ -294,6 +302,30 @@ fn backup_command(config: &Config, action: BackupCommand) -> anyhow::Result<()> 
             );
             for (table, count) in &restored {
                 println!("  {table}: {count}");
+            }
+        }
+        BackupCommand::Daemon { once } => {
+            let raw = std::env::var("JOBBOT_BACKUP_AT").unwrap_or_else(|_| "02:30".to_owned());
+            let at = backup::parse_time_of_day(&raw).ok_or_else(|| {
+                anyhow::anyhow!("JOBBOT_BACKUP_AT: expected HH:MM (Europe/Paris), got {raw:?}")
+            })?;
+            loop {
+                if !once {
+                    let next = backup::next_run(chrono::Utc::now(), at);
+                    println!("jobbot backup daemon: next run at {next} ({raw} Europe/Paris)");
+                    // By the minute, so that a clock change or a suspended host does not skip a day.
+                    while chrono::Utc::now() < next {
+                        std::thread::sleep(std::time::Duration::from_secs(30));
+                    }
+                }
+                match backup::cycle(&config.database_url, dir, config.backup_retention_days) {
+                    Ok(done) => println!("jobbot backup daemon: {done}"),
+                    Err(error) if once => return Err(error),
+                    Err(error) => eprintln!("jobbot backup daemon: {error:#}"),
+                }
+                if once {
+                    break;
+                }
             }
         }
         BackupCommand::Prune { dry_run } => {

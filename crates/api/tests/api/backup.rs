@@ -299,3 +299,42 @@ async fn prune_keeps_the_newest_verified_and_the_recent() {
     assert_eq!(left, vec![ids[1].clone(), ids[3].clone()]);
     let _ = std::fs::remove_dir_all(&backups);
 }
+
+/// Two daemons (two API hosts) at the same minute: one backup, never two at once; a later cycle does not
+/// repeat a recent backup; the first cycle also verifies (none verified yet).
+#[actix_rt::test]
+async fn two_daemons_make_one_backup() {
+    let db = jobbot_db::testing::TestDatabase::new(jobbot_db::Backend::Postgres);
+    let url = db_url(&db);
+    {
+        let pool = jobbot_db::connect(&db.url, 1).expect("pool");
+        let mut conn = pool.get().expect("conn");
+        jobbot_db::migrations::run_pending(&mut conn).expect("migrate");
+    }
+    let backups = tempdir("jobbot-daemons");
+    let daemon = || {
+        let (url, backups) = (url.clone(), backups.clone());
+        std::thread::spawn(move || jobbot(&url, &backups, &["backup", "daemon", "--once"]))
+    };
+    let (first, second) = (daemon(), daemon());
+    let outputs = [first.join().expect("first"), second.join().expect("second")];
+    for output in &outputs {
+        assert!(output.status.success(), "{}", text(output));
+    }
+    assert_eq!(
+        manifests(&backups).len(),
+        1,
+        "one backup: {}",
+        outputs.iter().map(text).collect::<String>()
+    );
+    let said: String = outputs.iter().map(text).collect();
+    assert!(
+        said.contains("holds the lock") || said.contains("in the last 12 hours"),
+        "the other daemon stood aside: {said}"
+    );
+    assert!(said.contains("verification of"), "{said}");
+    let again = ok(jobbot(&url, &backups, &["backup", "daemon", "--once"]));
+    assert!(again.contains("in the last 12 hours"), "{again}");
+    assert_eq!(manifests(&backups).len(), 1);
+    let _ = std::fs::remove_dir_all(&backups);
+}
