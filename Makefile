@@ -29,6 +29,7 @@ bench: api spa
 	cargo bench --locked -p jobbot-api --bench assistant
 	cargo bench --locked -p jobbot-api --bench fanout
 	cargo bench --locked -p jobbot-api --bench admin_stats
+	cargo bench --locked -p jobbot-api --bench backup
 
 ## Longer runs than `make test`: schemathesis for 5 minutes against the OpenAPI contract.
 fuzz:

@@ -77,6 +77,9 @@ enum BackupCommand {
         #[arg(long)]
         force: bool,
     },
+    /// The quarterly restore drill, end to end: the newest backup restored into a scratch database, migrated
+    /// and counted, with a report (the data loss window if disaster struck now, the time the restore took).
+    Drill,
     /// Every day at JOBBOT_BACKUP_AT (HH:MM, Europe/Paris, default 02:30): a backup, the prune, and a
     /// verification of the newest when none succeeded in a week. One at a time across hosts (a PostgreSQL
     /// advisory lock); a backup made by another daemon in the last 12 hours is not repeated.
@@ -302,6 +305,56 @@ fn backup_command(config: &Config, action: BackupCommand) -> anyhow::Result<()> 
             );
             for (table, count) in &restored {
                 println!("  {table}: {count}");
+            }
+        }
+        BackupCommand::Drill => {
+            let found = backup::find(dir, None)?;
+            let scratch = match &config.database_url {
+                jobbot_db::DatabaseUrl::Postgres(url) => Some(url.as_str()),
+                jobbot_db::DatabaseUrl::Sqlite(_) => None,
+            };
+            let timer = std::time::Instant::now();
+            let verification = backup::verify(&found, scratch)?;
+            let took = timer.elapsed();
+            backup::record(
+                &config.database_url,
+                "verify",
+                Some(&found.manifest.id),
+                now,
+                Some(found.manifest.size_bytes),
+                &[found.folder.display().to_string()],
+                (!verification.ok).then(|| verification.detail.clone()),
+            );
+            let rows: i64 = found.manifest.tables.values().sum();
+            let age = now - found.manifest.created_at;
+            println!("Restore drill, {}", now.format("%Y-%m-%d %H:%M UTC"));
+            println!("  database             {}", config.database_url.redacted());
+            println!(
+                "  backup               {} ({})",
+                found.manifest.id,
+                found.folder.display()
+            );
+            println!(
+                "  size                 {} bytes, {} tables, {rows} rows",
+                found.manifest.size_bytes,
+                found.manifest.tables.len()
+            );
+            println!(
+                "  data loss window     {} h {} min (the newest backup's age: what a disaster now would lose)",
+                age.num_hours(),
+                age.num_minutes() % 60
+            );
+            println!(
+                "  restore, migrate and count into a scratch database: {:.1} s",
+                took.as_secs_f64()
+            );
+            println!(
+                "  result               {}: {}",
+                if verification.ok { "OK" } else { "FAILED" },
+                verification.detail
+            );
+            if !verification.ok {
+                anyhow::bail!("the restore drill failed");
             }
         }
         BackupCommand::Daemon { once } => {

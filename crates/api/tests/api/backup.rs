@@ -105,6 +105,11 @@ async fn backup_restore_round_trip(backend: jobbot_db::Backend) {
     let verified = ok(jobbot(&url, &backups, &["backup", "verify", "--latest"]));
     assert!(verified.contains(&format!("backup {id} verified")), "{verified}");
     assert!(ok(jobbot(&url, &backups, &["backup", "list"])).contains("verified"));
+    let drill = ok(jobbot(&url, &backups, &["backup", "drill"]));
+    assert!(
+        drill.contains("data loss window") && drill.contains("result               OK"),
+        "{drill}"
+    );
     // Both runs are recorded in the database, which every instance's /metrics reads.
     {
         let pool = jobbot_db::connect(&db.url, 1).expect("pool");
