@@ -40,6 +40,66 @@ pub struct Manifest {
     pub sha256: String,
     /// Rows per table at the moment of the backup.
     pub tables: BTreeMap<String, i64>,
+    /// The age recipient the data file is encrypted to (`JOBBOT_BACKUP_AGE_RECIPIENT`), if it is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encrypted_to: Option<String>,
+}
+
+/// Encryption of the data files (age, X25519): the recipient new backups are encrypted to, and the identity
+/// (secret key) that verify and restore read them with.
+#[derive(Clone, Default)]
+pub struct Keys {
+    pub recipient: Option<String>,
+    pub identity_file: Option<PathBuf>,
+}
+
+impl Keys {
+    /// From `JOBBOT_BACKUP_AGE_RECIPIENT` and `JOBBOT_BACKUP_AGE_IDENTITY_FILE`.
+    pub fn from_env() -> Self {
+        let get = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        Self {
+            recipient: get("JOBBOT_BACKUP_AGE_RECIPIENT").map(|v| v.trim().to_owned()),
+            identity_file: get("JOBBOT_BACKUP_AGE_IDENTITY_FILE").map(PathBuf::from),
+        }
+    }
+}
+
+/// Encrypts `plain` into `encrypted` for `recipient` (`age1…`), streaming.
+fn encrypt(plain: &Path, encrypted: &Path, recipient: &str) -> anyhow::Result<()> {
+    let recipient: age::x25519::Recipient = recipient
+        .parse()
+        .map_err(|e| anyhow!("JOBBOT_BACKUP_AGE_RECIPIENT is not an age X25519 recipient (age1…): {e}"))?;
+    let encryptor = age::Encryptor::with_recipients(std::iter::once(&recipient as &dyn age::Recipient))
+        .map_err(|e| anyhow!("age: {e}"))?;
+    let output = std::fs::File::create(encrypted)?;
+    let mut writer = encryptor.wrap_output(output)?;
+    std::io::copy(&mut std::fs::File::open(plain)?, &mut writer)?;
+    writer.finish()?.sync_all()?;
+    Ok(())
+}
+
+/// Decrypts `encrypted` into `plain` with the identity in `keys`.
+fn decrypt(encrypted: &Path, plain: &Path, keys: &Keys, recipient: &str) -> anyhow::Result<()> {
+    let file = keys.identity_file.as_ref().ok_or_else(|| {
+        anyhow!("the backup is encrypted to {recipient}: set JOBBOT_BACKUP_AGE_IDENTITY_FILE to its identity file")
+    })?;
+    let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let identity: age::x25519::Identity = text
+        .lines()
+        .map(str::trim)
+        .find(|line| line.starts_with("AGE-SECRET-KEY-"))
+        .ok_or_else(|| anyhow!("{} holds no age identity (AGE-SECRET-KEY-…)", file.display()))?
+        .parse()
+        .map_err(|e| anyhow!("{}: {e}", file.display()))?;
+    let decryptor = age::Decryptor::new(std::io::BufReader::new(std::fs::File::open(encrypted)?))
+        .map_err(|e| anyhow!("not an age file: {e}"))?;
+    let mut reader = decryptor
+        .decrypt(std::iter::once(&identity as &dyn age::Identity))
+        .map_err(|e| anyhow!("cannot decrypt with {}: {e}", file.display()))?;
+    let mut output = std::fs::File::create(plain)?;
+    std::io::copy(&mut reader, &mut output).context("the encrypted data is damaged")?;
+    output.sync_all()?;
+    Ok(())
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -115,8 +175,8 @@ fn pg_dump_major() -> anyhow::Result<i64> {
         .ok_or_else(|| anyhow!("cannot read pg_dump's version from {text:?}"))
 }
 
-/// Makes a backup of `url` in `dir`.
-pub fn create(url: &DatabaseUrl, dir: &Path) -> anyhow::Result<Manifest> {
+/// Makes a backup of `url` in `dir`, its data encrypted when `keys` has a recipient.
+pub fn create(url: &DatabaseUrl, dir: &Path, keys: &Keys) -> anyhow::Result<Manifest> {
     let now = Utc::now();
     let id = now.format("%Y%m%dT%H%M%S%3fZ").to_string();
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
@@ -168,17 +228,27 @@ pub fn create(url: &DatabaseUrl, dir: &Path) -> anyhow::Result<Manifest> {
                 (SQLITE_FILE, tables, schema)
             }
         };
-        let (size_bytes, sha256) = sha256_of(&partial.join(file))?;
+        let file = match &keys.recipient {
+            Some(recipient) => {
+                let sealed = format!("{file}.age");
+                encrypt(&partial.join(file), &partial.join(&sealed), recipient)?;
+                std::fs::remove_file(partial.join(file))?;
+                sealed
+            }
+            None => file.to_owned(),
+        };
+        let (size_bytes, sha256) = sha256_of(&partial.join(&file))?;
         let manifest = Manifest {
             id: id.clone(),
             created_at: now,
             backend: url.backend().to_string(),
             schema_version: schema,
             jobbot_version: env!("CARGO_PKG_VERSION").to_owned(),
-            file: file.to_owned(),
+            file,
             size_bytes,
             sha256,
             tables,
+            encrypted_to: keys.recipient.clone(),
         };
         write_json(&partial.join(MANIFEST), &manifest)?;
         Ok(manifest)
@@ -268,8 +338,19 @@ fn check_file(backup: &Local) -> anyhow::Result<PathBuf> {
     Ok(path)
 }
 
-/// Loads the backup's data into `target`, which must be empty (a missing SQLite file is).
-fn load(backup: &Local, file: &Path, target: &DatabaseUrl) -> anyhow::Result<()> {
+/// Loads the backup's data into `target`, which must be empty (a missing SQLite file is); an encrypted file
+/// is decrypted first, into a temporary file removed after.
+fn load(backup: &Local, file: &Path, target: &DatabaseUrl, keys: &Keys) -> anyhow::Result<()> {
+    let Some(recipient) = &backup.manifest.encrypted_to else {
+        return load_plain(backup, file, target);
+    };
+    let plain = std::env::temp_dir().join(format!("jobbot-restore-{}", uuid::Uuid::now_v7().simple()));
+    let loaded = decrypt(file, &plain, keys, recipient).and_then(|()| load_plain(backup, &plain, target));
+    let _ = std::fs::remove_file(&plain);
+    loaded
+}
+
+fn load_plain(backup: &Local, file: &Path, target: &DatabaseUrl) -> anyhow::Result<()> {
     match (backup.manifest.backend.as_str(), target) {
         ("postgres", DatabaseUrl::Postgres(raw)) => {
             let (mut restore, plain) = pg_tool("pg_restore", raw);
@@ -330,11 +411,11 @@ fn compare(manifest: &Manifest, restored: &BTreeMap<String, i64>) -> Result<(), 
 /// Restores the backup into a scratch database, applies the migrations and compares the row counts with the
 /// manifest; records and returns the result. `scratch_server` is a PostgreSQL URL whose user may create
 /// databases (a PostgreSQL backup); the scratch database is dropped afterwards.
-pub fn verify(backup: &Local, scratch_server: Option<&str>) -> anyhow::Result<Verification> {
+pub fn verify(backup: &Local, scratch_server: Option<&str>, keys: &Keys) -> anyhow::Result<Verification> {
     let outcome = (|| -> Result<String, String> {
         let file = check_file(backup).map_err(|e| format!("{e:#}"))?;
         let checked = |target: &DatabaseUrl| -> Result<String, String> {
-            load(backup, &file, target).map_err(|e| format!("the restore failed: {e:#}"))?;
+            load(backup, &file, target, keys).map_err(|e| format!("the restore failed: {e:#}"))?;
             let mut conn = connect(target).map_err(|e| format!("{e:#}"))?;
             let applied = jobbot_db::migrations::run_pending(&mut conn)
                 .map_err(|e| format!("migrations failed: {e}"))?;
@@ -389,7 +470,12 @@ pub fn verify(backup: &Local, scratch_server: Option<&str>) -> anyhow::Result<Ve
 
 /// Restores the backup into `target`; a target that is not empty needs `force` (it is emptied first).
 /// Returns the restored row counts.
-pub fn restore(backup: &Local, target: &DatabaseUrl, force: bool) -> anyhow::Result<BTreeMap<String, i64>> {
+pub fn restore(
+    backup: &Local,
+    target: &DatabaseUrl,
+    force: bool,
+    keys: &Keys,
+) -> anyhow::Result<BTreeMap<String, i64>> {
     let file = check_file(backup)?;
     let empty = match target {
         DatabaseUrl::Sqlite(path) => !path.exists() || db::is_empty(&mut *connect(target)?)?,
@@ -418,7 +504,7 @@ pub fn restore(backup: &Local, target: &DatabaseUrl, force: bool) -> anyhow::Res
         // An empty file left by a connection: replaced.
         let _ = std::fs::remove_file(path);
     }
-    load(backup, &file, target)?;
+    load(backup, &file, target, keys)?;
     let restored = db::row_counts(&mut *connect(target)?)?;
     Ok(restored)
 }
@@ -475,8 +561,13 @@ pub fn describe(backup: &Local, now: DateTime<Utc>) -> String {
         None => "not verified".to_owned(),
     };
     let rows: i64 = backup.manifest.tables.values().sum();
+    let sealed = if backup.manifest.encrypted_to.is_some() {
+        "  encrypted"
+    } else {
+        ""
+    };
     format!(
-        "{}  {:<8} {:>7}  {:>12} bytes  {rows} rows  {verified}",
+        "{}  {:<8} {:>7}  {:>12} bytes  {rows} rows  {verified}{sealed}",
         backup.manifest.id, backup.manifest.backend, age, backup.manifest.size_bytes
     )
 }
@@ -554,7 +645,7 @@ pub fn next_run(now: DateTime<Utc>, at: chrono::NaiveTime) -> DateTime<Utc> {
 /// One daemon cycle: with the lock (one backup at a time across hosts), a backup unless one succeeded in the
 /// last 12 hours, the prune, and a verification of the newest when none succeeded in 7 days. Returns what it
 /// did, for the log.
-pub fn cycle(url: &DatabaseUrl, dir: &Path, retention_days: u32) -> anyhow::Result<String> {
+pub fn cycle(url: &DatabaseUrl, dir: &Path, retention_days: u32, keys: &Keys) -> anyhow::Result<String> {
     let mut lock = connect(url)?;
     if !db::try_lock(&mut lock)? {
         return Ok("another backup daemon holds the lock: nothing to do".into());
@@ -570,7 +661,7 @@ pub fn cycle(url: &DatabaseUrl, dir: &Path, retention_days: u32) -> anyhow::Resu
         done.push("a backup succeeded in the last 12 hours: none made".to_owned());
     } else {
         let started = Utc::now();
-        let made = create(url, dir);
+        let made = create(url, dir, keys);
         let (id, size) = made
             .as_ref()
             .map_or((None, None), |m| (Some(m.id.clone()), Some(m.size_bytes)));
@@ -604,7 +695,7 @@ pub fn cycle(url: &DatabaseUrl, dir: &Path, retention_days: u32) -> anyhow::Resu
             DatabaseUrl::Postgres(raw) => Some(raw.as_str()),
             DatabaseUrl::Sqlite(_) => None,
         };
-        let verification = verify(&newest, scratch)?;
+        let verification = verify(&newest, scratch, keys)?;
         record(
             url,
             "verify",

@@ -231,9 +231,10 @@ fn backup_command(config: &Config, action: BackupCommand) -> anyhow::Result<()> 
     use crate::backup;
     let dir = &config.backup_dir;
     let now = chrono::Utc::now();
+    let keys = backup::Keys::from_env();
     match action {
         BackupCommand::Create => {
-            let made = backup::create(&config.database_url, dir);
+            let made = backup::create(&config.database_url, dir, &keys);
             let (id, size) = made
                 .as_ref()
                 .map_or((None, None), |m| (Some(m.id.as_str()), Some(m.size_bytes)));
@@ -273,7 +274,7 @@ fn backup_command(config: &Config, action: BackupCommand) -> anyhow::Result<()> 
                 jobbot_db::DatabaseUrl::Postgres(url) => Some(url.as_str()),
                 jobbot_db::DatabaseUrl::Sqlite(_) => None,
             };
-            let verification = backup::verify(&found, scratch)?;
+            let verification = backup::verify(&found, scratch, &keys)?;
             backup::record(
                 &config.database_url,
                 "verify",
@@ -295,7 +296,7 @@ fn backup_command(config: &Config, action: BackupCommand) -> anyhow::Result<()> 
         BackupCommand::Restore { id, to, force } => {
             let found = backup::find(dir, Some(&id))?;
             let target = jobbot_db::DatabaseUrl::parse(&to).map_err(|e| anyhow::anyhow!("--to: {e}"))?;
-            let restored = backup::restore(&found, &target, force)?;
+            let restored = backup::restore(&found, &target, force, &keys)?;
             let rows: i64 = restored.values().sum();
             println!(
                 "restored backup {} into {}: {} tables, {rows} rows",
@@ -314,7 +315,7 @@ fn backup_command(config: &Config, action: BackupCommand) -> anyhow::Result<()> 
                 jobbot_db::DatabaseUrl::Sqlite(_) => None,
             };
             let timer = std::time::Instant::now();
-            let verification = backup::verify(&found, scratch)?;
+            let verification = backup::verify(&found, scratch, &keys)?;
             let took = timer.elapsed();
             backup::record(
                 &config.database_url,
@@ -371,7 +372,7 @@ fn backup_command(config: &Config, action: BackupCommand) -> anyhow::Result<()> 
                         std::thread::sleep(std::time::Duration::from_secs(30));
                     }
                 }
-                match backup::cycle(&config.database_url, dir, config.backup_retention_days) {
+                match backup::cycle(&config.database_url, dir, config.backup_retention_days, &keys) {
                     Ok(done) => println!("jobbot backup daemon: {done}"),
                     Err(error) if once => return Err(error),
                     Err(error) => eprintln!("jobbot backup daemon: {error:#}"),

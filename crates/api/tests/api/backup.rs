@@ -13,8 +13,13 @@ use serde_json::{json, Value};
 use crate::helpers::{db_url, login_at, login_with, start_process, PASSWORD};
 
 fn jobbot(database_url: &str, backups: &Path, args: &[&str]) -> Output {
+    jobbot_with(database_url, backups, args, &[])
+}
+
+fn jobbot_with(database_url: &str, backups: &Path, args: &[&str], extra: &[(&str, &str)]) -> Output {
     std::process::Command::new(env!("CARGO_BIN_EXE_jobbot"))
         .args(args)
+        .envs(extra.iter().copied())
         .env("DATABASE_URL", database_url)
         .env("JOBBOT_BACKUP_DIR", backups)
         .env("JOBBOT_JWT_SECRET", crate::helpers::TEST_JWT_SECRET)
@@ -341,5 +346,72 @@ async fn two_daemons_make_one_backup() {
     let again = ok(jobbot(&url, &backups, &["backup", "daemon", "--once"]));
     assert!(again.contains("in the last 12 hours"), "{again}");
     assert_eq!(manifests(&backups).len(), 1);
+    let _ = std::fs::remove_dir_all(&backups);
+}
+
+/// JOBBOT_BACKUP_AGE_RECIPIENT: the data file is an age file (nothing readable without the identity);
+/// verify and restore need JOBBOT_BACKUP_AGE_IDENTITY_FILE, and say so without it.
+#[actix_rt::test]
+async fn backups_encrypted_to_an_age_recipient() {
+    use age::secrecy::ExposeSecret;
+    let db = jobbot_db::testing::TestDatabase::new(jobbot_db::Backend::Sqlite);
+    let url = db_url(&db);
+    {
+        let pool = jobbot_db::connect(&db.url, 1).expect("pool");
+        let mut conn = pool.get().expect("conn");
+        jobbot_db::migrations::run_pending(&mut conn).expect("migrate");
+    }
+    let backups = tempdir("jobbot-age");
+    let identity = age::x25519::Identity::generate();
+    let recipient = identity.to_public().to_string();
+    let identity_file = backups.join("identity.txt");
+    std::fs::write(
+        &identity_file,
+        format!("{}\n", identity.to_string().expose_secret()),
+    )
+    .expect("identity");
+    let store = backups.join("store");
+    let sealed = [("JOBBOT_BACKUP_AGE_RECIPIENT", recipient.as_str())];
+    ok(jobbot_with(&url, &store, &["backup", "create"], &sealed));
+    let (folder, manifest) = manifests(&store).pop().expect("a backup");
+    assert_eq!(manifest["encrypted_to"], json!(recipient));
+    assert_eq!(manifest["file"], "database.sqlite3.gz.age");
+    let data = std::fs::read(folder.join("database.sqlite3.gz.age")).expect("data");
+    assert!(data.starts_with(b"age-encryption.org/v1"), "an age file");
+    assert!(!folder.join("database.sqlite3.gz").exists(), "no plaintext left");
+    assert!(ok(jobbot(&url, &store, &["backup", "list"])).contains("encrypted"));
+
+    let refused = jobbot(&url, &store, &["backup", "verify"]);
+    assert!(!refused.status.success());
+    assert!(
+        text(&refused).contains("JOBBOT_BACKUP_AGE_IDENTITY_FILE"),
+        "{}",
+        text(&refused)
+    );
+    let key = identity_file.to_string_lossy().into_owned();
+    let keyed = [("JOBBOT_BACKUP_AGE_IDENTITY_FILE", key.as_str())];
+    ok(jobbot_with(&url, &store, &["backup", "verify"], &keyed));
+    let target = format!("sqlite://{}", backups.join("restored.sqlite3").display());
+    let id = manifest["id"].as_str().expect("id");
+    let restored = ok(jobbot_with(
+        &url,
+        &store,
+        &["backup", "restore", id, "--to", &target],
+        &keyed,
+    ));
+    assert!(restored.contains("__diesel_schema_migrations"), "{restored}");
+    // Another identity cannot read it.
+    let other = age::x25519::Identity::generate();
+    let other_file = backups.join("other.txt");
+    std::fs::write(&other_file, other.to_string().expose_secret()).expect("identity");
+    let other_key = other_file.to_string_lossy().into_owned();
+    let wrong = jobbot_with(
+        &url,
+        &store,
+        &["backup", "verify"],
+        &[("JOBBOT_BACKUP_AGE_IDENTITY_FILE", other_key.as_str())],
+    );
+    assert!(!wrong.status.success());
+    assert!(text(&wrong).contains("cannot decrypt"), "{}", text(&wrong));
     let _ = std::fs::remove_dir_all(&backups);
 }
