@@ -642,6 +642,26 @@ pub fn next_run(now: DateTime<Utc>, at: chrono::NaiveTime) -> DateTime<Utc> {
     now + TimeDelta::days(1)
 }
 
+/// [`verify`] with the database's own server for the scratch database, the run recorded.
+pub fn verify_and_record(url: &DatabaseUrl, backup: &Local, keys: &Keys) -> anyhow::Result<Verification> {
+    let started = Utc::now();
+    let scratch = match url {
+        DatabaseUrl::Postgres(raw) => Some(raw.as_str()),
+        DatabaseUrl::Sqlite(_) => None,
+    };
+    let verification = verify(backup, scratch, keys)?;
+    record(
+        url,
+        "verify",
+        Some(&backup.manifest.id),
+        started,
+        Some(backup.manifest.size_bytes),
+        &[backup.folder.display().to_string()],
+        (!verification.ok).then(|| verification.detail.clone()),
+    );
+    Ok(verification)
+}
+
 /// One daemon cycle: with the lock (one backup at a time across hosts), a backup unless one succeeded in the
 /// last 12 hours, the prune, and a verification of the newest when none succeeded in 7 days. Returns what it
 /// did, for the log.
@@ -690,21 +710,7 @@ pub fn cycle(url: &DatabaseUrl, dir: &Path, retention_days: u32, keys: &Keys) ->
     done.push(format!("pruned {}", pruned?.len()));
     if !recent(&status.last_verification, 7 * 24) {
         let newest = find(dir, None)?;
-        let started = Utc::now();
-        let scratch = match url {
-            DatabaseUrl::Postgres(raw) => Some(raw.as_str()),
-            DatabaseUrl::Sqlite(_) => None,
-        };
-        let verification = verify(&newest, scratch, keys)?;
-        record(
-            url,
-            "verify",
-            Some(&newest.manifest.id),
-            started,
-            Some(newest.manifest.size_bytes),
-            &[newest.folder.display().to_string()],
-            (!verification.ok).then(|| verification.detail.clone()),
-        );
+        let verification = verify_and_record(url, &newest, keys)?;
         done.push(format!(
             "verification of {}: {}",
             newest.manifest.id,

@@ -270,20 +270,7 @@ fn backup_command(config: &Config, action: BackupCommand) -> anyhow::Result<()> 
         }
         BackupCommand::Verify { id, latest: _ } => {
             let found = backup::find(dir, id.as_deref())?;
-            let scratch = match &config.database_url {
-                jobbot_db::DatabaseUrl::Postgres(url) => Some(url.as_str()),
-                jobbot_db::DatabaseUrl::Sqlite(_) => None,
-            };
-            let verification = backup::verify(&found, scratch, &keys)?;
-            backup::record(
-                &config.database_url,
-                "verify",
-                Some(&found.manifest.id),
-                now,
-                Some(found.manifest.size_bytes),
-                &[found.folder.display().to_string()],
-                (!verification.ok).then(|| verification.detail.clone()),
-            );
+            let verification = backup::verify_and_record(&config.database_url, &found, &keys)?;
             if !verification.ok {
                 anyhow::bail!(
                     "backup {} failed verification: {}",
@@ -310,22 +297,9 @@ fn backup_command(config: &Config, action: BackupCommand) -> anyhow::Result<()> 
         }
         BackupCommand::Drill => {
             let found = backup::find(dir, None)?;
-            let scratch = match &config.database_url {
-                jobbot_db::DatabaseUrl::Postgres(url) => Some(url.as_str()),
-                jobbot_db::DatabaseUrl::Sqlite(_) => None,
-            };
             let timer = std::time::Instant::now();
-            let verification = backup::verify(&found, scratch, &keys)?;
+            let verification = backup::verify_and_record(&config.database_url, &found, &keys)?;
             let took = timer.elapsed();
-            backup::record(
-                &config.database_url,
-                "verify",
-                Some(&found.manifest.id),
-                now,
-                Some(found.manifest.size_bytes),
-                &[found.folder.display().to_string()],
-                (!verification.ok).then(|| verification.detail.clone()),
-            );
             let rows: i64 = found.manifest.tables.values().sum();
             let age = now - found.manifest.created_at;
             println!("Restore drill, {}", now.format("%Y-%m-%d %H:%M UTC"));
