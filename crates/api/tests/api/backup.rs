@@ -10,7 +10,7 @@ use std::time::Duration;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
-use crate::helpers::{db_url, login_at, login_with, start_process, PASSWORD};
+use crate::helpers::{db_url, login_at, login_with, new_conversation, start_process, PASSWORD};
 
 fn jobbot(database_url: &str, backups: &Path, args: &[&str]) -> Output {
     jobbot_with(database_url, backups, args, &[])
@@ -67,17 +67,7 @@ async fn backup_restore_round_trip(backend: jobbot_db::Backend) {
     let server = start_process(&url, &[], Stdio::null()).await;
     let user = login_at(&server.base, "backup@example.fr").await;
     let client = reqwest::Client::new();
-    let conversation: Value = client
-        .post(format!("{}/api/v1/conversations", server.base))
-        .bearer_auth(&user.access_token)
-        .json(&json!({}))
-        .send()
-        .await
-        .expect("create")
-        .json()
-        .await
-        .expect("json");
-    let conversation = conversation["id"].as_str().expect("id").to_owned();
+    let conversation = new_conversation(&client, &server.base, &user.access_token).await;
     let asked = client
         .post(format!(
             "{}/api/v1/conversations/{conversation}/messages",

@@ -8,24 +8,9 @@ use reqwest::StatusCode;
 use serde_json::{json, Value};
 
 use crate::fake_llm::{pieces, Behaviour, FakeLlm, Flavor};
-use crate::helpers::{db_url, login_at, start_process};
+use crate::helpers::{db_url, login_at, new_conversation, start_process};
 
 const REPLIES: usize = 20;
-
-/// A new conversation of the token's user on the server at `base`: its id.
-async fn new_conversation(client: &reqwest::Client, base: &str, token: &str) -> String {
-    let created: Value = client
-        .post(format!("{base}/api/v1/conversations"))
-        .bearer_auth(token)
-        .json(&json!({}))
-        .send()
-        .await
-        .expect("create")
-        .json()
-        .await
-        .expect("json");
-    created["id"].as_str().expect("id").to_owned()
-}
 
 async fn last_message(client: &reqwest::Client, base: &str, token: &str, conversation: &str) -> Value {
     let page: Value = client

@@ -385,3 +385,18 @@ pub async fn start_process(
     }
     panic!("jobbot did not start");
 }
+
+/// A new conversation of the token's user on the server at `base`: its id.
+pub async fn new_conversation(client: &reqwest::Client, base: &str, token: &str) -> String {
+    let created: Value = client
+        .post(format!("{base}/api/v1/conversations"))
+        .bearer_auth(token)
+        .json(&json!({}))
+        .send()
+        .await
+        .expect("create")
+        .json()
+        .await
+        .expect("json");
+    created["id"].as_str().expect("id").to_owned()
+}
