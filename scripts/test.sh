@@ -35,8 +35,12 @@ cargo clippy --locked --target wasm32-unknown-unknown -p jobbot-frontend --featu
 step "PostgreSQL for the tests"
 TEST_DATABASE_URL=$(scripts/postgres-url.sh)
 export TEST_DATABASE_URL
-trap 'scripts/postgres-url.sh stop' EXIT
+trap 'scripts/postgres-url.sh stop; scripts/object-stores.sh stop' EXIT
 echo "using ${TEST_DATABASE_URL%%\?*}"
+
+step "object stores for the backup tests: moto's S3 server and Azurite (installed into ~/.cache when missing)"
+eval "$(scripts/object-stores.sh start)"
+echo "S3 at $JOBBOT_TEST_S3_ENDPOINT, Azure Blob at $JOBBOT_TEST_AZURITE_URL"
 
 step "unit and API integration tests (SQLite and PostgreSQL)"
 cargo test --locked

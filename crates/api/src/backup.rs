@@ -642,6 +642,118 @@ pub fn next_run(now: DateTime<Utc>, at: chrono::NaiveTime) -> DateTime<Utc> {
     now + TimeDelta::days(1)
 }
 
+/// Where backups go besides `JOBBOT_BACKUP_DIR`, and how they must be kept there.
+pub struct Offsite {
+    pub targets: Vec<crate::offsite::Target>,
+    /// `JOBBOT_BACKUP_OFFSITE_RETENTION_DAYS`, default 60.
+    pub retention_days: u32,
+    /// `JOBBOT_ENV=production`: copies leaving the server must be encrypted.
+    pub production: bool,
+}
+
+impl Offsite {
+    pub fn from_env(production: bool) -> anyhow::Result<Self> {
+        let retention_days = match std::env::var("JOBBOT_BACKUP_OFFSITE_RETENTION_DAYS") {
+            Ok(raw) => raw
+                .trim()
+                .parse::<u32>()
+                .ok()
+                .filter(|d| (1..=36_500).contains(d))
+                .ok_or_else(|| {
+                    anyhow!("JOBBOT_BACKUP_OFFSITE_RETENTION_DAYS: a number of days, 1 to 36500")
+                })?,
+            Err(_) => 60,
+        };
+        Ok(Self {
+            targets: crate::offsite::targets_from_env()?,
+            retention_days,
+            production,
+        })
+    }
+}
+
+/// A backup in `dir`, copied to every target and checked there; the run recorded (where it went, and the
+/// first error). The local backup stays even when a copy fails; the run is then recorded as failed.
+pub async fn create_everywhere(
+    url: &DatabaseUrl,
+    dir: &Path,
+    keys: &Keys,
+    offsite: &Offsite,
+) -> anyhow::Result<Manifest> {
+    let started = Utc::now();
+    if offsite.production && !offsite.targets.is_empty() && keys.recipient.is_none() {
+        let error = "copies leave the server (JOBBOT_BACKUP_TARGETS): in production they must be encrypted; \
+                     set JOBBOT_BACKUP_AGE_RECIPIENT";
+        record(url, "create", None, started, None, &[], Some(error.to_owned()));
+        bail!(error);
+    }
+    let made = create(url, dir, keys);
+    let mut went = vec![dir.display().to_string()];
+    let mut errors = Vec::new();
+    if let Ok(manifest) = &made {
+        let local = find(dir, Some(&manifest.id))?;
+        for target in &offsite.targets {
+            match target.upload(&local).await {
+                Ok(()) => went.push(target.url.clone()),
+                Err(error) => errors.push(format!("{error:#}")),
+            }
+        }
+    }
+    let (id, size) = made
+        .as_ref()
+        .map_or((None, None), |m| (Some(m.id.clone()), Some(m.size_bytes)));
+    let error = match &made {
+        Err(error) => Some(format!("{error:#}")),
+        Ok(_) if !errors.is_empty() => Some(errors.join("; ")),
+        Ok(_) => None,
+    };
+    record(url, "create", id.as_deref(), started, size, &went, error.clone());
+    let manifest = made?;
+    if let Some(error) = error {
+        bail!(
+            "backup {} made here but not copied everywhere: {error}",
+            manifest.id
+        );
+    }
+    Ok(manifest)
+}
+
+/// The local prune and every target's; the run recorded. Returns what went, per place.
+pub async fn prune_everywhere(
+    url: &DatabaseUrl,
+    dir: &Path,
+    retention_days: u32,
+    offsite: &Offsite,
+    now: DateTime<Utc>,
+    dry_run: bool,
+) -> anyhow::Result<Vec<(String, Vec<String>)>> {
+    let mut pruned = vec![(
+        dir.display().to_string(),
+        prune(dir, retention_days, now, dry_run),
+    )];
+    if !dry_run {
+        for target in &offsite.targets {
+            pruned.push((
+                target.url.clone(),
+                target.prune(offsite.retention_days, now).await,
+            ));
+        }
+    }
+    let error: Vec<String> = pruned
+        .iter()
+        .filter_map(|(place, result)| result.as_ref().err().map(|e| format!("{place}: {e:#}")))
+        .collect();
+    if !dry_run {
+        let places: Vec<String> = pruned.iter().map(|(place, _)| place.clone()).collect();
+        let error = (!error.is_empty()).then(|| error.join("; "));
+        record(url, "prune", None, now, None, &places, error);
+    }
+    pruned
+        .into_iter()
+        .map(|(place, result)| result.map(|ids| (place, ids)))
+        .collect()
+}
+
 /// [`verify`] with the database's own server for the scratch database, the run recorded.
 pub fn verify_and_record(url: &DatabaseUrl, backup: &Local, keys: &Keys) -> anyhow::Result<Verification> {
     let started = Utc::now();
@@ -665,7 +777,13 @@ pub fn verify_and_record(url: &DatabaseUrl, backup: &Local, keys: &Keys) -> anyh
 /// One daemon cycle: with the lock (one backup at a time across hosts), a backup unless one succeeded in the
 /// last 12 hours, the prune, and a verification of the newest when none succeeded in 7 days. Returns what it
 /// did, for the log.
-pub fn cycle(url: &DatabaseUrl, dir: &Path, retention_days: u32, keys: &Keys) -> anyhow::Result<String> {
+pub async fn cycle(
+    url: &DatabaseUrl,
+    dir: &Path,
+    retention_days: u32,
+    keys: &Keys,
+    offsite: &Offsite,
+) -> anyhow::Result<String> {
     let mut lock = connect(url)?;
     if !db::try_lock(&mut lock)? {
         return Ok("another backup daemon holds the lock: nothing to do".into());
@@ -680,34 +798,12 @@ pub fn cycle(url: &DatabaseUrl, dir: &Path, retention_days: u32, keys: &Keys) ->
     if recent(&status.last_backup, 12) {
         done.push("a backup succeeded in the last 12 hours: none made".to_owned());
     } else {
-        let started = Utc::now();
-        let made = create(url, dir, keys);
-        let (id, size) = made
-            .as_ref()
-            .map_or((None, None), |m| (Some(m.id.clone()), Some(m.size_bytes)));
-        record(
-            url,
-            "create",
-            id.as_deref(),
-            started,
-            size,
-            &[dir.display().to_string()],
-            made.as_ref().err().map(|e| format!("{e:#}")),
-        );
-        done.push(format!("backup {}", made?.id));
+        let manifest = create_everywhere(url, dir, keys, offsite).await?;
+        done.push(format!("backup {}", manifest.id));
     }
-    let started = Utc::now();
-    let pruned = prune(dir, retention_days, started, false);
-    record(
-        url,
-        "prune",
-        None,
-        started,
-        None,
-        &[dir.display().to_string()],
-        pruned.as_ref().err().map(|e| format!("{e:#}")),
-    );
-    done.push(format!("pruned {}", pruned?.len()));
+    let pruned = prune_everywhere(url, dir, retention_days, offsite, Utc::now(), false).await?;
+    let count: usize = pruned.iter().map(|(_, ids)| ids.len()).sum();
+    done.push(format!("pruned {count}"));
     if !recent(&status.last_verification, 7 * 24) {
         let newest = find(dir, None)?;
         let verification = verify_and_record(url, &newest, keys)?;

@@ -93,6 +93,9 @@ enum BackupCommand {
     Prune {
         #[arg(long)]
         dry_run: bool,
+        /// Prune as if it were this time (RFC 3339): for tests.
+        #[arg(long, hide = true)]
+        now: Option<String>,
     },
 }
 
@@ -214,7 +217,7 @@ async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        Command::Backup { action } => backup_command(&config, action),
+        Command::Backup { action } => backup_command(&config, action).await,
         Command::User {
             action:
                 UserCommand::Create {
@@ -227,28 +230,15 @@ async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
     }
 }
 
-fn backup_command(config: &Config, action: BackupCommand) -> anyhow::Result<()> {
+async fn backup_command(config: &Config, action: BackupCommand) -> anyhow::Result<()> {
     use crate::backup;
     let dir = &config.backup_dir;
     let now = chrono::Utc::now();
     let keys = backup::Keys::from_env();
+    let offsite = backup::Offsite::from_env(config.env == crate::config::Environment::Production)?;
     match action {
         BackupCommand::Create => {
-            let made = backup::create(&config.database_url, dir, &keys);
-            let (id, size) = made
-                .as_ref()
-                .map_or((None, None), |m| (Some(m.id.as_str()), Some(m.size_bytes)));
-            let error = made.as_ref().err().map(|e| format!("{e:#}"));
-            backup::record(
-                &config.database_url,
-                "create",
-                id,
-                now,
-                size,
-                &[dir.display().to_string()],
-                error,
-            );
-            let manifest = made?;
+            let manifest = backup::create_everywhere(&config.database_url, dir, &keys, &offsite).await?;
             let rows: i64 = manifest.tables.values().sum();
             println!(
                 "backup {} of {}: {} bytes, {} tables, {rows} rows, SHA-256 {}",
@@ -266,6 +256,19 @@ fn backup_command(config: &Config, action: BackupCommand) -> anyhow::Result<()> 
             }
             for found in &all {
                 println!("{}", backup::describe(found, now));
+            }
+            for target in &offsite.targets {
+                let copies = target.list().await?;
+                println!("{}: {} backup(s)", target.url, copies.len());
+                for manifest in copies {
+                    let age = now - manifest.created_at;
+                    println!(
+                        "  {}  {} d  {} bytes",
+                        manifest.id,
+                        age.num_days(),
+                        manifest.size_bytes
+                    );
+                }
             }
         }
         BackupCommand::Verify { id, latest: _ } => {
@@ -346,7 +349,15 @@ fn backup_command(config: &Config, action: BackupCommand) -> anyhow::Result<()> 
                         std::thread::sleep(std::time::Duration::from_secs(30));
                     }
                 }
-                match backup::cycle(&config.database_url, dir, config.backup_retention_days, &keys) {
+                match backup::cycle(
+                    &config.database_url,
+                    dir,
+                    config.backup_retention_days,
+                    &keys,
+                    &offsite,
+                )
+                .await
+                {
                     Ok(done) => println!("jobbot backup daemon: {done}"),
                     Err(error) if once => return Err(error),
                     Err(error) => eprintln!("jobbot backup daemon: {error:#}"),
@@ -356,32 +367,39 @@ fn backup_command(config: &Config, action: BackupCommand) -> anyhow::Result<()> 
                 }
             }
         }
-        BackupCommand::Prune { dry_run } => {
-            let pruned = backup::prune(dir, config.backup_retention_days, now, dry_run);
-            if !dry_run {
-                let error = pruned.as_ref().err().map(|e| format!("{e:#}"));
-                backup::record(
-                    &config.database_url,
-                    "prune",
-                    None,
-                    now,
-                    None,
-                    &[dir.display().to_string()],
-                    error,
+        BackupCommand::Prune { dry_run, now: at } => {
+            let now = match at {
+                Some(raw) => chrono::DateTime::parse_from_rfc3339(&raw)
+                    .map_err(|e| anyhow::anyhow!("--now: {e}"))?
+                    .with_timezone(&chrono::Utc),
+                None => now,
+            };
+            let pruned = backup::prune_everywhere(
+                &config.database_url,
+                dir,
+                config.backup_retention_days,
+                &offsite,
+                now,
+                dry_run,
+            )
+            .await?;
+            let verb = if dry_run { "would delete" } else { "deleted" };
+            for (place, deleted) in pruned {
+                let days = if place == dir.display().to_string() {
+                    config.backup_retention_days
+                } else {
+                    offsite.retention_days
+                };
+                println!(
+                    "{place}: {verb} {} backup(s) older than {days} days{}",
+                    deleted.len(),
+                    if deleted.is_empty() {
+                        String::new()
+                    } else {
+                        format!(": {}", deleted.join(", "))
+                    }
                 );
             }
-            let deleted = pruned?;
-            let verb = if dry_run { "would delete" } else { "deleted" };
-            println!(
-                "{verb} {} backup(s) older than {} days{}",
-                deleted.len(),
-                config.backup_retention_days,
-                if deleted.is_empty() {
-                    String::new()
-                } else {
-                    format!(": {}", deleted.join(", "))
-                }
-            );
         }
     }
     Ok(())

@@ -15,6 +15,7 @@ pub mod erasure;
 pub mod error;
 pub mod metrics;
 pub mod network;
+pub mod offsite;
 pub mod openapi;
 pub mod openapi_rules;
 pub mod ratelimit;

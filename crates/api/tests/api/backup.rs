@@ -405,3 +405,159 @@ async fn backups_encrypted_to_an_age_recipient() {
     assert!(text(&wrong).contains("cannot decrypt"), "{}", text(&wrong));
     let _ = std::fs::remove_dir_all(&backups);
 }
+
+/// Creates an Azurite container with a SharedKey-signed request (object_store does not make containers).
+async fn create_azurite_container(endpoint: &str, container: &str) {
+    use base64::Engine;
+    const ACCOUNT: &str = "devstoreaccount1";
+    // Azurite's well-known development key (public, the same for everyone).
+    const KEY: &str =
+        "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+    let date = chrono::Utc::now().format("%a, %d %b %Y %H:%M:%S GMT").to_string();
+    let version = "2021-08-06";
+    let to_sign = format!(
+        "PUT\n\n\n\n\n\n\n\n\n\n\n\nx-ms-date:{date}\nx-ms-version:{version}\n/{ACCOUNT}/{ACCOUNT}/{container}\nrestype:container"
+    );
+    let key = base64::engine::general_purpose::STANDARD
+        .decode(KEY)
+        .expect("key");
+    let mac = ring::hmac::sign(
+        &ring::hmac::Key::new(ring::hmac::HMAC_SHA256, &key),
+        to_sign.as_bytes(),
+    );
+    let signature = base64::engine::general_purpose::STANDARD.encode(mac.as_ref());
+    let created = reqwest::Client::new()
+        .put(format!("{endpoint}/{ACCOUNT}/{container}?restype=container"))
+        .header("x-ms-date", date)
+        .header("x-ms-version", version)
+        .header("Content-Length", "0")
+        .header("Authorization", format!("SharedKey {ACCOUNT}:{signature}"))
+        .send()
+        .await
+        .expect("create the container");
+    assert_eq!(
+        created.status(),
+        StatusCode::CREATED,
+        "{}",
+        created.text().await.unwrap_or_default()
+    );
+}
+
+/// JOBBOT_BACKUP_TARGETS against real local servers (moto's S3 and Azurite, started by
+/// scripts/object-stores.sh in `make test`): each backup is copied and checked, `list` shows the copies, and
+/// prune with an injected clock keeps exactly the right ones (local: 30 days; off-site: 60; never the newest).
+#[actix_rt::test]
+async fn backups_go_to_s3_and_azure() {
+    let (Ok(s3), Ok(azurite)) = (
+        std::env::var("JOBBOT_TEST_S3_ENDPOINT"),
+        std::env::var("JOBBOT_TEST_AZURITE_URL"),
+    ) else {
+        eprintln!("skipped: no object stores (make test starts them with scripts/object-stores.sh)");
+        return;
+    };
+    let db = jobbot_db::testing::TestDatabase::new(jobbot_db::Backend::Sqlite);
+    let url = db_url(&db);
+    {
+        let pool = jobbot_db::connect(&db.url, 1).expect("pool");
+        let mut conn = pool.get().expect("conn");
+        jobbot_db::migrations::run_pending(&mut conn).expect("migrate");
+    }
+    let name = format!("jobbot-{}", &uuid::Uuid::now_v7().simple().to_string()[20..]);
+    let made = reqwest::Client::new()
+        .put(format!("{s3}/{name}"))
+        .send()
+        .await
+        .expect("bucket");
+    assert!(made.status().is_success(), "the bucket: {}", made.status());
+    create_azurite_container(&azurite, &name).await;
+    let targets = format!("s3://{name}/nightly,azure://{name}/nightly");
+    let env = [
+        ("JOBBOT_BACKUP_TARGETS", targets.as_str()),
+        ("AWS_ACCESS_KEY_ID", "test"),
+        ("AWS_SECRET_ACCESS_KEY", "test"),
+        ("AWS_DEFAULT_REGION", "us-east-1"),
+        ("AWS_ENDPOINT", s3.as_str()),
+        ("AZURE_STORAGE_USE_EMULATOR", "true"),
+        ("AZURITE_BLOB_STORAGE_URL", azurite.as_str()),
+    ];
+    let backups = tempdir("jobbot-offsite");
+    ok(jobbot_with(&url, &backups, &["backup", "create"], &env));
+    std::thread::sleep(Duration::from_millis(5));
+    ok(jobbot_with(&url, &backups, &["backup", "create"], &env));
+    let ids: Vec<String> = manifests(&backups)
+        .into_iter()
+        .map(|(_, m)| m["id"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    assert_eq!(ids.len(), 2);
+    let listed = ok(jobbot_with(&url, &backups, &["backup", "list"], &env));
+    for target in [format!("s3://{name}/nightly"), format!("azure://{name}/nightly")] {
+        assert!(listed.contains(&format!("{target}: 2 backup(s)")), "{listed}");
+    }
+    // The run says where the backup went.
+    {
+        let pool = jobbot_db::connect(&db.url, 1).expect("pool");
+        let mut conn = pool.get().expect("conn");
+        let last = jobbot_db::backup::status(&mut conn)
+            .expect("status")
+            .last_backup
+            .expect("recorded");
+        assert!(
+            last.targets.contains("s3://") && last.targets.contains("azure://"),
+            "{}",
+            last.targets
+        );
+    }
+
+    // 45 days on: the older one goes here (30 days), stays off site (60); 61 days on, it goes everywhere; the
+    // newest stays whatever its age.
+    let created = chrono::Utc::now();
+    let at = |days: i64| (created + chrono::TimeDelta::days(days)).to_rfc3339();
+    let pruned = ok(jobbot_with(
+        &url,
+        &backups,
+        &["backup", "prune", "--now", &at(45)],
+        &env,
+    ));
+    assert!(
+        pruned.contains(&format!(": deleted 1 backup(s) older than 30 days: {}", ids[0])),
+        "{pruned}"
+    );
+    assert!(
+        pruned.contains("nightly: deleted 0 backup(s) older than 60 days"),
+        "{pruned}"
+    );
+    let listed = ok(jobbot_with(&url, &backups, &["backup", "list"], &env));
+    assert!(
+        listed.contains(&format!("s3://{name}/nightly: 2 backup(s)")),
+        "{listed}"
+    );
+    let pruned = ok(jobbot_with(
+        &url,
+        &backups,
+        &["backup", "prune", "--now", &at(61)],
+        &env,
+    ));
+    assert_eq!(
+        pruned.matches(&format!("older than 60 days: {}", ids[0])).count(),
+        2,
+        "{pruned}"
+    );
+    let listed = ok(jobbot_with(&url, &backups, &["backup", "list"], &env));
+    for target in [format!("s3://{name}/nightly"), format!("azure://{name}/nightly")] {
+        assert!(listed.contains(&format!("{target}: 1 backup(s)")), "{listed}");
+        assert!(listed.contains(&ids[1]), "{listed}");
+    }
+
+    // In production, copies leaving the server must be encrypted.
+    let mut production = env.to_vec();
+    production.push(("JOBBOT_ENV", "production"));
+    production.push(("JOBBOT_ALLOWED_ORIGINS", "https://jobbot.example"));
+    let refused = jobbot_with(&url, &backups, &["backup", "create"], &production);
+    assert!(!refused.status.success());
+    assert!(
+        text(&refused).contains("JOBBOT_BACKUP_AGE_RECIPIENT"),
+        "{}",
+        text(&refused)
+    );
+    let _ = std::fs::remove_dir_all(&backups);
+}

@@ -1,0 +1,186 @@
+//! Off-site and second-storage copies of the backups (`JOBBOT_BACKUP_TARGETS`): S3 (`s3://bucket/prefix`) and
+//! Azure Blob (`azure://container/prefix`) through the `object_store` crate. Credentials come from the usual
+//! variables (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_DEFAULT_REGION`, `AWS_ENDPOINT`;
+//! `AZURE_STORAGE_ACCOUNT_NAME`, `AZURE_STORAGE_ACCOUNT_KEY`, …), the secret ones also from a `_FILE`.
+//!
+//! A backup goes to `<prefix>/<id>/` (its data file, then its manifest, so a listed manifest means a complete
+//! copy) and is checked after upload: the size from the store, then the SHA-256 of what it sends back.
+
+use std::sync::Arc;
+
+use anyhow::{anyhow, bail, Context};
+use chrono::{DateTime, TimeDelta, Utc};
+use futures_util::StreamExt;
+use object_store::path::Path as StorePath;
+use object_store::{ObjectStore, PutPayload};
+use sha2::{Digest, Sha256};
+
+use crate::backup::{Local, Manifest};
+
+/// One place backups are copied to.
+pub struct Target {
+    /// As configured (`s3://bucket/prefix`), for messages and the run record.
+    pub url: String,
+    store: Arc<dyn ObjectStore>,
+    prefix: String,
+}
+
+/// A variable, or the content of the file `<NAME>_FILE` names.
+fn secret(name: &str) -> anyhow::Result<Option<String>> {
+    if let Ok(value) = std::env::var(name) {
+        return Ok(Some(value));
+    }
+    match std::env::var(format!("{name}_FILE")) {
+        Ok(file) => Ok(Some(
+            std::fs::read_to_string(&file)
+                .with_context(|| format!("{name}_FILE: cannot read {file}"))?
+                .trim()
+                .to_owned(),
+        )),
+        Err(_) => Ok(None),
+    }
+}
+
+impl Target {
+    pub fn parse(url: &str) -> anyhow::Result<Self> {
+        let (scheme, rest) = url
+            .split_once("://")
+            .ok_or_else(|| anyhow!("{url}: expected s3://bucket/prefix or azure://container/prefix"))?;
+        let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
+        if bucket.is_empty() {
+            bail!("{url}: no bucket or container");
+        }
+        let store: Arc<dyn ObjectStore> = match scheme {
+            "s3" => {
+                let mut builder = object_store::aws::AmazonS3Builder::from_env().with_bucket_name(bucket);
+                if let Some(key) = secret("AWS_SECRET_ACCESS_KEY")? {
+                    builder = builder.with_secret_access_key(key);
+                }
+                if std::env::var("AWS_ENDPOINT").is_ok_and(|e| e.starts_with("http://")) {
+                    builder = builder.with_allow_http(true);
+                }
+                Arc::new(
+                    builder
+                        .build()
+                        .with_context(|| format!("{url}: S3 configuration"))?,
+                )
+            }
+            "azure" => {
+                let mut builder =
+                    object_store::azure::MicrosoftAzureBuilder::from_env().with_container_name(bucket);
+                if let Some(key) = secret("AZURE_STORAGE_ACCOUNT_KEY")? {
+                    builder = builder.with_access_key(key);
+                }
+                Arc::new(
+                    builder
+                        .build()
+                        .with_context(|| format!("{url}: Azure configuration"))?,
+                )
+            }
+            other => bail!("{url}: unknown scheme {other} (s3 or azure)"),
+        };
+        Ok(Self {
+            url: url.to_owned(),
+            store,
+            prefix: prefix.trim_matches('/').to_owned(),
+        })
+    }
+
+    fn path(&self, id: &str, file: &str) -> StorePath {
+        let key = if self.prefix.is_empty() {
+            format!("{id}/{file}")
+        } else {
+            format!("{}/{id}/{file}", self.prefix)
+        };
+        StorePath::from(key)
+    }
+
+    /// Copies a local backup here, then checks the copy's size and SHA-256.
+    pub async fn upload(&self, backup: &Local) -> anyhow::Result<()> {
+        let manifest = &backup.manifest;
+        let data = std::fs::read(backup.folder.join(&manifest.file))?;
+        let data_path = self.path(&manifest.id, &manifest.file);
+        self.store
+            .put(&data_path, PutPayload::from(data))
+            .await
+            .with_context(|| format!("{}: upload of {}", self.url, manifest.file))?;
+        let meta = self.store.head(&data_path).await?;
+        if meta.size != manifest.size_bytes {
+            bail!(
+                "{}: {} bytes stored instead of {}",
+                self.url,
+                meta.size,
+                manifest.size_bytes
+            );
+        }
+        let sent_back = self.store.get(&data_path).await?.bytes().await?;
+        let digest: String = Sha256::digest(&sent_back)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        if digest != manifest.sha256 {
+            bail!(
+                "{}: the stored copy's SHA-256 differs from the backup's",
+                self.url
+            );
+        }
+        let text = serde_json::to_vec_pretty(manifest)?;
+        self.store
+            .put(&self.path(&manifest.id, "manifest.json"), PutPayload::from(text))
+            .await
+            .with_context(|| format!("{}: upload of the manifest", self.url))?;
+        Ok(())
+    }
+
+    /// The complete copies here (those with a manifest), oldest first.
+    pub async fn list(&self) -> anyhow::Result<Vec<Manifest>> {
+        let prefix = (!self.prefix.is_empty()).then(|| StorePath::from(self.prefix.as_str()));
+        let mut found = Vec::new();
+        let mut objects = self.store.list(prefix.as_ref());
+        while let Some(object) = objects.next().await {
+            let object = object.with_context(|| format!("{}: listing", self.url))?;
+            if object.location.filename() != Some("manifest.json") {
+                continue;
+            }
+            let bytes = self.store.get(&object.location).await?.bytes().await?;
+            if let Ok(manifest) = serde_json::from_slice::<Manifest>(&bytes) {
+                found.push(manifest);
+            }
+        }
+        found.sort_by_key(|m| m.created_at);
+        Ok(found)
+    }
+
+    /// Deletes the copies older than `retention_days` at `now`, never the newest; returns their ids.
+    pub async fn prune(&self, retention_days: u32, now: DateTime<Utc>) -> anyhow::Result<Vec<String>> {
+        let all = self.list().await?;
+        let newest = all.last().map(|m| m.id.clone());
+        let limit = now - TimeDelta::days(i64::from(retention_days));
+        let mut deleted = Vec::new();
+        for manifest in all {
+            if manifest.created_at >= limit || Some(&manifest.id) == newest.as_ref() {
+                continue;
+            }
+            // The manifest first: a copy without one is no longer listed, whatever happens next.
+            self.store
+                .delete(&self.path(&manifest.id, "manifest.json"))
+                .await?;
+            self.store
+                .delete(&self.path(&manifest.id, &manifest.file))
+                .await?;
+            deleted.push(manifest.id);
+        }
+        Ok(deleted)
+    }
+}
+
+/// `JOBBOT_BACKUP_TARGETS`: comma-separated URLs.
+pub fn targets_from_env() -> anyhow::Result<Vec<Target>> {
+    std::env::var("JOBBOT_BACKUP_TARGETS")
+        .unwrap_or_default()
+        .split(',')
+        .map(str::trim)
+        .filter(|url| !url.is_empty())
+        .map(Target::parse)
+        .collect()
+}
