@@ -14,7 +14,12 @@ where
 {
     let pool = pool.clone();
     web::block(move || {
-        let mut conn = pool.get().map_err(|e| {
+        let waited = std::time::Instant::now();
+        let conn = pool.get();
+        crate::metrics::METRICS
+            .db_pool_wait
+            .observe(waited.elapsed().as_secs_f64());
+        let mut conn = conn.map_err(|e| {
             crate::metrics::METRICS.db_pool_unavailable.inc();
             ApiError::unavailable(ErrorCode::DatabaseUnavailable, e)
         })?;

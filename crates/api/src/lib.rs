@@ -15,7 +15,6 @@ pub mod erasure;
 pub mod error;
 pub mod metrics;
 pub mod network;
-pub mod offsite;
 pub mod openapi;
 pub mod openapi_rules;
 pub mod ratelimit;

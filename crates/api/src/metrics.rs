@@ -84,6 +84,7 @@ pub struct Metrics {
     pub db_pool_connections: Gauge,
     pub db_pool_idle: Gauge,
     pub db_pool_unavailable: Counter,
+    pub db_pool_wait: Histogram,
     pub database_up: Gauge,
     pub replies: Family<ReplyLabels, Counter>,
     pub first_token: Histograms<ProviderLabels>,
@@ -110,6 +111,7 @@ impl Metrics {
             db_pool_connections: Gauge::default(),
             db_pool_idle: Gauge::default(),
             db_pool_unavailable: Counter::default(),
+            db_pool_wait: Histogram::new(exponential_buckets(0.0001, 4.0, 10)),
             database_up: Gauge::default(),
             replies: Family::default(),
             first_token: Family::new_with_constructor(first_token_buckets),
@@ -153,6 +155,12 @@ impl Metrics {
             "db_pool_unavailable",
             "Requests that got no database connection in time (answered 503)",
             metrics.db_pool_unavailable.clone(),
+        );
+        registry.register_with_unit(
+            "db_pool_wait",
+            "Time a request waited for a pooled database connection",
+            Unit::Seconds,
+            metrics.db_pool_wait.clone(),
         );
         registry.register(
             "database_up",

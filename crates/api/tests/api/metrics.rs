@@ -71,6 +71,7 @@ async fn metrics_name_routes_by_template_and_carry_no_ids() {
         ("jobbot_db_pool_connections", "gauge"),
         ("jobbot_db_pool_idle_connections", "gauge"),
         ("jobbot_db_pool_unavailable", "counter"),
+        ("jobbot_db_pool_wait_seconds", "histogram"),
         ("jobbot_database_up", "gauge"),
         ("jobbot_assistant_replies", "counter"),
         ("jobbot_assistant_first_token_seconds", "histogram"),

@@ -18,6 +18,8 @@ use jobbot_db::{backup as db, DatabaseUrl};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+pub mod offsite;
+
 const MANIFEST: &str = "manifest.json";
 const VERIFICATION: &str = "verification.json";
 const PG_FILE: &str = "database.pgdump";
@@ -644,7 +646,7 @@ pub fn next_run(now: DateTime<Utc>, at: chrono::NaiveTime) -> DateTime<Utc> {
 
 /// Where backups go besides `JOBBOT_BACKUP_DIR`, and how they must be kept there.
 pub struct Offsite {
-    pub targets: Vec<crate::offsite::Target>,
+    pub targets: Vec<offsite::Target>,
     /// `JOBBOT_BACKUP_OFFSITE_RETENTION_DAYS`, default 60.
     pub retention_days: u32,
     /// `JOBBOT_ENV=production`: copies leaving the server must be encrypted.
@@ -665,7 +667,7 @@ impl Offsite {
             Err(_) => 60,
         };
         Ok(Self {
-            targets: crate::offsite::targets_from_env()?,
+            targets: offsite::targets_from_env()?,
             retention_days,
             production,
         })

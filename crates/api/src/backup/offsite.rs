@@ -15,7 +15,7 @@ use object_store::path::Path as StorePath;
 use object_store::{ObjectStore, PutPayload};
 use sha2::{Digest, Sha256};
 
-use crate::backup::{Local, Manifest};
+use super::{Local, Manifest};
 
 /// One place backups are copied to.
 pub struct Target {
