@@ -325,11 +325,11 @@ async fn the_admin_port_serves_admin_routes_and_only_them() {
     );
     let metrics = get(&admin_base, "/metrics").await.expect("get");
     assert_eq!(metrics.status(), StatusCode::OK);
-    assert!(metrics
-        .text()
-        .await
-        .expect("text")
-        .starts_with("# JobBot exports no metrics yet"));
+    let exposition = metrics.text().await.expect("text");
+    assert!(
+        exposition.contains("jobbot_build_info{") && exposition.ends_with("# EOF\n"),
+        "{exposition}"
+    );
     assert_problem(
         get(&admin_base, "/api/v1/me").await.expect("get"),
         404,
