@@ -63,6 +63,10 @@ test('an admin enrols two-step sign-in, reads the charts and disables a user, wh
   await boss.byTestId('to-admin').click();
   await admin.page.waitForURL('**/admin');
   await boss.byTestId('period-7').click();
+  // The 30-day charts are replaced once the 7-day figures arrive: wait for those before measuring.
+  await admin.page.waitForFunction(
+    () => document.querySelectorAll('[data-testid="chart-people-table"] tbody tr').length === 7,
+  );
   await boss.byTestId('chart-people-svg').locator('svg').waitFor();
   for (const chart of ['chart-people', 'chart-activity', 'chart-replies', 'chart-tokens', 'chart-errors']) {
     const drawing = boss.byTestId(`${chart}-svg`).locator('svg');
