@@ -6,6 +6,7 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 
 ## Build everything in release mode and serve the app (SPA + API) at http://localhost:3000 on SQLite.
 run: tools spa api
+	./target/release/jobbot offers import samples/offres-france-travail.json
 	JOBBOT_BIND=$${JOBBOT_BIND:-127.0.0.1:3000} JOBBOT_STATIC_DIR=$${JOBBOT_STATIC_DIR:-frontend/dist} \
 		./target/release/jobbot serve
 

@@ -6,6 +6,7 @@ mod admin;
 mod assistant;
 mod auth;
 mod chats;
+mod offers;
 mod privacy;
 mod problem;
 mod whole;
@@ -14,6 +15,7 @@ pub use admin::*;
 pub use assistant::*;
 pub use auth::*;
 pub use chats::*;
+pub use offers::*;
 pub use privacy::*;
 pub use problem::{ErrorCode, FieldError, Problem, PROBLEM_CONTENT_TYPE};
 

@@ -45,11 +45,24 @@ enum Command {
         #[command(subcommand)]
         action: UserCommand,
     },
+    /// Job offers.
+    Offers {
+        #[command(subcommand)]
+        action: OffersCommand,
+    },
     /// Back up, verify, restore and prune the database (backups in JOBBOT_BACKUP_DIR, default data/backups).
     Backup {
         #[command(subcommand)]
         action: BackupCommand,
     },
+}
+
+#[derive(Debug, Subcommand)]
+enum OffersCommand {
+    /// Loads offers from a file in France Travail's JSON shape (a search answer `{"resultats": [...]}` or an
+    /// array of its offers). Idempotent: an offer already loaded (same France Travail id) is updated only
+    /// when it changed.
+    Import { file: std::path::PathBuf },
 }
 
 #[derive(Debug, Subcommand)]
@@ -195,6 +208,28 @@ async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
                 "{} migration(s) applied to {}",
                 applied.len(),
                 config.database_url.redacted()
+            );
+            Ok(())
+        }
+        Command::Offers {
+            action: OffersCommand::Import { file },
+        } => {
+            let bytes =
+                std::fs::read(&file).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
+            let offers = crate::offers::france_travail::parse_file(&bytes)
+                .map_err(|e| anyhow::anyhow!("{} is not France Travail offers JSON: {e}", file.display()))?;
+            let pool = jobbot_db::connect(&config.database_url, 1)?;
+            let mut conn = pool.get()?;
+            jobbot_db::migrations::run_pending(&mut conn).map_err(|e| anyhow::anyhow!(e))?;
+            let now = jobbot_db::now();
+            let rows: Vec<_> = offers.into_iter().map(|o| o.into_row(now)).collect();
+            let done = jobbot_db::offers::upsert_by_source(&mut conn, &rows)?;
+            println!(
+                "{} offer(s) read: {} new, {} updated, {} unchanged",
+                rows.len(),
+                done.inserted,
+                done.updated,
+                done.unchanged
             );
             Ok(())
         }

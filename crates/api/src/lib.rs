@@ -15,6 +15,7 @@ pub mod erasure;
 pub mod error;
 pub mod metrics;
 pub mod network;
+pub mod offers;
 pub mod openapi;
 pub mod openapi_rules;
 pub mod ratelimit;

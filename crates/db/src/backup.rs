@@ -23,14 +23,16 @@ struct Count {
     n: i64,
 }
 
-/// The database's own tables (diesel's migrations table included), by name.
+/// The database's own tables (diesel's migrations table included; not SQLite's full-text indexes), by name.
 pub fn tables(conn: &mut DbConnection) -> QueryResult<Vec<String>> {
     let sql = match conn {
         DbConnection::Pg(_) => {
             "SELECT tablename AS name FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename"
         }
         DbConnection::Sqlite(_) => {
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+            // Real tables only: a full-text index (virtual table) and its shadow tables are derived data.
+            "SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table' \
+             AND name NOT LIKE 'sqlite_%' ORDER BY name"
         }
     };
     Ok(diesel::sql_query(sql)
@@ -74,8 +76,18 @@ pub fn is_empty(conn: &mut DbConnection) -> QueryResult<bool> {
 /// SQLite's online, consistent copy of the whole database into `target` (which must not exist), while other
 /// connections keep reading and writing.
 pub fn sqlite_copy_into(conn: &mut DbConnection, target: &Path) -> QueryResult<()> {
-    let target = target.to_string_lossy().replace('\'', "''");
-    conn.batch_execute(&format!("VACUUM INTO '{target}'"))
+    let quoted = target.to_string_lossy().replace('\'', "''");
+    conn.batch_execute(&format!("VACUUM INTO '{quoted}'"))?;
+    // VACUUM may renumber the rows of tables without an INTEGER PRIMARY KEY, which the offers' full-text
+    // index refers to: the copy's index is rebuilt from its own rows.
+    let mut copy = DbConnection::Sqlite(
+        diesel::SqliteConnection::establish(&target.to_string_lossy())
+            .map_err(|e| diesel::result::Error::QueryBuilderError(Box::new(e)))?,
+    );
+    if tables(&mut copy)?.iter().any(|t| t == "job_offers") {
+        crate::offers::rebuild_search_index(&mut copy)?;
+    }
+    Ok(())
 }
 
 /// Opens a read-only REPEATABLE READ transaction on PostgreSQL and exports its snapshot: `pg_dump

@@ -14,11 +14,13 @@ pub mod conversations;
 pub mod messages;
 pub mod migrations;
 pub mod notify;
+pub mod offers;
 pub mod personal_tokens;
 pub mod retention;
 pub mod schema;
 pub mod sessions;
 pub mod shares;
+mod sql;
 pub mod stats;
 #[cfg(feature = "testing")]
 pub mod testing;

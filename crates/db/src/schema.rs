@@ -242,6 +242,49 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// The search columns' tsvector twins (PostgreSQL) and the FTS5 index (SQLite) are not listed: only
+    /// `jobbot_db::offers::search` reads them, in SQL of its own.
+    job_offers (id) {
+        id -> Text,
+        source -> Text,
+        source_id -> Nullable<Text>,
+        source_url -> Nullable<Text>,
+        owner_id -> Nullable<Text>,
+        private -> Bool,
+        title -> Text,
+        company -> Nullable<Text>,
+        description -> Text,
+        contract_type -> Nullable<Text>,
+        working_time -> Nullable<Text>,
+        remote -> Nullable<Text>,
+        location_label -> Nullable<Text>,
+        commune -> Nullable<Text>,
+        postcode -> Nullable<Text>,
+        departement -> Nullable<Text>,
+        salary_text -> Nullable<Text>,
+        salary_min -> Nullable<BigInt>,
+        salary_max -> Nullable<BigInt>,
+        experience -> Nullable<Text>,
+        published_at -> Timestamp,
+        updated_at -> Timestamp,
+        state -> Text,
+        created_at -> Timestamp,
+        title_words -> Text,
+        title_stems -> Text,
+        body_words -> Text,
+        body_stems -> Text,
+    }
+}
+
+diesel::table! {
+    saved_offers (user_id, offer_id) {
+        user_id -> Text,
+        offer_id -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(chat_members -> chats (chat_id));
 diesel::joinable!(chat_members -> users (user_id));
@@ -253,6 +296,7 @@ diesel::joinable!(messages -> conversations (conversation_id));
 diesel::joinable!(llm_usage -> users (user_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
 diesel::joinable!(personal_tokens -> users (user_id));
+diesel::joinable!(saved_offers -> job_offers (offer_id));
 diesel::allow_tables_to_appear_in_same_query!(
     users,
     recovery_codes,
@@ -270,5 +314,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     shares,
     share_views,
     consents,
-    share_tombstones
+    share_tombstones,
+    job_offers,
+    saved_offers
 );

@@ -1,7 +1,5 @@
 //! Account values: email, display name, role, locale and token scope.
 
-use serde::{Deserialize, Serialize};
-
 use crate::Invalid;
 
 /// A trimmed, lower-cased email address with one `@`, a non-empty local part and a dotted domain.
@@ -101,50 +99,6 @@ impl DisplayName {
     pub fn into_inner(self) -> String {
         self.0
     }
-}
-
-macro_rules! text_enum {
-    ($(#[$meta:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? } default $default:ident) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name {
-            $(
-                #[doc = $text]
-                $variant,
-            )+
-        }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            pub fn as_str(self) -> &'static str {
-                match self {
-                    $($name::$variant => $text,)+
-                }
-            }
-
-            pub fn parse(raw: &str) -> Option<Self> {
-                match raw {
-                    $($text => Some($name::$variant),)+
-                    _ => None,
-                }
-            }
-        }
-
-        impl Default for $name {
-            fn default() -> Self {
-                $name::$default
-            }
-        }
-
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-    };
 }
 
 text_enum! {

@@ -17,9 +17,38 @@ pub fn trim(text: &str) -> &str {
     text.trim_matches(is_space)
 }
 
+/// Lower-case `word` with its accents and ligatures folded to plain letters: "é" → "e", "œ" → "oe", "ç" → "c"
+/// (lower-case it first: capitals are left as they are).
+pub fn fold(word: &str) -> String {
+    let mut out = String::with_capacity(word.len());
+    for c in word.chars() {
+        match c {
+            'à' | 'â' | 'ä' | 'á' | 'ã' => out.push('a'),
+            'é' | 'è' | 'ê' | 'ë' => out.push('e'),
+            'î' | 'ï' | 'í' | 'ì' => out.push('i'),
+            'ô' | 'ö' | 'ó' | 'ò' | 'õ' => out.push('o'),
+            'ù' | 'û' | 'ü' | 'ú' => out.push('u'),
+            'ç' => out.push('c'),
+            'ÿ' => out.push('y'),
+            'ñ' => out.push('n'),
+            'œ' => out.push_str("oe"),
+            'æ' => out.push_str("ae"),
+            other => out.push(other),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn folds_french_accents_and_ligatures() {
+        assert_eq!(fold("électricien"), "electricien");
+        assert_eq!(fold("cœur façade où"), "coeur facade ou");
+        assert_eq!(fold("naïve"), "naive");
+    }
 
     #[test]
     fn separators_and_unicode_spaces_are_blank() {

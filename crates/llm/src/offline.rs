@@ -314,17 +314,9 @@ fn parse_guide(text: &str, language: Language) -> Vec<Passage> {
         .collect()
 }
 
+use jobbot_domain::search::STOPWORDS_FR;
+
 /// Words that carry no topic (compared after folding accents).
-const STOPWORDS_FR: &[&str] = &[
-    "a", "ai", "au", "aux", "avec", "ce", "ces", "cela", "ca", "cet", "cette", "comme", "comment", "dans",
-    "de", "des", "dois", "doit", "donc", "du", "elle", "en", "est", "et", "etre", "faire", "faut", "il",
-    "ils", "je", "j", "la", "le", "les", "leur", "lui", "ma", "mais", "me", "mes", "moi", "mon", "ne", "on",
-    "ou", "par", "pas", "peut", "peux", "plus", "pour", "qu", "que", "quel", "quelle", "quelles", "quels",
-    "qui", "quoi", "sa", "se", "ses", "si", "son", "sont", "sur", "ta", "te", "tes", "ton", "tout", "tous",
-    "tu", "un", "une", "vos", "votre", "vous", "y", "c", "d", "l", "m", "n", "s", "t", "est-ce", "ya",
-    "sais", "bien", "tres", "trop", "vraiment", "encore", "avoir", "ont", "suis", "es", "sommes", "etes",
-    "fait", "fais", "va", "vais",
-];
 const STOPWORDS_EN: &[&str] = &[
     "a", "about", "am", "an", "and", "any", "are", "as", "at", "be", "been", "but", "by", "can", "could",
     "do", "does", "for", "from", "get", "got", "has", "have", "how", "i", "if", "in", "into", "is", "it",
@@ -333,27 +325,8 @@ const STOPWORDS_EN: &[&str] = &[
     "who", "why", "will", "with", "would", "you", "your", "s", "t", "m", "just", "too", "very",
 ];
 
-fn fold(ch: char) -> char {
-    match ch {
-        'à' | 'â' | 'ä' | 'á' => 'a',
-        'é' | 'è' | 'ê' | 'ë' => 'e',
-        'î' | 'ï' | 'í' => 'i',
-        'ô' | 'ö' | 'ó' => 'o',
-        'ù' | 'û' | 'ü' | 'ú' => 'u',
-        'ç' => 'c',
-        'ÿ' => 'y',
-        other => other,
-    }
-}
-
 fn fold_word(word: &str) -> String {
-    word.chars()
-        .flat_map(|c| match c {
-            'œ' => vec!['o', 'e'],
-            'æ' => vec!['a', 'e'],
-            other => vec![fold(other)],
-        })
-        .collect()
+    jobbot_domain::text::fold(word)
 }
 
 /// The index terms of `text`: lower-cased words (elisions split: "l'entretien" → "entretien"), stop words

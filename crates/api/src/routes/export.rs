@@ -58,7 +58,7 @@ fn opt(time: Option<chrono::NaiveDateTime>) -> Value {
 #[utoipa::path(get, path = "/api/v1/me/export", tag = "privacy",
     security(("bearer" = []), ("cookie" = [])),
     responses(
-        (status = 200, description = "A zip: README.txt, account.json, consent-history.json, sessions.json, personal-tokens.json, conversations/*.json and *.md, chat-messages.json, shares-made.json, shares-received.json, usage.json", content_type = "application/zip", body = Vec<u8>),
+        (status = 200, description = "A zip: README.txt, account.json, consent-history.json, sessions.json, personal-tokens.json, conversations/*.json and *.md, chat-messages.json, shares-made.json, shares-received.json, usage.json, offers.json, saved-offers.json", content_type = "application/zip", body = Vec<u8>),
         (status = 401, description = "Not logged in", body = jobbot_api_types::Problem, content_type = "application/problem+json"),
     ))]
 pub async fn export_me(
@@ -228,6 +228,19 @@ fn write_archive(conn: &mut DbConnection, user_id: &str, out: ChannelWriter) -> 
         .map(|u| json!({"provider": u.provider, "model": u.model, "prompt_tokens": u.prompt_tokens, "completion_tokens": u.completion_tokens, "latency_ms": u.latency_ms, "at": at(u.created_at)}))
         .collect();
     file(&mut zip, "usage.json", &json_file(&json!(usage)))?;
+    let own: Vec<Value> = jobbot_db::offers::owned(conn, user_id)
+        .map_err(io)?
+        .into_iter()
+        .map(|row| json!(crate::offers::offer_dto(row, user_id, false)))
+        .collect();
+    file(&mut zip, "offers.json", &json_file(&json!(own)))?;
+    let saved: Vec<Value> = jobbot_db::offers::saved(conn, user_id)
+        .map_err(io)?
+        .into_iter()
+        .filter(|(row, _)| row.visible_to(user_id))
+        .map(|(row, when)| json!({"saved_at": at(when), "offer": crate::offers::offer_dto(row, user_id, true)}))
+        .collect();
+    file(&mut zip, "saved-offers.json", &json_file(&json!(saved)))?;
     let mut out = zip.finish().map_err(std::io::Error::other)?;
     out.flush()
 }
@@ -256,4 +269,6 @@ conversations/          vos conversations avec JobBot, en JSON et en Markdown / 
 chat-messages.json      les messages que vous avez écrits / the chat messages you wrote\n\
 shares-made.json        vos partages et qui les a vus / your shares and who viewed them\n\
 shares-received.json    les partages reçus / the shares you received\n\
-usage.json              les jetons consommés par l'assistant / tokens used by the assistant\n";
+usage.json              les jetons consommés par l'assistant / tokens used by the assistant\n\
+offers.json             les offres que vous avez publiées ou ajoutées / the offers you posted or added\n\
+saved-offers.json       les offres que vous suivez / the offers you saved\n";

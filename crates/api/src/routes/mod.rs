@@ -2,7 +2,7 @@
 //!
 //! Each path is a `web::resource`, so a known path with the wrong method answers 405, not 404.
 
-use actix_web::web::{self, delete, get, patch, post, resource};
+use actix_web::web::{self, delete, get, patch, post, put, resource};
 
 use crate::error::ApiError;
 
@@ -13,6 +13,7 @@ pub mod conversations;
 pub mod export;
 pub mod health;
 pub mod me;
+pub mod offers;
 pub mod privacy;
 pub mod shares;
 pub mod tokens;
@@ -66,6 +67,23 @@ pub fn config(cfg: &mut web::ServiceConfig) {
                         .route(post().to(tokens::create)),
                 )
                 .service(resource("/me/tokens/{id}").route(delete().to(tokens::revoke)))
+                .service(
+                    resource("/offers")
+                        .route(get().to(offers::search))
+                        .route(post().to(offers::create)),
+                )
+                .service(
+                    resource("/offers/{id}")
+                        .route(get().to(offers::get))
+                        .route(patch().to(offers::update))
+                        .route(delete().to(offers::delete)),
+                )
+                .service(resource("/me/saved-offers").route(get().to(offers::saved)))
+                .service(
+                    resource("/me/saved-offers/{offer_id}")
+                        .route(put().to(offers::save))
+                        .route(delete().to(offers::unsave)),
+                )
                 .service(resource("/admin/users").route(get().to(admin::list_users)))
                 .service(
                     resource("/admin/users/{id}")

@@ -14,6 +14,7 @@ mod errors;
 mod fake_llm;
 mod faults;
 mod metrics;
+mod offers;
 mod openapi;
 mod privacy;
 mod read_cache;

@@ -1,0 +1,151 @@
+//! Job offers: search, details, recruiters' and candidates' own offers, and saved offers.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "openapi")]
+use utoipa::ToSchema;
+
+pub use jobbot_domain::{ContractType, OfferSource, OfferState, Remote, WorkingTime};
+
+/// Where the job is. France Travail gives a label such as "69 - LYON 03".
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct OfferLocation {
+    pub label: Option<String>,
+    pub commune: Option<String>,
+    pub postcode: Option<String>,
+    /// "69", "2A", "974".
+    pub departement: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Offer {
+    pub id: String,
+    pub source: OfferSource,
+    /// The offer where it was published (France Travail, a company's site…).
+    pub source_url: Option<String>,
+    pub title: String,
+    pub company: Option<String>,
+    pub description: String,
+    pub contract_type: Option<ContractType>,
+    pub working_time: Option<WorkingTime>,
+    pub remote: Option<Remote>,
+    pub location: OfferLocation,
+    /// As the offer words it ("Annuel de 35000 à 40000 Euros sur 12 mois").
+    pub salary_text: Option<String>,
+    /// Yearly gross euros, when known.
+    pub salary_min: Option<i64>,
+    pub salary_max: Option<i64>,
+    pub experience: Option<String>,
+    pub published_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub state: OfferState,
+    /// Only its owner sees it (an offer a candidate found elsewhere).
+    pub private: bool,
+    /// The caller posted or added it (and may edit it).
+    pub mine: bool,
+    /// The caller saved it.
+    pub saved: bool,
+}
+
+/// A value of a facet and how many offers have it, given the query and the other filters.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct FacetCount {
+    pub value: String,
+    pub count: i64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct OfferFacets {
+    pub contract: Vec<FacetCount>,
+    pub remote: Vec<FacetCount>,
+    /// The 20 départements with the most offers.
+    pub departement: Vec<FacetCount>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct OfferPage {
+    pub items: Vec<Offer>,
+    /// Pass it as `cursor` for the next page; absent on the last page.
+    pub next_cursor: Option<String>,
+    /// How many offers match (first page only).
+    pub total: Option<i64>,
+    /// Counts per contract, remote and département (first page only).
+    pub facets: Option<OfferFacets>,
+}
+
+/// A new offer. A recruiter's is public; anyone else's is private to them (an offer found elsewhere: give its
+/// `source_url` and paste its text as `description`).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct OfferInput {
+    /// 1 to 200 characters.
+    pub title: String,
+    /// 1 to 20,000 characters.
+    pub description: String,
+    #[serde(default)]
+    pub company: Option<String>,
+    #[serde(default)]
+    pub source_url: Option<String>,
+    #[serde(default)]
+    pub contract_type: Option<ContractType>,
+    #[serde(default)]
+    pub working_time: Option<WorkingTime>,
+    #[serde(default)]
+    pub remote: Option<Remote>,
+    #[serde(default)]
+    pub location: Option<OfferLocation>,
+    #[serde(default)]
+    pub salary_text: Option<String>,
+    #[serde(default)]
+    pub salary_min: Option<i64>,
+    #[serde(default)]
+    pub salary_max: Option<i64>,
+    #[serde(default)]
+    pub experience: Option<String>,
+}
+
+/// Changes to one's own offer: only the fields given change (an empty text clears an optional one); `state`
+/// `closed` closes it to candidates, `open` opens it again.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct OfferUpdate {
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub company: Option<String>,
+    #[serde(default)]
+    pub source_url: Option<String>,
+    #[serde(default)]
+    pub contract_type: Option<ContractType>,
+    #[serde(default)]
+    pub working_time: Option<WorkingTime>,
+    #[serde(default)]
+    pub remote: Option<Remote>,
+    #[serde(default)]
+    pub location: Option<OfferLocation>,
+    #[serde(default)]
+    pub salary_text: Option<String>,
+    #[serde(default)]
+    pub salary_min: Option<i64>,
+    #[serde(default)]
+    pub salary_max: Option<i64>,
+    #[serde(default)]
+    pub experience: Option<String>,
+    #[serde(default)]
+    pub state: Option<OfferState>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct SavedOffer {
+    pub offer: Offer,
+    pub saved_at: DateTime<Utc>,
+}

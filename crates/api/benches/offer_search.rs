@@ -1,0 +1,260 @@
+//! `make bench` (offer search): BENCH_OFFERS offers (100,000) made from French job titles, companies, places
+//! and description sentences, loaded straight into the database, then `GET /api/v1/offers` through a real
+//! `jobbot` for a mix of queries (words, plural and unaccented forms, prefixes, phrases, filters, date sort,
+//! next pages), one at a time, BENCH_SEARCH_ROUNDS (5) times each, on SQLite and on PostgreSQL.
+//! Prints p50/p95/max per backend (goal p95 ≤ 30 ms); asserts nothing but that queries find offers.
+
+mod common;
+
+use common::*;
+
+use std::time::Instant;
+
+use jobbot_db::offers::OfferRow;
+use serde_json::Value;
+
+const TITLES: &[&str] = &[
+    "Électricien du bâtiment",
+    "Électricienne industrielle",
+    "Développeur Rust",
+    "Développeuse web full-stack",
+    "Aide-soignant de nuit",
+    "Infirmière en bloc opératoire",
+    "Commercial terrain",
+    "Serveur en brasserie",
+    "Mécanicien automobile",
+    "Comptable fournisseurs",
+    "Chauffeur poids lourd",
+    "Chargée de recrutement",
+    "Boulanger",
+    "Agent de sécurité SSIAP",
+    "Data engineer",
+    "Plombier chauffagiste",
+    "Cuisinier",
+    "Auxiliaire de vie sociale",
+    "Responsable logistique",
+    "Vendeuse en prêt-à-porter",
+    "Gestionnaire de paie",
+    "Technicien de maintenance",
+    "Opérateur de production",
+    "Magasinier cariste",
+    "Préparateur de commandes",
+    "Agent d'entretien",
+    "Conseiller clientèle",
+    "Assistant de direction",
+    "Ingénieur données",
+    "Maçon",
+    "Peintre en bâtiment",
+    "Jardinier paysagiste",
+    "Secrétaire médicale",
+    "Coiffeuse",
+    "Professeur de mathématiques",
+];
+const SENTENCES: &[&str] = &[
+    "Vous rejoignez une équipe de dix personnes sur des chantiers de rénovation.",
+    "Poste à pourvoir rapidement, formation assurée en interne.",
+    "Vous participez au développement de l'activité et à l'accueil des clients.",
+    "Deux jours de télétravail par semaine après la période d'essai.",
+    "Une première expérience en restauration ou en commerce est appréciée.",
+    "Travail en équipe avec les aides-soignants et les infirmiers du service.",
+    "Permis B exigé : déplacements fréquents, véhicule de service fourni.",
+    "Maîtrise des outils bureautiques et sens de l'organisation attendus.",
+    "Horaires en 3x8, primes de nuit et de dimanche.",
+    "Mutuelle d'entreprise, tickets restaurant et participation aux bénéfices.",
+    "Habilitation électrique exigée, CACES appréciés.",
+    "Vous assurez le suivi qualité et la traçabilité de la production.",
+];
+const COMPANIES: &[&str] = &[
+    "Volta",
+    "Numeria",
+    "Hexa",
+    "Leroy",
+    "Talentis",
+    "Plastival",
+    "Energia",
+    "Logisud",
+];
+const PLACES: &[(&str, &str)] = &[
+    ("75", "Paris"),
+    ("69", "Lyon"),
+    ("13", "Marseille"),
+    ("31", "Toulouse"),
+    ("33", "Bordeaux"),
+    ("44", "Nantes"),
+    ("59", "Lille"),
+    ("67", "Strasbourg"),
+    ("35", "Rennes"),
+    ("06", "Nice"),
+    ("38", "Grenoble"),
+    ("2B", "Bastia"),
+];
+const CONTRACTS: &[&str] = &["cdi", "cdd", "interim", "alternance", "stage", "freelance"];
+const REMOTE: &[Option<&str>] = &[None, Some("on_site"), Some("hybrid"), Some("remote")];
+
+fn offer(n: u64, now: chrono::NaiveDateTime) -> OfferRow {
+    // A small deterministic generator (no rand needed).
+    let mut x = n
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407);
+    let mut pick = |len: usize| {
+        x ^= x >> 33;
+        x = x.wrapping_mul(0xff51afd7ed558ccd);
+        x ^= x >> 29;
+        (x % len as u64) as usize
+    };
+    let (dep, city) = PLACES[pick(PLACES.len())];
+    let description = (0..4)
+        .map(|_| SENTENCES[pick(SENTENCES.len())])
+        .collect::<Vec<_>>()
+        .join(" ");
+    let published_at = now - chrono::TimeDelta::minutes((n * 7) as i64);
+    let salary = 20_000 + 1_000 * pick(40) as i64;
+    let mut row = OfferRow {
+        id: jobbot_db::new_id(),
+        source: "france_travail".into(),
+        source_id: Some(format!("B{n:07}")),
+        source_url: None,
+        owner_id: None,
+        private: false,
+        title: TITLES[pick(TITLES.len())].into(),
+        company: Some(COMPANIES[pick(COMPANIES.len())].into()),
+        description,
+        contract_type: Some(CONTRACTS[pick(CONTRACTS.len())].into()),
+        working_time: Some("full_time".into()),
+        remote: REMOTE[pick(REMOTE.len())].map(str::to_owned),
+        location_label: Some(format!("{dep} - {}", city.to_uppercase())),
+        commune: Some(city.into()),
+        postcode: None,
+        departement: Some(dep.into()),
+        salary_text: None,
+        salary_min: Some(salary),
+        salary_max: Some(salary + 4_000),
+        experience: None,
+        published_at,
+        updated_at: published_at,
+        state: "open".into(),
+        created_at: now,
+        title_words: String::new(),
+        title_stems: String::new(),
+        body_words: String::new(),
+        body_stems: String::new(),
+    };
+    row.index();
+    row
+}
+
+const QUERIES: &[&str] = &[
+    "q=électricien",
+    "q=electriciennes",
+    "q=développeur%20rust",
+    "q=infirmier&departement=33",
+    "q=chauffeur&contract=cdi,cdd",
+    "q=%22poids%20lourd%22",
+    "q=mainten*",
+    "q=télétravail&remote=hybrid,remote",
+    "q=aide-soignant",
+    "q=commercial&salary_min=40000",
+    "q=boulanger&sort=date",
+    "contract=alternance&departement=69",
+    "sort=date",
+    "q=équipe",
+    "q=data%20engineer",
+    "q=restauration&published_since=2026-10-01",
+];
+
+async fn run(label: &str, database_url: &str, db_url: &jobbot_db::DatabaseUrl) {
+    let n = env_or("BENCH_OFFERS", 100_000);
+    let server = Server::start(database_url).await;
+    let loaded = Instant::now();
+    {
+        let pool = jobbot_db::connect(db_url, 1).expect("pool");
+        let mut conn = pool.get().expect("conn");
+        let now = jobbot_db::now();
+        let rows: Vec<OfferRow> = (0..n).map(|i| offer(i, now)).collect();
+        for chunk in rows.chunks(5_000) {
+            jobbot_db::offers::upsert_by_source(&mut conn, chunk).expect("load");
+        }
+        if matches!(db_url, jobbot_db::DatabaseUrl::Postgres(_)) {
+            use diesel::RunQueryDsl;
+            diesel::sql_query("ANALYZE").execute(&mut conn).expect("analyze");
+        }
+    }
+    let loaded = loaded.elapsed();
+    let client = reqwest::Client::new();
+    let token = sign_up(&client, &server.1, "bench-search@example.fr").await;
+    let mut all = Vec::new();
+    let mut worst = (0.0, "");
+    for query in QUERIES {
+        let mut times = Vec::new();
+        for _ in 0..env_or("BENCH_SEARCH_ROUNDS", 5) {
+            // The first page (with its total and facets), then the next one (cursor, no facets).
+            let started = Instant::now();
+            let response = client
+                .get(format!("{}/api/v1/offers?{query}", server.1))
+                .bearer_auth(&token)
+                .send()
+                .await
+                .expect("search");
+            assert!(response.status().is_success(), "{query}: {}", response.status());
+            let body: Value = response.json().await.expect("json");
+            times.push(started.elapsed().as_secs_f64() * 1000.0);
+            assert!(body["total"].as_i64().unwrap_or(0) > 0, "{query} finds offers");
+            if let Some(cursor) = body["next_cursor"].as_str() {
+                let started = Instant::now();
+                let response = client
+                    .get(format!("{}/api/v1/offers?{query}&cursor={cursor}", server.1))
+                    .bearer_auth(&token)
+                    .send()
+                    .await
+                    .expect("next page");
+                assert!(response.status().is_success());
+                let _: Value = response.json().await.expect("json");
+                times.push(started.elapsed().as_secs_f64() * 1000.0);
+            }
+        }
+        times.sort_by(f64::total_cmp);
+        let p95 = percentile(&times, 0.95);
+        if p95 > worst.0 {
+            worst = (p95, query);
+        }
+        all.extend(times);
+    }
+    all.sort_by(f64::total_cmp);
+    println!(
+        "{label:<12} {n} offers ({:.1} s to load), {} searches: p50 {:.1} ms, p95 {:.1} ms, max {:.1} ms (goal p95 ≤ 30 ms); slowest query {} (p95 {:.1} ms)",
+        loaded.as_secs_f64(),
+        all.len(),
+        percentile(&all, 0.5),
+        percentile(&all, 0.95),
+        all.last().copied().unwrap_or(f64::NAN),
+        worst.1,
+        worst.0,
+    );
+}
+
+async fn bench() {
+    println!(
+        "JobBot offer search benchmark — {} cores",
+        std::thread::available_parallelism().map_or(0, |n| n.get())
+    );
+    let dir = std::env::temp_dir().join(format!("jobbot-offers-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let sqlite = format!("sqlite://{}/offers.sqlite3", dir.display());
+    let sqlite_url = jobbot_db::DatabaseUrl::parse(&sqlite).expect("url");
+    if std::env::var("BENCH_ONLY").map_or(true, |only| "sqlite".contains(&only)) {
+        run("SQLite", &sqlite, &sqlite_url).await;
+    }
+    if std::env::var("BENCH_ONLY").map_or(true, |only| "postgres".contains(&only)) {
+        let db = jobbot_db::testing::TestDatabase::new(jobbot_db::Backend::Postgres);
+        let url = match &db.url {
+            jobbot_db::DatabaseUrl::Postgres(url) => url.clone(),
+            jobbot_db::DatabaseUrl::Sqlite(_) => unreachable!("a PostgreSQL test database"),
+        };
+        run("PostgreSQL", &url, &db.url).await;
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+fn main() {
+    actix_rt::System::new().block_on(bench());
+}

@@ -1,0 +1,556 @@
+//! Job offers (France Travail, recruiters, candidates' own finds), their French full-text search, and the
+//! offers candidates save.
+//!
+//! Search runs the same query on both backends: JobBot analyses text itself (`jobbot_domain::search`), SQLite
+//! matches the terms with FTS5 and PostgreSQL with `tsvector`s of the `simple` configuration. Relevance is
+//! computed the same way on both, so they agree: the number of the query's clauses the *title* matches, then
+//! the newest first.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Nullable, Text};
+use jobbot_domain::search::{analyze, Clause};
+
+use crate::schema::{job_offers, saved_offers};
+use crate::sql::{Bind, Sql};
+use crate::DbConnection;
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, QueryableByName, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = job_offers, treat_none_as_null = true)]
+pub struct OfferRow {
+    pub id: String,
+    pub source: String,
+    pub source_id: Option<String>,
+    pub source_url: Option<String>,
+    pub owner_id: Option<String>,
+    pub private: bool,
+    pub title: String,
+    pub company: Option<String>,
+    pub description: String,
+    pub contract_type: Option<String>,
+    pub working_time: Option<String>,
+    pub remote: Option<String>,
+    pub location_label: Option<String>,
+    pub commune: Option<String>,
+    pub postcode: Option<String>,
+    pub departement: Option<String>,
+    pub salary_text: Option<String>,
+    pub salary_min: Option<i64>,
+    pub salary_max: Option<i64>,
+    pub experience: Option<String>,
+    pub published_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub state: String,
+    pub created_at: NaiveDateTime,
+    pub title_words: String,
+    pub title_stems: String,
+    pub body_words: String,
+    pub body_stems: String,
+}
+
+impl OfferRow {
+    /// Fills the search columns from the title, company, place and description (call after any change).
+    pub fn index(&mut self) {
+        let title = analyze(&self.title);
+        let body = [
+            self.company.as_deref(),
+            self.location_label.as_deref(),
+            self.commune.as_deref(),
+            Some(self.description.as_str()),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join("\n");
+        let body = analyze(&body);
+        self.title_words = title.words;
+        self.title_stems = title.stems;
+        self.body_words = body.words;
+        self.body_stems = body.stems;
+    }
+
+    /// Whether `viewer` may see it: public offers to everyone, private ones to their owner only.
+    pub fn visible_to(&self, viewer: &str) -> bool {
+        !self.private || self.owner_id.as_deref() == Some(viewer)
+    }
+
+    /// Same offer text and facts (ignoring ids, the owner and bookkeeping times): an import that changes
+    /// nothing writes nothing.
+    fn same_content(&self, other: &OfferRow) -> bool {
+        let key = |o: &OfferRow| {
+            (
+                (
+                    o.title.clone(),
+                    o.company.clone(),
+                    o.description.clone(),
+                    o.source_url.clone(),
+                ),
+                (
+                    o.contract_type.clone(),
+                    o.working_time.clone(),
+                    o.remote.clone(),
+                    o.experience.clone(),
+                ),
+                (
+                    o.location_label.clone(),
+                    o.commune.clone(),
+                    o.postcode.clone(),
+                    o.departement.clone(),
+                ),
+                (o.salary_text.clone(), o.salary_min, o.salary_max, o.state.clone()),
+                (o.published_at, o.updated_at),
+            )
+        };
+        key(self) == key(other)
+    }
+}
+
+pub fn insert(conn: &mut DbConnection, row: &OfferRow) -> QueryResult<()> {
+    diesel::insert_into(job_offers::table)
+        .values(row)
+        .execute(conn)
+        .map(|_| ())
+}
+
+pub fn update(conn: &mut DbConnection, row: &OfferRow) -> QueryResult<()> {
+    diesel::update(job_offers::table.find(&row.id))
+        .set(row)
+        .execute(conn)
+        .map(|_| ())
+}
+
+pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<OfferRow>> {
+    job_offers::table
+        .find(id)
+        .select(OfferRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// What an import did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Imported {
+    pub inserted: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+}
+
+/// Inserts or updates offers by their `(source, source_id)` (rows without a source id are inserted); the id
+/// and creation time of an offer already there are kept. One transaction.
+pub fn upsert_by_source(conn: &mut DbConnection, rows: &[OfferRow]) -> QueryResult<Imported> {
+    crate::transaction(conn, |conn| {
+        let mut done = Imported::default();
+        for row in rows {
+            let existing = match &row.source_id {
+                Some(source_id) => job_offers::table
+                    .filter(job_offers::source.eq(&row.source))
+                    .filter(job_offers::source_id.eq(source_id))
+                    .select(OfferRow::as_select())
+                    .first(conn)
+                    .optional()?,
+                None => None,
+            };
+            match existing {
+                None => {
+                    insert(conn, row)?;
+                    done.inserted += 1;
+                }
+                Some(old) if old.same_content(row) => done.unchanged += 1,
+                Some(old) => {
+                    let mut row = row.clone();
+                    row.id = old.id;
+                    row.created_at = old.created_at;
+                    row.owner_id = old.owner_id;
+                    update(conn, &row)?;
+                    done.updated += 1;
+                }
+            }
+        }
+        Ok(done)
+    })
+}
+
+/// The newest `updated_at` of a source's offers: where an incremental sync starts again.
+pub fn latest_update(conn: &mut DbConnection, source: &str) -> QueryResult<Option<NaiveDateTime>> {
+    job_offers::table
+        .filter(job_offers::source.eq(source))
+        .select(diesel::dsl::max(job_offers::updated_at))
+        .first(conn)
+}
+
+/// How search results are ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sort {
+    /// Title matches first, then the newest (the newest first when there is no text to match).
+    #[default]
+    Relevance,
+    /// The newest first.
+    Date,
+}
+
+/// Where the previous page stopped (the last result's sort key).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cursor {
+    pub hits: i64,
+    pub published_at: NaiveDateTime,
+    pub id: String,
+}
+
+/// What to search: every field narrows the results.
+#[derive(Debug, Clone, Default)]
+pub struct Search {
+    pub clauses: Vec<Clause>,
+    /// Any of these contract types.
+    pub contract: Vec<String>,
+    pub remote: Vec<String>,
+    pub departement: Vec<String>,
+    /// Offers stating a salary at least this high (yearly gross euros).
+    pub salary_min: Option<i64>,
+    pub published_since: Option<NaiveDateTime>,
+    pub sort: Sort,
+    /// Only this user's own offers, in any state (a recruiter's list); otherwise open public offers.
+    pub owner: Option<String>,
+    pub limit: i64,
+    pub after: Option<Cursor>,
+    /// Count the facets (first pages only: the counts do not change from page to page).
+    pub facets: bool,
+}
+
+/// One found offer and how many of the query's clauses its title matched.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct Hit {
+    #[diesel(embed)]
+    pub offer: OfferRow,
+    #[diesel(sql_type = BigInt)]
+    pub hits: i64,
+}
+
+/// A facet value and how many offers have it (given the query and the other filters).
+#[derive(Debug, Clone, PartialEq, Eq, QueryableByName)]
+pub struct FacetCount {
+    #[diesel(sql_type = Nullable<Text>)]
+    pub value: Option<String>,
+    #[diesel(sql_type = BigInt)]
+    pub n: i64,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Facets {
+    pub contract: Vec<FacetCount>,
+    pub remote: Vec<FacetCount>,
+    pub departement: Vec<FacetCount>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Page {
+    pub hits: Vec<Hit>,
+    /// Set when there are more results: pass it back as `after`.
+    pub next: Option<Cursor>,
+    /// All matching offers (with facets only).
+    pub total: Option<i64>,
+    pub facets: Option<Facets>,
+}
+
+/// The columns of `job_offers` that [`OfferRow`] reads, for SQL written by hand.
+const COLUMNS: &str =
+    "o.id, o.source, o.source_id, o.source_url, o.owner_id, o.private, o.title, o.company, \
+    o.description, o.contract_type, o.working_time, o.remote, o.location_label, o.commune, o.postcode, \
+    o.departement, o.salary_text, o.salary_min, o.salary_max, o.experience, o.published_at, o.updated_at, \
+    o.state, o.created_at, o.title_words, o.title_stems, o.body_words, o.body_stems";
+
+/// Which facet a filter belongs to (left out when counting that facet: counts show the alternatives).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Facet {
+    Contract,
+    Remote,
+    Departement,
+}
+
+/// A term for the databases: our analysed terms are letters and digits only, so quoting them is safe, but
+/// they still go to the database as bound values.
+fn fts5_clause(clause: &Clause, title_only: bool) -> String {
+    let (words, stems) = if title_only {
+        ("{title_words}", "{title_stems}")
+    } else {
+        ("{title_words body_words}", "{title_stems body_stems}")
+    };
+    match clause {
+        Clause::Term(stem) => format!("{stems} : \"{stem}\""),
+        Clause::Prefix(prefix) => format!("{words} : \"{prefix}\" *"),
+        Clause::Phrase(list) => format!("{words} : \"{}\"", list.join(" ")),
+        Clause::Compound(list) => format!("{stems} : \"{}\"", list.join(" ")),
+    }
+}
+
+/// The tsquery of a clause; `weight` "A" restricts it to the title.
+fn tsquery_clause(clause: &Clause, weight: &str) -> String {
+    let lexeme = |term: &str, suffix: &str| format!("'{term}':{suffix}");
+    match clause {
+        Clause::Term(stem) => lexeme(stem, weight),
+        Clause::Prefix(prefix) => lexeme(prefix, &format!("*{weight}")),
+        Clause::Phrase(list) | Clause::Compound(list) => {
+            let phrase = |w: &str| {
+                list.iter()
+                    .map(|term| lexeme(term, w))
+                    .collect::<Vec<_>>()
+                    .join(" <-> ")
+            };
+            if weight.is_empty() {
+                // Consecutive within the title or within the body, never across them.
+                format!("({}) | ({})", phrase("A"), phrase("B"))
+            } else {
+                phrase(weight)
+            }
+        }
+    }
+}
+
+fn tsvector_of(clause: &Clause) -> &'static str {
+    match clause {
+        Clause::Term(_) | Clause::Compound(_) => "o.search_stems",
+        Clause::Prefix(_) | Clause::Phrase(_) => "o.search_words",
+    }
+}
+
+/// The condition that `clause` matches the offer (`title_only`: in its title).
+fn push_match(sql: &mut Sql, clause: &Clause, title_only: bool) {
+    if sql.is_postgres() {
+        sql.push(tsvector_of(clause));
+        sql.push(" @@ to_tsquery('simple', ");
+        sql.bind(Bind::Text(tsquery_clause(
+            clause,
+            if title_only { "A" } else { "" },
+        )));
+        sql.push(")");
+    } else {
+        sql.push("o.rowid IN (SELECT rowid FROM job_offers_fts WHERE job_offers_fts MATCH ");
+        sql.bind(Bind::Text(fts5_clause(clause, title_only)));
+        sql.push(")");
+    }
+}
+
+fn push_any_of(sql: &mut Sql, column: &str, values: &[String]) {
+    sql.push(" AND ");
+    sql.push(column);
+    sql.push(" IN (");
+    for (i, value) in values.iter().enumerate() {
+        if i > 0 {
+            sql.push(", ");
+        }
+        sql.bind(Bind::Text(value.clone()));
+    }
+    sql.push(")");
+}
+
+/// `FROM job_offers o WHERE …` for the search, leaving out the filter of facet `except`.
+fn push_from_where(sql: &mut Sql, search: &Search, except: Option<Facet>) {
+    sql.push(" FROM job_offers o WHERE ");
+    match &search.owner {
+        Some(owner) => {
+            sql.push("o.owner_id = ");
+            sql.bind(Bind::Text(owner.clone()));
+        }
+        None => sql.push("o.private = FALSE AND o.state = 'open'"),
+    }
+    for clause in &search.clauses {
+        sql.push(" AND ");
+        push_match(sql, clause, false);
+    }
+    if !search.contract.is_empty() && except != Some(Facet::Contract) {
+        push_any_of(sql, "o.contract_type", &search.contract);
+    }
+    if !search.remote.is_empty() && except != Some(Facet::Remote) {
+        push_any_of(sql, "o.remote", &search.remote);
+    }
+    if !search.departement.is_empty() && except != Some(Facet::Departement) {
+        push_any_of(sql, "o.departement", &search.departement);
+    }
+    if let Some(salary) = search.salary_min {
+        sql.push(" AND COALESCE(o.salary_max, o.salary_min) >= ");
+        sql.bind(Bind::Int(salary));
+    }
+    if let Some(since) = search.published_since {
+        sql.push(" AND o.published_at >= ");
+        sql.bind(Bind::Time(since));
+    }
+}
+
+/// The relevance of a row: how many clauses its title matches.
+fn push_hits(sql: &mut Sql, search: &Search) {
+    if search.clauses.is_empty() || search.sort == Sort::Date {
+        sql.push("CAST(0 AS BIGINT)");
+        return;
+    }
+    sql.push("CAST(");
+    for (i, clause) in search.clauses.iter().enumerate() {
+        if i > 0 {
+            sql.push(" + ");
+        }
+        sql.push("(CASE WHEN ");
+        push_match(sql, clause, true);
+        sql.push(" THEN 1 ELSE 0 END)");
+    }
+    sql.push(" AS BIGINT)");
+}
+
+fn facet(
+    conn: &mut DbConnection,
+    search: &Search,
+    column: &str,
+    which: Facet,
+    top: i64,
+) -> QueryResult<Vec<FacetCount>> {
+    let mut sql = Sql::new(conn);
+    sql.push("SELECT ");
+    sql.push(column);
+    sql.push(" AS value, CAST(COUNT(*) AS BIGINT) AS n");
+    push_from_where(&mut sql, search, Some(which));
+    sql.push(" AND ");
+    sql.push(column);
+    sql.push(" IS NOT NULL GROUP BY ");
+    sql.push(column);
+    sql.push(" ORDER BY n DESC, value ASC LIMIT ");
+    sql.bind(Bind::Int(top));
+    sql.load(conn)
+}
+
+#[derive(QueryableByName)]
+struct Count {
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+}
+
+/// Searches offers (see [`Search`]); `limit` results from `after`.
+pub fn search(conn: &mut DbConnection, search: &Search) -> QueryResult<Page> {
+    let mut sql = Sql::new(conn);
+    sql.push("SELECT * FROM (SELECT ");
+    sql.push(COLUMNS);
+    sql.push(", ");
+    push_hits(&mut sql, search);
+    sql.push(" AS hits");
+    push_from_where(&mut sql, search, None);
+    sql.push(") t");
+    if let Some(after) = &search.after {
+        let hits = if search.sort == Sort::Relevance {
+            after.hits
+        } else {
+            0
+        };
+        sql.push(" WHERE (t.hits < ");
+        sql.bind(Bind::Int(hits));
+        sql.push(" OR (t.hits = ");
+        sql.bind(Bind::Int(hits));
+        sql.push(" AND (t.published_at < ");
+        sql.bind(Bind::Time(after.published_at));
+        sql.push(" OR (t.published_at = ");
+        sql.bind(Bind::Time(after.published_at));
+        sql.push(" AND t.id < ");
+        sql.bind(Bind::Text(after.id.clone()));
+        sql.push("))))");
+    }
+    sql.push(" ORDER BY t.hits DESC, t.published_at DESC, t.id DESC LIMIT ");
+    sql.bind(Bind::Int(search.limit + 1));
+    let mut hits: Vec<Hit> = sql.load(conn)?;
+    let next = if hits.len() as i64 > search.limit {
+        hits.truncate(search.limit.max(0) as usize);
+        hits.last().map(|last| Cursor {
+            hits: last.hits,
+            published_at: last.offer.published_at,
+            id: last.offer.id.clone(),
+        })
+    } else {
+        None
+    };
+    let (total, facets) = if search.facets {
+        let mut sql = Sql::new(conn);
+        sql.push("SELECT CAST(COUNT(*) AS BIGINT) AS n");
+        push_from_where(&mut sql, search, None);
+        let total = sql.load::<Count>(conn)?.first().map_or(0, |c| c.n);
+        let facets = Facets {
+            contract: facet(conn, search, "o.contract_type", Facet::Contract, 10)?,
+            remote: facet(conn, search, "o.remote", Facet::Remote, 10)?,
+            departement: facet(conn, search, "o.departement", Facet::Departement, 20)?,
+        };
+        (Some(total), Some(facets))
+    } else {
+        (None, None)
+    };
+    Ok(Page {
+        hits,
+        next,
+        total,
+        facets,
+    })
+}
+
+/// Rebuilds SQLite's full-text index from the offers (after a copy that may have renumbered rows); nothing to
+/// do on PostgreSQL, whose search columns are generated.
+pub fn rebuild_search_index(conn: &mut DbConnection) -> QueryResult<()> {
+    use diesel::connection::SimpleConnection;
+    match conn {
+        DbConnection::Sqlite(_) => {
+            conn.batch_execute("INSERT INTO job_offers_fts (job_offers_fts) VALUES ('rebuild')")
+        }
+        DbConnection::Pg(_) => Ok(()),
+    }
+}
+
+/// Saves an offer for a user (saving it twice changes nothing).
+pub fn save(conn: &mut DbConnection, user_id: &str, offer_id: &str, now: NaiveDateTime) -> QueryResult<()> {
+    diesel::insert_into(saved_offers::table)
+        .values((
+            saved_offers::user_id.eq(user_id),
+            saved_offers::offer_id.eq(offer_id),
+            saved_offers::created_at.eq(now),
+        ))
+        .execute(conn)
+        .map(|_| ())
+        .or_else(|e| {
+            if crate::is_unique_violation(&e) {
+                Ok(())
+            } else {
+                Err(e)
+            }
+        })
+}
+
+/// Whether there was something to remove.
+pub fn unsave(conn: &mut DbConnection, user_id: &str, offer_id: &str) -> QueryResult<bool> {
+    diesel::delete(saved_offers::table.find((user_id, offer_id)))
+        .execute(conn)
+        .map(|n| n > 0)
+}
+
+/// A user's saved offers with when they saved them, the latest first.
+pub fn saved(conn: &mut DbConnection, user_id: &str) -> QueryResult<Vec<(OfferRow, NaiveDateTime)>> {
+    saved_offers::table
+        .inner_join(job_offers::table)
+        .filter(saved_offers::user_id.eq(user_id))
+        .order((saved_offers::created_at.desc(), job_offers::id.desc()))
+        .select((OfferRow::as_select(), saved_offers::created_at))
+        .load(conn)
+}
+
+/// Which of `offer_ids` the user saved.
+pub fn saved_among(conn: &mut DbConnection, user_id: &str, offer_ids: &[String]) -> QueryResult<Vec<String>> {
+    saved_offers::table
+        .filter(saved_offers::user_id.eq(user_id))
+        .filter(saved_offers::offer_id.eq_any(offer_ids))
+        .select(saved_offers::offer_id)
+        .load(conn)
+}
+
+pub fn delete(conn: &mut DbConnection, id: &str) -> QueryResult<()> {
+    diesel::delete(job_offers::table.find(id))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Every offer a user posted or added, the newest first (for their export).
+pub fn owned(conn: &mut DbConnection, user_id: &str) -> QueryResult<Vec<OfferRow>> {
+    job_offers::table
+        .filter(job_offers::owner_id.eq(user_id))
+        .order((job_offers::created_at.desc(), job_offers::id.desc()))
+        .select(OfferRow::as_select())
+        .load(conn)
+}

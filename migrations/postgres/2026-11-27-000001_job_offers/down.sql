@@ -1,0 +1,2 @@
+DROP TABLE saved_offers;
+DROP TABLE job_offers;

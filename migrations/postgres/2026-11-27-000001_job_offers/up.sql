@@ -1,0 +1,59 @@
+-- Job offers (issue 13) and the ones candidates save.
+CREATE TABLE job_offers (
+    id TEXT PRIMARY KEY NOT NULL,
+    -- Where the offer comes from: France Travail (API sync or `jobbot offers import`), a recruiter of JobBot,
+    -- or a candidate who found it elsewhere (then private to them).
+    source TEXT NOT NULL CHECK (source IN ('france_travail', 'recruiter', 'candidate')),
+    source_id TEXT,
+    source_url TEXT,
+    owner_id TEXT REFERENCES users (id) ON DELETE CASCADE,
+    private BOOLEAN NOT NULL DEFAULT FALSE,
+    title TEXT NOT NULL,
+    company TEXT,
+    description TEXT NOT NULL,
+    contract_type TEXT CHECK (contract_type IN ('cdi', 'cdd', 'interim', 'alternance', 'stage', 'freelance')),
+    working_time TEXT CHECK (working_time IN ('full_time', 'part_time')),
+    remote TEXT CHECK (remote IN ('on_site', 'hybrid', 'remote')),
+    location_label TEXT,
+    commune TEXT,
+    postcode TEXT,
+    departement TEXT,
+    salary_text TEXT,
+    -- Yearly gross euros, when the offer says.
+    salary_min BIGINT,
+    salary_max BIGINT,
+    experience TEXT,
+    published_at TIMESTAMP NOT NULL,
+    updated_at TIMESTAMP NOT NULL,
+    state TEXT NOT NULL DEFAULT 'open' CHECK (state IN ('open', 'closed')),
+    created_at TIMESTAMP NOT NULL,
+    -- What the search matches (jobbot_domain::search::analyze): folded words and French stems, space-separated;
+    -- "body" is the company, the place and the description.
+    title_words TEXT NOT NULL DEFAULT '',
+    title_stems TEXT NOT NULL DEFAULT '',
+    body_words TEXT NOT NULL DEFAULT '',
+    body_stems TEXT NOT NULL DEFAULT ''
+);
+CREATE UNIQUE INDEX job_offers_source_id ON job_offers (source, source_id);
+CREATE INDEX job_offers_published ON job_offers (published_at, id);
+CREATE INDEX job_offers_owner ON job_offers (owner_id);
+
+-- Offers a candidate keeps an eye on.
+CREATE TABLE saved_offers (
+    user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    offer_id TEXT NOT NULL REFERENCES job_offers (id) ON DELETE CASCADE,
+    created_at TIMESTAMP NOT NULL,
+    PRIMARY KEY (user_id, offer_id)
+);
+CREATE INDEX saved_offers_offer ON saved_offers (offer_id);
+
+-- Full text: the analysed columns as tsvectors (configuration 'simple': JobBot already stemmed and folded), the
+-- title weighted A and the rest B so that a query can ask for a title match.
+ALTER TABLE job_offers ADD COLUMN search_words tsvector GENERATED ALWAYS AS (
+    setweight(to_tsvector('simple', title_words), 'A') || setweight(to_tsvector('simple', body_words), 'B')
+) STORED;
+ALTER TABLE job_offers ADD COLUMN search_stems tsvector GENERATED ALWAYS AS (
+    setweight(to_tsvector('simple', title_stems), 'A') || setweight(to_tsvector('simple', body_stems), 'B')
+) STORED;
+CREATE INDEX job_offers_search_words ON job_offers USING GIN (search_words);
+CREATE INDEX job_offers_search_stems ON job_offers USING GIN (search_stems);
