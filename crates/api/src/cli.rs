@@ -63,6 +63,9 @@ enum OffersCommand {
     /// array of its offers). Idempotent: an offer already loaded (same France Travail id) is updated only
     /// when it changed.
     Import { file: std::path::PathBuf },
+    /// Runs the France Travail sync once (JOBBOT_OFFERS_SYNC, FRANCE_TRAVAIL_CLIENT_ID and _SECRET), as
+    /// `jobbot serve` does every JOBBOT_OFFERS_SYNC_EVERY_MINUTES.
+    Sync,
 }
 
 #[derive(Debug, Subcommand)]
@@ -231,6 +234,28 @@ async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
                 done.updated,
                 done.unchanged
             );
+            Ok(())
+        }
+        Command::Offers {
+            action: OffersCommand::Sync,
+        } => {
+            let Some(sync) = config.offers_sync.clone() else {
+                anyhow::bail!(
+                    "set JOBBOT_OFFERS_SYNC (France Travail searches, e.g. departement=69&codeROME=M1805)"
+                );
+            };
+            let pool = jobbot_db::connect(&config.database_url, 2)?;
+            {
+                let mut conn = pool.get()?;
+                jobbot_db::migrations::run_pending(&mut conn).map_err(|e| anyhow::anyhow!(e))?;
+            }
+            match crate::offers::sync::run_once(&pool, &sync).await? {
+                Some(r) => println!(
+                    "{} offer(s) read in {} request(s): {} new, {} updated, {} unchanged",
+                    r.read, r.requests, r.inserted, r.updated, r.unchanged
+                ),
+                None => println!("another instance is syncing: nothing done"),
+            }
             Ok(())
         }
         Command::Purge { dry_run } => {

@@ -131,6 +131,9 @@ impl Application {
                 }
             });
         }
+        if let Some(sync) = state.config.offers_sync.clone() {
+            actix_web::rt::spawn(crate::offers::sync::daemon(state.pool.clone(), sync));
+        }
         tracing::info!(port, database = %state.config.database_url.redacted(), "JobBot is listening");
         Ok(Self {
             port,

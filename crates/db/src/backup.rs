@@ -189,18 +189,5 @@ pub fn status(conn: &mut DbConnection) -> QueryResult<Status> {
 /// Tries to take the backup lock: on PostgreSQL a session advisory lock, held as long as `conn` is open
 /// (several API hosts may each run a backup daemon: one backup at a time). SQLite has one host: always true.
 pub fn try_lock(conn: &mut DbConnection) -> QueryResult<bool> {
-    #[derive(QueryableByName)]
-    struct Locked {
-        #[diesel(sql_type = diesel::sql_types::Bool)]
-        locked: bool,
-    }
-    match conn {
-        // "JOBBOT_B" as a number: the key of JobBot's backup lock.
-        DbConnection::Pg(_) => Ok(diesel::sql_query(
-            "SELECT pg_try_advisory_lock(4851330612806242) AS locked",
-        )
-        .get_result::<Locked>(conn)?
-        .locked),
-        DbConnection::Sqlite(_) => Ok(true),
-    }
+    crate::try_advisory_lock(conn, crate::BACKUP_LOCK)
 }

@@ -34,6 +34,41 @@ pub use connection::{
 };
 pub use diesel::result::Error as QueryError;
 
+/// "JOBBOT_B" as a number: the key of JobBot's backup lock.
+pub const BACKUP_LOCK: i64 = 4851330612806242;
+/// The key of the France Travail sync's lock.
+pub const OFFERS_SYNC_LOCK: i64 = 4851330612806243;
+
+#[derive(diesel::QueryableByName)]
+struct Locked {
+    #[diesel(sql_type = diesel::sql_types::Bool)]
+    locked: bool,
+}
+
+/// Tries to take the session advisory lock `key` on PostgreSQL, held until [`advisory_unlock`] or the
+/// connection closes (several hosts may run the same job: one at a time). SQLite has one host: always true.
+pub fn try_advisory_lock(conn: &mut DbConnection, key: i64) -> diesel::QueryResult<bool> {
+    use diesel::RunQueryDsl;
+    match conn {
+        DbConnection::Pg(_) => Ok(diesel::sql_query("SELECT pg_try_advisory_lock($1) AS locked")
+            .bind::<diesel::sql_types::BigInt, _>(key)
+            .get_result::<Locked>(conn)?
+            .locked),
+        DbConnection::Sqlite(_) => Ok(true),
+    }
+}
+
+pub fn advisory_unlock(conn: &mut DbConnection, key: i64) -> diesel::QueryResult<()> {
+    use diesel::RunQueryDsl;
+    match conn {
+        DbConnection::Pg(_) => diesel::sql_query("SELECT pg_advisory_unlock($1) AS locked")
+            .bind::<diesel::sql_types::BigInt, _>(key)
+            .get_result::<Locked>(conn)
+            .map(|_| ()),
+        DbConnection::Sqlite(_) => Ok(()),
+    }
+}
+
 /// A new UUID v7 (time-ordered) as text, the id format of every table.
 pub fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()

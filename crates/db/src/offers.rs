@@ -11,7 +11,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Nullable, Text};
 use jobbot_domain::search::{analyze, Clause};
 
-use crate::schema::{job_offers, saved_offers};
+use crate::schema::{job_offers, offer_syncs, saved_offers};
 use crate::sql::{Bind, Sql};
 use crate::DbConnection;
 
@@ -553,4 +553,29 @@ pub fn owned(conn: &mut DbConnection, user_id: &str) -> QueryResult<Vec<OfferRow
         .order((job_offers::created_at.desc(), job_offers::id.desc()))
         .select(OfferRow::as_select())
         .load(conn)
+}
+
+/// When the last successful France Travail sync started.
+pub fn last_sync(conn: &mut DbConnection) -> QueryResult<Option<NaiveDateTime>> {
+    offer_syncs::table
+        .find("france_travail")
+        .select(offer_syncs::last_success_at)
+        .first(conn)
+        .optional()
+}
+
+/// Records a successful France Travail sync that started at `at`.
+pub fn record_sync(conn: &mut DbConnection, at: NaiveDateTime) -> QueryResult<()> {
+    let updated = diesel::update(offer_syncs::table.find("france_travail"))
+        .set(offer_syncs::last_success_at.eq(at))
+        .execute(conn)?;
+    if updated == 0 {
+        diesel::insert_into(offer_syncs::table)
+            .values((
+                offer_syncs::source.eq("france_travail"),
+                offer_syncs::last_success_at.eq(at),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
 }

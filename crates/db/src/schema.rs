@@ -278,6 +278,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    offer_syncs (source) {
+        source -> Text,
+        last_success_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     saved_offers (user_id, offer_id) {
         user_id -> Text,
         offer_id -> Text,
@@ -316,5 +323,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     consents,
     share_tombstones,
     job_offers,
-    saved_offers
+    saved_offers,
+    offer_syncs
 );

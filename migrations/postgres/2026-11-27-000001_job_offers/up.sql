@@ -47,6 +47,12 @@ CREATE TABLE saved_offers (
 );
 CREATE INDEX saved_offers_offer ON saved_offers (offer_id);
 
+-- The last successful France Travail sync: the next one asks for offers created since then.
+CREATE TABLE offer_syncs (
+    source TEXT PRIMARY KEY NOT NULL,
+    last_success_at TIMESTAMP NOT NULL
+);
+
 -- Full text: the analysed columns as tsvectors (configuration 'simple': JobBot already stemmed and folded), the
 -- title weighted A and the rest B so that a query can ask for a title match.
 ALTER TABLE job_offers ADD COLUMN search_words tsvector GENERATED ALWAYS AS (

@@ -47,6 +47,12 @@ CREATE TABLE saved_offers (
 );
 CREATE INDEX saved_offers_offer ON saved_offers (offer_id);
 
+-- The last successful France Travail sync: the next one asks for offers created since then.
+CREATE TABLE offer_syncs (
+    source TEXT PRIMARY KEY NOT NULL,
+    last_success_at TIMESTAMP NOT NULL
+);
+
 -- Full text: an FTS5 index over the analysed columns, kept in step by triggers.
 CREATE VIRTUAL TABLE job_offers_fts USING fts5 (
     title_words, title_stems, body_words, body_stems,

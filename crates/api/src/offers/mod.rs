@@ -2,6 +2,7 @@
 //! France Travail's format is in [`france_travail`].
 
 pub mod france_travail;
+pub mod sync;
 
 use base64::Engine;
 use chrono::{DateTime, NaiveDate, NaiveDateTime};

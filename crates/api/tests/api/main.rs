@@ -13,6 +13,7 @@ mod deployment;
 mod errors;
 mod fake_llm;
 mod faults;
+mod france_travail;
 mod metrics;
 mod offers;
 mod openapi;
