@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the SPA into frontend/dist with trunk (and its console build into frontend/dist/console) (release, offline: every tool is already installed), moves
+# Builds the SPA into frontend/dist with trunk (and its console and workspace builds into frontend/dist/console
+# and frontend/dist/workspace) (release, offline: every tool is already installed), moves
 # trunk's inline loader into a file of its own so the strict Content-Security-Policy holds (no inline script),
 # then writes the .gz and .br copies nginx serves (brotli from Debian's `brotli`, installed when missing and
 # running as root).
@@ -15,6 +16,9 @@ fi
 # The console build (admin console, two-step sign-in settings) into dist/console, after the main build, which
 # empties dist first.
 (cd frontend/console && trunk build --release --offline)
+# The workspace build (the job seeker's offers) into dist/workspace.
+(cd frontend/workspace && trunk build --release --offline)
 python3 scripts/spa-loader.py frontend/dist
 python3 scripts/spa-loader.py frontend/dist/console /console/
+python3 scripts/spa-loader.py frontend/dist/workspace /workspace/
 python3 scripts/precompress.py frontend/dist

@@ -36,6 +36,11 @@ create_admin() { # DATABASE_URL
   printf '%s\n' "$admin_password" | DATABASE_URL="$1" RUST_LOG=warn "$bin" user create --email "$admin_email" --role admin >/dev/null
 }
 
+# The sample of France Travail offers (the workspace's browser test searches them).
+load_offers() { # DATABASE_URL
+  DATABASE_URL="$1" RUST_LOG=warn "$bin" offers import samples/offres-france-travail.json >/dev/null
+}
+
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
 work=$(mktemp -d)
@@ -80,8 +85,8 @@ run_stack() {
   done
   if [ ! -f "$work/stack/ready" ]; then
     echo "the stack did not start:"; cat "$work/stack.log"; status=1
-  elif ! create_admin "${admin%/*}/$name"; then
-    echo "cannot create the admin account"; status=1
+  elif ! create_admin "${admin%/*}/$name" || ! load_offers "${admin%/*}/$name"; then
+    echo "cannot create the admin account or load the sample offers"; status=1
   elif ! (cd frontend/e2e && JOBBOT_E2E_URL="http://127.0.0.1:$public" \
     JOBBOT_E2E_ADMIN_URL="http://127.0.0.1:$admin_port" JOBBOT_E2E_ACCESS_LOG="$work/stack/access.log" \
     npm test --silent); then
@@ -132,6 +137,7 @@ for backend in "${backends[@]}"; do
     sleep 0.1
   done
   create_admin "$db_url"
+  load_offers "$db_url"
   if ! (cd frontend/e2e && JOBBOT_E2E_URL="http://127.0.0.1:$port" npm test --silent); then
     status=1
     echo "--- server log ($backend) ---"; tail -n 50 "$work/server-$backend.log"

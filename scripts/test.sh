@@ -31,6 +31,7 @@ cargo clippy --all-targets --locked -- -D warnings
 step "clippy (wasm32: SPA and shared crates)"
 cargo clippy --locked --target wasm32-unknown-unknown -p jobbot-frontend -p jobbot-domain -p jobbot-api-types -- -D warnings
 cargo clippy --locked --target wasm32-unknown-unknown -p jobbot-frontend --features console -- -D warnings
+cargo clippy --locked --target wasm32-unknown-unknown -p jobbot-frontend --features workspace -- -D warnings
 
 step "PostgreSQL for the tests"
 TEST_DATABASE_URL=$(scripts/postgres-url.sh)

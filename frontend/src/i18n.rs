@@ -16,7 +16,7 @@ macro_rules! messages {
         }
     };
 }
-#[cfg(feature = "console")]
+#[cfg(any(feature = "console", feature = "workspace"))]
 pub(crate) use messages;
 
 messages! {
@@ -28,6 +28,7 @@ messages! {
     NavRegister => ("Créer un compte", "Sign up"),
     NavAccount => ("Mon compte", "My account"),
     NavAdmin => ("Administration", "Admin"),
+    NavOffers => ("Offres", "Jobs"),
     TwoStep => ("Connexion en deux étapes", "Two-step sign-in"),
     TwoStepManage => ("Gérer la connexion en deux étapes (application d'authentification)", "Manage two-step sign-in (authenticator app)"),
     NavLogout => ("Se déconnecter", "Log out"),

@@ -13,6 +13,10 @@ pub mod i18n;
 pub mod pages;
 pub mod realtime;
 pub mod state;
+#[cfg(any(feature = "console", feature = "workspace"))]
+pub mod widgets;
+#[cfg(feature = "workspace")]
+pub mod workspace;
 
 use components::header::Header;
 use state::AppState;

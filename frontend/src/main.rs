@@ -1,7 +1,9 @@
 fn main() {
     console_error_panic_hook::set_once();
-    #[cfg(not(feature = "console"))]
+    #[cfg(not(any(feature = "console", feature = "workspace")))]
     leptos::mount::mount_to_body(jobbot_frontend::App);
     #[cfg(feature = "console")]
     leptos::mount::mount_to_body(jobbot_frontend::console::ConsoleApp);
+    #[cfg(all(feature = "workspace", not(feature = "console")))]
+    leptos::mount::mount_to_body(jobbot_frontend::workspace::WorkspaceApp);
 }

@@ -265,4 +265,9 @@ pub struct StatsTotals {
     pub cost_eur: f64,
     /// Models used in the period without a price in `JOBBOT_LLM_PRICES`.
     pub unpriced_models: Vec<String>,
+    /// Job offers now (not over the period): public and private ones, open and closed, and how many times
+    /// candidates saved one.
+    pub open_offers: i64,
+    pub closed_offers: i64,
+    pub saved_offers: i64,
 }

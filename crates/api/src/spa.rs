@@ -6,7 +6,8 @@
 //!   on every load (`no-cache`) so a new release is picked up at once; other files for an hour.
 //! - A client route (`/chats/…`: no extension) gets `index.html`; a missing file with an extension is a 404.
 //! - The console build (`console/index.html`: the admin console and the two-step sign-in settings, kept out
-//!   of the first page's bundle) answers `/admin`, `/admin/…` and `/account/security`.
+//!   of the first page's bundle) answers `/admin`, `/admin/…` and `/account/security`; the workspace build
+//!   (`workspace/index.html`: the job seeker's offers) answers `/offers` and `/offers/…`.
 
 use std::path::{Path, PathBuf};
 
@@ -30,8 +31,8 @@ pub struct SpaDir(pub PathBuf);
 enum Target {
     File(PathBuf),
     Index,
-    /// A client route of the console build.
-    ConsoleIndex,
+    /// A client route of a second build (`console` or `workspace`): its folder.
+    BuildIndex(&'static str),
     Missing,
 }
 
@@ -39,6 +40,23 @@ enum Target {
 /// `console::is_console_path`).
 pub fn is_console_route(path: &str) -> bool {
     path == "/admin" || path.starts_with("/admin/") || path == "/account/security"
+}
+
+/// The workspace build's client routes (the same list as nginx's `snippets/spa.conf` and the SPA's
+/// `workspace::is_workspace_path`).
+pub fn is_workspace_route(path: &str) -> bool {
+    path == "/offers" || path.starts_with("/offers/")
+}
+
+/// The second build whose page answers `path`, if any.
+fn second_build(path: &str) -> Option<&'static str> {
+    if is_console_route(path) {
+        Some("console")
+    } else if is_workspace_route(path) {
+        Some("workspace")
+    } else {
+        None
+    }
 }
 
 /// Only plain names are looked up (no `..`, no hidden files, no escapes): anything else is a client route or
@@ -64,8 +82,8 @@ fn resolve(dir: &Path, path: &str) -> Target {
     let last = relative.rsplit('/').next().unwrap_or_default();
     if last.contains('.') {
         Target::Missing
-    } else if is_console_route(path) && dir.join("console/index.html").is_file() {
-        Target::ConsoleIndex
+    } else if let Some(build) = second_build(path).filter(|b| dir.join(b).join("index.html").is_file()) {
+        Target::BuildIndex(build)
     } else {
         Target::Index
     }
@@ -145,7 +163,7 @@ pub async fn serve(req: HttpRequest, dir: web::Data<SpaDir>) -> Result<HttpRespo
     let index = dir.0.join("index.html");
     match resolve(&dir.0, req.path()) {
         Target::Index => send(&req, &index, REVALIDATE).await,
-        Target::ConsoleIndex => send(&req, &dir.0.join("console/index.html"), REVALIDATE).await,
+        Target::BuildIndex(build) => send(&req, &dir.0.join(build).join("index.html"), REVALIDATE).await,
         Target::File(file) => {
             let name = file.file_name().and_then(|n| n.to_str()).unwrap_or_default();
             let cache = if is_hashed(name) { IMMUTABLE } else { ONE_HOUR };
@@ -201,11 +219,20 @@ mod tests {
         assert_eq!(resolve(&dir, "/admin/users"), Target::Index);
         std::fs::create_dir_all(dir.join("console")).expect("test files");
         std::fs::write(dir.join("console/index.html"), "<html>").expect("test files");
-        assert_eq!(resolve(&dir, "/admin"), Target::ConsoleIndex);
-        assert_eq!(resolve(&dir, "/admin/users/0190-abc"), Target::ConsoleIndex);
-        assert_eq!(resolve(&dir, "/account/security"), Target::ConsoleIndex);
+        assert_eq!(resolve(&dir, "/admin"), Target::BuildIndex("console"));
+        assert_eq!(
+            resolve(&dir, "/admin/users/0190-abc"),
+            Target::BuildIndex("console")
+        );
+        assert_eq!(resolve(&dir, "/account/security"), Target::BuildIndex("console"));
         assert_eq!(resolve(&dir, "/account"), Target::Index);
         assert_eq!(resolve(&dir, "/administrator"), Target::Index);
+        assert_eq!(resolve(&dir, "/offers/saved"), Target::Index);
+        std::fs::create_dir_all(dir.join("workspace")).expect("test files");
+        std::fs::write(dir.join("workspace/index.html"), "<html>").expect("test files");
+        assert_eq!(resolve(&dir, "/offers"), Target::BuildIndex("workspace"));
+        assert_eq!(resolve(&dir, "/offers/0190-abc"), Target::BuildIndex("workspace"));
+        assert_eq!(resolve(&dir, "/offersx"), Target::Index);
         assert_eq!(
             resolve(&dir, "/console/index.html"),
             Target::File(dir.join("console/index.html"))

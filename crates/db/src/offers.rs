@@ -579,3 +579,24 @@ pub fn record_sync(conn: &mut DbConnection, at: NaiveDateTime) -> QueryResult<()
     }
     Ok(())
 }
+
+/// Offers and saves right now, for the admin statistics (counts only, no contents).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub open: i64,
+    pub closed: i64,
+    pub saved: i64,
+}
+
+pub fn counts(conn: &mut DbConnection) -> QueryResult<Counts> {
+    let open = job_offers::table
+        .filter(job_offers::state.eq("open"))
+        .count()
+        .get_result(conn)?;
+    let closed = job_offers::table
+        .filter(job_offers::state.eq("closed"))
+        .count()
+        .get_result(conn)?;
+    let saved = saved_offers::table.count().get_result(conn)?;
+    Ok(Counts { open, closed, saved })
+}

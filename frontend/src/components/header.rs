@@ -64,11 +64,12 @@ pub fn Header() -> impl IntoView {
                             }
                         }
                     >
+                        // The workspace and the console are other builds: full page loads (rel="external").
+                        <li><a href="/offers" rel="external" data-testid="nav-offers">{move || state.t(Key::NavOffers)}</a></li>
                         <li><A href="/chat" attr:data-testid="nav-chat">{move || state.t(Key::NavChat)}</A></li>
                         <li><A href="/messages" attr:data-testid="nav-messages">{move || state.t(Key::NavMessages)}</A></li>
                         <li><A href="/shares" attr:data-testid="nav-shares">{move || state.t(Key::NavShares)}</A></li>
                         <li><A href="/account" attr:data-testid="nav-account">{move || state.t(Key::NavAccount)}</A></li>
-                        // The console is another build: a full page load (rel="external").
                         <Show when=move || state.user.with(|u| u.as_ref().is_some_and(|u| u.role == Role::Admin))>
                             <li><a href="/admin" rel="external" data-testid="nav-admin">{move || state.t(Key::NavAdmin)}</a></li>
                         </Show>

@@ -9,19 +9,7 @@ use jobbot_api_types::{
 
 use crate::api::{call, json, problem_of, send_accepting, ApiError, Verb};
 
-/// `?name=value&…` from the pairs whose value is not empty, each value URI-encoded.
-pub fn query(pairs: &[(&str, String)]) -> String {
-    let parts: Vec<String> = pairs
-        .iter()
-        .filter(|(_, value)| !value.trim().is_empty())
-        .map(|(name, value)| format!("{name}={}", js_sys::encode_uri_component(value.trim())))
-        .collect();
-    if parts.is_empty() {
-        String::new()
-    } else {
-        format!("?{}", parts.join("&"))
-    }
-}
+pub use crate::widgets::query;
 
 pub async fn two_factor_status() -> Result<TwoFactorStatus, ApiError> {
     call(Verb::Get, "/me/2fa", None).await

@@ -104,6 +104,16 @@ fn Charts(stats: AdminStats) -> impl IntoView {
             "total-completion",
         ),
         (Key::Cost, cost, "total-cost"),
+        (
+            Key::OpenOffers,
+            number(totals.open_offers as f64),
+            "total-open-offers",
+        ),
+        (
+            Key::SavedOffers,
+            number(totals.saved_offers as f64),
+            "total-saved-offers",
+        ),
     ]
     .into_iter()
     .map(|(key, value, testid)| view! { <div><dt>{tr(key)}</dt><dd data-testid=testid>{value}</dd></div> })

@@ -38,6 +38,8 @@ crate::i18n::messages! {
     PromptTokens => ("Jetons envoyés", "Prompt tokens"),
     CompletionTokens => ("Jetons générés", "Completion tokens"),
     Cost => ("Coût estimé", "Estimated cost"),
+    OpenOffers => ("Offres ouvertes (aujourd'hui)", "Open job offers (today)"),
+    SavedOffers => ("Offres suivies (aujourd'hui)", "Saved job offers (today)"),
     Unpriced => ("Modèles sans prix (JOBBOT_LLM_PRICES) :", "Models without a price (JOBBOT_LLM_PRICES):"),
     Conversations => ("Conversations", "Conversations"),
     ChatMessages => ("Messages de discussion", "Chat messages"),

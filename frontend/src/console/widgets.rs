@@ -1,6 +1,5 @@
 //! Pieces every console page uses: an error line, a confirmed action with its required reason, a pager.
 
-use chrono::{DateTime, Timelike, Utc};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -9,32 +8,7 @@ use super::tr;
 use crate::api::ApiError;
 use crate::state::AppState;
 
-/// A time as `2026-11-22 14:05 UTC`.
-pub fn when(at: DateTime<Utc>) -> String {
-    format!("{} {:02}:{:02} UTC", crate::i18n::day(at), at.hour(), at.minute())
-}
-
-/// An optional time, or a dash.
-pub fn maybe_when(at: Option<DateTime<Utc>>) -> String {
-    at.map(when).unwrap_or_else(|| "—".into())
-}
-
-/// Runs a page's request: its answer goes to `into` (and clears `error`), its failure to `error`.
-pub fn load<T: Send + Sync + 'static>(
-    into: RwSignal<Option<T>>,
-    error: RwSignal<Option<ApiError>>,
-    request: impl std::future::Future<Output = Result<T, ApiError>> + 'static,
-) {
-    spawn_local(async move {
-        match request.await {
-            Ok(value) => {
-                into.set(Some(value));
-                error.set(None);
-            }
-            Err(e) => error.set(Some(e)),
-        }
-    });
-}
+pub use crate::widgets::{load, maybe_when, when};
 
 /// A failed request in the interface language: its field errors when it has some, else its problem.
 pub fn error_message(locale: jobbot_domain::Locale, error: &ApiError) -> String {

@@ -898,8 +898,13 @@ pub async fn stats(
             "Too long a period for this interval: 400 days by day, 160 weeks by week.",
         ));
     }
-    let data = state
-        .db(move |conn| Ok(jobbot_db::stats::stats(conn, from, to, interval)?))
+    let (data, offers) = state
+        .db(move |conn| {
+            Ok((
+                jobbot_db::stats::stats(conn, from, to, interval)?,
+                jobbot_db::offers::counts(conn)?,
+            ))
+        })
         .await?;
     let keys = buckets(from, to, interval);
     let index: std::collections::HashMap<&str, usize> =
@@ -1002,6 +1007,9 @@ pub async fn stats(
             .filter(|t| t.cost_eur.is_none())
             .map(|t| t.model.clone())
             .collect(),
+        open_offers: offers.open,
+        closed_offers: offers.closed,
+        saved_offers: offers.saved,
     };
     Ok(web::Json(AdminStats {
         from: from.and_utc(),

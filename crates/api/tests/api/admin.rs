@@ -1085,7 +1085,54 @@ async fn usage_statistics(backend: jobbot_db::Backend) {
         .expect("price one usage");
     });
 
+    // Offers are counted, never shown: two open, one closed, two saved (the closed one was unsaved).
+    let offers = json_of(app.get_bearer("/api/v1/admin/stats", &token).await).await;
+    assert_eq!(
+        (
+            &offers["totals"]["open_offers"],
+            &offers["totals"]["saved_offers"]
+        ),
+        (&json!(0), &json!(0))
+    );
+    for (title, state) in [("Soudeur", "open"), ("Cariste", "closed"), ("Peintre", "open")] {
+        let created = app
+            .client
+            .post(app.url("/api/v1/offers"))
+            .bearer_auth(&token)
+            .json(&json!({"title": title, "description": "Offre de test."}))
+            .send()
+            .await
+            .expect("offer");
+        let offer = json_of(created).await;
+        if state == "closed" {
+            let id = offer["id"].as_str().expect("id");
+            let closed = app
+                .client
+                .patch(app.url(&format!("/api/v1/offers/{id}")))
+                .bearer_auth(&token)
+                .json(&json!({"state": "closed"}))
+                .send()
+                .await
+                .expect("close");
+            assert!(closed.status().is_success());
+            let unsaved = app
+                .client
+                .delete(app.url(&format!("/api/v1/me/saved-offers/{id}")))
+                .bearer_auth(&token)
+                .send()
+                .await
+                .expect("unsave");
+            assert!(unsaved.status().is_success());
+        }
+    }
     let stats = json_of(app.get_bearer("/api/v1/admin/stats", &token).await).await;
+    assert_eq!(stats["totals"]["open_offers"], 2);
+    assert_eq!(stats["totals"]["closed_offers"], 1);
+    assert_eq!(
+        stats["totals"]["saved_offers"], 2,
+        "an admin's offers are private finds, saved for them"
+    );
+    assert!(!stats.to_string().contains("Soudeur"), "no contents");
     let buckets = stats["buckets"].as_array().expect("buckets");
     assert_eq!(buckets.len(), 31, "30 days back from now, by day");
     let today = chrono::Utc::now().format("%Y-%m-%d").to_string();

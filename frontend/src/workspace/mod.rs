@@ -1,0 +1,151 @@
+//! The workspace build (`--features workspace`, built from `frontend/workspace/index.html` into
+//! `dist/workspace/`): the job seeker's offers — search, details, saved offers, offers found elsewhere — and a
+//! recruiter's own offers. The server sends its page for `/offers…`, so the first page's bundle stays small;
+//! every other path is the main app's, reached with a full page load.
+
+use leptos::prelude::*;
+use leptos_router::components::{Outlet, ParentRoute, Route, Router, Routes, A};
+use leptos_router::hooks::use_location;
+use leptos_router::path;
+
+use crate::api::ApiError;
+use crate::components::header::Header;
+use crate::pages::not_found::NotFound;
+use crate::state::AppState;
+
+mod api;
+mod form;
+mod i18n;
+mod offers;
+mod saved;
+
+use i18n::{t, Key};
+
+#[component]
+pub fn WorkspaceApp() -> impl IntoView {
+    let state = AppState::start();
+    provide_context(state);
+    state.follow_locale();
+    view! {
+        <Router>
+            <a class="skip-link" href="#main">{move || state.t(crate::i18n::Key::SkipToContent)}</a>
+            <Header />
+            <main id="main" tabindex="-1">
+                <Routes fallback=Elsewhere>
+                    <ParentRoute path=path!("/offers") view=WorkspaceShell>
+                        <Route path=path!("") view=offers::SearchPage />
+                        <Route path=path!("saved") view=saved::SavedPage />
+                        <Route path=path!("mine") view=saved::MinePage />
+                        <Route path=path!(":id") view=offers::OfferPage />
+                    </ParentRoute>
+                </Routes>
+            </main>
+        </Router>
+    }
+}
+
+/// Whether `path` belongs to this build (its own not-found page) or to the main app.
+fn is_workspace_path(path: &str) -> bool {
+    path == "/offers" || path.starts_with("/offers/")
+}
+
+/// Not a workspace route: the main app's (a full load), or the not-found page.
+#[component]
+fn Elsewhere() -> impl IntoView {
+    let location = use_location();
+    let ours = move || is_workspace_path(&location.pathname.get());
+    Effect::new(move |_| {
+        let path = location.pathname.get();
+        if !is_workspace_path(&path) {
+            let _ = window()
+                .location()
+                .assign(&format!("{path}{}", location.search.get()));
+        }
+    });
+    move || ours().then(NotFound)
+}
+
+/// The locale's text for a workspace key.
+pub fn tr(key: Key) -> &'static str {
+    t(expect_context::<AppState>().locale.get(), key)
+}
+
+/// A reactive workspace text, for attributes and props.
+pub fn text(key: Key) -> Signal<&'static str> {
+    let state = expect_context::<AppState>();
+    Signal::derive(move || t(state.locale.get(), key))
+}
+
+/// Every `/offers` page: logged-in users only (a visitor goes to the login page), with the section's tabs.
+#[component]
+fn WorkspaceShell() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    Effect::new(move |_| {
+        if state.ready.get() && state.user.with(Option::is_none) {
+            let _ = window().location().assign("/login");
+        }
+    });
+    let recruiter = move || {
+        state.user.with(|u| {
+            u.as_ref()
+                .is_some_and(|u| u.role == jobbot_domain::Role::Recruiter)
+        })
+    };
+    move || {
+        if !state.ready.get() || state.user.with(Option::is_none) {
+            return view! { <p class="muted">{tr(Key::Loading)}</p> }.into_any();
+        }
+        view! {
+            <div class="workspace">
+                <nav class="section-nav" aria-label=text(Key::OffersNav)>
+                    <ul>
+                        <li><A href="/offers" exact=true attr:data-testid="offers-nav-search">{move || tr(Key::Search)}</A></li>
+                        <li><A href="/offers/saved" attr:data-testid="offers-nav-saved">{move || tr(Key::Saved)}</A></li>
+                        <Show when=recruiter>
+                            <li><A href="/offers/mine" attr:data-testid="offers-nav-mine">{move || tr(Key::Mine)}</A></li>
+                        </Show>
+                    </ul>
+                </nav>
+                <Outlet />
+            </div>
+        }
+        .into_any()
+    }
+}
+
+/// A failed request in the interface language: the offer fields' own messages, else the problem's.
+pub fn error_message(locale: jobbot_domain::Locale, error: &ApiError) -> String {
+    match error.0.errors.as_ref().filter(|list| !list.is_empty()) {
+        Some(list) => list
+            .iter()
+            .map(|f| {
+                let key = match f.code.as_str() {
+                    "invalid_length" => Some(Key::FieldRequired),
+                    "too_long" => Some(Key::FieldTooLong),
+                    "invalid_url" => Some(Key::BadUrl),
+                    "invalid_postcode" => Some(Key::BadPostcode),
+                    "invalid_departement" => Some(Key::BadDepartement),
+                    "out_of_range" => Some(Key::BadSalary),
+                    _ => None,
+                };
+                match key {
+                    Some(key) => format!("{} : {}", f.field, t(locale, key)),
+                    None => f.message.clone(),
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" "),
+        None => crate::i18n::problem_message(locale, &error.0),
+    }
+}
+
+/// The last failure of a page's request (`role="alert"`).
+#[component]
+pub fn ErrorLine(error: RwSignal<Option<ApiError>>, testid: &'static str) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    move || {
+        error.get().map(|e| {
+            view! { <p class="form-alert error" role="alert" data-testid=testid>{error_message(state.locale.get(), &e)}</p> }
+        })
+    }
+}
