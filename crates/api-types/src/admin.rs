@@ -270,4 +270,6 @@ pub struct StatsTotals {
     pub open_offers: i64,
     pub closed_offers: i64,
     pub saved_offers: i64,
+    /// Applications candidates track now (counts only).
+    pub applications: i64,
 }

@@ -3,6 +3,7 @@
 //! The SPA deserialises exactly these types, so a contract change breaks its build, not its users.
 
 mod admin;
+mod applications;
 mod assistant;
 mod auth;
 mod chats;
@@ -12,6 +13,7 @@ mod problem;
 mod whole;
 
 pub use admin::*;
+pub use applications::*;
 pub use assistant::*;
 pub use auth::*;
 pub use chats::*;

@@ -79,6 +79,10 @@ pub struct Config {
     pub admin_2fa_required: bool,
     /// The France Travail connector, when `JOBBOT_OFFERS_SYNC` names searches.
     pub offers_sync: Option<OffersSyncConfig>,
+    /// Days after sending an application before JobBot suggests a follow-up (`JOBBOT_FOLLOW_UP_DAYS`, 7)…
+    pub follow_up_days: u32,
+    /// …and before it suggests marking it "sans réponse" (`JOBBOT_NO_RESPONSE_DAYS`, 21).
+    pub no_response_days: u32,
 }
 
 pub const FRANCE_TRAVAIL_TOKEN_URL: &str =
@@ -331,12 +335,16 @@ impl Config {
             }
         };
         let offers_sync = offers_sync_config(&lookup, &get)?;
+        let follow_up_days = parse_number(&get, "JOBBOT_FOLLOW_UP_DAYS", 7, 1, 365)?;
+        let no_response_days = parse_number(&get, "JOBBOT_NO_RESPONSE_DAYS", 21, 1, 365)?;
         let llm_prices = parse_prices(get("JOBBOT_LLM_PRICES").as_deref().unwrap_or_default())?;
         let backup_dir = get("JOBBOT_BACKUP_DIR")
             .filter(|v| !v.trim().is_empty())
             .map_or_else(|| data_dir.join("backups"), PathBuf::from);
         let backup_retention_days = parse_number(&get, "JOBBOT_BACKUP_RETENTION_DAYS", 30, 1, 36_500)?;
         Ok(Self {
+            follow_up_days,
+            no_response_days,
             offers_sync,
             backup_dir,
             backup_retention_days,

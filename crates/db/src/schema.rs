@@ -278,6 +278,34 @@ diesel::table! {
 }
 
 diesel::table! {
+    applications (id) {
+        id -> Text,
+        user_id -> Text,
+        offer_id -> Nullable<Text>,
+        title -> Text,
+        company -> Nullable<Text>,
+        status -> Text,
+        contact -> Nullable<Text>,
+        notes -> Nullable<Text>,
+        next_action -> Nullable<Text>,
+        next_action_due -> Nullable<Timestamp>,
+        status_changed_at -> Timestamp,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    application_events (id) {
+        id -> Text,
+        application_id -> Text,
+        from_status -> Nullable<Text>,
+        to_status -> Text,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
     offer_syncs (source) {
         source -> Text,
         last_success_at -> Timestamp,
@@ -304,6 +332,7 @@ diesel::joinable!(llm_usage -> users (user_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
 diesel::joinable!(personal_tokens -> users (user_id));
 diesel::joinable!(saved_offers -> job_offers (offer_id));
+diesel::joinable!(application_events -> applications (application_id));
 diesel::allow_tables_to_appear_in_same_query!(
     users,
     recovery_codes,
@@ -324,5 +353,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     share_tombstones,
     job_offers,
     saved_offers,
-    offer_syncs
+    offer_syncs,
+    applications,
+    application_events
 );

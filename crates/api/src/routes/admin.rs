@@ -898,11 +898,12 @@ pub async fn stats(
             "Too long a period for this interval: 400 days by day, 160 weeks by week.",
         ));
     }
-    let (data, offers) = state
+    let (data, offers, applications) = state
         .db(move |conn| {
             Ok((
                 jobbot_db::stats::stats(conn, from, to, interval)?,
                 jobbot_db::offers::counts(conn)?,
+                jobbot_db::applications::count(conn)?,
             ))
         })
         .await?;
@@ -1010,6 +1011,7 @@ pub async fn stats(
         open_offers: offers.open,
         closed_offers: offers.closed,
         saved_offers: offers.saved,
+        applications,
     };
     Ok(web::Json(AdminStats {
         from: from.and_utc(),

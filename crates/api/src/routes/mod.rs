@@ -7,6 +7,7 @@ use actix_web::web::{self, delete, get, patch, post, put, resource};
 use crate::error::ApiError;
 
 pub mod admin;
+pub mod applications;
 pub mod auth;
 pub mod chats;
 pub mod conversations;
@@ -77,6 +78,17 @@ pub fn config(cfg: &mut web::ServiceConfig) {
                         .route(get().to(offers::get))
                         .route(patch().to(offers::update))
                         .route(delete().to(offers::delete)),
+                )
+                .service(
+                    resource("/applications")
+                        .route(get().to(applications::list))
+                        .route(post().to(applications::create)),
+                )
+                .service(
+                    resource("/applications/{id}")
+                        .route(get().to(applications::get))
+                        .route(patch().to(applications::update))
+                        .route(delete().to(applications::delete)),
                 )
                 .service(resource("/me/saved-offers").route(get().to(offers::saved)))
                 .service(

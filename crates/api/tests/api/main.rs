@@ -5,6 +5,7 @@ mod helpers;
 
 mod account;
 mod admin;
+mod applications;
 mod assistant;
 mod auth;
 mod backup;

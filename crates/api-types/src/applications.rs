@@ -1,0 +1,124 @@
+//! A candidate's applications: where each stands, its history, and what to do next.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "openapi")]
+use utoipa::ToSchema;
+
+pub use jobbot_domain::ApplicationStatus;
+
+/// What JobBot suggests doing about an application now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Reminder {
+    /// The next action's day has come.
+    ActionDue,
+    /// Sent a while ago without news: time for a follow-up (relance).
+    FollowUp,
+    /// Long without an answer: mark it `no_response` (sans réponse)?
+    MarkNoResponse,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Application {
+    pub id: String,
+    /// The offer on JobBot, while it exists (`null` for a job found outside JobBot).
+    pub offer_id: Option<String>,
+    pub title: String,
+    pub company: Option<String>,
+    pub status: ApplicationStatus,
+    pub contact: Option<String>,
+    pub notes: Option<String>,
+    pub next_action: Option<String>,
+    pub next_action_due: Option<NaiveDate>,
+    pub status_changed_at: DateTime<Utc>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub reminder: Option<Reminder>,
+}
+
+/// One change of status (`from` is `null` for the first).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct StatusChange {
+    pub from: Option<ApplicationStatus>,
+    pub to: ApplicationStatus,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ApplicationDetail {
+    #[serde(flatten)]
+    pub application: Application,
+    /// Every status it went through, oldest first.
+    pub history: Vec<StatusChange>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct StatusCount {
+    pub status: ApplicationStatus,
+    pub count: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ApplicationList {
+    pub items: Vec<Application>,
+    /// Every status, in the board's order, with how many applications have it.
+    pub counts: Vec<StatusCount>,
+    /// Of the applications sent, the share that got an answer (interview, offer, accepted or rejected);
+    /// `null` before any was sent.
+    pub response_rate: Option<f64>,
+}
+
+/// A new application: for an offer (`offer_id`; its title and company are copied) or free-form (`title`).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct NewApplication {
+    #[serde(default)]
+    pub offer_id: Option<String>,
+    /// Required without `offer_id`, 1 to 200 characters.
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub company: Option<String>,
+    /// `to_send` by default.
+    #[serde(default)]
+    pub status: Option<ApplicationStatus>,
+    #[serde(default)]
+    pub contact: Option<String>,
+    #[serde(default)]
+    pub notes: Option<String>,
+    #[serde(default)]
+    pub next_action: Option<String>,
+    /// `YYYY-MM-DD`.
+    #[serde(default)]
+    pub next_action_due: Option<NaiveDate>,
+}
+
+/// Changes: only the fields given change; an empty text clears an optional one, and so does an empty
+/// `next_action_due`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ApplicationUpdate {
+    #[serde(default)]
+    pub status: Option<ApplicationStatus>,
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub company: Option<String>,
+    #[serde(default)]
+    pub contact: Option<String>,
+    #[serde(default)]
+    pub notes: Option<String>,
+    #[serde(default)]
+    pub next_action: Option<String>,
+    /// `YYYY-MM-DD`, or `""` to clear it.
+    #[serde(default)]
+    pub next_action_due: Option<String>,
+}
