@@ -251,14 +251,14 @@ pub struct Page {
     pub facets: Option<Facets>,
 }
 
-/// The columns of `job_offers` that [`OfferRow`] reads, for SQL written by hand.
+/// The columns of `job_offers` that [`OfferRow`] reads (table alias `j`), for SQL written by hand.
 const COLUMNS: &str =
-    "o.id, o.source, o.source_id, o.source_url, o.owner_id, o.private, o.title, o.company, \
-    o.description, o.contract_type, o.working_time, o.remote, o.location_label, o.commune, o.postcode, \
-    o.departement, o.salary_text, o.salary_min, o.salary_max, o.experience, o.published_at, o.updated_at, \
-    o.state, o.created_at, o.title_words, o.title_stems, o.body_words, o.body_stems";
+    "j.id, j.source, j.source_id, j.source_url, j.owner_id, j.private, j.title, j.company, \
+    j.description, j.contract_type, j.working_time, j.remote, j.location_label, j.commune, j.postcode, \
+    j.departement, j.salary_text, j.salary_min, j.salary_max, j.experience, j.published_at, j.updated_at, \
+    j.state, j.created_at, j.title_words, j.title_stems, j.body_words, j.body_stems";
 
-/// Which facet a filter belongs to (left out when counting that facet: counts show the alternatives).
+/// The facets: each is counted without its own filter (counts show the alternatives).
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Facet {
     Contract,
@@ -342,8 +342,9 @@ fn push_any_of(sql: &mut Sql, column: &str, values: &[String]) {
     sql.push(")");
 }
 
-/// `FROM job_offers o WHERE …` for the search, leaving out the filter of facet `except`.
-fn push_from_where(sql: &mut Sql, search: &Search, except: Option<Facet>) {
+/// `FROM job_offers o WHERE …` for the search (`facet_filters: false` leaves out the contract, remote and
+/// département filters: the facets' counts apply them in memory).
+fn push_from_where(sql: &mut Sql, search: &Search, facet_filters: bool) {
     sql.push(" FROM job_offers o WHERE ");
     match &search.owner {
         Some(owner) => {
@@ -356,14 +357,16 @@ fn push_from_where(sql: &mut Sql, search: &Search, except: Option<Facet>) {
         sql.push(" AND ");
         push_match(sql, clause, false);
     }
-    if !search.contract.is_empty() && except != Some(Facet::Contract) {
-        push_any_of(sql, "o.contract_type", &search.contract);
-    }
-    if !search.remote.is_empty() && except != Some(Facet::Remote) {
-        push_any_of(sql, "o.remote", &search.remote);
-    }
-    if !search.departement.is_empty() && except != Some(Facet::Departement) {
-        push_any_of(sql, "o.departement", &search.departement);
+    if facet_filters {
+        for (column, values) in [
+            ("o.contract_type", &search.contract),
+            ("o.remote", &search.remote),
+            ("o.departement", &search.departement),
+        ] {
+            if !values.is_empty() {
+                push_any_of(sql, column, values);
+            }
+        }
     }
     if let Some(salary) = search.salary_min {
         sql.push(" AND COALESCE(o.salary_max, o.salary_min) >= ");
@@ -393,63 +396,131 @@ fn push_hits(sql: &mut Sql, search: &Search) {
     sql.push(" AS BIGINT)");
 }
 
-fn facet(
-    conn: &mut DbConnection,
-    search: &Search,
-    column: &str,
-    which: Facet,
-    top: i64,
-) -> QueryResult<Vec<FacetCount>> {
-    let mut sql = Sql::new(conn);
-    sql.push("SELECT ");
-    sql.push(column);
-    sql.push(" AS value, CAST(COUNT(*) AS BIGINT) AS n");
-    push_from_where(&mut sql, search, Some(which));
-    sql.push(" AND ");
-    sql.push(column);
-    sql.push(" IS NOT NULL GROUP BY ");
-    sql.push(column);
-    sql.push(" ORDER BY n DESC, value ASC LIMIT ");
-    sql.bind(Bind::Int(top));
-    sql.load(conn)
-}
-
+/// How many matching offers have one combination of the facets' values.
 #[derive(QueryableByName)]
-struct Count {
+struct Combination {
+    #[diesel(sql_type = Nullable<Text>)]
+    contract_type: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    remote: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    departement: Option<String>,
     #[diesel(sql_type = BigInt)]
     n: i64,
 }
 
+impl Combination {
+    fn value(&self, facet: Facet) -> Option<&String> {
+        match facet {
+            Facet::Contract => self.contract_type.as_ref(),
+            Facet::Remote => self.remote.as_ref(),
+            Facet::Departement => self.departement.as_ref(),
+        }
+    }
+}
+
+const FACETS: [Facet; 3] = [Facet::Contract, Facet::Remote, Facet::Departement];
+
+fn filter_of(search: &Search, facet: Facet) -> &[String] {
+    match facet {
+        Facet::Contract => &search.contract,
+        Facet::Remote => &search.remote,
+        Facet::Departement => &search.departement,
+    }
+}
+
+/// Whether `combination` passes the facet filters, leaving out `except`'s own.
+fn passes(search: &Search, combination: &Combination, except: Option<Facet>) -> bool {
+    FACETS.iter().filter(|f| Some(**f) != except).all(|&facet| {
+        let wanted = filter_of(search, facet);
+        wanted.is_empty() || combination.value(facet).is_some_and(|v| wanted.contains(v))
+    })
+}
+
+/// The total and the facets from one grouped query: the matches without the facet filters, counted per
+/// combination of contract, remote and département, then filtered here — each facet leaves out its own
+/// filter, so it shows the alternatives.
+fn total_and_facets(conn: &mut DbConnection, search: &Search) -> QueryResult<(i64, Facets)> {
+    let mut sql = Sql::new(conn);
+    sql.push(
+        "SELECT o.contract_type AS contract_type, o.remote AS remote, o.departement AS departement, \
+         CAST(COUNT(*) AS BIGINT) AS n",
+    );
+    push_from_where(&mut sql, search, false);
+    sql.push(" GROUP BY o.contract_type, o.remote, o.departement");
+    let combinations: Vec<Combination> = sql.load(conn)?;
+    let total = combinations
+        .iter()
+        .filter(|c| passes(search, c, None))
+        .map(|c| c.n)
+        .sum();
+    let counts = |facet: Facet, top: usize| {
+        let mut by_value: std::collections::BTreeMap<&String, i64> = std::collections::BTreeMap::new();
+        for c in combinations.iter().filter(|c| passes(search, c, Some(facet))) {
+            if let Some(value) = c.value(facet) {
+                *by_value.entry(value).or_default() += c.n;
+            }
+        }
+        let mut list: Vec<FacetCount> = by_value
+            .into_iter()
+            .map(|(value, n)| FacetCount {
+                value: Some(value.clone()),
+                n,
+            })
+            .collect();
+        // The most frequent first, then by value (the map gave them in value order).
+        list.sort_by_key(|f| std::cmp::Reverse(f.n));
+        list.truncate(top);
+        list
+    };
+    let facets = Facets {
+        contract: counts(Facet::Contract, 10),
+        remote: counts(Facet::Remote, 10),
+        departement: counts(Facet::Departement, 20),
+    };
+    Ok((total, facets))
+}
+
 /// Searches offers (see [`Search`]); `limit` results from `after`.
 pub fn search(conn: &mut DbConnection, search: &Search) -> QueryResult<Page> {
+    // Ranks the matches on their sort keys alone (narrow rows), then reads the page's offers by id.
     let mut sql = Sql::new(conn);
-    sql.push("SELECT * FROM (SELECT ");
+    sql.push("SELECT ");
     sql.push(COLUMNS);
-    sql.push(", ");
+    sql.push(", t.hits AS hits FROM (SELECT r.id, r.published_at, r.hits FROM (SELECT o.id AS id, ");
+    sql.push("o.published_at AS published_at, ");
     push_hits(&mut sql, search);
     sql.push(" AS hits");
-    push_from_where(&mut sql, search, None);
-    sql.push(") t");
+    push_from_where(&mut sql, search, true);
+    sql.push(") r");
+    // Without words to rank (or by date), every hit count is 0: ordered by date alone, which the
+    // (published_at, id) index gives without sorting.
+    let ranked = search.sort == Sort::Relevance && !search.clauses.is_empty();
     if let Some(after) = &search.after {
-        let hits = if search.sort == Sort::Relevance {
-            after.hits
-        } else {
-            0
-        };
-        sql.push(" WHERE (t.hits < ");
-        sql.bind(Bind::Int(hits));
-        sql.push(" OR (t.hits = ");
-        sql.bind(Bind::Int(hits));
-        sql.push(" AND (t.published_at < ");
+        sql.push(" WHERE (");
+        if ranked {
+            sql.push("r.hits < ");
+            sql.bind(Bind::Int(after.hits));
+            sql.push(" OR (r.hits = ");
+            sql.bind(Bind::Int(after.hits));
+            sql.push(" AND ");
+        }
+        sql.push("(r.published_at < ");
         sql.bind(Bind::Time(after.published_at));
-        sql.push(" OR (t.published_at = ");
+        sql.push(" OR (r.published_at = ");
         sql.bind(Bind::Time(after.published_at));
-        sql.push(" AND t.id < ");
+        sql.push(" AND r.id < ");
         sql.bind(Bind::Text(after.id.clone()));
-        sql.push("))))");
+        sql.push("))");
+        sql.push(if ranked { "))" } else { ")" });
     }
-    sql.push(" ORDER BY t.hits DESC, t.published_at DESC, t.id DESC LIMIT ");
+    sql.push(if ranked {
+        " ORDER BY r.hits DESC, r.published_at DESC, r.id DESC LIMIT "
+    } else {
+        " ORDER BY r.published_at DESC, r.id DESC LIMIT "
+    });
     sql.bind(Bind::Int(search.limit + 1));
+    sql.push(") t JOIN job_offers j ON j.id = t.id ORDER BY t.hits DESC, t.published_at DESC, t.id DESC");
     let mut hits: Vec<Hit> = sql.load(conn)?;
     let next = if hits.len() as i64 > search.limit {
         hits.truncate(search.limit.max(0) as usize);
@@ -462,15 +533,7 @@ pub fn search(conn: &mut DbConnection, search: &Search) -> QueryResult<Page> {
         None
     };
     let (total, facets) = if search.facets {
-        let mut sql = Sql::new(conn);
-        sql.push("SELECT CAST(COUNT(*) AS BIGINT) AS n");
-        push_from_where(&mut sql, search, None);
-        let total = sql.load::<Count>(conn)?.first().map_or(0, |c| c.n);
-        let facets = Facets {
-            contract: facet(conn, search, "o.contract_type", Facet::Contract, 10)?,
-            remote: facet(conn, search, "o.remote", Facet::Remote, 10)?,
-            departement: facet(conn, search, "o.departement", Facet::Departement, 20)?,
-        };
+        let (total, facets) = total_and_facets(conn, search)?;
         (Some(total), Some(facets))
     } else {
         (None, None)
