@@ -3,6 +3,7 @@
 //! `jobbot` for a mix of queries (words, plural and unaccented forms, prefixes, phrases, filters, date sort,
 //! next pages), one at a time, BENCH_SEARCH_ROUNDS (5) times each, on SQLite and on PostgreSQL.
 //! Prints p50/p95/max per backend (goal p95 ≤ 30 ms); asserts nothing but that queries find offers.
+//! BENCH_VERBOSE prints each query's figures; BENCH_KEEP keeps both databases; BENCH_ONLY=sqlite|postgres.
 
 mod common;
 
@@ -214,6 +215,13 @@ async fn run(label: &str, database_url: &str, db_url: &jobbot_db::DatabaseUrl) {
         }
         times.sort_by(f64::total_cmp);
         let p95 = percentile(&times, 0.95);
+        if std::env::var("BENCH_VERBOSE").is_ok() {
+            println!(
+                "{label:<12} {query:<40} p50 {:.1} ms, max {:.1} ms",
+                percentile(&times, 0.5),
+                p95
+            );
+        }
         if p95 > worst.0 {
             worst = (p95, query);
         }
@@ -251,8 +259,16 @@ async fn bench() {
             jobbot_db::DatabaseUrl::Sqlite(_) => unreachable!("a PostgreSQL test database"),
         };
         run("PostgreSQL", &url, &db.url).await;
+        if std::env::var("BENCH_KEEP").is_ok() {
+            println!("kept for inspection: {url}");
+            std::mem::forget(db);
+        }
     }
-    let _ = std::fs::remove_dir_all(dir);
+    if std::env::var("BENCH_KEEP").is_ok() {
+        println!("kept for inspection: {}", dir.display());
+    } else {
+        let _ = std::fs::remove_dir_all(dir);
+    }
 }
 
 fn main() {

@@ -282,45 +282,43 @@ fn fts5_clause(clause: &Clause, title_only: bool) -> String {
     }
 }
 
-/// The tsquery of a clause; `weight` "A" restricts it to the title.
-fn tsquery_clause(clause: &Clause, weight: &str) -> String {
-    let lexeme = |term: &str, suffix: &str| format!("'{term}':{suffix}");
+/// The tsquery of a clause. `title_only`: for the title's own vectors (no weights); otherwise for the whole
+/// offer's, where a phrase must be consecutive within the title (weight A) or within the body (B), never
+/// across them.
+fn tsquery_clause(clause: &Clause, title_only: bool) -> String {
+    let lexeme = |term: &str, suffix: &str| format!("'{term}'{suffix}");
+    let phrase = |list: &[String], weight: &str| {
+        list.iter()
+            .map(|term| lexeme(term, weight))
+            .collect::<Vec<_>>()
+            .join(" <-> ")
+    };
     match clause {
-        Clause::Term(stem) => lexeme(stem, weight),
-        Clause::Prefix(prefix) => lexeme(prefix, &format!("*{weight}")),
+        Clause::Term(stem) => lexeme(stem, ""),
+        Clause::Prefix(prefix) => lexeme(prefix, ":*"),
+        Clause::Phrase(list) | Clause::Compound(list) if title_only => phrase(list, ""),
         Clause::Phrase(list) | Clause::Compound(list) => {
-            let phrase = |w: &str| {
-                list.iter()
-                    .map(|term| lexeme(term, w))
-                    .collect::<Vec<_>>()
-                    .join(" <-> ")
-            };
-            if weight.is_empty() {
-                // Consecutive within the title or within the body, never across them.
-                format!("({}) | ({})", phrase("A"), phrase("B"))
-            } else {
-                phrase(weight)
-            }
+            format!("({}) | ({})", phrase(list, ":A"), phrase(list, ":B"))
         }
     }
 }
 
-fn tsvector_of(clause: &Clause) -> &'static str {
-    match clause {
-        Clause::Term(_) | Clause::Compound(_) => "o.search_stems",
-        Clause::Prefix(_) | Clause::Phrase(_) => "o.search_words",
+/// The tsvector a clause is matched against: stems or words, the whole offer's or the title's.
+fn tsvector_of(clause: &Clause, title_only: bool) -> &'static str {
+    match (clause, title_only) {
+        (Clause::Term(_) | Clause::Compound(_), false) => "o.search_stems",
+        (Clause::Prefix(_) | Clause::Phrase(_), false) => "o.search_words",
+        (Clause::Term(_) | Clause::Compound(_), true) => "o.title_search_stems",
+        (Clause::Prefix(_) | Clause::Phrase(_), true) => "o.title_search_words",
     }
 }
 
 /// The condition that `clause` matches the offer (`title_only`: in its title).
 fn push_match(sql: &mut Sql, clause: &Clause, title_only: bool) {
     if sql.is_postgres() {
-        sql.push(tsvector_of(clause));
+        sql.push(tsvector_of(clause, title_only));
         sql.push(" @@ to_tsquery('simple', ");
-        sql.bind(Bind::Text(tsquery_clause(
-            clause,
-            if title_only { "A" } else { "" },
-        )));
+        sql.bind(Bind::Text(tsquery_clause(clause, title_only)));
         sql.push(")");
     } else {
         sql.push("o.rowid IN (SELECT rowid FROM job_offers_fts WHERE job_offers_fts MATCH ");
@@ -351,11 +349,28 @@ fn push_from_where(sql: &mut Sql, search: &Search, facet_filters: bool) {
             sql.push("o.owner_id = ");
             sql.bind(Bind::Text(owner.clone()));
         }
+        // With words on SQLite, the full-text index's rows drive the query (`+` keeps SQLite from scanning
+        // the browse index instead and testing every open offer against them).
+        None if !sql.is_postgres() && !search.clauses.is_empty() => {
+            sql.push("+o.private = FALSE AND +o.state = 'open'")
+        }
         None => sql.push("o.private = FALSE AND o.state = 'open'"),
     }
-    for clause in &search.clauses {
-        sql.push(" AND ");
-        push_match(sql, clause, false);
+    if sql.is_postgres() {
+        for clause in &search.clauses {
+            sql.push(" AND ");
+            push_match(sql, clause, false);
+        }
+    } else if !search.clauses.is_empty() {
+        // One full-text query for every clause.
+        let all: Vec<String> = search
+            .clauses
+            .iter()
+            .map(|c| format!("({})", fts5_clause(c, false)))
+            .collect();
+        sql.push(" AND o.rowid IN (SELECT rowid FROM job_offers_fts WHERE job_offers_fts MATCH ");
+        sql.bind(Bind::Text(all.join(" AND ")));
+        sql.push(")");
     }
     if facet_filters {
         for (column, values) in [

@@ -1,32 +1,34 @@
 -- Job offers (issue 13) and the ones candidates save.
 CREATE TABLE job_offers (
+    -- Short columns first, long texts last: a search reads the facts of many rows, and SQLite reaches a
+    -- column only by reading the ones before it.
     id TEXT PRIMARY KEY NOT NULL,
     -- Where the offer comes from: France Travail (API sync or `jobbot offers import`), a recruiter of JobBot,
     -- or a candidate who found it elsewhere (then private to them).
     source TEXT NOT NULL CHECK (source IN ('france_travail', 'recruiter', 'candidate')),
     source_id TEXT,
-    source_url TEXT,
     owner_id TEXT REFERENCES users (id) ON DELETE CASCADE,
     private BOOLEAN NOT NULL DEFAULT FALSE,
-    title TEXT NOT NULL,
-    company TEXT,
-    description TEXT NOT NULL,
+    state TEXT NOT NULL DEFAULT 'open' CHECK (state IN ('open', 'closed')),
     contract_type TEXT CHECK (contract_type IN ('cdi', 'cdd', 'interim', 'alternance', 'stage', 'freelance')),
     working_time TEXT CHECK (working_time IN ('full_time', 'part_time')),
     remote TEXT CHECK (remote IN ('on_site', 'hybrid', 'remote')),
-    location_label TEXT,
-    commune TEXT,
-    postcode TEXT,
     departement TEXT,
-    salary_text TEXT,
+    postcode TEXT,
     -- Yearly gross euros, when the offer says.
     salary_min BIGINT,
     salary_max BIGINT,
-    experience TEXT,
     published_at TIMESTAMP NOT NULL,
     updated_at TIMESTAMP NOT NULL,
-    state TEXT NOT NULL DEFAULT 'open' CHECK (state IN ('open', 'closed')),
     created_at TIMESTAMP NOT NULL,
+    commune TEXT,
+    location_label TEXT,
+    company TEXT,
+    salary_text TEXT,
+    experience TEXT,
+    source_url TEXT,
+    title TEXT NOT NULL,
+    description TEXT NOT NULL,
     -- What the search matches (jobbot_domain::search::analyze): folded words and French stems, space-separated;
     -- "body" is the company, the place and the description.
     title_words TEXT NOT NULL DEFAULT '',
@@ -35,7 +37,11 @@ CREATE TABLE job_offers (
     body_stems TEXT NOT NULL DEFAULT ''
 );
 CREATE UNIQUE INDEX job_offers_source_id ON job_offers (source, source_id);
-CREATE INDEX job_offers_published ON job_offers (published_at, id);
+-- Browsing without words (newest first), and the facets' counts without words (grouped in this order), read
+-- these indexes alone.
+CREATE INDEX job_offers_browse ON job_offers (state, private, published_at, id);
+CREATE INDEX job_offers_facets ON job_offers (state, private, contract_type, remote, departement, salary_min,
+    salary_max, published_at);
 CREATE INDEX job_offers_owner ON job_offers (owner_id);
 
 -- Offers a candidate keeps an eye on.
@@ -60,6 +66,13 @@ ALTER TABLE job_offers ADD COLUMN search_words tsvector GENERATED ALWAYS AS (
 ) STORED;
 ALTER TABLE job_offers ADD COLUMN search_stems tsvector GENERATED ALWAYS AS (
     setweight(to_tsvector('simple', title_stems), 'A') || setweight(to_tsvector('simple', body_stems), 'B')
+) STORED;
+-- The title's own terms, small: what relevance checks on every match.
+ALTER TABLE job_offers ADD COLUMN title_search_words tsvector GENERATED ALWAYS AS (
+    to_tsvector('simple', title_words)
+) STORED;
+ALTER TABLE job_offers ADD COLUMN title_search_stems tsvector GENERATED ALWAYS AS (
+    to_tsvector('simple', title_stems)
 ) STORED;
 CREATE INDEX job_offers_search_words ON job_offers USING GIN (search_words);
 CREATE INDEX job_offers_search_stems ON job_offers USING GIN (search_stems);
