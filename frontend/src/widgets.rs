@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api::ApiError;
+use crate::pages::not_found::NotFound;
 
 /// A time as `2026-11-22 14:05 UTC`.
 pub fn when(at: DateTime<Utc>) -> String {
@@ -45,4 +46,20 @@ pub fn query(pairs: &[(&str, String)]) -> String {
     } else {
         format!("?{}", parts.join("&"))
     }
+}
+
+/// A path no route of this build took: one of its own (the not-found page) when `ours` says so, else the main
+/// app's or another build's, reached with a full page load (the server sends that build's page).
+#[component]
+pub fn Elsewhere(ours: fn(&str) -> bool) -> impl IntoView {
+    let location = leptos_router::hooks::use_location();
+    Effect::new(move |_| {
+        let path = location.pathname.get();
+        if !ours(&path) {
+            let _ = window()
+                .location()
+                .assign(&format!("{path}{}", location.search.get()));
+        }
+    });
+    move || ours(&location.pathname.get()).then(NotFound)
 }

@@ -6,13 +6,13 @@
 use jobbot_domain::Role;
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, ParentRoute, Route, Router, Routes, A};
-use leptos_router::hooks::use_location;
 use leptos_router::path;
 
 use crate::api::ApiError;
 use crate::components::header::Header;
 use crate::pages::not_found::NotFound;
 use crate::state::AppState;
+use crate::widgets::Elsewhere;
 
 mod api;
 mod audit;
@@ -37,7 +37,7 @@ pub fn ConsoleApp() -> impl IntoView {
             <a class="skip-link" href="#main">{move || state.t(crate::i18n::Key::SkipToContent)}</a>
             <Header />
             <main id="main" tabindex="-1">
-                <Routes fallback=Elsewhere>
+                <Routes fallback=|| view! { <Elsewhere ours=is_console_path /> }>
                     <Route path=path!("/account/security") view=security::SecurityPage />
                     <ParentRoute path=path!("/admin") view=AdminShell>
                         <Route path=path!("") view=dashboard::DashboardPage />
@@ -61,20 +61,6 @@ fn is_console_path(path: &str) -> bool {
 /// A full page load: the server sends the main app's page for every path that is not the console's.
 pub fn load_page(path: &str) {
     let _ = window().location().assign(path);
-}
-
-/// Not a console route: the main app's (a full load), or the not-found page for an unknown console path.
-#[component]
-fn Elsewhere() -> impl IntoView {
-    let location = use_location();
-    let ours = move || is_console_path(&location.pathname.get());
-    Effect::new(move |_| {
-        let path = location.pathname.get();
-        if !is_console_path(&path) {
-            load_page(&format!("{path}{}", location.search.get()));
-        }
-    });
-    move || ours().then(NotFound)
 }
 
 /// The locale's text for a console key.

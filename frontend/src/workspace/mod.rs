@@ -5,13 +5,12 @@
 
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, ParentRoute, Route, Router, Routes, A};
-use leptos_router::hooks::use_location;
 use leptos_router::path;
 
 use crate::api::ApiError;
 use crate::components::header::Header;
-use crate::pages::not_found::NotFound;
 use crate::state::AppState;
+use crate::widgets::Elsewhere;
 
 mod api;
 mod form;
@@ -31,7 +30,7 @@ pub fn WorkspaceApp() -> impl IntoView {
             <a class="skip-link" href="#main">{move || state.t(crate::i18n::Key::SkipToContent)}</a>
             <Header />
             <main id="main" tabindex="-1">
-                <Routes fallback=Elsewhere>
+                <Routes fallback=|| view! { <Elsewhere ours=is_workspace_path /> }>
                     <ParentRoute path=path!("/offers") view=WorkspaceShell>
                         <Route path=path!("") view=offers::SearchPage />
                         <Route path=path!("saved") view=saved::SavedPage />
@@ -47,22 +46,6 @@ pub fn WorkspaceApp() -> impl IntoView {
 /// Whether `path` belongs to this build (its own not-found page) or to the main app.
 fn is_workspace_path(path: &str) -> bool {
     path == "/offers" || path.starts_with("/offers/")
-}
-
-/// Not a workspace route: the main app's (a full load), or the not-found page.
-#[component]
-fn Elsewhere() -> impl IntoView {
-    let location = use_location();
-    let ours = move || is_workspace_path(&location.pathname.get());
-    Effect::new(move |_| {
-        let path = location.pathname.get();
-        if !is_workspace_path(&path) {
-            let _ = window()
-                .location()
-                .assign(&format!("{path}{}", location.search.get()));
-        }
-    });
-    move || ours().then(NotFound)
 }
 
 /// The locale's text for a workspace key.
