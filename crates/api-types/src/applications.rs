@@ -98,7 +98,7 @@ pub struct NewApplication {
     pub next_action: Option<String>,
     /// `YYYY-MM-DD`.
     #[serde(default)]
-    pub next_action_due: Option<NaiveDate>,
+    pub next_action_due: Option<String>,
 }
 
 /// Changes: only the fields given change; an empty text clears an optional one, and so does an empty

@@ -19,6 +19,22 @@ pub struct OfferLocation {
     pub departement: Option<String>,
 }
 
+/// Where the job is, as a client gives it (an empty text clears a field): a postcode of five digits sets the
+/// département too.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct OfferPlace {
+    #[serde(default)]
+    pub label: Option<String>,
+    #[serde(default)]
+    pub commune: Option<String>,
+    #[serde(default)]
+    pub postcode: Option<String>,
+    /// "69", "2A", "974".
+    #[serde(default)]
+    pub departement: Option<String>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct Offer {
@@ -98,19 +114,20 @@ pub struct OfferInput {
     pub working_time: Option<WorkingTime>,
     #[serde(default)]
     pub remote: Option<Remote>,
-    #[serde(default)]
-    pub location: Option<OfferLocation>,
+    #[serde(default, deserialize_with = "crate::whole::option_object")]
+    pub location: Option<OfferPlace>,
     #[serde(default)]
     pub salary_text: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::whole::option_i64")]
     pub salary_min: Option<i64>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::whole::option_i64")]
     pub salary_max: Option<i64>,
     #[serde(default)]
     pub experience: Option<String>,
 }
 
-/// Changes to one's own offer: only the fields given change (an empty text clears an optional one); `state`
+/// Changes to one's own offer: only the fields given change (an empty text clears an optional one; a salary
+/// range given upside down is stored in order); `state`
 /// `closed` closes it to candidates, `open` opens it again.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
@@ -129,13 +146,13 @@ pub struct OfferUpdate {
     pub working_time: Option<WorkingTime>,
     #[serde(default)]
     pub remote: Option<Remote>,
-    #[serde(default)]
-    pub location: Option<OfferLocation>,
+    #[serde(default, deserialize_with = "crate::whole::option_object")]
+    pub location: Option<OfferPlace>,
     #[serde(default)]
     pub salary_text: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::whole::option_i64")]
     pub salary_min: Option<i64>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::whole::option_i64")]
     pub salary_max: Option<i64>,
     #[serde(default)]
     pub experience: Option<String>,

@@ -61,6 +61,43 @@ pub fn option_u32<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Err
     d.deserialize_option(Maybe)
 }
 
+/// A non-negative whole number that fits in an `i64`, or null (amounts such as salaries).
+pub fn option_i64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    struct Maybe;
+    impl<'de> Visitor<'de> for Maybe {
+        type Value = Option<i64>;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a non-negative whole number or null")
+        }
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_some<D2: Deserializer<'de>>(self, d: D2) -> Result<Self::Value, D2::Error> {
+            narrow(d.deserialize_any(Whole)?).map(Some)
+        }
+    }
+    d.deserialize_option(Maybe)
+}
+
+/// An optional nested object, from a JSON object only: serde would also build a struct whose fields all have
+/// defaults from an array (`[]`), which the schema does not allow.
+pub fn option_object<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: serde::de::DeserializeOwned,
+{
+    use serde::Deserialize;
+    match Option::<serde_json::Map<String, serde_json::Value>>::deserialize(d)? {
+        None => Ok(None),
+        Some(map) => serde_json::from_value(serde_json::Value::Object(map))
+            .map(Some)
+            .map_err(de::Error::custom),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[derive(serde::Deserialize)]
@@ -69,6 +106,34 @@ mod tests {
         days: Option<u32>,
         #[serde(deserialize_with = "super::usize")]
         start: usize,
+    }
+
+    #[derive(Debug, Default, PartialEq, serde::Deserialize)]
+    struct Inner {
+        #[serde(default)]
+        a: Option<String>,
+    }
+
+    #[derive(serde::Deserialize)]
+    struct Outer {
+        #[serde(default, deserialize_with = "super::option_object")]
+        inner: Option<Inner>,
+        #[serde(default, deserialize_with = "super::option_i64")]
+        amount: Option<i64>,
+    }
+
+    #[test]
+    fn nested_objects_only_from_objects_and_amounts_whole() {
+        let parse = |json: &str| serde_json::from_str::<Outer>(json).map(|o| (o.inner, o.amount));
+        assert_eq!(
+            parse(r#"{"inner": {}, "amount": 30000.0}"#).ok(),
+            Some((Some(Inner::default()), Some(30000)))
+        );
+        assert_eq!(parse(r#"{"inner": null}"#).ok(), Some((None, None)));
+        assert!(parse(r#"{"inner": []}"#).is_err());
+        assert!(parse(r#"{"inner": {"a": 1}}"#).is_err());
+        assert!(parse(r#"{"amount": 1.5}"#).is_err());
+        assert!(parse(r#"{"amount": -1}"#).is_err());
     }
 
     #[test]

@@ -39,7 +39,7 @@ fn new_password() -> Value {
 
 /// `(schema, property, rule)`: JSON Schema keywords merged into the property.
 fn rules() -> Vec<(&'static str, &'static str, Value)> {
-    vec![
+    let mut rules = vec![
         ("RegisterRequest", "email", email()),
         ("RegisterRequest", "password", new_password()),
         ("RegisterRequest", "display_name", display_name()),
@@ -81,6 +81,94 @@ fn rules() -> Vec<(&'static str, &'static str, Value)> {
             json!({"enum": ["email", "phone", "social_security_number", "birth_date", "postal_address"]}),
         ),
         ("ConsentChoice", "policy_version", not_blank(1, 32)),
+        ("OfferInput", "title", not_blank(1, 200)),
+        ("OfferInput", "description", not_blank(1, 20_000)),
+        ("OfferUpdate", "title", not_blank(1, 200)),
+        ("OfferUpdate", "description", not_blank(1, 20_000)),
+        ("OfferPlace", "label", json!({"maxLength": 200})),
+        ("OfferPlace", "commune", json!({"maxLength": 200})),
+        (
+            "OfferPlace",
+            "postcode",
+            json!({"maxLength": 5, "pattern": format!("^(?:[0-9]{{5}}|[{SPACE}]*)$")}),
+        ),
+        (
+            "OfferPlace",
+            "departement",
+            json!({"maxLength": 3, "pattern": format!("^[{SPACE}]*(?:{DEPARTEMENT})?[{SPACE}]*$")}),
+        ),
+        ("NewApplication", "title", json!({"maxLength": 200})),
+        ("NewApplication", "next_action_due", day()),
+        ("ApplicationUpdate", "title", not_blank(1, 200)),
+        (
+            "ApplicationUpdate",
+            "next_action_due",
+            json!({"anyOf": [{"type": "null"}, {"type": "string", "maxLength": 0}, day_string()]}),
+        ),
+    ];
+    for schema in ["OfferInput", "OfferUpdate"] {
+        for field in ["company", "salary_text", "experience"] {
+            rules.push((schema, field, json!({"maxLength": 200})));
+        }
+        rules.push((schema, "source_url", url()));
+        for field in ["salary_min", "salary_max"] {
+            rules.push((schema, field, json!({"minimum": 0, "maximum": 10_000_000})));
+        }
+    }
+    for schema in ["NewApplication", "ApplicationUpdate"] {
+        rules.push((schema, "company", json!({"maxLength": 200})));
+        rules.push((schema, "contact", json!({"maxLength": 500})));
+        rules.push((schema, "next_action", json!({"maxLength": 500})));
+        rules.push((schema, "notes", json!({"maxLength": 20_000})));
+    }
+    rules
+}
+
+/// A French département code (`offers::is_departement`).
+const DEPARTEMENT: &str = "0[1-9]|1[0-9]|2[1-9]|[3-8][0-9]|9[0-5]|2A|2B|97[1-8]|98[4-8]";
+
+/// `YYYY-MM-DD` exactly (for a string: a nullable property keeps its `null`).
+fn day() -> Value {
+    json!({"format": "date", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"})
+}
+
+fn day_string() -> Value {
+    json!({"type": "string", "format": "date", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"})
+}
+
+/// An optional address: spaces (cleared) or `http(s)://` without spaces, within 2,000 characters.
+fn url() -> Value {
+    json!({"maxLength": 2000, "pattern": format!("^[{SPACE}]*(?:https?://[^{SPACE}]*)?[{SPACE}]*$")})
+}
+
+/// A comma-separated list of `values` (spaces and empty items allowed), as `offers::OfferQuery` reads it.
+fn list_of(values: &str) -> Value {
+    let item = format!("[{SPACE}]*(?:{values})?[{SPACE}]*");
+    json!({"pattern": format!("^{item}(?:,{item})*$")})
+}
+
+/// `(path, parameter, schema keywords)` for query parameters that are more than a range.
+fn parameter_schemas() -> Vec<(&'static str, &'static str, Value)> {
+    vec![
+        ("/api/v1/offers", "q", json!({"maxLength": 200})),
+        (
+            "/api/v1/offers",
+            "contract",
+            list_of("cdi|cdd|interim|alternance|stage|freelance"),
+        ),
+        ("/api/v1/offers", "remote", list_of("on_site|hybrid|remote")),
+        ("/api/v1/offers", "departement", list_of(DEPARTEMENT)),
+        ("/api/v1/offers", "sort", json!({"enum": ["relevance", "date"]})),
+        (
+            "/api/v1/offers",
+            "cursor",
+            json!({"pattern": crate::offers::CURSOR_PATTERN}),
+        ),
+        (
+            "/api/v1/offers",
+            "published_since",
+            json!({"anyOf": [day_string(), {"type": "string", "format": "date-time"}]}),
+        ),
     ]
 }
 
@@ -90,6 +178,8 @@ const PARAMETER_RULES: &[(&str, &str, i64, i64)] = &[
     ("/api/v1/conversations", "offset", 0, 1_000_000),
     ("/api/v1/conversations/{id}/messages", "limit", 1, 200),
     ("/api/v1/chats/{id}/messages", "limit", 1, 200),
+    ("/api/v1/offers", "limit", 1, 50),
+    ("/api/v1/offers", "salary_min", 0, 10_000_000),
 ];
 
 fn problem(description: &str) -> Value {
@@ -116,6 +206,16 @@ pub fn refine(doc: &mut Value) {
             merge(target, rule);
         }
     }
+    // An application names its offer or its title (a title with at least one character that is not a space).
+    if let Some(schema) = doc.pointer_mut("/components/schemas/NewApplication") {
+        merge(
+            schema,
+            json!({"anyOf": [
+                {"required": ["offer_id"], "properties": {"offer_id": {"type": "string"}}},
+                {"required": ["title"], "properties": {"title": {"type": "string", "pattern": format!("[^{SPACE}]")}}},
+            ]}),
+        );
+    }
     // Defaulted for a friendlier error (`accept_terms: required`), yet an account needs it.
     if let Some(required) = doc
         .pointer_mut("/components/schemas/RegisterRequest/required")
@@ -133,6 +233,19 @@ pub fn refine(doc: &mut Value) {
             continue;
         };
         for (_, operation) in operations.iter_mut() {
+            for (rule_path, parameter, rule) in parameter_schemas() {
+                if rule_path != path {
+                    continue;
+                }
+                let parameters = operation.get_mut("parameters").and_then(Value::as_array_mut);
+                for p in parameters.into_iter().flatten() {
+                    if p["name"] == parameter {
+                        if let Some(schema) = p.get_mut("schema") {
+                            merge(schema, rule.clone());
+                        }
+                    }
+                }
+            }
             for (rule_path, parameter, min, max) in PARAMETER_RULES {
                 if rule_path != path {
                     continue;

@@ -1,6 +1,6 @@
 //! The form of a new offer: a candidate's find (private to them) or a recruiter's posting (public).
 
-use jobbot_api_types::{ContractType, Offer, OfferInput, OfferLocation, Remote};
+use jobbot_api_types::{ContractType, Offer, OfferInput, OfferPlace, Remote};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -34,7 +34,7 @@ pub fn OfferForm(recruiter: bool, created: Callback<Offer>) -> impl IntoView {
             source_url: optional(url.get_untracked()),
             contract_type: ContractType::parse(&contract.get_untracked()),
             remote: Remote::parse(&remote.get_untracked()),
-            location: optional(postcode.get_untracked()).map(|postcode| OfferLocation {
+            location: optional(postcode.get_untracked()).map(|postcode| OfferPlace {
                 postcode: Some(postcode),
                 ..Default::default()
             }),

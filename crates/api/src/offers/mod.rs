@@ -4,10 +4,9 @@
 pub mod france_travail;
 pub mod sync;
 
-use base64::Engine;
 use chrono::{DateTime, NaiveDate, NaiveDateTime};
 use jobbot_api_types::FieldError;
-use jobbot_api_types::{FacetCount, Offer, OfferFacets, OfferInput, OfferLocation, OfferUpdate};
+use jobbot_api_types::{FacetCount, Offer, OfferFacets, OfferInput, OfferLocation, OfferPlace, OfferUpdate};
 use jobbot_db::offers::{Cursor, OfferRow, Search, Sort};
 use jobbot_domain::{ContractType, OfferSource, OfferState, Remote, WorkingTime};
 use serde::Deserialize;
@@ -99,32 +98,50 @@ pub fn is_departement(value: &str) -> bool {
 }
 
 fn parse_since(raw: &str) -> Option<NaiveDateTime> {
-    let raw = raw.trim();
-    if let Ok(day) = NaiveDate::parse_from_str(raw, "%Y-%m-%d") {
-        return day.and_hms_opt(0, 0, 0);
+    if raw.len() == 10 {
+        // `YYYY-MM-DD` exactly, as JSON Schema's `date` (chrono alone would take "2026-1-5").
+        return NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+            .ok()
+            .filter(|_| raw.as_bytes()[4] == b'-' && raw.as_bytes()[7] == b'-')
+            .and_then(|day| day.and_hms_opt(0, 0, 0));
     }
     DateTime::parse_from_rfc3339(raw).ok().map(|t| t.naive_utc())
 }
 
+/// `hits.microseconds.id`: where a page stopped (the last offer's sort key). Any string of this shape is a
+/// position (the OpenAPI pattern says it), so a client cannot send one that fails to decode.
 fn encode_cursor(cursor: &Cursor) -> String {
-    let raw = format!(
-        "{}|{}|{}",
+    format!(
+        "{}.{}.{}",
         cursor.hits,
-        cursor.published_at.and_utc().timestamp_micros(),
+        cursor.published_at.and_utc().timestamp_micros().max(0),
         cursor.id
-    );
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw)
+    )
 }
 
+/// The pattern of a cursor in the OpenAPI document.
+pub const CURSOR_PATTERN: &str = "^[0-9]{1,2}\\.[0-9]{1,16}\\.[0-9a-f-]{1,64}$";
+
 fn decode_cursor(raw: &str) -> Option<Cursor> {
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(raw)
+    let mut parts = raw.splitn(3, '.');
+    let hits = parts
+        .next()
+        .filter(|p| (1..=2).contains(&p.len()))?
+        .parse()
         .ok()?;
-    let text = String::from_utf8(bytes).ok()?;
-    let mut parts = text.splitn(3, '|');
-    let hits = parts.next()?.parse().ok()?;
-    let micros = parts.next()?.parse().ok()?;
-    let id = parts.next()?.to_owned();
+    let micros: i64 = parts
+        .next()
+        .filter(|p| (1..=16).contains(&p.len()))?
+        .parse()
+        .ok()?;
+    let id = parts
+        .next()
+        .filter(|p| {
+            (1..=64).contains(&p.len())
+                && p.bytes()
+                    .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase() || b == b'-')
+        })?
+        .to_owned();
     let published_at = DateTime::from_timestamp_micros(micros)?.naive_utc();
     Some(Cursor {
         hits,
@@ -277,8 +294,9 @@ struct Fields<'a> {
 
 impl Fields<'_> {
     fn required(&mut self, field: &str, value: Option<&str>, max: usize) -> Option<String> {
-        let value = jobbot_domain::text::trim(value?);
-        if value.is_empty() || value.chars().count() > max {
+        let raw = value?;
+        let value = jobbot_domain::text::trim(raw);
+        if value.is_empty() || raw.chars().count() > max {
             self.errors.push(invalid(
                 field,
                 "invalid_length",
@@ -291,8 +309,9 @@ impl Fields<'_> {
 
     /// `Some(None)` clears the field, `None` leaves it.
     fn optional(&mut self, field: &str, value: Option<&str>, max: usize) -> Option<Option<String>> {
-        let value = jobbot_domain::text::trim(value?);
-        if value.chars().count() > max {
+        let raw = value?;
+        let value = jobbot_domain::text::trim(raw);
+        if raw.chars().count() > max {
             self.errors.push(invalid(
                 field,
                 "too_long",
@@ -316,7 +335,8 @@ impl Fields<'_> {
         }
         if let Some(url) = self.optional("source_url", input.source_url.as_deref(), URL_MAX_CHARS) {
             if url.as_deref().is_some_and(|u| {
-                !(u.starts_with("https://") || u.starts_with("http://")) || u.contains(char::is_whitespace)
+                !(u.starts_with("https://") || u.starts_with("http://"))
+                    || u.contains(jobbot_domain::text::is_space)
             }) {
                 self.errors
                     .push(invalid("source_url", "invalid_url", "Give an http(s) address."));
@@ -360,18 +380,16 @@ impl Fields<'_> {
         if input.salary_max.is_some() {
             self.row.salary_max = input.salary_max;
         }
+        // A range given upside down is stored in order (JSON Schema cannot say "min ≤ max").
         if let (Some(min), Some(max)) = (self.row.salary_min, self.row.salary_max) {
             if min > max {
-                self.errors.push(invalid(
-                    "salary_max",
-                    "out_of_range",
-                    "The maximum is below the minimum.",
-                ));
+                self.row.salary_min = Some(max);
+                self.row.salary_max = Some(min);
             }
         }
     }
 
-    fn location(&mut self, location: OfferLocation) {
+    fn location(&mut self, location: OfferPlace) {
         if let Some(label) = self.optional("location.label", location.label.as_deref(), SHORT_MAX_CHARS) {
             self.row.location_label = label;
         }
@@ -507,11 +525,25 @@ mod tests {
         let cursor = Cursor {
             hits: 2,
             published_at: jobbot_db::now(),
-            id: "0193-abc|def".into(),
+            id: "0193a4f2-7b1c-7def-8abc-0123456789ab".into(),
         };
-        assert_eq!(decode_cursor(&encode_cursor(&cursor)), Some(cursor));
-        assert_eq!(decode_cursor("not a cursor"), None);
-        assert_eq!(decode_cursor("MXwy"), None);
+        let encoded = encode_cursor(&cursor);
+        assert_eq!(decode_cursor(&encoded), Some(cursor));
+        assert!(
+            CURSOR_PATTERN.starts_with('^') && encoded.split('.').count() == 3,
+            "{encoded}"
+        );
+        for garbage in [
+            "not a cursor",
+            "MXwy",
+            "1.2",
+            "123.4.abc",
+            "1.2.ABC",
+            "1.2.a|b",
+            "1.99999999999999999.a",
+        ] {
+            assert_eq!(decode_cursor(garbage), None, "{garbage}");
+        }
     }
 
     #[test]

@@ -78,8 +78,9 @@ fn field(errors: &mut Vec<FieldError>, name: &str, code: &str, message: &str) {
 
 /// A trimmed optional text within `max` characters: `Some(None)` clears, `None` leaves.
 fn text(errors: &mut Vec<FieldError>, name: &str, value: Option<&str>, max: usize) -> Option<Option<String>> {
-    let value = jobbot_domain::text::trim(value?);
-    if value.chars().count() > max {
+    let raw = value?;
+    let value = jobbot_domain::text::trim(raw);
+    if raw.chars().count() > max {
         field(
             errors,
             name,
@@ -93,6 +94,23 @@ fn text(errors: &mut Vec<FieldError>, name: &str, value: Option<&str>, max: usiz
 
 fn midnight(day: NaiveDate) -> NaiveDateTime {
     day.and_time(chrono::NaiveTime::MIN)
+}
+
+/// `YYYY-MM-DD` exactly (the OpenAPI `format: date`), as the start of that day.
+fn day_of(errors: &mut Vec<FieldError>, raw: &str) -> Option<NaiveDateTime> {
+    let exact = raw.len() == 10 && raw.as_bytes()[4] == b'-' && raw.as_bytes()[7] == b'-';
+    match NaiveDate::parse_from_str(raw, "%Y-%m-%d") {
+        Ok(day) if exact => Some(midnight(day)),
+        _ => {
+            field(
+                errors,
+                "next_action_due",
+                "invalid_date",
+                "Give a day as YYYY-MM-DD.",
+            );
+            None
+        }
+    }
 }
 
 /// The caller's applications, the latest changed first, with the count of each status and the response rate.
@@ -165,6 +183,10 @@ pub async fn create(
         SHORT_MAX_CHARS,
     )
     .flatten();
+    let due = input
+        .next_action_due
+        .as_deref()
+        .and_then(|d| day_of(&mut errors, d));
     if input.offer_id.is_none() && title.is_none() {
         field(
             &mut errors,
@@ -188,7 +210,7 @@ pub async fn create(
         contact,
         notes,
         next_action,
-        next_action_due: input.next_action_due.map(midnight),
+        next_action_due: due,
         status_changed_at: now,
         created_at: now,
         updated_at: now,
@@ -292,21 +314,10 @@ pub async fn update(
         change.next_action.as_deref(),
         SHORT_MAX_CHARS,
     );
-    let due = match change.next_action_due.as_deref().map(str::trim) {
+    let due = match change.next_action_due.as_deref() {
         None => None,
         Some("") => Some(None),
-        Some(day) => match NaiveDate::parse_from_str(day, "%Y-%m-%d") {
-            Ok(day) => Some(Some(midnight(day))),
-            Err(_) => {
-                field(
-                    &mut errors,
-                    "next_action_due",
-                    "invalid_date",
-                    "Give a day as YYYY-MM-DD.",
-                );
-                None
-            }
-        },
+        Some(day) => day_of(&mut errors, day).map(Some),
     };
     if !errors.is_empty() {
         return Err(ApiError::validation(errors));
