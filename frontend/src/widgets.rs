@@ -6,6 +6,7 @@ use leptos::task::spawn_local;
 
 use crate::api::ApiError;
 use crate::pages::not_found::NotFound;
+use crate::state::AppState;
 
 /// A time as `2026-11-22 14:05 UTC`.
 pub fn when(at: DateTime<Utc>) -> String {
@@ -62,4 +63,31 @@ pub fn Elsewhere(ours: fn(&str) -> bool) -> impl IntoView {
         }
     });
     move || ours(&location.pathname.get()).then(NotFound)
+}
+
+/// A failed request in the interface language: its field errors, each worded by `field`, else its problem.
+pub fn error_text(
+    locale: jobbot_domain::Locale,
+    error: &ApiError,
+    field: impl Fn(&jobbot_api_types::FieldError) -> String,
+) -> String {
+    match error.0.errors.as_ref().filter(|list| !list.is_empty()) {
+        Some(list) => list.iter().map(field).collect::<Vec<_>>().join(" "),
+        None => crate::i18n::problem_message(locale, &error.0),
+    }
+}
+
+/// The last failure of a page's request (`role="alert"`), worded by the build's `message`.
+#[component]
+pub fn AlertLine(
+    error: RwSignal<Option<ApiError>>,
+    testid: &'static str,
+    message: fn(jobbot_domain::Locale, &ApiError) -> String,
+) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    move || {
+        error.get().map(|e| {
+            view! { <p class="form-alert error" role="alert" data-testid=testid>{message(state.locale.get(), &e)}</p> }
+        })
+    }
 }

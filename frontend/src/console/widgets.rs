@@ -6,38 +6,22 @@ use leptos::task::spawn_local;
 use super::i18n::Key;
 use super::tr;
 use crate::api::ApiError;
-use crate::state::AppState;
 
+use crate::widgets::AlertLine;
 pub use crate::widgets::{load, maybe_when, when};
 
 /// A failed request in the interface language: its field errors when it has some, else its problem.
 pub fn error_message(locale: jobbot_domain::Locale, error: &ApiError) -> String {
-    match error.0.errors.as_ref().filter(|list| !list.is_empty()) {
-        Some(list) => list
-            .iter()
-            .map(|f| match f.code.as_str() {
-                "invalid_otp" => super::i18n::t(locale, Key::InvalidCode).to_owned(),
-                _ => crate::i18n::field_message(locale, &f.field, &f.code, &f.message),
-            })
-            .collect::<Vec<_>>()
-            .join(" "),
-        None => crate::i18n::problem_message(locale, &error.0),
-    }
+    crate::widgets::error_text(locale, error, |f| match f.code.as_str() {
+        "invalid_otp" => super::i18n::t(locale, Key::InvalidCode).to_owned(),
+        _ => crate::i18n::field_message(locale, &f.field, &f.code, &f.message),
+    })
 }
 
 /// The last failure of a page's request, in the interface language (`role="alert"`).
 #[component]
 pub fn ErrorLine(error: RwSignal<Option<ApiError>>, testid: &'static str) -> impl IntoView {
-    let state = expect_context::<AppState>();
-    move || {
-        error.get().map(|e| {
-            view! {
-                <p class="form-alert error" role="alert" data-testid=testid>
-                    {error_message(state.locale.get(), &e)}
-                </p>
-            }
-        })
-    }
+    view! { <AlertLine error testid message=error_message /> }
 }
 
 /// An admin action: a button that opens a small confirmation asking for the reason (required: it goes to the

@@ -10,7 +10,7 @@ use leptos_router::path;
 use crate::api::ApiError;
 use crate::components::header::Header;
 use crate::state::AppState;
-use crate::widgets::Elsewhere;
+use crate::widgets::{AlertLine, Elsewhere};
 
 mod api;
 mod form;
@@ -98,37 +98,22 @@ fn WorkspaceShell() -> impl IntoView {
 
 /// A failed request in the interface language: the offer fields' own messages, else the problem's.
 pub fn error_message(locale: jobbot_domain::Locale, error: &ApiError) -> String {
-    match error.0.errors.as_ref().filter(|list| !list.is_empty()) {
-        Some(list) => list
-            .iter()
-            .map(|f| {
-                let key = match f.code.as_str() {
-                    "invalid_length" => Some(Key::FieldRequired),
-                    "too_long" => Some(Key::FieldTooLong),
-                    "invalid_url" => Some(Key::BadUrl),
-                    "invalid_postcode" => Some(Key::BadPostcode),
-                    "invalid_departement" => Some(Key::BadDepartement),
-                    "out_of_range" => Some(Key::BadSalary),
-                    _ => None,
-                };
-                match key {
-                    Some(key) => format!("{} : {}", f.field, t(locale, key)),
-                    None => f.message.clone(),
-                }
-            })
-            .collect::<Vec<_>>()
-            .join(" "),
-        None => crate::i18n::problem_message(locale, &error.0),
-    }
+    crate::widgets::error_text(locale, error, |f| {
+        let key = match f.code.as_str() {
+            "invalid_length" => Key::FieldRequired,
+            "too_long" => Key::FieldTooLong,
+            "invalid_url" => Key::BadUrl,
+            "invalid_postcode" => Key::BadPostcode,
+            "invalid_departement" => Key::BadDepartement,
+            "out_of_range" => Key::BadSalary,
+            _ => return f.message.clone(),
+        };
+        format!("{} : {}", f.field, t(locale, key))
+    })
 }
 
 /// The last failure of a page's request (`role="alert"`).
 #[component]
 pub fn ErrorLine(error: RwSignal<Option<ApiError>>, testid: &'static str) -> impl IntoView {
-    let state = expect_context::<AppState>();
-    move || {
-        error.get().map(|e| {
-            view! { <p class="form-alert error" role="alert" data-testid=testid>{error_message(state.locale.get(), &e)}</p> }
-        })
-    }
+    view! { <AlertLine error testid message=error_message /> }
 }
