@@ -232,7 +232,8 @@ pub async fn rename_conversation(id: &str, title: &str) -> Result<Conversation, 
         Verb::Patch,
         &format!("/conversations/{id}"),
         json(&UpdateConversationRequest {
-            title: title.to_owned(),
+            title: Some(title.to_owned()),
+            ..Default::default()
         }),
     )
     .await

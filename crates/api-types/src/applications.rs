@@ -56,6 +56,101 @@ pub struct ApplicationDetail {
     pub application: Application,
     /// Every status it went through, oldest first.
     pub history: Vec<StatusChange>,
+    /// What the candidate keeps with it (cover letters, follow-up emails…), oldest first.
+    #[serde(default)]
+    pub documents: Vec<ApplicationDocument>,
+}
+
+/// What a document is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum DocumentKind {
+    /// Lettre de motivation.
+    CoverLetter,
+    /// Relance: a follow-up email.
+    FollowUp,
+    /// A CV adapted to the offer.
+    Cv,
+    /// Notes to prepare an interview.
+    InterviewNotes,
+    #[default]
+    Other,
+}
+
+impl DocumentKind {
+    pub const ALL: [DocumentKind; 5] = [
+        DocumentKind::CoverLetter,
+        DocumentKind::FollowUp,
+        DocumentKind::Cv,
+        DocumentKind::InterviewNotes,
+        DocumentKind::Other,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DocumentKind::CoverLetter => "cover_letter",
+            DocumentKind::FollowUp => "follow_up",
+            DocumentKind::Cv => "cv",
+            DocumentKind::InterviewNotes => "interview_notes",
+            DocumentKind::Other => "other",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == raw)
+    }
+}
+
+/// A document kept with an application, in Markdown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ApplicationDocument {
+    pub id: String,
+    pub kind: DocumentKind,
+    pub title: String,
+    /// Markdown.
+    pub content: String,
+    /// The coach's reply it was saved from, while that exists.
+    pub message_id: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A new document: written (`content`) or saved from one of the coach's replies in the caller's
+/// conversations (`message_id`; its text is copied).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct NewDocument {
+    /// `other` by default.
+    #[serde(default)]
+    pub kind: Option<DocumentKind>,
+    /// 1 to 200 characters.
+    pub title: String,
+    /// Required without `message_id`; up to 50,000 characters.
+    #[serde(default)]
+    pub content: Option<String>,
+    #[serde(default)]
+    pub message_id: Option<String>,
+}
+
+/// Changes: only the fields given change.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct DocumentUpdate {
+    #[serde(default)]
+    pub kind: Option<DocumentKind>,
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub content: Option<String>,
+}
+
+/// `GET …/documents/{document_id}/download`: `md` (the default) or `txt`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+pub struct DownloadQuery {
+    pub format: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -14,6 +14,44 @@ pub struct Conversation {
     pub created_at: DateTime<Utc>,
     /// Time of the last message: lists are sorted on it, newest first.
     pub updated_at: DateTime<Utc>,
+    /// The offer it is about, while that exists: its text goes with each question.
+    #[serde(default)]
+    pub offer_id: Option<String>,
+    /// The application it is about, while that exists: its state goes with each question.
+    #[serde(default)]
+    pub application_id: Option<String>,
+    /// The parts of the workspace the candidate left out of what the AI provider is sent.
+    #[serde(default)]
+    pub context_excluded: Vec<ContextPart>,
+}
+
+/// A part of the candidate's workspace that goes with each question of a grounded conversation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ContextPart {
+    /// The offer's text (title, company, contract, place, salary, description).
+    Offer,
+    /// The application's state (status and its history, contact, next action, notes).
+    Application,
+    /// The candidate's profile (headline, jobs and places looked for, skills, experience, education, languages).
+    Profile,
+}
+
+impl ContextPart {
+    pub const ALL: [ContextPart; 3] = [ContextPart::Offer, ContextPart::Application, ContextPart::Profile];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ContextPart::Offer => "offer",
+            ContextPart::Application => "application",
+            ContextPart::Profile => "profile",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.as_str() == raw)
+    }
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -22,12 +60,60 @@ pub struct CreateConversationRequest {
     /// 1 to 200 characters; by default the first question becomes the title.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
+    /// An offer the caller can see: its text grounds the answers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offer_id: Option<String>,
+    /// One of the caller's applications: its state grounds the answers, and its offer's text too when
+    /// `offer_id` is not given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub application_id: Option<String>,
+    /// Parts to leave out of what the AI provider is sent.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub context_excluded: Vec<ContextPart>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// Changes: only the fields given change.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct UpdateConversationRequest {
+    /// 1 to 200 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// The parts to leave out from now on (`[]`: send them all).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub context_excluded: Option<Vec<ContextPart>>,
+}
+
+/// What a grounded conversation sends the AI provider with each question.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct CoachContext {
+    /// Each part the conversation is about, with the exact text sent for it.
+    pub parts: Vec<CoachContextPart>,
+    /// The system message exactly as the AI provider receives it: JobBot's instructions, then the parts
+    /// included.
+    pub system_prompt: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct CoachContextPart {
+    pub part: ContextPart,
+    /// The heading it has in the system message.
     pub title: String,
+    pub text: String,
+    /// `false` when the candidate left it out.
+    pub included: bool,
+}
+
+/// `GET /api/v1/assistant/context`: what a conversation about this offer and/or application would send.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(IntoParams))]
+pub struct ContextQuery {
+    pub offer_id: Option<String>,
+    pub application_id: Option<String>,
+    /// Parts to leave out, comma-separated: `offer`, `application`, `profile`.
+    pub exclude: Option<String>,
 }
 
 /// `?q=` searches titles and message text (case-insensitive); `limit` 1–100 (default 20), `offset`.

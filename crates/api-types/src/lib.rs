@@ -10,6 +10,7 @@ mod chats;
 mod offers;
 mod privacy;
 mod problem;
+mod profile;
 mod whole;
 
 pub use admin::*;
@@ -20,6 +21,7 @@ pub use chats::*;
 pub use offers::*;
 pub use privacy::*;
 pub use problem::{ErrorCode, FieldError, Problem, PROBLEM_CONTENT_TYPE};
+pub use profile::*;
 
 /// Health and readiness answers.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

@@ -98,6 +98,19 @@ where
     }
 }
 
+/// A list of objects, from JSON objects only (see [`option_object`]).
+pub fn objects<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: serde::de::DeserializeOwned,
+{
+    use serde::Deserialize;
+    Vec::<serde_json::Map<String, serde_json::Value>>::deserialize(d)?
+        .into_iter()
+        .map(|map| serde_json::from_value(serde_json::Value::Object(map)).map_err(de::Error::custom))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     #[derive(serde::Deserialize)]

@@ -18,6 +18,7 @@ pub mod network;
 pub mod offers;
 pub mod openapi;
 pub mod openapi_rules;
+pub mod profile;
 pub mod ratelimit;
 pub mod realtime;
 pub mod retention;

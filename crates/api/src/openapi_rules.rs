@@ -100,6 +100,10 @@ fn rules() -> Vec<(&'static str, &'static str, Value)> {
         ("NewApplication", "title", json!({"maxLength": 200})),
         ("NewApplication", "next_action_due", day()),
         ("ApplicationUpdate", "title", not_blank(1, 200)),
+        ("NewDocument", "title", not_blank(1, 200)),
+        ("NewDocument", "content", not_blank(1, 50_000)),
+        ("DocumentUpdate", "title", not_blank(1, 200)),
+        ("DocumentUpdate", "content", not_blank(1, 50_000)),
         (
             "ApplicationUpdate",
             "next_action_due",
@@ -115,6 +119,42 @@ fn rules() -> Vec<(&'static str, &'static str, Value)> {
             rules.push((schema, field, json!({"minimum": 0, "maximum": 10_000_000})));
         }
     }
+    // The profile (`routes::profile::validate`).
+    for (field, items, chars) in crate::profile::WORD_LISTS {
+        rules.push((
+            "Profile",
+            field,
+            json!({"maxItems": items, "items": {"type": "string", "maxLength": chars}}),
+        ));
+    }
+    for field in ["headline", "mobility", "availability"] {
+        rules.push(("Profile", field, json!({"maxLength": 200})));
+    }
+    rules.extend([
+        (
+            "Profile",
+            "salary_expectation",
+            json!({"minimum": 0, "maximum": 10_000_000}),
+        ),
+        ("Profile", "experiences", json!({"maxItems": 30})),
+        ("Profile", "education", json!({"maxItems": 20})),
+        ("Profile", "languages", json!({"maxItems": 20})),
+        (
+            "Profile",
+            "links",
+            json!({"maxItems": 10, "items": merged(json!({"type": "string"}), url())}),
+        ),
+        ("Experience", "title", not_blank(1, 200)),
+        ("Experience", "company", json!({"maxLength": 200})),
+        ("Experience", "start", month()),
+        ("Experience", "end", month()),
+        ("Experience", "description", json!({"maxLength": 2_000})),
+        ("Education", "title", not_blank(1, 200)),
+        ("Education", "school", json!({"maxLength": 200})),
+        ("Education", "year", json!({"minimum": 1950, "maximum": 2100})),
+        ("LanguageSkill", "language", not_blank(1, 60)),
+        ("LanguageSkill", "level", json!({"maxLength": 60})),
+    ]);
     for schema in ["NewApplication", "ApplicationUpdate"] {
         rules.push((schema, "company", json!({"maxLength": 200})));
         rules.push((schema, "contact", json!({"maxLength": 500})));
@@ -122,6 +162,17 @@ fn rules() -> Vec<(&'static str, &'static str, Value)> {
         rules.push((schema, "notes", json!({"maxLength": 20_000})));
     }
     rules
+}
+
+/// `YYYY-MM` (month 01 to 12), or spaces only (left empty).
+fn month() -> Value {
+    json!({"maxLength": 7, "pattern": format!("^(?:[{SPACE}]*|[0-9]{{4}}-(?:0[1-9]|1[0-2]))$")})
+}
+
+/// `base` with `rule`'s keywords.
+fn merged(mut base: Value, rule: Value) -> Value {
+    merge(&mut base, rule);
+    base
 }
 
 /// A French département code (`offers::is_departement`).
@@ -159,6 +210,23 @@ fn parameter_schemas() -> Vec<(&'static str, &'static str, Value)> {
         ("/api/v1/offers", "remote", list_of("on_site|hybrid|remote")),
         ("/api/v1/offers", "departement", list_of(DEPARTEMENT)),
         ("/api/v1/offers", "sort", json!({"enum": ["relevance", "date"]})),
+        (
+            "/api/v1/assistant/context",
+            "exclude",
+            list_of("offer|application"),
+        ),
+        (
+            "/api/v1/applications/{id}/documents/{document_id}/download",
+            "format",
+            json!({"enum": ["md", "txt"]}),
+        ),
+        (
+            "/api/v1/applications",
+            "status",
+            list_of(
+                "to_send|sent|followed_up|interview|offer_received|accepted|rejected|no_response|abandoned",
+            ),
+        ),
         (
             "/api/v1/offers",
             "cursor",
@@ -213,6 +281,16 @@ pub fn refine(doc: &mut Value) {
             json!({"anyOf": [
                 {"required": ["offer_id"], "properties": {"offer_id": {"type": "string"}}},
                 {"required": ["title"], "properties": {"title": {"type": "string", "pattern": format!("[^{SPACE}]")}}},
+            ]}),
+        );
+    }
+    // A document is written or saved from a reply.
+    if let Some(schema) = doc.pointer_mut("/components/schemas/NewDocument") {
+        merge(
+            schema,
+            json!({"anyOf": [
+                {"required": ["content"], "properties": {"content": {"type": "string"}}},
+                {"required": ["message_id"], "properties": {"message_id": {"type": "string"}}},
             ]}),
         );
     }

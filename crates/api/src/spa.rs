@@ -7,7 +7,8 @@
 //! - A client route (`/chats/…`: no extension) gets `index.html`; a missing file with an extension is a 404.
 //! - The console build (`console/index.html`: the admin console and the two-step sign-in settings, kept out
 //!   of the first page's bundle) answers `/admin`, `/admin/…` and `/account/security`; the workspace build
-//!   (`workspace/index.html`: the job seeker's offers) answers `/offers` and `/offers/…`.
+//!   (`workspace/index.html`: the job seeker's offers, applications and profile) answers `/offers`,
+//!   `/offers/…`, `/applications`, `/applications/…` and `/profile`.
 
 use std::path::{Path, PathBuf};
 
@@ -45,7 +46,9 @@ pub fn is_console_route(path: &str) -> bool {
 /// The workspace build's client routes (the same list as nginx's `snippets/spa.conf` and the SPA's
 /// `workspace::is_workspace_path`).
 pub fn is_workspace_route(path: &str) -> bool {
-    path == "/offers" || path.starts_with("/offers/")
+    ["/offers", "/applications", "/profile"]
+        .iter()
+        .any(|p| path == *p || path.strip_prefix(p).is_some_and(|rest| rest.starts_with('/')))
 }
 
 /// The second build whose page answers `path`, if any.
@@ -233,6 +236,13 @@ mod tests {
         assert_eq!(resolve(&dir, "/offers"), Target::BuildIndex("workspace"));
         assert_eq!(resolve(&dir, "/offers/0190-abc"), Target::BuildIndex("workspace"));
         assert_eq!(resolve(&dir, "/offersx"), Target::Index);
+        assert_eq!(resolve(&dir, "/applications"), Target::BuildIndex("workspace"));
+        assert_eq!(
+            resolve(&dir, "/applications/0190-abc"),
+            Target::BuildIndex("workspace")
+        );
+        assert_eq!(resolve(&dir, "/applicationsx"), Target::Index);
+        assert_eq!(resolve(&dir, "/profile"), Target::BuildIndex("workspace"));
         assert_eq!(
             resolve(&dir, "/console/index.html"),
             Target::File(dir.join("console/index.html"))

@@ -1,10 +1,10 @@
-//! A candidate's applications and the history of their status. Every query is scoped to the owner: another
-//! user's application is "not found".
+//! A candidate's applications, the history of their status and their documents. Every query is scoped to the
+//! owner: another user's application is "not found".
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::schema::{application_events, applications};
+use crate::schema::{application_documents, application_events, applications};
 use crate::DbConnection;
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, AsChangeset)]
@@ -143,4 +143,86 @@ pub fn all_history(conn: &mut DbConnection, user_id: &str) -> QueryResult<Vec<Ev
 /// How many applications there are, in all (admin statistics: counts only).
 pub fn count(conn: &mut DbConnection) -> QueryResult<i64> {
     applications::table.count().get_result(conn)
+}
+
+/// A document kept with an application (a cover letter, a follow-up email…).
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = application_documents, treat_none_as_null = true)]
+pub struct DocumentRow {
+    pub id: String,
+    pub application_id: String,
+    pub kind: String,
+    pub title: String,
+    pub content: String,
+    pub message_id: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// An application's documents, oldest first (the owner checked by the caller).
+pub fn documents(conn: &mut DbConnection, application_id: &str) -> QueryResult<Vec<DocumentRow>> {
+    application_documents::table
+        .filter(application_documents::application_id.eq(application_id))
+        .order((
+            application_documents::created_at.asc(),
+            application_documents::id.asc(),
+        ))
+        .select(DocumentRow::as_select())
+        .load(conn)
+}
+
+/// Every document of the user's applications (for the export).
+pub fn all_documents(conn: &mut DbConnection, user_id: &str) -> QueryResult<Vec<DocumentRow>> {
+    application_documents::table
+        .inner_join(applications::table)
+        .filter(applications::user_id.eq(user_id))
+        .order((
+            application_documents::created_at.asc(),
+            application_documents::id.asc(),
+        ))
+        .select(DocumentRow::as_select())
+        .load(conn)
+}
+
+/// The user's document `id` of application `application_id`.
+pub fn document(
+    conn: &mut DbConnection,
+    user_id: &str,
+    application_id: &str,
+    id: &str,
+) -> QueryResult<Option<DocumentRow>> {
+    application_documents::table
+        .inner_join(applications::table)
+        .filter(application_documents::id.eq(id))
+        .filter(application_documents::application_id.eq(application_id))
+        .filter(applications::user_id.eq(user_id))
+        .select(DocumentRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn insert_document(conn: &mut DbConnection, row: &DocumentRow) -> QueryResult<()> {
+    diesel::insert_into(application_documents::table)
+        .values(row)
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Saves `row` (its owner checked by the caller).
+pub fn update_document(conn: &mut DbConnection, row: &DocumentRow) -> QueryResult<()> {
+    diesel::update(application_documents::table.find(&row.id))
+        .set(row)
+        .execute(conn)
+        .map(|_| ())
+}
+
+pub fn delete_document(conn: &mut DbConnection, id: &str) -> QueryResult<bool> {
+    diesel::delete(application_documents::table.find(id))
+        .execute(conn)
+        .map(|n| n > 0)
+}
+
+/// How many documents there are, in all (admin statistics: counts only).
+pub fn count_documents(conn: &mut DbConnection) -> QueryResult<i64> {
+    application_documents::table.count().get_result(conn)
 }

@@ -15,6 +15,12 @@ pub struct ConversationRow {
     pub title_is_auto: bool,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// The offer it is about, while that exists.
+    pub offer_id: Option<String>,
+    /// The application it is about, while that exists.
+    pub application_id: Option<String>,
+    /// The parts of the workspace left out of the model's context, comma-separated (`offer,application`).
+    pub context_excluded: String,
 }
 
 diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text);
@@ -121,4 +127,26 @@ pub fn delete(conn: &mut DbConnection, id: &str) -> QueryResult<Vec<String>> {
         diesel::delete(conversations::table.find(id)).execute(conn)?;
         Ok(revoked)
     })
+}
+
+/// Sets which parts of the workspace are left out of the model's context.
+pub fn set_context_excluded(conn: &mut DbConnection, id: &str, excluded: &str) -> QueryResult<()> {
+    diesel::update(conversations::table.find(id))
+        .set(conversations::context_excluded.eq(excluded))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// The user's conversations about an application, newest activity first.
+pub fn for_application(
+    conn: &mut DbConnection,
+    user_id: &str,
+    application_id: &str,
+) -> QueryResult<Vec<ConversationRow>> {
+    conversations::table
+        .filter(conversations::user_id.eq(user_id))
+        .filter(conversations::application_id.eq(application_id))
+        .order((conversations::updated_at.desc(), conversations::id.desc()))
+        .select(ConversationRow::as_select())
+        .load(conn)
 }

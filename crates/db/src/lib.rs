@@ -17,6 +17,7 @@ pub mod migrations;
 pub mod notify;
 pub mod offers;
 pub mod personal_tokens;
+pub mod profiles;
 pub mod retention;
 pub mod schema;
 pub mod sessions;

@@ -67,6 +67,17 @@ pub fn find(conn: &mut DbConnection, conversation_id: &str, id: &str) -> QueryRe
         .optional()
 }
 
+/// The message `id` if it is in one of `user_id`'s conversations.
+pub fn find_for_user(conn: &mut DbConnection, user_id: &str, id: &str) -> QueryResult<Option<MessageRow>> {
+    messages::table
+        .inner_join(crate::schema::conversations::table)
+        .filter(messages::id.eq(id))
+        .filter(crate::schema::conversations::user_id.eq(user_id))
+        .select(MessageRow::as_select())
+        .first(conn)
+        .optional()
+}
+
 /// A page of messages, oldest first, after `after` (exclusive) when given.
 pub fn page(
     conn: &mut DbConnection,

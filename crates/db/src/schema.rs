@@ -100,6 +100,30 @@ diesel::table! {
         title_is_auto -> Bool,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        offer_id -> Nullable<Text>,
+        application_id -> Nullable<Text>,
+        context_excluded -> Text,
+    }
+}
+
+diesel::table! {
+    profiles (user_id) {
+        user_id -> Text,
+        data -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    application_documents (id) {
+        id -> Text,
+        application_id -> Text,
+        kind -> Text,
+        title -> Text,
+        content -> Text,
+        message_id -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
     }
 }
 
@@ -333,6 +357,8 @@ diesel::joinable!(refresh_tokens -> sessions (session_id));
 diesel::joinable!(personal_tokens -> users (user_id));
 diesel::joinable!(saved_offers -> job_offers (offer_id));
 diesel::joinable!(application_events -> applications (application_id));
+diesel::joinable!(application_documents -> applications (application_id));
+diesel::joinable!(profiles -> users (user_id));
 diesel::allow_tables_to_appear_in_same_query!(
     users,
     recovery_codes,
@@ -355,5 +381,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     saved_offers,
     offer_syncs,
     applications,
-    application_events
+    application_events,
+    application_documents,
+    profiles
 );

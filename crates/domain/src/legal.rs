@@ -3,4 +3,4 @@
 /// The terms of use accepted at sign-up.
 pub const TERMS_VERSION: &str = "2026-11-21";
 /// The privacy notice and cookie policy; a new version shows the consent banner again.
-pub const PRIVACY_POLICY_VERSION: &str = "2026-11-21";
+pub const PRIVACY_POLICY_VERSION: &str = "2026-11-26";

@@ -39,9 +39,40 @@ pub fn fold(word: &str) -> String {
     out
 }
 
+/// A file name's stem from a title: lower-case ASCII letters and digits, other runs as one dash, accents
+/// folded, at most 80 characters ("Lettre — Électricien (H/F)" → "lettre-electricien-h-f"); "document" when
+/// nothing is left.
+pub fn file_stem(title: &str) -> String {
+    let mut stem = String::new();
+    for c in fold(&title.to_lowercase()).chars() {
+        if c.is_ascii_alphanumeric() {
+            stem.push(c);
+        } else if !stem.is_empty() && !stem.ends_with('-') {
+            stem.push('-');
+        }
+    }
+    let stem: String = stem.trim_end_matches('-').chars().take(80).collect();
+    let stem = stem.trim_end_matches('-');
+    if stem.is_empty() {
+        "document".to_owned()
+    } else {
+        stem.to_owned()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn file_stems_are_plain() {
+        assert_eq!(
+            file_stem("Lettre de motivation — Électricien (H/F)"),
+            "lettre-de-motivation-electricien-h-f"
+        );
+        assert_eq!(file_stem("«»"), "document");
+        assert_eq!(file_stem(&"é".repeat(100)).len(), 80);
+    }
 
     #[test]
     fn folds_french_accents_and_ligatures() {

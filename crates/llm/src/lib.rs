@@ -15,6 +15,7 @@ use futures_util::future::BoxFuture;
 use futures_util::{Stream, StreamExt};
 use serde::Serialize;
 
+pub mod grounding;
 pub mod offline;
 pub mod remote;
 

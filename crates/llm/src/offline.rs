@@ -193,8 +193,15 @@ impl OfflineCoach {
 
     /// The whole answer to `question`.
     pub fn answer(&self, question: &str) -> String {
+        self.grounded_answer(question, "")
+    }
+
+    /// The answer to `question` in a conversation whose system message is `system`: when that carries an
+    /// offer (`grounding`), its key requirements are quoted before the guides' passages.
+    pub fn grounded_answer(&self, question: &str, system: &str) -> String {
         let (language, chosen) = self.chosen(question);
         let mut answer = String::new();
+        let offer = crate::grounding::section(system, crate::grounding::OFFER_HEADING);
         if chosen.is_empty() {
             let topics: Vec<String> = self
                 .guide(language)
@@ -207,6 +214,9 @@ impl OfflineCoach {
                 Language::English => "I am running in **offline mode** (no AI model is connected) and found no guide on that subject. Here is what I can help with:",
             };
             answer.push_str(intro);
+            if let Some(offer) = offer {
+                answer.push_str(&offer_summary(offer, system, language));
+            }
             answer.push_str("\n\n");
             answer.push_str(&topics.join("\n"));
         } else {
@@ -215,6 +225,9 @@ impl OfflineCoach {
                 Language::English => "I am running in **offline mode** (no AI model is connected): here is what JobBot's guides say about your question.",
             };
             answer.push_str(intro);
+            if let Some(offer) = offer {
+                answer.push_str(&offer_summary(offer, system, language));
+            }
             for passage in chosen {
                 answer.push_str(&format!("\n\n### {}\n\n{}", passage.title, passage.body));
             }
@@ -243,7 +256,12 @@ impl Provider for OfflineCoach {
             .rev()
             .find(|m| m.role == Role::User)
             .map(|m| m.content.clone());
-        let answer = self.answer(question.as_deref().unwrap_or_default());
+        let system = request
+            .messages
+            .iter()
+            .find(|m| m.role == Role::System)
+            .map_or("", |m| m.content.as_str());
+        let answer = self.grounded_answer(question.as_deref().unwrap_or_default(), system);
         let prompt_chars: usize = request.messages.iter().map(|m| m.content.chars().count()).sum();
         let usage = Usage {
             prompt_tokens: estimate_tokens(prompt_chars),
@@ -256,6 +274,54 @@ impl Provider for OfflineCoach {
         chunks.push(Ok(Chunk::Usage(usage)));
         Box::pin(async move { Ok(Box::pin(futures_util::stream::iter(chunks)) as ChunkStream) })
     }
+}
+
+/// "### The offer: title — company", then its key requirements, quoted, and the lines of the candidate's profile
+/// (when `system` has it) that answer them.
+fn offer_summary(offer: &str, system: &str, language: Language) -> String {
+    use crate::grounding::{description, field, matching_lines, requirements, section, PROFILE_HEADING};
+    let title = field(offer, "Title").unwrap_or_default();
+    let heading = match field(offer, "Company") {
+        Some(company) => format!("{title} — {company}"),
+        None => title.to_owned(),
+    };
+    let found = requirements(description(offer));
+    let (label, asks, none) = match language {
+        Language::French => (
+            "L'offre :",
+            "Ce que l'offre demande, à reprendre avec vos propres exemples :",
+            "L'offre n'énonce pas d'exigences précises : appuyez-vous sur ses missions.",
+        ),
+        Language::English => (
+            "The offer:",
+            "What the offer asks for, to answer with your own examples:",
+            "The offer states no precise requirements: build on its duties.",
+        ),
+    };
+    let mut out = format!("\n\n### {label} {heading}\n\n");
+    if found.is_empty() {
+        out.push_str(none);
+    } else {
+        out.push_str(asks);
+        for requirement in &found {
+            out.push_str("\n- ");
+            out.push_str(requirement);
+        }
+    }
+    let matching = section(system, PROFILE_HEADING)
+        .map(|profile| matching_lines(profile, &found))
+        .unwrap_or_default();
+    if !matching.is_empty() {
+        out.push_str(match language {
+            Language::French => "\n\nDans votre profil, ce qui y répond :",
+            Language::English => "\n\nWhat in your profile answers it:",
+        });
+        for line in matching {
+            out.push_str("\n- ");
+            out.push_str(&line);
+        }
+    }
+    out
 }
 
 /// About four characters a token, as for the models JobBot uses.
@@ -391,6 +457,37 @@ impl OfflineCoach {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_grounded_answer_quotes_the_offer() {
+        let coach = OfflineCoach::new();
+        let system =
+            "You are JobBot.\n\n## The job offer\nTitle: Cariste (H/F)\nCompany: Logisud\nDescription:\n\
+Entrepôt de 20 000 m². CACES R489 catégorie 3 exigé. Expérience d'un an souhaitée.";
+        let answer = coach.grounded_answer("Rédige ma lettre de motivation", system);
+        assert!(
+            answer.contains("### L'offre : Cariste (H/F) — Logisud"),
+            "{answer}"
+        );
+        assert!(answer.contains("- CACES R489 catégorie 3 exigé."), "{answer}");
+        assert!(answer.contains("- Expérience d'un an souhaitée."), "{answer}");
+        assert!(answer.contains("### "), "the guides still answer");
+        let plain = coach.grounded_answer("Rédige ma lettre de motivation", "You are JobBot.");
+        assert!(!plain.contains("L'offre :"));
+        let with_profile =
+            format!("{system}\n\n## The candidate's profile\nSkills: CACES R489 cat. 3; Anglais");
+        let answer = coach.grounded_answer("Rédige ma lettre de motivation", &with_profile);
+        assert!(
+            answer.contains("Dans votre profil, ce qui y répond :\n- CACES R489 cat. 3"),
+            "{answer}"
+        );
+        assert!(!answer.contains("- Anglais"), "{answer}");
+        let english = coach.grounded_answer("Write my cover letter for this job", system);
+        assert!(
+            english.contains("### The offer: Cariste (H/F) — Logisud"),
+            "{english}"
+        );
+    }
 
     #[test]
     fn both_guides_cover_the_same_topics() {

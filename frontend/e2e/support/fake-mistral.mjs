@@ -34,7 +34,10 @@ const server = http.createServer((req, res) => {
     }
     const question = request.messages.at(-1)?.content ?? '';
     const slow = question.includes('lentement');
-    const pieces = slow ? Array.from({ length: 60 }, (_, i) => `mot${i} `) : ANSWER;
+    // A conversation grounded in an offer answers about it, as a model given the workspace would.
+    const offer = (request.messages[0]?.content ?? '').match(/\n## The job offer\nTitle: (.*)\n/)?.[1];
+    const grounded = offer ? ['Madame, Monsieur, ', 'je vous propose ', `ma candidature au poste « ${offer} ».`] : null;
+    const pieces = slow ? Array.from({ length: 60 }, (_, i) => `mot${i} `) : grounded ?? ANSWER;
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
     let closed = false;
     res.on('close', () => { closed = true; });

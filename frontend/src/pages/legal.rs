@@ -58,11 +58,11 @@ pub fn PrivacyPage() -> impl IntoView {
                     <h1>"Politique de confidentialité"</h1>
                     <p class="muted">"Version " {PRIVACY_POLICY_VERSION}</p>
                     <h2>"Ce que nous conservons"</h2>
-                    <p>"Votre compte (adresse e-mail, nom affiché, langue, mot de passe chiffré avec argon2id), vos sessions et jetons, vos conversations avec l'assistant, vos messages et partages, et vos choix de cookies."</p>
+                    <p>"Votre compte (adresse e-mail, nom affiché, langue, mot de passe chiffré avec argon2id), vos sessions et jetons, vos conversations avec l'assistant, vos messages et partages, les offres que vous ajoutez ou suivez, vos candidatures et leurs documents, et vos choix de cookies."</p>
                     <h2>"Pourquoi"</h2>
                     <p>"Pour fournir le service (exécution du contrat). Aucune donnée n'est vendue ni utilisée pour de la publicité."</p>
                     <h2>"L'assistant"</h2>
-                    <p>"Quand une IA est connectée, la conversation en cours (votre question et l'historique récent) est envoyée au fournisseur configuré, et rien d'autre. La page « Où vont mes données ? » indique lequel, et s'il est dans l'Union européenne."</p>
+                    <p>"Quand une IA est connectée, la conversation en cours (votre question et l'historique récent) est envoyée au fournisseur configuré, avec, pour une conversation sur une offre ou une candidature, les éléments que vous avez choisi d'envoyer, montrés avant votre première question ; rien d'autre. La page « Où vont mes données ? » indique lequel, et s'il est dans l'Union européenne."</p>
                     <h2>"Cookies"</h2>
                     <p>"Les cookies strictement nécessaires (session, protection CSRF, votre choix de cookies) sont toujours actifs. Les préférences et la mesure d'audience ne sont utilisées qu'avec votre accord, modifiable à tout moment."</p>
                     <h2>"Vos droits"</h2>
@@ -73,11 +73,11 @@ pub fn PrivacyPage() -> impl IntoView {
                     <h1>"Privacy notice"</h1>
                     <p class="muted">"Version " {PRIVACY_POLICY_VERSION}</p>
                     <h2>"What we keep"</h2>
-                    <p>"Your account (email address, display name, language, password hashed with argon2id), your sessions and tokens, your conversations with the assistant, your messages and shares, and your cookie choices."</p>
+                    <p>"Your account (email address, display name, language, password hashed with argon2id), your sessions and tokens, your conversations with the assistant, your messages and shares, the offers you add or save, your applications and their documents, and your cookie choices."</p>
                     <h2>"Why"</h2>
                     <p>"To provide the service (performance of the contract). No data is sold or used for advertising."</p>
                     <h2>"The assistant"</h2>
-                    <p>"When an AI is connected, the current conversation (your question and recent history) is sent to the configured provider, and nothing else. The “Where does my data go?” page says which, and whether it is in the European Union."</p>
+                    <p>"When an AI is connected, the current conversation (your question and recent history) is sent to the configured provider, with, for a conversation about an offer or an application, the parts you chose to send, shown before your first question; nothing else. The “Where does my data go?” page says which, and whether it is in the European Union."</p>
                     <h2>"Cookies"</h2>
                     <p>"Strictly necessary cookies (session, CSRF protection, your cookie choice) are always on. Preferences and audience measurement are used only with your consent, which you can change at any time."</p>
                     <h2>"Your rights"</h2>

@@ -1,6 +1,11 @@
-//! The workspace's calls (`/api/v1/offers`, `/api/v1/me/saved-offers`) through the one API client.
+//! The workspace's calls (`/api/v1/offers`, `/api/v1/me/saved-offers`, `/api/v1/applications`, the coach's
+//! context and conversations) through the one API client.
 
-use jobbot_api_types::{Offer, OfferInput, OfferPage, OfferState, OfferUpdate, SavedOffer};
+use jobbot_api_types::{
+    ApplicationDetail, ApplicationDocument, ApplicationList, ApplicationStatus, ApplicationUpdate,
+    CoachContext, ContextPart, Conversation, CreateConversationRequest, DocumentUpdate, NewApplication,
+    NewDocument, Offer, OfferInput, OfferPage, OfferState, OfferUpdate, Profile, ProfileDocument, SavedOffer,
+};
 
 use crate::api::{call, json, ApiError, Verb};
 
@@ -38,4 +43,93 @@ pub async fn save(id: &str) -> Result<(), ApiError> {
 
 pub async fn unsave(id: &str) -> Result<(), ApiError> {
     call(Verb::Delete, &format!("/me/saved-offers/{id}"), None).await
+}
+
+pub async fn applications() -> Result<ApplicationList, ApiError> {
+    call(Verb::Get, "/applications", None).await
+}
+
+pub async fn applications_for_offer(offer_id: String) -> Result<ApplicationList, ApiError> {
+    let query = crate::widgets::query(&[("offer_id", offer_id)]);
+    call(Verb::Get, &format!("/applications{query}"), None).await
+}
+
+pub async fn application(id: &str) -> Result<ApplicationDetail, ApiError> {
+    call(Verb::Get, &format!("/applications/{id}"), None).await
+}
+
+pub async fn create_application(input: &NewApplication) -> Result<ApplicationDetail, ApiError> {
+    call(Verb::Post, "/applications", json(input)).await
+}
+
+pub async fn update_application(id: &str, change: &ApplicationUpdate) -> Result<ApplicationDetail, ApiError> {
+    call(Verb::Patch, &format!("/applications/{id}"), json(change)).await
+}
+
+pub async fn move_application(id: &str, status: ApplicationStatus) -> Result<ApplicationDetail, ApiError> {
+    let change = ApplicationUpdate {
+        status: Some(status),
+        ..Default::default()
+    };
+    update_application(id, &change).await
+}
+
+pub async fn delete_application(id: &str) -> Result<(), ApiError> {
+    call(Verb::Delete, &format!("/applications/{id}"), None).await
+}
+
+/// What a conversation about the application would send the AI provider, `exclude` left out.
+pub async fn coach_context(application_id: &str, exclude: &[ContextPart]) -> Result<CoachContext, ApiError> {
+    let exclude: Vec<&str> = exclude.iter().map(|p| p.as_str()).collect();
+    let query = crate::widgets::query(&[
+        ("application_id", application_id.to_owned()),
+        ("exclude", exclude.join(",")),
+    ]);
+    call(Verb::Get, &format!("/assistant/context{query}"), None).await
+}
+
+pub async fn create_conversation(request: &CreateConversationRequest) -> Result<Conversation, ApiError> {
+    call(Verb::Post, "/conversations", json(request)).await
+}
+
+pub async fn create_document(
+    application_id: &str,
+    input: &NewDocument,
+) -> Result<ApplicationDocument, ApiError> {
+    call(
+        Verb::Post,
+        &format!("/applications/{application_id}/documents"),
+        json(input),
+    )
+    .await
+}
+
+pub async fn update_document(
+    application_id: &str,
+    id: &str,
+    change: &DocumentUpdate,
+) -> Result<ApplicationDocument, ApiError> {
+    call(
+        Verb::Patch,
+        &format!("/applications/{application_id}/documents/{id}"),
+        json(change),
+    )
+    .await
+}
+
+pub async fn delete_document(application_id: &str, id: &str) -> Result<(), ApiError> {
+    call(
+        Verb::Delete,
+        &format!("/applications/{application_id}/documents/{id}"),
+        None,
+    )
+    .await
+}
+
+pub async fn profile() -> Result<ProfileDocument, ApiError> {
+    call(Verb::Get, "/me/profile", None).await
+}
+
+pub async fn save_profile(profile: &Profile) -> Result<ProfileDocument, ApiError> {
+    call(Verb::Put, "/me/profile", json(profile)).await
 }

@@ -1,6 +1,7 @@
 //! The workspace build (`--features workspace`, built from `frontend/workspace/index.html` into
-//! `dist/workspace/`): the job seeker's offers — search, details, saved offers, offers found elsewhere — and a
-//! recruiter's own offers. The server sends its page for `/offers…`, so the first page's bundle stays small;
+//! `dist/workspace/`): the job seeker's offers — search, details, saved offers, offers found elsewhere —, their
+//! applications (board, list, details, the coach grounded in them, documents), their profile, and a recruiter's
+//! own offers. The server sends its page for `/offers…`, `/applications…` and `/profile`, so the first page's bundle stays small;
 //! every other path is the main app's, reached with a full page load.
 
 use leptos::prelude::*;
@@ -13,9 +14,12 @@ use crate::state::AppState;
 use crate::widgets::{AlertLine, Elsewhere};
 
 mod api;
+mod applications;
+mod coach;
 mod form;
 mod i18n;
 mod offers;
+mod profile;
 mod saved;
 
 use i18n::{t, Key};
@@ -37,6 +41,13 @@ pub fn WorkspaceApp() -> impl IntoView {
                         <Route path=path!("mine") view=saved::MinePage />
                         <Route path=path!(":id") view=offers::OfferPage />
                     </ParentRoute>
+                    <ParentRoute path=path!("/profile") view=WorkspaceShell>
+                        <Route path=path!("") view=profile::ProfilePage />
+                    </ParentRoute>
+                    <ParentRoute path=path!("/applications") view=WorkspaceShell>
+                        <Route path=path!("") view=applications::ApplicationsPage />
+                        <Route path=path!(":id") view=applications::ApplicationPage />
+                    </ParentRoute>
                 </Routes>
             </main>
         </Router>
@@ -45,12 +56,21 @@ pub fn WorkspaceApp() -> impl IntoView {
 
 /// Whether `path` belongs to this build (its own not-found page) or to the main app.
 fn is_workspace_path(path: &str) -> bool {
-    path == "/offers" || path.starts_with("/offers/")
+    ["/offers", "/applications", "/profile"]
+        .iter()
+        .any(|p| path == *p || path.strip_prefix(p).is_some_and(|rest| rest.starts_with('/')))
 }
 
 /// The locale's text for a workspace key.
 pub fn tr(key: Key) -> &'static str {
     t(expect_context::<AppState>().locale.get(), key)
+}
+
+/// The workspace's texts for event handlers and tasks, which run outside the component that made them (where
+/// [`tr`] finds no context).
+pub fn translator() -> impl Fn(Key) -> &'static str + Copy + 'static {
+    let state = expect_context::<AppState>();
+    move |key| t(state.locale.get_untracked(), key)
 }
 
 /// A reactive workspace text, for attributes and props.
@@ -84,6 +104,8 @@ fn WorkspaceShell() -> impl IntoView {
                     <ul>
                         <li><A href="/offers" exact=true attr:data-testid="offers-nav-search">{move || tr(Key::Search)}</A></li>
                         <li><A href="/offers/saved" attr:data-testid="offers-nav-saved">{move || tr(Key::Saved)}</A></li>
+                        <li><A href="/applications" attr:data-testid="offers-nav-applications">{move || tr(Key::Applications)}</A></li>
+                        <li><A href="/profile" attr:data-testid="offers-nav-profile">{move || tr(Key::Profile)}</A></li>
                         <Show when=recruiter>
                             <li><A href="/offers/mine" attr:data-testid="offers-nav-mine">{move || tr(Key::Mine)}</A></li>
                         </Show>

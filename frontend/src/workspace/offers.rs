@@ -7,6 +7,7 @@ use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
+use super::applications::ApplyButton;
 use super::i18n::Key;
 use super::{api, text, tr, ErrorLine};
 use crate::api::ApiError;
@@ -315,7 +316,10 @@ pub fn OfferPage() -> impl IntoView {
                     {o.source_url.clone().map(|url| view! {
                         <p><a href=url rel="noopener noreferrer external" target="_blank">{move || tr(Key::SeeOriginal)}</a></p>
                     })}
-                    <SaveButton id=o.id.clone() saved=o.saved />
+                    <div class="actions">
+                        <SaveButton id=o.id.clone() saved=o.saved />
+                        <ApplyButton offer_id=o.id.clone() />
+                    </div>
                     {(o.mine && o.private).then(|| {
                         let id = o.id.clone();
                         let navigate = navigate.clone();

@@ -7,6 +7,7 @@
 //! (`complete`, `stopped` or `failed`, with what was written), usage and latency are stored.
 
 use jobbot_api_types::ErrorCode;
+pub mod grounding;
 pub mod sse;
 
 use std::collections::HashMap;
@@ -250,10 +251,10 @@ pub fn reply_in_progress() -> ApiError {
     )
 }
 
-/// The messages sent to the model: the system prompt, then as much recent history as fits in
-/// `budget_chars`, oldest turns dropped first. `newest_first` comes from the database; the question is
-/// always kept.
-pub fn build_context(newest_first: &[MessageRow], budget_chars: usize) -> ChatRequest {
+/// The messages sent to the model: the system prompt (`system`: JobBot's instructions, and the workspace of a
+/// grounded conversation), then as much recent history as fits in `budget_chars`, oldest turns dropped first.
+/// `newest_first` comes from the database; the question is always kept.
+pub fn build_context(newest_first: &[MessageRow], budget_chars: usize, system: String) -> ChatRequest {
     let mut kept = Vec::new();
     let mut used = 0;
     for row in newest_first {
@@ -283,7 +284,7 @@ pub fn build_context(newest_first: &[MessageRow], budget_chars: usize) -> ChatRe
     kept.reverse();
     let mut messages = vec![ChatMessage {
         role: Role::System,
-        content: SYSTEM_PROMPT.to_owned(),
+        content: system,
     }];
     messages.extend(kept);
     ChatRequest { messages }
@@ -583,7 +584,7 @@ mod tests {
             row("assistant", "answer 1", "complete"),
             row("user", "question 1", "complete"),
         ];
-        let all = build_context(&newest_first, 10_000);
+        let all = build_context(&newest_first, 10_000, SYSTEM_PROMPT.to_owned());
         let texts: Vec<&str> = all.messages.iter().map(|m| m.content.as_str()).collect();
         assert_eq!(all.messages[0].role, Role::System);
         assert_eq!(
@@ -591,7 +592,7 @@ mod tests {
             ["question 1", "answer 1", "question 2", texts[4], "question 3"]
         );
 
-        let tight = build_context(&newest_first, 110);
+        let tight = build_context(&newest_first, 110, SYSTEM_PROMPT.to_owned());
         let texts: Vec<&str> = tight
             .messages
             .iter()
@@ -605,7 +606,7 @@ mod tests {
         );
         assert_eq!(texts.last(), Some(&"question 3"));
 
-        let nothing_fits = build_context(&newest_first, 1);
+        let nothing_fits = build_context(&newest_first, 1, SYSTEM_PROMPT.to_owned());
         assert_eq!(
             nothing_fits.messages.len(),
             2,

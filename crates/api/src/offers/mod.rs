@@ -53,7 +53,7 @@ fn invalid(field: &str, code: &str, message: &str) -> FieldError {
     }
 }
 
-fn list<T>(
+pub(crate) fn list<T>(
     raw: Option<&str>,
     field: &str,
     parse: impl Fn(&str) -> Option<T>,

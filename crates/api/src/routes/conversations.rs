@@ -1,6 +1,7 @@
 //! Conversations with the assistant, their messages, and replies (streamed as SSE or awaited as JSON).
 //! Every lookup is scoped to the caller: another user's conversation is a 404 whatever the method.
 
+use crate::assistant::grounding;
 use crate::assistant::sse::{respond, wait_for_end};
 use crate::assistant::{
     self, build_context, message_dto, reply_in_progress, title_from, QuotaCheck, ReplyJob, Reservation,
@@ -14,8 +15,9 @@ use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::TimeDelta;
 use jobbot_api_types::{
-    AssistantInfo, Conversation, ConversationPage, ConversationQuery, CreateConversationRequest, DoneEvent,
-    ErrorCode, Exchange, MessagePage, MessageQuery, Problem, SendMessageRequest, UpdateConversationRequest,
+    AssistantInfo, CoachContext, ContextQuery, Conversation, ConversationPage, ConversationQuery,
+    CreateConversationRequest, DoneEvent, ErrorCode, Exchange, MessagePage, MessageQuery, Problem,
+    SendMessageRequest, UpdateConversationRequest,
 };
 use jobbot_db::conversations::{self, ConversationRow};
 use jobbot_db::messages::{self, MessageRow};
@@ -29,11 +31,30 @@ const HISTORY_ROWS: i64 = 200;
 
 fn conversation_dto(row: ConversationRow) -> Conversation {
     Conversation {
+        context_excluded: grounding::parse_excluded(&row.context_excluded),
         id: row.id,
         title: row.title,
         created_at: row.created_at.and_utc(),
         updated_at: row.updated_at.and_utc(),
+        offer_id: row.offer_id,
+        application_id: row.application_id,
     }
+}
+
+/// The system message of `conversation` now: JobBot's instructions and what it is about, minus the parts
+/// the candidate left out.
+fn system_prompt(conn: &mut DbConnection, conversation: &ConversationRow) -> Result<String, ApiError> {
+    if conversation.offer_id.is_none() && conversation.application_id.is_none() {
+        return Ok(assistant::SYSTEM_PROMPT.to_owned());
+    }
+    let found = grounding::current(
+        conn,
+        &conversation.user_id,
+        conversation.offer_id.as_deref(),
+        conversation.application_id.as_deref(),
+    )?;
+    let excluded = grounding::parse_excluded(&conversation.context_excluded);
+    Ok(grounding::context(&found, &excluded).system_prompt)
 }
 
 fn default_title(locale: Locale) -> &'static str {
@@ -98,11 +119,12 @@ pub async fn list(
     }))
 }
 
-/// Starts a conversation.
+/// Starts a conversation, grounded in an offer and/or an application when they are given.
 #[utoipa::path(post, path = "/api/v1/conversations", tag = "assistant", request_body = CreateConversationRequest,
     security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 201, description = "Created", body = Conversation),
+        (status = 404, description = "`not_found`: the offer (or one the caller cannot see) or the application", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "`validation_failed`", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn create(
@@ -110,22 +132,36 @@ pub async fn create(
     auth: AuthUser,
     body: Body<CreateConversationRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let (title, title_is_auto) = match body.into_inner().title {
+    let input = body.into_inner();
+    let (title, title_is_auto) = match input.title {
         Some(title) => (parse_title(&title)?, false),
         None => (default_title(auth.user.locale).to_owned(), true),
     };
     let now = jobbot_db::now();
-    let row = ConversationRow {
+    let mut row = ConversationRow {
         id: jobbot_db::new_id(),
         user_id: auth.user.id,
         title,
         title_is_auto,
         created_at: now,
         updated_at: now,
+        offer_id: None,
+        application_id: None,
+        context_excluded: grounding::format_excluded(&input.context_excluded),
     };
-    let inserted = row.clone();
-    state
-        .db(move |conn| Ok(conversations::insert(conn, &inserted)?))
+    let row = state
+        .db(move |conn| {
+            let found = grounding::resolve(
+                conn,
+                &row.user_id,
+                input.offer_id.as_deref(),
+                input.application_id.as_deref(),
+            )?;
+            row.offer_id = found.offer.map(|o| o.id);
+            row.application_id = found.application.map(|(a, _)| a.id);
+            conversations::insert(conn, &row)?;
+            Ok(row)
+        })
         .await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/conversations/{}", row.id)))
@@ -150,12 +186,12 @@ pub async fn get(
     Ok(web::Json(conversation_dto(row)))
 }
 
-/// Renames a conversation.
+/// Renames a conversation, or changes the parts of the workspace left out of its context.
 #[utoipa::path(patch, path = "/api/v1/conversations/{id}", tag = "assistant", request_body = UpdateConversationRequest,
     params(("id" = String, Path, description = "Conversation id")),
     security(("bearer" = []), ("cookie" = [])),
     responses(
-        (status = 200, description = "Renamed", body = Conversation),
+        (status = 200, description = "Changed", body = Conversation),
         (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "`validation_failed`", body = Problem, content_type = "application/problem+json"),
     ))]
@@ -165,12 +201,19 @@ pub async fn rename(
     path: web::Path<String>,
     body: Body<UpdateConversationRequest>,
 ) -> Result<web::Json<Conversation>, ApiError> {
-    let title = parse_title(&body.title)?;
+    let change = body.into_inner();
+    let title = change.title.as_deref().map(parse_title).transpose()?;
+    let excluded = change.context_excluded.as_deref().map(grounding::format_excluded);
     let id = path.into_inner();
     let row = state
         .db(move |conn| {
             owned(conn, &auth.user.id, &id)?;
-            conversations::rename(conn, &id, &title, jobbot_db::now())?;
+            if let Some(title) = &title {
+                conversations::rename(conn, &id, title, jobbot_db::now())?;
+            }
+            if let Some(excluded) = &excluded {
+                conversations::set_context_excluded(conn, &id, excluded)?;
+            }
             owned(conn, &auth.user.id, &id)
         })
         .await?;
@@ -247,6 +290,79 @@ pub async fn list_messages(
         items: rows.into_iter().map(message_dto).collect(),
         has_more,
     }))
+}
+
+/// What the conversation sends the AI provider with each question: the parts of the workspace it is about
+/// (as they are now), which are left out, and the exact system message.
+#[utoipa::path(get, path = "/api/v1/conversations/{id}/context", tag = "assistant",
+    params(("id" = String, Path, description = "Conversation id")),
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, description = "The context", body = CoachContext),
+        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn context(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    path: web::Path<String>,
+) -> Result<web::Json<CoachContext>, ApiError> {
+    let id = path.into_inner();
+    let context = state
+        .db(move |conn| {
+            let row = owned(conn, &auth.user.id, &id)?;
+            let found = grounding::current(
+                conn,
+                &row.user_id,
+                row.offer_id.as_deref(),
+                row.application_id.as_deref(),
+            )?;
+            Ok(grounding::context(
+                &found,
+                &grounding::parse_excluded(&row.context_excluded),
+            ))
+        })
+        .await?;
+    Ok(web::Json(context))
+}
+
+/// What a conversation about this offer and/or application would send, before it is started: shown to the
+/// candidate so they can leave parts out.
+#[utoipa::path(get, path = "/api/v1/assistant/context", tag = "assistant", params(ContextQuery),
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, description = "The context", body = CoachContext),
+        (status = 404, description = "`not_found`: the offer (or one the caller cannot see) or the application", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`validation_failed`: an unknown part in `exclude`", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn preview_context(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    query: web::Query<ContextQuery>,
+) -> Result<web::Json<CoachContext>, ApiError> {
+    let query = query.into_inner();
+    let mut errors = Vec::new();
+    let excluded = crate::offers::list(
+        query.exclude.as_deref(),
+        "exclude",
+        jobbot_api_types::ContextPart::parse,
+        &mut errors,
+    );
+    if !errors.is_empty() {
+        return Err(ApiError::validation(errors));
+    }
+    let user_id = auth.user.id;
+    let context = state
+        .db(move |conn| {
+            let found = grounding::resolve(
+                conn,
+                &user_id,
+                query.offer_id.as_deref(),
+                query.application_id.as_deref(),
+            )?;
+            Ok(grounding::context(&found, &excluded))
+        })
+        .await?;
+    Ok(web::Json(context))
 }
 
 /// Opening a conversation: from memory when the read cache has it (PostgreSQL), otherwise one query for
@@ -380,7 +496,7 @@ pub async fn send(
     let stored = state
         .db(move |conn| {
             jobbot_db::transaction(conn, |conn| {
-                ensure_idle(conn, &uid, &cid, alive_since)?;
+                let conversation = ensure_idle(conn, &uid, &cid, alive_since)?;
                 let first = messages::count(conn, &cid)? == 0;
                 messages::insert(conn, &question)?;
                 messages::insert(conn, &reply)?;
@@ -389,10 +505,12 @@ pub async fn send(
                 }
                 conversations::touch(conn, &cid, reply.created_at)?;
                 let history = messages::latest(conn, &cid, HISTORY_ROWS)?;
+                let system = system_prompt(conn, &conversation)?;
                 Ok(Stored {
                     question,
                     reply,
                     history,
+                    system,
                 })
             })
         })
@@ -426,7 +544,7 @@ pub async fn regenerate(
     let stored = state
         .db(move |conn| {
             jobbot_db::transaction(conn, |conn| {
-                ensure_idle(conn, &uid, &cid, alive_since)?;
+                let conversation = ensure_idle(conn, &uid, &cid, alive_since)?;
                 if let Some(last) = messages::latest(conn, &cid, 1)?
                     .into_iter()
                     .find(|m| m.message_role() == MessageRole::Assistant)
@@ -446,10 +564,12 @@ pub async fn regenerate(
                 messages::insert(conn, &reply)?;
                 conversations::touch(conn, &cid, reply.created_at)?;
                 let history = messages::latest(conn, &cid, HISTORY_ROWS)?;
+                let system = system_prompt(conn, &conversation)?;
                 Ok(Stored {
                     question,
                     reply,
                     history,
+                    system,
                 })
             })
         })
@@ -463,19 +583,21 @@ fn ensure_idle(
     user_id: &str,
     conversation_id: &str,
     alive_since: chrono::NaiveDateTime,
-) -> Result<(), ApiError> {
-    owned(conn, user_id, conversation_id)?;
+) -> Result<ConversationRow, ApiError> {
+    let conversation = owned(conn, user_id, conversation_id)?;
     if messages::streaming(conn, conversation_id, alive_since)?.is_some() {
         return Err(reply_in_progress());
     }
-    Ok(())
+    Ok(conversation)
 }
 
-/// What a new reply starts from: the question it answers, its empty row, and the recent history.
+/// What a new reply starts from: the question it answers, its empty row, the recent history and the system
+/// message.
 struct Stored {
     question: MessageRow,
     reply: MessageRow,
     history: Vec<MessageRow>,
+    system: String,
 }
 
 /// Checks that the caller owns the conversation and has quota left, then claims it for a new reply.
@@ -495,7 +617,11 @@ async fn answer(
     conversation_id: String,
     stored: Stored,
 ) -> HttpResponse {
-    let request = build_context(&stored.history, state.assistant.config.context_chars);
+    let request = build_context(
+        &stored.history,
+        state.assistant.config.context_chars,
+        stored.system,
+    );
     let receiver = reservation.subscribe();
     let job = ReplyJob {
         user_id,

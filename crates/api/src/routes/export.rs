@@ -58,7 +58,7 @@ fn opt(time: Option<chrono::NaiveDateTime>) -> Value {
 #[utoipa::path(get, path = "/api/v1/me/export", tag = "privacy",
     security(("bearer" = []), ("cookie" = [])),
     responses(
-        (status = 200, description = "A zip: README.txt, account.json, consent-history.json, sessions.json, personal-tokens.json, conversations/*.json and *.md, chat-messages.json, shares-made.json, shares-received.json, usage.json, offers.json, saved-offers.json, applications.json", content_type = "application/zip", body = Vec<u8>),
+        (status = 200, description = "A zip: README.txt, account.json, consent-history.json, sessions.json, personal-tokens.json, conversations/*.json and *.md, chat-messages.json, shares-made.json, shares-received.json, usage.json, offers.json, saved-offers.json, applications.json (with their history and documents), profile.json", content_type = "application/zip", body = Vec<u8>),
         (status = 401, description = "Not logged in", body = jobbot_api_types::Problem, content_type = "application/problem+json"),
     ))]
 pub async fn export_me(
@@ -242,6 +242,7 @@ fn write_archive(conn: &mut DbConnection, user_id: &str, out: ChannelWriter) -> 
         .collect();
     file(&mut zip, "saved-offers.json", &json_file(&json!(saved)))?;
     let history = jobbot_db::applications::all_history(conn, user_id).map_err(io)?;
+    let documents = jobbot_db::applications::all_documents(conn, user_id).map_err(io)?;
     let tracked: Vec<Value> = jobbot_db::applications::list(conn, user_id)
         .map_err(io)?
         .into_iter()
@@ -251,15 +252,27 @@ fn write_archive(conn: &mut DbConnection, user_id: &str, out: ChannelWriter) -> 
                 .filter(|e| e.application_id == a.id)
                 .map(|e| json!({"from": e.from_status, "to": e.to_status, "at": at(e.at)}))
                 .collect();
+            let kept: Vec<Value> = documents
+                .iter()
+                .filter(|d| d.application_id == a.id)
+                .map(|d| {
+                    json!({
+                        "id": d.id, "kind": d.kind, "title": d.title, "content": d.content,
+                        "message_id": d.message_id, "created_at": at(d.created_at), "updated_at": at(d.updated_at),
+                    })
+                })
+                .collect();
             json!({
                 "id": a.id, "offer_id": a.offer_id, "title": a.title, "company": a.company, "status": a.status,
                 "contact": a.contact, "notes": a.notes, "next_action": a.next_action,
                 "next_action_due": opt(a.next_action_due), "created_at": at(a.created_at),
-                "updated_at": at(a.updated_at), "history": changes,
+                "updated_at": at(a.updated_at), "history": changes, "documents": kept,
             })
         })
         .collect();
     file(&mut zip, "applications.json", &json_file(&json!(tracked)))?;
+    let profile = crate::profile::load(conn, user_id).map_err(|e| std::io::Error::other(e.to_string()))?;
+    file(&mut zip, "profile.json", &json_file(&json!(profile)))?;
     let mut out = zip.finish().map_err(std::io::Error::other)?;
     out.flush()
 }
@@ -291,4 +304,5 @@ shares-received.json    les partages reçus / the shares you received\n\
 usage.json              les jetons consommés par l'assistant / tokens used by the assistant\n\
 offers.json             les offres que vous avez publiées ou ajoutées / the offers you posted or added\n\
 saved-offers.json       les offres que vous suivez / the offers you saved\n\
-applications.json       vos candidatures et leur historique / your applications and their history\n";
+applications.json       vos candidatures, leur historique et leurs documents / your applications, their history and documents\n\
+profile.json            votre profil / your profile\n";

@@ -16,6 +16,7 @@ pub mod health;
 pub mod me;
 pub mod offers;
 pub mod privacy;
+pub mod profile;
 pub mod shares;
 pub mod tokens;
 pub mod two_factor;
@@ -90,6 +91,24 @@ pub fn config(cfg: &mut web::ServiceConfig) {
                         .route(patch().to(applications::update))
                         .route(delete().to(applications::delete)),
                 )
+                .service(
+                    resource("/applications/{id}/documents").route(post().to(applications::create_document)),
+                )
+                .service(
+                    resource("/applications/{id}/documents/{document_id}")
+                        .route(get().to(applications::get_document))
+                        .route(patch().to(applications::update_document))
+                        .route(delete().to(applications::delete_document)),
+                )
+                .service(
+                    resource("/applications/{id}/documents/{document_id}/download")
+                        .route(get().to(applications::download_document)),
+                )
+                .service(
+                    resource("/me/profile")
+                        .route(get().to(profile::get))
+                        .route(put().to(profile::put)),
+                )
                 .service(resource("/me/saved-offers").route(get().to(offers::saved)))
                 .service(
                     resource("/me/saved-offers/{offer_id}")
@@ -110,6 +129,8 @@ pub fn config(cfg: &mut web::ServiceConfig) {
                 .service(resource("/admin/shares").route(get().to(admin::list_shares)))
                 .service(resource("/admin/shares/{id}").route(delete().to(admin::remove_share)))
                 .service(resource("/assistant").route(get().to(conversations::info)))
+                .service(resource("/assistant/context").route(get().to(conversations::preview_context)))
+                .service(resource("/conversations/{id}/context").route(get().to(conversations::context)))
                 .service(
                     resource("/conversations")
                         .route(get().to(conversations::list))

@@ -120,7 +120,7 @@ pub async fn facts(state: web::Data<AppState>) -> web::Json<PrivacyFacts> {
                 ProviderKind::OpenRouter if provider.base_url.contains("openrouter.ai") => Some(false),
                 _ => None,
             };
-            (in_eu, "The conversation being answered — JobBot's instructions, your question and the recent history of that conversation — and nothing else: no email address, name or account identifier.".to_owned())
+            (in_eu, "The conversation being answered — JobBot's instructions, your question and the recent history of that conversation — and, for a conversation about an offer or an application, the parts of them you chose to send (the offer's text; the application's status, contact, next action and notes), shown before your first question. Nothing else: no email address, name or account identifier.".to_owned())
         }
     };
     web::Json(PrivacyFacts {

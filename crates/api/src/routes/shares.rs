@@ -260,6 +260,10 @@ pub async fn fork_share(
                 title_is_auto: false,
                 created_at: now,
                 updated_at: now,
+                // The sharer's offer and application stay theirs: a copy is about nothing of the recipient's.
+                offer_id: None,
+                application_id: None,
+                context_excluded: String::new(),
             };
             jobbot_db::transaction(conn, |conn| {
                 conversations::insert(conn, &conversation)?;
@@ -294,6 +298,9 @@ pub async fn fork_share(
                 title: conversation.title,
                 created_at: conversation.created_at.and_utc(),
                 updated_at: conversation.updated_at.and_utc(),
+                offer_id: None,
+                application_id: None,
+                context_excluded: Vec::new(),
             })
         })
         .await?;

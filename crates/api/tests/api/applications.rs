@@ -5,34 +5,12 @@ use reqwest::StatusCode;
 use serde_json::{json, Value};
 
 use crate::both_backends;
-use crate::helpers::{assert_problem, TestApp, TestUser};
+use crate::helpers::{assert_problem, ok, send, TestApp};
 
 both_backends!(
     applications_track_status_history_and_stay_private,
     reminders_follow_the_configured_delays
 );
-
-async fn send(
-    app: &TestApp,
-    user: &TestUser,
-    method: reqwest::Method,
-    path: &str,
-    body: Option<Value>,
-) -> reqwest::Response {
-    let mut request = app
-        .client
-        .request(method, app.url(path))
-        .bearer_auth(&user.access_token);
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    request.send().await.expect("request")
-}
-
-async fn ok(response: reqwest::Response, status: StatusCode) -> Value {
-    assert_eq!(response.status(), status);
-    response.json().await.expect("json")
-}
 
 async fn applications_track_status_history_and_stay_private(app: TestApp) {
     let lea = app.user("lea@example.fr").await;
@@ -189,6 +167,60 @@ async fn applications_track_status_history_and_stay_private(app: TestApp) {
     assert_eq!(count("interview"), Some(json!(1)));
     assert_eq!(count("to_send"), Some(json!(1)));
     assert_eq!(board["response_rate"], 1.0);
+
+    // Filters narrow the items, never the counts (the dashboard's).
+    let ids = |list: &Value| -> Vec<String> {
+        list["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .map(|a| a["id"].as_str().expect("id").to_owned())
+            .collect()
+    };
+    let waiting = ok(
+        send(
+            &app,
+            &lea,
+            M::GET,
+            "/api/v1/applications?status=to_send,%20sent,",
+            None,
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(ids(&waiting), [free_id.as_str()]);
+    assert_eq!(waiting["counts"], board["counts"]);
+    let for_offer = ok(
+        send(
+            &app,
+            &lea,
+            M::GET,
+            &format!("/api/v1/applications?offer_id={offer_id}"),
+            None,
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(ids(&for_offer), [id.as_str()]);
+    let unknown = send(&app, &lea, M::GET, "/api/v1/applications?status=sent,hired", None).await;
+    let body = assert_problem(unknown, 422, "validation_failed").await;
+    assert_eq!(body["errors"][0]["field"], "status");
+    // Another user's offer id finds nothing of theirs.
+    let none = ok(
+        send(
+            &app,
+            &max,
+            M::GET,
+            &format!("/api/v1/applications?offer_id={offer_id}"),
+            None,
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(none["items"], json!([]));
 
     // Private: another user, a read-only token.
     let empty = ok(

@@ -258,6 +258,57 @@ pub fn set_cookies(response: &Response) -> HashMap<String, (String, String)> {
         .collect()
 }
 
+/// `method path` as `user` (their bearer token), with a JSON body when given.
+pub async fn send(
+    app: &TestApp,
+    user: &TestUser,
+    method: reqwest::Method,
+    path: &str,
+    body: Option<Value>,
+) -> Response {
+    let mut request = app
+        .client
+        .request(method, app.url(path))
+        .bearer_auth(&user.access_token);
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    request.send().await.expect("request")
+}
+
+/// The answer's JSON, once its status is checked.
+pub async fn ok(response: Response, status: StatusCode) -> Value {
+    assert_eq!(response.status(), status);
+    response.json().await.expect("json")
+}
+
+/// Starts a conversation from `start` (its `offer_id`, `application_id`…), asks `question` and returns the
+/// finished answer's text.
+pub async fn ask(app: &TestApp, user: &TestUser, start: Value, question: &str) -> String {
+    use reqwest::Method;
+    let conversation = ok(
+        send(app, user, Method::POST, "/api/v1/conversations", Some(start)).await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let id = conversation["id"].as_str().expect("id");
+    let exchange = ok(
+        send(
+            app,
+            user,
+            Method::POST,
+            &format!("/api/v1/conversations/{id}/messages"),
+            Some(json!({ "content": question })),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    exchange["assistant_message"]["content"]
+        .as_str()
+        .expect("answer")
+        .to_owned()
+}
 /// Asserts a problem+json response with this status and code; returns the body.
 pub async fn assert_problem(response: Response, status: u16, code: &str) -> Value {
     assert_eq!(response.status().as_u16(), status, "status");

@@ -1,0 +1,105 @@
+//! The candidate's structured profile: what they look for and what they bring. Every field is optional; it is
+//! what the coach is given (with the candidate's consent, part by part) to answer about an offer.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "openapi")]
+use utoipa::ToSchema;
+
+use jobbot_domain::{ContractType, Remote};
+
+/// A job held.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Experience {
+    /// 1 to 200 characters.
+    pub title: String,
+    #[serde(default)]
+    pub company: Option<String>,
+    /// `YYYY-MM`.
+    #[serde(default)]
+    pub start: Option<String>,
+    /// `YYYY-MM`; none while it lasts.
+    #[serde(default)]
+    pub end: Option<String>,
+    /// Up to 2,000 characters.
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+/// A diploma or training.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Education {
+    /// 1 to 200 characters.
+    pub title: String,
+    #[serde(default)]
+    pub school: Option<String>,
+    /// The year it was obtained (1950 to 2100).
+    #[serde(default, deserialize_with = "crate::whole::option_u32")]
+    pub year: Option<u32>,
+}
+
+/// A language and how well it is spoken.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct LanguageSkill {
+    /// 1 to 60 characters: "Anglais".
+    pub language: String,
+    /// Up to 60 characters: "B2", "courant".
+    #[serde(default)]
+    pub level: Option<String>,
+}
+
+/// The profile, as `PUT /api/v1/me/profile` takes it (the whole of it: what is left out is emptied).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Profile {
+    /// Up to 200 characters: "Électricienne du bâtiment, 5 ans d'expérience".
+    #[serde(default)]
+    pub headline: Option<String>,
+    /// Up to 10 jobs looked for.
+    #[serde(default)]
+    pub target_jobs: Vec<String>,
+    /// Up to 10 places (communes, départements, regions).
+    #[serde(default)]
+    pub locations: Vec<String>,
+    /// Up to 200 characters: "30 km autour de Lyon, permis B".
+    #[serde(default)]
+    pub mobility: Option<String>,
+    #[serde(default)]
+    pub contract_types: Vec<ContractType>,
+    #[serde(default)]
+    pub remote: Vec<Remote>,
+    /// Yearly gross salary looked for, in euros.
+    #[serde(default, deserialize_with = "crate::whole::option_i64")]
+    pub salary_expectation: Option<i64>,
+    /// Up to 200 characters: "immédiate", "préavis d'un mois".
+    #[serde(default)]
+    pub availability: Option<String>,
+    /// Up to 50 skills.
+    #[serde(default)]
+    pub skills: Vec<String>,
+    /// Up to 30, the latest first as the candidate orders them.
+    #[serde(default, deserialize_with = "crate::whole::objects")]
+    pub experiences: Vec<Experience>,
+    /// Up to 20.
+    #[serde(default, deserialize_with = "crate::whole::objects")]
+    pub education: Vec<Education>,
+    /// Up to 20.
+    #[serde(default, deserialize_with = "crate::whole::objects")]
+    pub languages: Vec<LanguageSkill>,
+    /// Up to 10 `https://` addresses (a portfolio, LinkedIn…).
+    #[serde(default)]
+    pub links: Vec<String>,
+}
+
+/// The profile with when it last changed (`null` before it was ever saved).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ProfileDocument {
+    #[serde(flatten)]
+    pub profile: Profile,
+    pub updated_at: Option<DateTime<Utc>>,
+}
