@@ -26,8 +26,8 @@ pub fn App() -> impl IntoView {
     let state = AppState::start();
     provide_context(state);
     provide_context(pages::chat::Chat::new());
-    // The receipt of a deleted account, shown on the home page.
-    provide_context(RwSignal::new(None::<jobbot_api_types::DeletionReceipt>));
+    // The receipt of a deleted account (handed over by the account page, another build), shown on the home page.
+    provide_context(RwSignal::new(pages::home::take_farewell()));
     provide_context(realtime::Live::start(state));
     let consent = consent::Consent::start(state);
     provide_context(consent);
@@ -70,12 +70,6 @@ pub fn App() -> impl IntoView {
                         condition=move || state.ready.get().then(|| state.user.get().is_some())
                         redirect_path=|| "/login"
                         view=pages::shares::ShareTranscriptPage
-                    />
-                    <ProtectedRoute
-                        path=path!("/account")
-                        condition=move || state.ready.get().then(|| state.user.get().is_some())
-                        redirect_path=|| "/login"
-                        view=pages::account::AccountPage
                     />
                 </Routes>
             </main>

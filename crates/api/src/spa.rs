@@ -7,8 +7,8 @@
 //! - A client route (`/chats/…`: no extension) gets `index.html`; a missing file with an extension is a 404.
 //! - The console build (`console/index.html`: the admin console and the two-step sign-in settings, kept out
 //!   of the first page's bundle) answers `/admin`, `/admin/…` and `/account/security`; the workspace build
-//!   (`workspace/index.html`: the job seeker's offers, applications and profile) answers `/offers`,
-//!   `/offers/…`, `/applications`, `/applications/…` and `/profile`.
+//!   (`workspace/index.html`: the job seeker's offers, applications, profile and account) answers
+//!   `/offers`, `/offers/…`, `/applications`, `/applications/…`, `/profile` and `/account`.
 
 use std::path::{Path, PathBuf};
 
@@ -46,9 +46,10 @@ pub fn is_console_route(path: &str) -> bool {
 /// The workspace build's client routes (the same list as nginx's `snippets/spa.conf` and the SPA's
 /// `workspace::is_workspace_path`).
 pub fn is_workspace_route(path: &str) -> bool {
-    ["/offers", "/applications", "/profile"]
-        .iter()
-        .any(|p| path == *p || path.strip_prefix(p).is_some_and(|rest| rest.starts_with('/')))
+    path == "/account"
+        || ["/offers", "/applications", "/profile"]
+            .iter()
+            .any(|p| path == *p || path.strip_prefix(p).is_some_and(|rest| rest.starts_with('/')))
 }
 
 /// The second build whose page answers `path`, if any.
@@ -228,7 +229,7 @@ mod tests {
             Target::BuildIndex("console")
         );
         assert_eq!(resolve(&dir, "/account/security"), Target::BuildIndex("console"));
-        assert_eq!(resolve(&dir, "/account"), Target::Index);
+        assert_eq!(resolve(&dir, "/account/tokens"), Target::Index);
         assert_eq!(resolve(&dir, "/administrator"), Target::Index);
         assert_eq!(resolve(&dir, "/offers/saved"), Target::Index);
         std::fs::create_dir_all(dir.join("workspace")).expect("test files");
@@ -243,6 +244,8 @@ mod tests {
         );
         assert_eq!(resolve(&dir, "/applicationsx"), Target::Index);
         assert_eq!(resolve(&dir, "/profile"), Target::BuildIndex("workspace"));
+        assert_eq!(resolve(&dir, "/account"), Target::BuildIndex("workspace"));
+        assert_eq!(resolve(&dir, "/account/security"), Target::BuildIndex("console"));
         assert_eq!(
             resolve(&dir, "/console/index.html"),
             Target::File(dir.join("console/index.html"))

@@ -16,9 +16,13 @@ async function signedInChat(browser) {
   const app = new JobBot(page);
   await app.register({ name: 'Nadia Benali', email: uniqueEmail('nadia'), password: PASSWORD });
   await page.waitForURL('**/account');
+  // The chat page is the main build's (a full page load from the account page): it is ready once it has
+  // asked which assistant answers.
+  const asked = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/assistant');
   await app.byTestId('nav-chat').click();
   await page.waitForURL('**/chat');
-  const info = await (await page.request.get('/api/v1/assistant')).json();
+  const info = await (await asked).json();
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
   return { context, page, app, info };
 }
 

@@ -11,8 +11,13 @@ use crate::api;
 use crate::i18n::Key;
 use crate::state::AppState;
 
+/// Whether this is the console or the workspace build, where the main app's pages are another build's.
+const SECOND_BUILD: bool = cfg!(any(feature = "console", feature = "workspace"));
+
 #[component]
 pub fn Header() -> impl IntoView {
+    // The main app's links: routed in the page by the main build, full page loads from the others.
+    let main_app = SECOND_BUILD.then_some("external");
     let state = expect_context::<AppState>();
     let navigate = use_navigate();
 
@@ -42,6 +47,11 @@ pub fn Header() -> impl IntoView {
         spawn_local(async move {
             // Even if the server is unreachable, forget the user here.
             let _ = api::logout().await;
+            if SECOND_BUILD {
+                // The login page is the main build's: one full page load (the page goes, with the user).
+                let _ = window().location().assign("/login");
+                return;
+            }
             state.user.set(None);
             navigate("/login", Default::default());
         });
@@ -49,7 +59,7 @@ pub fn Header() -> impl IntoView {
 
     view! {
         <header class="site-header">
-            <A href="/" attr:class="brand">
+            <A href="/" attr:class="brand" attr:rel=main_app>
                 <span class="brand-name">"JobBot"</span>
                 <span class="brand-tagline">{move || state.t(Key::Tagline)}</span>
             </A>
@@ -59,17 +69,17 @@ pub fn Header() -> impl IntoView {
                         when=move || state.user.get().is_some()
                         fallback=move || {
                             view! {
-                                <li><A href="/login" attr:data-testid="nav-login">{move || state.t(Key::NavLogin)}</A></li>
-                                <li><A href="/register" attr:data-testid="nav-register">{move || state.t(Key::NavRegister)}</A></li>
+                                <li><A href="/login" attr:rel=main_app attr:data-testid="nav-login">{move || state.t(Key::NavLogin)}</A></li>
+                                <li><A href="/register" attr:rel=main_app attr:data-testid="nav-register">{move || state.t(Key::NavRegister)}</A></li>
                             }
                         }
                     >
                         // The workspace and the console are other builds: full page loads (rel="external").
                         <li><a href="/offers" rel="external" data-testid="nav-offers">{move || state.t(Key::NavOffers)}</a></li>
-                        <li><A href="/chat" attr:data-testid="nav-chat">{move || state.t(Key::NavChat)}</A></li>
-                        <li><A href="/messages" attr:data-testid="nav-messages">{move || state.t(Key::NavMessages)}</A></li>
-                        <li><A href="/shares" attr:data-testid="nav-shares">{move || state.t(Key::NavShares)}</A></li>
-                        <li><A href="/account" attr:data-testid="nav-account">{move || state.t(Key::NavAccount)}</A></li>
+                        <li><A href="/chat" attr:rel=main_app attr:data-testid="nav-chat">{move || state.t(Key::NavChat)}</A></li>
+                        <li><A href="/messages" attr:rel=main_app attr:data-testid="nav-messages">{move || state.t(Key::NavMessages)}</A></li>
+                        <li><A href="/shares" attr:rel=main_app attr:data-testid="nav-shares">{move || state.t(Key::NavShares)}</A></li>
+                        <li><a href="/account" rel="external" data-testid="nav-account">{move || state.t(Key::NavAccount)}</a></li>
                         <Show when=move || state.user.with(|u| u.as_ref().is_some_and(|u| u.role == Role::Admin))>
                             <li><a href="/admin" rel="external" data-testid="nav-admin">{move || state.t(Key::NavAdmin)}</a></li>
                         </Show>

@@ -6,6 +6,18 @@ use leptos_router::components::A;
 use crate::i18n::Key;
 use crate::state::AppState;
 
+/// Where the account page (in the workspace build) leaves the receipt of a deletion for this page, which reads
+/// it once and forgets it.
+pub const FAREWELL_KEY: &str = "jobbot_farewell";
+
+/// The receipt left by the account page, if any (removed as it is read).
+pub fn take_farewell() -> Option<jobbot_api_types::DeletionReceipt> {
+    let storage = web_sys::window()?.session_storage().ok()??;
+    let raw = storage.get_item(FAREWELL_KEY).ok()??;
+    let _ = storage.remove_item(FAREWELL_KEY);
+    serde_json::from_str(&raw).ok()
+}
+
 #[component]
 pub fn HomePage() -> impl IntoView {
     let state = expect_context::<AppState>();
@@ -36,7 +48,7 @@ pub fn HomePage() -> impl IntoView {
                 <h1>{move || state.t(Key::Hello)} ", " <span data-testid="greeting-name">{name}</span></h1>
                 <p class="lead">{move || state.t(Key::WelcomeBack)}</p>
                 <p class="actions">
-                    <A href="/account" attr:class="button primary">{move || state.t(Key::NavAccount)}</A>
+                    <a href="/account" rel="external" class="button primary">{move || state.t(Key::NavAccount)}</a>
                 </p>
             </Show>
         </section>

@@ -5,7 +5,6 @@ use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
-use leptos_router::hooks::use_navigate;
 
 use crate::api;
 use crate::components::field::{FormAlert, FormErrors, TextField};
@@ -15,7 +14,6 @@ use crate::state::AppState;
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let navigate = use_navigate();
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     // Shown once the server says the account has two-factor sign-in on.
@@ -31,7 +29,6 @@ pub fn LoginPage() -> impl IntoView {
             return;
         }
         pending.set(true);
-        let navigate = navigate.clone();
         let code = otp.get_untracked();
         let body = LoginRequest {
             email: email.get_untracked(),
@@ -42,7 +39,8 @@ pub fn LoginPage() -> impl IntoView {
             match api::login(&body).await {
                 Ok(user) => {
                     state.signed_in(user);
-                    navigate("/account", Default::default());
+                    // The account page is another build: a full page load.
+                    let _ = window().location().assign("/account");
                 }
                 Err(error) if error.code() == ErrorCode::OtpRequired => {
                     needs_otp.set(true);

@@ -1,6 +1,5 @@
 //! One module per page.
 
-pub mod account;
 pub mod chat;
 pub mod home;
 pub mod legal;

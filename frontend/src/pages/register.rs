@@ -5,7 +5,6 @@ use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
-use leptos_router::hooks::use_navigate;
 
 use crate::api;
 use crate::components::field::{FormAlert, FormErrors, TextField};
@@ -15,7 +14,6 @@ use crate::state::AppState;
 #[component]
 pub fn RegisterPage() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let navigate = use_navigate();
     let email = RwSignal::new(String::new());
     let name = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
@@ -32,7 +30,6 @@ pub fn RegisterPage() -> impl IntoView {
         pending.set(true);
         errors.clear();
         alert.set(None);
-        let navigate = navigate.clone();
         let body = RegisterRequest {
             email: email.get_untracked(),
             password: password.get_untracked(),
@@ -55,7 +52,8 @@ pub fn RegisterPage() -> impl IntoView {
             match result {
                 Ok(user) => {
                     state.signed_in(user);
-                    navigate("/account", Default::default());
+                    // The account page is another build: a full page load.
+                    let _ = window().location().assign("/account");
                 }
                 Err(error) => errors.show(alert, &error),
             }

@@ -13,6 +13,7 @@ use crate::components::header::Header;
 use crate::state::AppState;
 use crate::widgets::{AlertLine, Elsewhere};
 
+mod account;
 mod api;
 mod applications;
 mod coach;
@@ -28,11 +29,14 @@ use i18n::{t, Key};
 pub fn WorkspaceApp() -> impl IntoView {
     let state = AppState::start();
     provide_context(state);
+    let consent = crate::consent::Consent::start(state);
+    provide_context(consent);
     state.follow_locale();
     view! {
         <Router>
             <a class="skip-link" href="#main">{move || state.t(crate::i18n::Key::SkipToContent)}</a>
             <Header />
+            <crate::components::consent_banner::ConsentBanner />
             <main id="main" tabindex="-1">
                 <Routes fallback=|| view! { <Elsewhere ours=is_workspace_path /> }>
                     <ParentRoute path=path!("/offers") view=WorkspaceShell>
@@ -40,6 +44,9 @@ pub fn WorkspaceApp() -> impl IntoView {
                         <Route path=path!("saved") view=saved::SavedPage />
                         <Route path=path!("mine") view=saved::MinePage />
                         <Route path=path!(":id") view=offers::OfferPage />
+                    </ParentRoute>
+                    <ParentRoute path=path!("/account") view=LoggedIn>
+                        <Route path=path!("") view=account::AccountPage />
                     </ParentRoute>
                     <ParentRoute path=path!("/profile") view=WorkspaceShell>
                         <Route path=path!("") view=profile::ProfilePage />
@@ -56,9 +63,10 @@ pub fn WorkspaceApp() -> impl IntoView {
 
 /// Whether `path` belongs to this build (its own not-found page) or to the main app.
 fn is_workspace_path(path: &str) -> bool {
-    ["/offers", "/applications", "/profile"]
-        .iter()
-        .any(|p| path == *p || path.strip_prefix(p).is_some_and(|rest| rest.starts_with('/')))
+    path == "/account"
+        || ["/offers", "/applications", "/profile"]
+            .iter()
+            .any(|p| path == *p || path.strip_prefix(p).is_some_and(|rest| rest.starts_with('/')))
 }
 
 /// The locale's text for a workspace key.
@@ -79,15 +87,35 @@ pub fn text(key: Key) -> Signal<&'static str> {
     Signal::derive(move || t(state.locale.get(), key))
 }
 
-/// Every `/offers` page: logged-in users only (a visitor goes to the login page), with the section's tabs.
-#[component]
-fn WorkspaceShell() -> impl IntoView {
+/// Sends a visitor to the login page; then tells whether a user is known (the page can show).
+fn require_login() -> impl Fn() -> bool + Copy {
     let state = expect_context::<AppState>();
     Effect::new(move |_| {
         if state.ready.get() && state.user.with(Option::is_none) {
             let _ = window().location().assign("/login");
         }
     });
+    move || state.ready.get() && state.user.with(Option::is_some)
+}
+
+/// Logged-in users only (`/account`).
+#[component]
+fn LoggedIn() -> impl IntoView {
+    let signed_in = require_login();
+    move || {
+        if signed_in() {
+            view! { <Outlet /> }.into_any()
+        } else {
+            view! { <p class="muted">{tr(Key::Loading)}</p> }.into_any()
+        }
+    }
+}
+
+/// Every `/offers` page: logged-in users only (a visitor goes to the login page), with the section's tabs.
+#[component]
+fn WorkspaceShell() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let signed_in = require_login();
     let recruiter = move || {
         state.user.with(|u| {
             u.as_ref()
@@ -95,7 +123,7 @@ fn WorkspaceShell() -> impl IntoView {
         })
     };
     move || {
-        if !state.ready.get() || state.user.with(Option::is_none) {
+        if !signed_in() {
             return view! { <p class="muted">{tr(Key::Loading)}</p> }.into_any();
         }
         view! {

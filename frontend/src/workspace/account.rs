@@ -1,4 +1,6 @@
-//! "My account": profile, password change and personal access tokens.
+//! "My account" (`/account`, in the workspace build since it is not the first page anyone sees): name, email and
+//! language, password change, personal access tokens, the data export and account deletion. Its texts are its
+//! own (below), so they stay out of the first page's bundle.
 
 use jobbot_api_types::{ChangePasswordRequest, CreateTokenRequest, PersonalToken, UpdateMeRequest};
 use jobbot_domain::{Locale, TokenScope};
@@ -11,6 +13,50 @@ use crate::components::field::{FormAlert, FormErrors, TextField};
 use crate::i18n::Key;
 use crate::state::AppState;
 
+use text::Key as A;
+
+/// The page's own texts, French first and English second.
+mod text {
+    use jobbot_domain::Locale;
+
+    crate::i18n::messages! {
+        TwoStep => ("Connexion en deux étapes", "Two-step sign-in"),
+        TwoStepManage => ("Gérer la connexion en deux étapes (application d'authentification)", "Manage two-step sign-in (authenticator app)"),
+        AccountTitle => ("Mon compte", "My account"),
+        ProfileTitle => ("Profil", "Profile"),
+        Language => ("Langue", "Language"),
+        Saved => ("Modifications enregistrées.", "Changes saved."),
+        PasswordTitle => ("Changer de mot de passe", "Change password"),
+        PasswordChanged => ("Mot de passe changé. Vos autres sessions sont fermées.", "Password changed. Your other sessions were logged out."),
+        TokensTitle => ("Jetons d'accès personnels", "Personal access tokens"),
+        TokensIntro => (
+            "Pour connecter une application tierce à l'API JobBot. Le secret n'est affiché qu'une fois.",
+            "To connect a third-party app to the JobBot API. The secret is shown only once."
+        ),
+        ScopeRead => ("Lecture seule", "Read only"),
+        ScopeWrite => ("Lecture et écriture", "Read and write"),
+        CreateToken => ("Créer le jeton", "Create token"),
+        NewTokenSecret => ("Copiez ce secret maintenant, il ne sera plus affiché :", "Copy this secret now; it will not be shown again:"),
+        NoTokens => ("Aucun jeton pour l'instant.", "No tokens yet."),
+        Never => ("n'expire pas", "never expires"),
+        LastUsed => ("dernière utilisation", "last used"),
+        MyDataTitle => ("Mes données", "My data"),
+        ExportIntro => (
+            "Téléchargez tout ce que JobBot conserve sur vous : compte, choix de cookies, connexions, conversations (JSON et Markdown), messages, partages.",
+            "Download everything JobBot keeps about you: account, cookie choices, logins, conversations (JSON and Markdown), messages, shares."
+        ),
+        Export => ("Exporter mes données", "Export my data"),
+        Received => ("Reçu :", "Received:"),
+        Kilobytes => ("Ko", "KB"),
+        DeleteAccount => ("Supprimer mon compte", "Delete my account"),
+        DeleteAccountHint => (
+            "Supprime définitivement votre compte et tout ce qu'il contient. Vos partages sont révoqués ; dans les discussions, vos messages apparaîtront comme « Utilisateur supprimé ».",
+            "Permanently deletes your account and everything in it. Your shares are revoked; in chats, your messages will show as “Deleted user”."
+        ),
+        ConfirmDeleteAccount => ("Supprimer définitivement votre compte ?", "Delete your account for good?"),
+    }
+}
+
 #[component]
 pub fn AccountPage() -> impl IntoView {
     let state = expect_context::<AppState>();
@@ -19,7 +65,7 @@ pub fn AccountPage() -> impl IntoView {
     let consent = expect_context::<crate::consent::Consent>();
     view! {
         <section class="page">
-            <h1>{move || state.t(Key::AccountTitle)}</h1>
+            <h1>{move || text::t(state.locale.get(), A::AccountTitle)}</h1>
             <p class="identity">
                 <strong data-testid="account-name">{name}</strong>
                 <span class="muted" data-testid="account-email">{email}</span>
@@ -32,9 +78,9 @@ pub fn AccountPage() -> impl IntoView {
             <ProfileForm />
             <PasswordForm />
             <section class="card" aria-labelledby="two-step-title">
-                <h2 id="two-step-title">{move || state.t(Key::TwoStep)}</h2>
+                <h2 id="two-step-title">{move || text::t(state.locale.get(), A::TwoStep)}</h2>
                 // The settings are in the console build: a full page load (rel="external").
-                <p><a href="/account/security" rel="external" data-testid="account-security">{move || state.t(Key::TwoStepManage)}</a></p>
+                <p><a href="/account/security" rel="external" data-testid="account-security">{move || text::t(state.locale.get(), A::TwoStepManage)}</a></p>
             </section>
             <Tokens />
             <MyData />
@@ -78,7 +124,7 @@ fn ProfileForm() -> impl IntoView {
         spawn_local(async move {
             match api::update_me(&body).await {
                 Ok(user) => {
-                    alert.set(Some(state.t(Key::Saved).to_owned()));
+                    alert.set(Some(text::t(state.locale.get(), A::Saved).to_owned()));
                     password.set(String::new());
                     state.user.set(Some(user));
                 }
@@ -93,7 +139,7 @@ fn ProfileForm() -> impl IntoView {
 
     view! {
         <form class="card" on:submit=submit novalidate aria-labelledby="profile-title">
-            <h2 id="profile-title">{move || state.t(Key::ProfileTitle)}</h2>
+            <h2 id="profile-title">{move || text::t(state.locale.get(), A::ProfileTitle)}</h2>
             <FormAlert message=alert testid="profile-status" />
             <TextField id="profile-name" label=Key::DisplayName value=display_name autocomplete="name" error=errors.message("display_name") />
             <TextField id="profile-email" label=Key::Email value=email kind="email" autocomplete="email" error=errors.message("email") />
@@ -101,7 +147,7 @@ fn ProfileForm() -> impl IntoView {
                 <TextField id="profile-password" label=Key::CurrentPassword value=password kind="password" autocomplete="current-password" error=errors.message("current_password") />
             </Show>
             <div class="field">
-                <label for="profile-locale">{move || state.t(Key::Language)}</label>
+                <label for="profile-locale">{move || text::t(state.locale.get(), A::Language)}</label>
                 <select id="profile-locale" data-testid="profile-locale" on:change=choose_locale
                     prop:value=move || state.locale.get().as_str().to_owned()>
                     <option value="fr">"Français"</option>
@@ -133,7 +179,7 @@ fn PasswordForm() -> impl IntoView {
                 Ok(()) => {
                     current.set(String::new());
                     new_password.set(String::new());
-                    alert.set(Some(state.t(Key::PasswordChanged).to_owned()));
+                    alert.set(Some(text::t(state.locale.get(), A::PasswordChanged).to_owned()));
                 }
                 Err(error) => errors.show(alert, &error),
             }
@@ -142,7 +188,7 @@ fn PasswordForm() -> impl IntoView {
 
     view! {
         <form class="card" on:submit=submit novalidate aria-labelledby="password-title">
-            <h2 id="password-title">{move || state.t(Key::PasswordTitle)}</h2>
+            <h2 id="password-title">{move || text::t(state.locale.get(), A::PasswordTitle)}</h2>
             <FormAlert message=alert testid="password-status" />
             <TextField id="password-current" label=Key::CurrentPassword value=current kind="password" autocomplete="current-password" error=errors.message("current_password") />
             <TextField id="password-new" label=Key::NewPassword value=new_password kind="password" autocomplete="new-password" hint=Key::PasswordHint error=errors.message("new_password") />
@@ -213,12 +259,12 @@ fn Tokens() -> impl IntoView {
 
     view! {
         <section class="card" aria-labelledby="tokens-title">
-            <h2 id="tokens-title">{move || state.t(Key::TokensTitle)}</h2>
-            <p class="muted">{move || state.t(Key::TokensIntro)}</p>
+            <h2 id="tokens-title">{move || text::t(state.locale.get(), A::TokensTitle)}</h2>
+            <p class="muted">{move || text::t(state.locale.get(), A::TokensIntro)}</p>
             <FormAlert message=alert testid="tokens-status" />
             <Show when=move || secret.get().is_some()>
                 <div class="secret" role="status" data-testid="token-secret">
-                    <p>{move || state.t(Key::NewTokenSecret)}</p>
+                    <p>{move || text::t(state.locale.get(), A::NewTokenSecret)}</p>
                     <code data-testid="token-secret-value">{move || secret.get()}</code>
                     <button type="button" class="button" on:click=copy>
                         {move || if copied.get() { state.t(Key::Copied) } else { state.t(Key::Copy) }}
@@ -231,21 +277,21 @@ fn Tokens() -> impl IntoView {
                     <label for="token-scope">{move || state.t(Key::TokenScope)}</label>
                     <select id="token-scope" data-testid="token-scope"
                         on:change=move |ev| scope.set(TokenScope::parse(&event_target_value(&ev)).unwrap_or_default())>
-                        <option value="read">{move || state.t(Key::ScopeRead)}</option>
-                        <option value="write">{move || state.t(Key::ScopeWrite)}</option>
+                        <option value="read">{move || text::t(state.locale.get(), A::ScopeRead)}</option>
+                        <option value="write">{move || text::t(state.locale.get(), A::ScopeWrite)}</option>
                     </select>
                 </div>
                 <TextField id="token-days" label=Key::TokenExpiry value=days kind="number" required=false error=errors.message("expires_in_days") />
-                <button type="submit" class="button primary" data-testid="token-create">{move || state.t(Key::CreateToken)}</button>
+                <button type="submit" class="button primary" data-testid="token-create">{move || text::t(state.locale.get(), A::CreateToken)}</button>
             </form>
             <ul class="token-list" data-testid="token-list">
                 <Show when=move || tokens.with(Vec::is_empty)>
-                    <li class="muted">{move || state.t(Key::NoTokens)}</li>
+                    <li class="muted">{move || text::t(state.locale.get(), A::NoTokens)}</li>
                 </Show>
                 <For each=move || tokens.get() key=|t| t.id.clone() let:token>
                     {
                         let id = token.id.clone();
-                        let scope_key = match token.scope { TokenScope::Read => Key::ScopeRead, TokenScope::Write => Key::ScopeWrite };
+                        let scope_key = match token.scope { TokenScope::Read => A::ScopeRead, TokenScope::Write => A::ScopeWrite };
                         let expiry = token.expires_at.map(date);
                         let last_used = token.last_used_at.map(date);
                         view! {
@@ -254,17 +300,17 @@ fn Tokens() -> impl IntoView {
                                     <strong>{token.name.clone()}</strong>
                                     <code>{format!("{}…", token.prefix)}</code>
                                     <span class="muted">
-                                        {move || state.t(scope_key)} " · "
+                                        {move || text::t(state.locale.get(), scope_key)} " · "
                                         {
                                             let expiry = expiry.clone();
                                             move || match &expiry {
                                                 Some(day) => format!("{} {day}", state.t(Key::Expires)),
-                                                None => state.t(Key::Never).to_owned(),
+                                                None => text::t(state.locale.get(), A::Never).to_owned(),
                                             }
                                         }
                                         {
                                             let last_used = last_used.clone();
-                                            move || last_used.as_ref().map(|day| format!(" · {} {day}", state.t(Key::LastUsed)))
+                                            move || last_used.as_ref().map(|day| format!(" · {} {day}", text::t(state.locale.get(), A::LastUsed)))
                                         }
                                     </span>
                                 </div>
@@ -283,8 +329,6 @@ fn Tokens() -> impl IntoView {
 #[component]
 fn MyData() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let farewell = expect_context::<RwSignal<Option<jobbot_api_types::DeletionReceipt>>>();
-    let navigate = leptos_router::hooks::use_navigate();
     let received = RwSignal::new(None::<usize>);
     let exporting = RwSignal::new(false);
     let password = RwSignal::new(String::new());
@@ -304,21 +348,25 @@ fn MyData() -> impl IntoView {
     let delete = move |ev: SubmitEvent| {
         ev.prevent_default();
         let confirmed = web_sys::window()
-            .and_then(|w| w.confirm_with_message(state.t(Key::ConfirmDeleteAccount)).ok())
+            .and_then(|w| {
+                w.confirm_with_message(text::t(state.locale.get(), A::ConfirmDeleteAccount))
+                    .ok()
+            })
             .unwrap_or(false);
         if !confirmed {
             return;
         }
-        let navigate = navigate.clone();
         let secret = password.get_untracked();
         spawn_local(async move {
             match api::delete_account(&secret).await {
                 Ok(receipt) => {
-                    // Leave the protected page first (the router applies it in an effect), then forget the
-                    // user; the other way round, the protected page would send us to the login page.
-                    farewell.set(Some(receipt));
-                    navigate("/", Default::default());
-                    set_timeout(move || state.user.set(None), std::time::Duration::ZERO);
+                    // The home page is the main build's: it finds the receipt in this tab's session storage,
+                    // once, after the full page load.
+                    let storage = web_sys::window().and_then(|w| w.session_storage().ok().flatten());
+                    if let (Some(storage), Ok(json)) = (storage, serde_json::to_string(&receipt)) {
+                        let _ = storage.set_item(crate::pages::home::FAREWELL_KEY, &json);
+                    }
+                    let _ = window().location().assign("/");
                 }
                 Err(error) => errors.show(alert, &error),
             }
@@ -326,18 +374,18 @@ fn MyData() -> impl IntoView {
     };
     view! {
         <section class="card" aria-labelledby="data-title">
-            <h2 id="data-title">{move || state.t(Key::MyDataTitle)}</h2>
+            <h2 id="data-title">{move || text::t(state.locale.get(), A::MyDataTitle)}</h2>
             <FormAlert message=alert testid="data-status" />
-            <p>{move || state.t(Key::ExportIntro)}</p>
-            <button type="button" class="button" data-testid="export" disabled=move || exporting.get() on:click=export>{move || state.t(Key::Export)}</button>
+            <p>{move || text::t(state.locale.get(), A::ExportIntro)}</p>
+            <button type="button" class="button" data-testid="export" disabled=move || exporting.get() on:click=export>{move || text::t(state.locale.get(), A::Export)}</button>
             <p class="muted" role="status" data-testid="export-progress">
-                {move || received.get().map(|bytes| format!("{} {} {}", state.t(Key::Received), bytes.div_ceil(1024), state.t(Key::Kilobytes)))}
+                {move || received.get().map(|bytes| format!("{} {} {}", text::t(state.locale.get(), A::Received), bytes.div_ceil(1024), text::t(state.locale.get(), A::Kilobytes)))}
             </p>
             <form class="danger-zone" on:submit=delete>
-                <h3>{move || state.t(Key::DeleteAccount)}</h3>
-                <p class="hint">{move || state.t(Key::DeleteAccountHint)}</p>
+                <h3>{move || text::t(state.locale.get(), A::DeleteAccount)}</h3>
+                <p class="hint">{move || text::t(state.locale.get(), A::DeleteAccountHint)}</p>
                 <TextField id="delete-password" label=Key::Password value=password kind="password" autocomplete="current-password" error=errors.message("password") />
-                <button type="submit" class="button danger" data-testid="delete-account">{move || state.t(Key::DeleteAccount)}</button>
+                <button type="submit" class="button danger" data-testid="delete-account">{move || text::t(state.locale.get(), A::DeleteAccount)}</button>
             </form>
         </section>
     }
