@@ -213,6 +213,16 @@ pub async fn assistant_info() -> Result<AssistantInfo, ApiError> {
     call(Verb::Get, "/assistant", None).await
 }
 
+/// The latest `limit` conversations (the dashboard's).
+pub async fn recent_conversations(limit: u8) -> Result<ConversationPage, ApiError> {
+    call(Verb::Get, &format!("/conversations?limit={limit}"), None).await
+}
+
+/// The candidate's applications (the dashboard's next actions and counts).
+pub async fn applications() -> Result<jobbot_api_types::ApplicationList, ApiError> {
+    call(Verb::Get, "/applications", None).await
+}
+
 pub async fn list_conversations(search: &str) -> Result<ConversationPage, ApiError> {
     let query = js_sys::encode_uri_component(search.trim());
     call(Verb::Get, &format!("/conversations?limit=100&q={query}"), None).await

@@ -3,7 +3,8 @@
 // by drag and drop, each move announced and kept in the history; the list filters by status and words; an
 // application made elsewhere added; the coach asked for a cover letter from the application (what is sent shown
 // first, a part left out), its reply kept as a document, edited and downloaded; the offer page then leads to the
-// application; a phone screen stacks the board's columns without horizontal scrolling.
+// application, and the home page's dashboard shows the next action, the counts and the conversation; a phone screen
+// stacks the board's columns without horizontal scrolling.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
@@ -145,6 +146,20 @@ test('apply from an offer, then follow the application on the board and in the l
   await page.goto(offerUrl);
   await app.byTestId('offer-application').waitFor();
   assert.match(await app.byTestId('offer-application').innerText(), /Ma candidature — Entretien/);
+
+  // The home page is the dashboard: the next action, the applications by status, the coach's conversation.
+  await page.goto('/');
+  await app.byTestId('dashboard').waitFor();
+  await app.byTestId('next-action').waitFor();
+  assert.match(await app.byTestId('next-action').innerText(), /^Envoyer le CV et la lettre — Électricien.* \(2026-12-03\)$/);
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=status-count]').length === 2);
+  const counts = await app.byTestId('status-count').allInnerTexts();
+  assert.deepEqual(counts, ['À envoyer : 1', 'Entretien : 1']);
+  assert.equal(await app.byTestId('response-rate').innerText(), 'Taux de réponse 100 %');
+  await app.byTestId('recent-conversation').first().waitFor();
+  await app.byTestId('next-action').locator('a').click();
+  await page.waitForURL(/\/applications\/[0-9a-f-]{36}$/);
+  await app.byTestId('application').waitFor();
   await context.close();
 });
 
