@@ -32,8 +32,12 @@ fi
 admin_email="admin-e2e-$$@example.fr"
 admin_password="Admin-e2e-$RANDOM-$RANDOM-solide"
 export JOBBOT_E2E_ADMIN_EMAIL="$admin_email" JOBBOT_E2E_ADMIN_PASSWORD="$admin_password"
-create_admin() { # DATABASE_URL
-  printf '%s\n' "$admin_password" | DATABASE_URL="$1" RUST_LOG=warn "$bin" user create --email "$admin_email" --role admin >/dev/null
+# A recruiter (the recruiter's browser test posts, closes and reopens an offer).
+export JOBBOT_E2E_RECRUITER_EMAIL="recruteuse-e2e-$$@example.fr" JOBBOT_E2E_RECRUITER_PASSWORD="$admin_password"
+create_admin() { # DATABASE_URL (and the recruiter)
+  printf '%s\n' "$admin_password" | DATABASE_URL="$1" RUST_LOG=warn "$bin" user create --email "$admin_email" --role admin >/dev/null &&
+    printf '%s\n' "$admin_password" | DATABASE_URL="$1" RUST_LOG=warn "$bin" user create \
+      --email "$JOBBOT_E2E_RECRUITER_EMAIL" --role recruiter >/dev/null
 }
 
 # The sample of France Travail offers (the workspace's browser test searches them).
