@@ -1,5 +1,6 @@
 //! Chat sessions between users, and JobBot conversations shared into them.
 
+use crate::offers::UnreadNotifications;
 use chrono::{DateTime, Utc};
 use jobbot_domain::pii::PiiKind;
 use serde::{Deserialize, Serialize};
@@ -239,6 +240,10 @@ pub enum LiveEvent {
     /// sockets of the ended ones close right after it; a client checks its own session.
     #[serde(rename = "session.ended")]
     SessionEnded(Resync),
+    /// The user's unread notifications changed (a saved search's alert, or read elsewhere); sent on connect too
+    /// when some are unread.
+    #[serde(rename = "notifications")]
+    Notifications(UnreadNotifications),
 }
 
 /// The (empty) data of a `resync` event.
@@ -257,6 +262,7 @@ impl LiveEvent {
             Self::ShareRevoked(_) => "share.revoked",
             Self::Resync(_) => "resync",
             Self::SessionEnded(_) => "session.ended",
+            Self::Notifications(_) => "notifications",
         }
     }
 }

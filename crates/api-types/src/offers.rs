@@ -166,3 +166,112 @@ pub struct SavedOffer {
     pub offer: Offer,
     pub saved_at: DateTime<Utc>,
 }
+
+/// A search's parameters, as `GET /api/v1/offers` takes them (lists as arrays). Empty: every open offer.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct SearchParams {
+    /// Words, `prefix*`, `"a phrase"`; up to 200 characters.
+    #[serde(default)]
+    pub q: String,
+    #[serde(default)]
+    pub contract: Vec<ContractType>,
+    #[serde(default)]
+    pub remote: Vec<Remote>,
+    /// Départements: "69", "2A", "974" (up to 20).
+    #[serde(default)]
+    pub departement: Vec<String>,
+    /// Yearly gross euros, 0 to 10,000,000.
+    #[serde(default, deserialize_with = "crate::whole::option_i64")]
+    pub salary_min: Option<i64>,
+}
+
+/// A saved search. `new_offers`: offers added to JobBot since its owner last opened it (`seen_at`); with
+/// `alerts`, new matching offers raise a notification, at most one a day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct SavedSearch {
+    pub id: String,
+    pub name: String,
+    pub query: SearchParams,
+    pub alerts: bool,
+    pub new_offers: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub seen_at: DateTime<Utc>,
+    /// The last alert it raised.
+    pub alerted_at: Option<DateTime<Utc>>,
+}
+
+/// A search to keep. `name`: 1 to 100 characters (default: the words searched, or "Ma recherche");
+/// `alerts`: on by default.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct SavedSearchInput {
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default, deserialize_with = "crate::whole::option_object")]
+    pub query: Option<SearchParams>,
+    #[serde(default)]
+    pub alerts: Option<bool>,
+}
+
+/// Changes to a saved search: only the fields given change.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct SavedSearchUpdate {
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default, deserialize_with = "crate::whole::option_object")]
+    pub query: Option<SearchParams>,
+    #[serde(default)]
+    pub alerts: Option<bool>,
+}
+
+/// An offer a notification points to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct NotificationOffer {
+    pub id: String,
+    pub title: String,
+    pub company: Option<String>,
+}
+
+/// Something JobBot tells the user. `kind` `saved_search`: `count` new offers match the saved search
+/// `saved_search_id` (named `title` when it was raised); `offers`: the newest of them (up to 3).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Notification {
+    pub id: String,
+    #[cfg_attr(feature = "openapi", schema(example = "saved_search"))]
+    pub kind: String,
+    pub saved_search_id: Option<String>,
+    pub title: String,
+    pub count: i64,
+    pub offers: Vec<NotificationOffer>,
+    pub created_at: DateTime<Utc>,
+    pub read_at: Option<DateTime<Utc>>,
+}
+
+/// The latest notifications (up to 50, the newest first) and how many are unread.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct NotificationList {
+    pub items: Vec<Notification>,
+    pub unread: i64,
+}
+
+/// Marks notifications read: those of `ids` (up to 100; others' or unknown ids are ignored), or all of them.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct MarkNotificationsRead {
+    #[serde(default)]
+    pub ids: Option<Vec<String>>,
+}
+
+/// How many notifications are unread (the `notifications` live event's data, and the answer to marking read).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct UnreadNotifications {
+    pub unread: i64,
+}

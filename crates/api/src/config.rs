@@ -83,6 +83,8 @@ pub struct Config {
     pub follow_up_days: u32,
     /// …and before it suggests marking it "sans réponse" (`JOBBOT_NO_RESPONSE_DAYS`, 21).
     pub no_response_days: u32,
+    /// Between two checks of the saved searches' alerts (`JOBBOT_ALERTS_EVERY_SECONDS`, 300).
+    pub alerts_every: Duration,
 }
 
 pub const FRANCE_TRAVAIL_TOKEN_URL: &str =
@@ -337,6 +339,13 @@ impl Config {
         let offers_sync = offers_sync_config(&lookup, &get)?;
         let follow_up_days = parse_number(&get, "JOBBOT_FOLLOW_UP_DAYS", 7, 1, 365)?;
         let no_response_days = parse_number(&get, "JOBBOT_NO_RESPONSE_DAYS", 21, 1, 365)?;
+        let alerts_every = Duration::from_secs(u64::from(parse_number(
+            &get,
+            "JOBBOT_ALERTS_EVERY_SECONDS",
+            300,
+            1,
+            86_400,
+        )?));
         let llm_prices = parse_prices(get("JOBBOT_LLM_PRICES").as_deref().unwrap_or_default())?;
         let backup_dir = get("JOBBOT_BACKUP_DIR")
             .filter(|v| !v.trim().is_empty())
@@ -345,6 +354,7 @@ impl Config {
         Ok(Self {
             follow_up_days,
             no_response_days,
+            alerts_every,
             offers_sync,
             backup_dir,
             backup_retention_days,

@@ -1,5 +1,6 @@
 //! JobBot's REST API: configuration, startup, errors, authentication and the route table.
 
+pub mod alerts;
 pub mod assistant;
 pub mod audit;
 pub mod auth;

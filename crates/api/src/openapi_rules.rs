@@ -119,6 +119,23 @@ fn rules() -> Vec<(&'static str, &'static str, Value)> {
             rules.push((schema, field, json!({"minimum": 0, "maximum": 10_000_000})));
         }
     }
+    // Saved searches and notifications (`crate::alerts`).
+    rules.extend([
+        ("SavedSearchInput", "name", not_blank(1, 100)),
+        ("SavedSearchUpdate", "name", not_blank(1, 100)),
+        ("SearchParams", "q", json!({"maxLength": 200})),
+        (
+            "SearchParams",
+            "departement",
+            json!({"maxItems": 20, "items": {"type": "string", "pattern": format!("^(?:{DEPARTEMENT})$")}}),
+        ),
+        (
+            "SearchParams",
+            "salary_min",
+            json!({"minimum": 0, "maximum": 10_000_000}),
+        ),
+        ("MarkNotificationsRead", "ids", json!({"maxItems": 100})),
+    ]);
     // The profile (`routes::profile::validate`).
     for (field, items, chars) in crate::profile::WORD_LISTS {
         rules.push((

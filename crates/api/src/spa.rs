@@ -7,8 +7,8 @@
 //! - A client route (`/chats/…`: no extension) gets `index.html`; a missing file with an extension is a 404.
 //! - The console build (`console/index.html`: the admin console and the two-step sign-in settings, kept out
 //!   of the first page's bundle) answers `/admin`, `/admin/…` and `/account/security`; the workspace build
-//!   (`workspace/index.html`: the job seeker's offers, applications, profile and account) answers
-//!   `/offers`, `/offers/…`, `/applications`, `/applications/…`, `/profile` and `/account`.
+//!   (`workspace/index.html`: the job seeker's offers, applications, profile, account and alerts)
+//!   answers `/offers`, `/offers/…`, `/applications`, `/applications/…`, `/profile`, `/account` and `/alerts`.
 
 use std::path::{Path, PathBuf};
 
@@ -47,6 +47,7 @@ pub fn is_console_route(path: &str) -> bool {
 /// `workspace::is_workspace_path`).
 pub fn is_workspace_route(path: &str) -> bool {
     path == "/account"
+        || path == "/alerts"
         || ["/offers", "/applications", "/profile"]
             .iter()
             .any(|p| path == *p || path.strip_prefix(p).is_some_and(|rest| rest.starts_with('/')))
@@ -245,6 +246,8 @@ mod tests {
         assert_eq!(resolve(&dir, "/applicationsx"), Target::Index);
         assert_eq!(resolve(&dir, "/profile"), Target::BuildIndex("workspace"));
         assert_eq!(resolve(&dir, "/account"), Target::BuildIndex("workspace"));
+        assert_eq!(resolve(&dir, "/alerts"), Target::BuildIndex("workspace"));
+        assert_eq!(resolve(&dir, "/alerts/x"), Target::Index);
         assert_eq!(resolve(&dir, "/account/security"), Target::BuildIndex("console"));
         assert_eq!(
             resolve(&dir, "/console/index.html"),

@@ -131,6 +131,7 @@ impl Application {
                 }
             });
         }
+        actix_web::rt::spawn(crate::alerts::daemon(state.clone(), state.config.alerts_every));
         if let Some(sync) = state.config.offers_sync.clone() {
             actix_web::rt::spawn(crate::offers::sync::daemon(state.pool.clone(), sync));
         }

@@ -19,6 +19,7 @@ pub mod offers;
 pub mod personal_tokens;
 pub mod profiles;
 pub mod retention;
+pub mod saved_searches;
 pub mod schema;
 pub mod sessions;
 pub mod shares;
@@ -40,6 +41,8 @@ pub use diesel::result::Error as QueryError;
 pub const BACKUP_LOCK: i64 = 4851330612806242;
 /// The key of the France Travail sync's lock.
 pub const OFFERS_SYNC_LOCK: i64 = 4851330612806243;
+/// The key of the saved searches' alert check's lock.
+pub const ALERTS_LOCK: i64 = 4851330612806244;
 
 #[derive(diesel::QueryableByName)]
 struct Locked {

@@ -207,6 +207,8 @@ pub struct Search {
     /// Offers stating a salary at least this high (yearly gross euros).
     pub salary_min: Option<i64>,
     pub published_since: Option<NaiveDateTime>,
+    /// Offers added to JobBot after this time (a saved search's new offers).
+    pub created_after: Option<NaiveDateTime>,
     pub sort: Sort,
     /// Only this user's own offers, in any state (a recruiter's list); otherwise open public offers.
     pub owner: Option<String>,
@@ -390,6 +392,10 @@ fn push_from_where(sql: &mut Sql, search: &Search, facet_filters: bool) {
     if let Some(since) = search.published_since {
         sql.push(" AND o.published_at >= ");
         sql.bind(Bind::Time(since));
+    }
+    if let Some(after) = search.created_after {
+        sql.push(" AND o.created_at > ");
+        sql.bind(Bind::Time(after));
     }
 }
 

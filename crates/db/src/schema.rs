@@ -344,6 +344,37 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    saved_searches (id) {
+        id -> Text,
+        user_id -> Text,
+        name -> Text,
+        query_text -> Text,
+        contract -> Text,
+        remote -> Text,
+        departement -> Text,
+        salary_min -> Nullable<BigInt>,
+        alerts -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        seen_at -> Timestamp,
+        checked_at -> Timestamp,
+        alerted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    notifications (id) {
+        id -> Text,
+        user_id -> Text,
+        kind -> Text,
+        saved_search_id -> Nullable<Text>,
+        data -> Text,
+        created_at -> Timestamp,
+        read_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(chat_members -> chats (chat_id));
 diesel::joinable!(chat_members -> users (user_id));
@@ -359,6 +390,7 @@ diesel::joinable!(saved_offers -> job_offers (offer_id));
 diesel::joinable!(application_events -> applications (application_id));
 diesel::joinable!(application_documents -> applications (application_id));
 diesel::joinable!(profiles -> users (user_id));
+diesel::joinable!(notifications -> saved_searches (saved_search_id));
 diesel::allow_tables_to_appear_in_same_query!(
     users,
     recovery_codes,
@@ -383,5 +415,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     applications,
     application_events,
     application_documents,
-    profiles
+    profiles,
+    saved_searches,
+    notifications
 );

@@ -228,6 +228,7 @@ impl OfferQuery {
             departement,
             salary_min: self.salary_min,
             published_since,
+            created_after: None,
             sort,
             owner: self.mine.unwrap_or(false).then(|| user_id.to_owned()),
             limit,

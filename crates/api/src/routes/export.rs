@@ -58,7 +58,7 @@ fn opt(time: Option<chrono::NaiveDateTime>) -> Value {
 #[utoipa::path(get, path = "/api/v1/me/export", tag = "privacy",
     security(("bearer" = []), ("cookie" = [])),
     responses(
-        (status = 200, description = "A zip: README.txt, account.json, consent-history.json, sessions.json, personal-tokens.json, conversations/*.json and *.md, chat-messages.json, shares-made.json, shares-received.json, usage.json, offers.json, saved-offers.json, applications.json (with their history and documents), profile.json", content_type = "application/zip", body = Vec<u8>),
+        (status = 200, description = "A zip: README.txt, account.json, consent-history.json, sessions.json, personal-tokens.json, conversations/*.json and *.md, chat-messages.json, shares-made.json, shares-received.json, usage.json, offers.json, saved-offers.json, applications.json (with their history and documents), profile.json, saved-searches.json, notifications.json", content_type = "application/zip", body = Vec<u8>),
         (status = 401, description = "Not logged in", body = jobbot_api_types::Problem, content_type = "application/problem+json"),
     ))]
 pub async fn export_me(
@@ -273,6 +273,18 @@ fn write_archive(conn: &mut DbConnection, user_id: &str, out: ChannelWriter) -> 
     file(&mut zip, "applications.json", &json_file(&json!(tracked)))?;
     let profile = crate::profile::load(conn, user_id).map_err(|e| std::io::Error::other(e.to_string()))?;
     file(&mut zip, "profile.json", &json_file(&json!(profile)))?;
+    let searches: Vec<Value> = jobbot_db::saved_searches::list(conn, user_id)
+        .map_err(io)?
+        .into_iter()
+        .map(|row| json!(crate::alerts::dto(row, 0)))
+        .collect();
+    file(&mut zip, "saved-searches.json", &json_file(&json!(searches)))?;
+    let notifications: Vec<Value> = jobbot_db::saved_searches::all_notifications(conn, user_id)
+        .map_err(io)?
+        .into_iter()
+        .map(|row| json!(crate::alerts::notification_dto(row)))
+        .collect();
+    file(&mut zip, "notifications.json", &json_file(&json!(notifications)))?;
     let mut out = zip.finish().map_err(std::io::Error::other)?;
     out.flush()
 }
@@ -305,4 +317,6 @@ usage.json              les jetons consommés par l'assistant / tokens used by t
 offers.json             les offres que vous avez publiées ou ajoutées / the offers you posted or added\n\
 saved-offers.json       les offres que vous suivez / the offers you saved\n\
 applications.json       vos candidatures, leur historique et leurs documents / your applications, their history and documents\n\
-profile.json            votre profil / your profile\n";
+profile.json            votre profil / your profile\n\
+saved-searches.json     vos recherches enregistrées / your saved searches\n\
+notifications.json      vos alertes / your alerts\n";

@@ -17,6 +17,7 @@ pub mod me;
 pub mod offers;
 pub mod privacy;
 pub mod profile;
+pub mod saved_searches;
 pub mod shares;
 pub mod tokens;
 pub mod two_factor;
@@ -109,6 +110,20 @@ pub fn config(cfg: &mut web::ServiceConfig) {
                         .route(get().to(profile::get))
                         .route(put().to(profile::put)),
                 )
+                .service(
+                    resource("/me/saved-searches")
+                        .route(get().to(saved_searches::list))
+                        .route(post().to(saved_searches::create)),
+                )
+                .service(
+                    resource("/me/saved-searches/{id}")
+                        .route(get().to(saved_searches::get))
+                        .route(patch().to(saved_searches::update))
+                        .route(delete().to(saved_searches::delete)),
+                )
+                .service(resource("/me/saved-searches/{id}/seen").route(post().to(saved_searches::seen)))
+                .service(resource("/me/notifications").route(get().to(saved_searches::notifications)))
+                .service(resource("/me/notifications/read").route(post().to(saved_searches::mark_read)))
                 .service(resource("/me/saved-offers").route(get().to(offers::saved)))
                 .service(
                     resource("/me/saved-offers/{offer_id}")

@@ -1,6 +1,7 @@
 //! `GET /api/v1/ws`: the real-time channel. Authenticated by the session cookie (from an allowed origin),
 //! `Authorization: Bearer`, or `?access_token=` on connect. Pushes `chat.message`, `chat.read`,
-//! `share.created`, `share.updated` and `share.revoked` as `{"type": …, "data": …}` with the REST API's JSON.
+//! `share.created`, `share.updated`, `share.revoked` and `notifications` (the unread count, also sent on connect
+//! when some are unread) as `{"type": …, "data": …}` with the REST API's JSON.
 //! Pings every 25 s; a connection silent for 60 s is dropped.
 
 use jobbot_api_types::ErrorCode;
@@ -10,7 +11,7 @@ use actix_web::http::header;
 use actix_web::{web, FromRequest, HttpRequest, HttpResponse};
 use actix_ws::Message;
 use futures_util::StreamExt;
-use jobbot_api_types::{LiveEvent, Resync};
+use jobbot_api_types::{LiveEvent, Resync, UnreadNotifications};
 use serde::Deserialize;
 use tokio::sync::broadcast::error::RecvError;
 
@@ -75,7 +76,23 @@ pub async fn connect(
         )
     })?;
     let state = state.into_inner();
+    let user_id = auth.user.id.clone();
+    let unread = state
+        .db(move |conn| Ok(jobbot_db::saved_searches::unread(conn, &user_id)?))
+        .await
+        .unwrap_or(0);
     actix_web::rt::spawn(async move {
+        // The badge's count from the start (the page hears of changes as they happen).
+        if unread > 0 {
+            let event = LiveEvent::Notifications(UnreadNotifications { unread });
+            if session
+                .text(serde_json::to_string(&event).unwrap_or_default())
+                .await
+                .is_err()
+            {
+                return;
+            }
+        }
         let mut ping = tokio::time::interval(PING_EVERY);
         let mut heard = Instant::now();
         loop {

@@ -23,5 +23,6 @@ mod privacy;
 mod profile;
 mod read_cache;
 mod realtime;
+mod saved_searches;
 mod tokens;
 mod two_factor;

@@ -13,10 +13,10 @@ use crate::helpers::{login_at as login, start_process, Process, TestApp};
 
 both_backends!(events_reach_every_participant_connection);
 
-type Frames = Result<awc::ws::Frame, awc::error::WsProtocolError>;
+pub(crate) type Frames = Result<awc::ws::Frame, awc::error::WsProtocolError>;
 
 /// The next event (text frame), skipping pings.
-async fn next_event(socket: &mut (impl Stream<Item = Frames> + Unpin)) -> Value {
+pub(crate) async fn next_event(socket: &mut (impl Stream<Item = Frames> + Unpin)) -> Value {
     loop {
         let frame = tokio::time::timeout(Duration::from_secs(5), socket.next())
             .await
@@ -29,7 +29,7 @@ async fn next_event(socket: &mut (impl Stream<Item = Frames> + Unpin)) -> Value 
     }
 }
 
-async fn connect(base: &str, token: &str) -> impl Stream<Item = Frames> + Unpin {
+pub(crate) async fn connect(base: &str, token: &str) -> impl Stream<Item = Frames> + Unpin {
     let url = format!("{}/api/v1/ws", base.replace("http://", "ws://"));
     let (response, socket) = awc::Client::new()
         .ws(url)

@@ -1,0 +1,3 @@
+DROP INDEX job_offers_created;
+DROP TABLE notifications;
+DROP TABLE saved_searches;
