@@ -36,16 +36,24 @@ pub enum ContextPart {
     Application,
     /// The candidate's profile (headline, jobs and places looked for, skills, experience, education, languages).
     Profile,
+    /// The text of the candidate's CV (as extracted from their PDF, or as they corrected it).
+    Cv,
 }
 
 impl ContextPart {
-    pub const ALL: [ContextPart; 3] = [ContextPart::Offer, ContextPart::Application, ContextPart::Profile];
+    pub const ALL: [ContextPart; 4] = [
+        ContextPart::Offer,
+        ContextPart::Application,
+        ContextPart::Profile,
+        ContextPart::Cv,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
             ContextPart::Offer => "offer",
             ContextPart::Application => "application",
             ContextPart::Profile => "profile",
+            ContextPart::Cv => "cv",
         }
     }
 

@@ -103,3 +103,26 @@ pub struct ProfileDocument {
     pub profile: Profile,
     pub updated_at: Option<DateTime<Utc>>,
 }
+
+/// The candidate's CV: the PDF they uploaded (only they can download it) and its text, as extracted or as they
+/// corrected it (`text_edited`), which the coach is given in a conversation about an offer or an application.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Cv {
+    pub filename: String,
+    pub size_bytes: i64,
+    /// SHA-256 of the PDF, hex.
+    pub sha256: String,
+    pub pages: i32,
+    pub text: String,
+    pub text_edited: bool,
+    pub uploaded_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// The CV's text as the candidate corrected it (up to 50,000 characters).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct CvTextUpdate {
+    pub text: String,
+}

@@ -275,6 +275,11 @@ async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
                 let n = jobbot_db::audit::purge(&mut conn, before)?;
                 println!("deleted {n} audit record(s) older than {days} days");
             }
+            drop(conn);
+            let files = crate::files::Files::open(&config.files_url)?;
+            let n = crate::cv::sweep(&files, &pool, chrono::Utc::now(), dry_run).await?;
+            let verb = if dry_run { "would delete" } else { "deleted" };
+            println!("{verb} {n} file(s) no CV refers to");
             Ok(())
         }
         Command::Backup { action } => backup_command(&config, action).await,
@@ -296,9 +301,11 @@ async fn backup_command(config: &Config, action: BackupCommand) -> anyhow::Resul
     let now = chrono::Utc::now();
     let keys = backup::Keys::from_env();
     let offsite = backup::Offsite::from_env(config.env == crate::config::Environment::Production)?;
+    let files = crate::files::Files::open(&config.files_url)?;
     match action {
         BackupCommand::Create => {
-            let manifest = backup::create_everywhere(&config.database_url, dir, &keys, &offsite).await?;
+            let manifest =
+                backup::create_everywhere(&config.database_url, dir, &keys, &offsite, &files).await?;
             let rows: i64 = manifest.tables.values().sum();
             println!(
                 "backup {} of {}: {} bytes, {} tables, {rows} rows, SHA-256 {}",
@@ -347,6 +354,8 @@ async fn backup_command(config: &Config, action: BackupCommand) -> anyhow::Resul
             let found = backup::find(dir, Some(&id))?;
             let target = jobbot_db::DatabaseUrl::parse(&to).map_err(|e| anyhow::anyhow!("--to: {e}"))?;
             let restored = backup::restore(&found, &target, force, &keys)?;
+            let written = backup::restore_files(&found, &files, &keys).await?;
+            println!("{written} file(s) put back into {}", files.url);
             let rows: i64 = restored.values().sum();
             println!(
                 "restored backup {} into {}: {} tables, {rows} rows",
@@ -415,6 +424,7 @@ async fn backup_command(config: &Config, action: BackupCommand) -> anyhow::Resul
                     config.backup_retention_days,
                     &keys,
                     &offsite,
+                    &files,
                 )
                 .await
                 {

@@ -85,6 +85,9 @@ pub struct Config {
     pub no_response_days: u32,
     /// Between two checks of the saved searches' alerts (`JOBBOT_ALERTS_EVERY_SECONDS`, 300).
     pub alerts_every: Duration,
+    /// Where uploaded files (CVs) live (`JOBBOT_FILES_URL`: `s3://…`, `azure://…` or a folder, by default
+    /// `<data dir>/files`).
+    pub files_url: String,
 }
 
 pub const FRANCE_TRAVAIL_TOKEN_URL: &str =
@@ -339,6 +342,9 @@ impl Config {
         let offers_sync = offers_sync_config(&lookup, &get)?;
         let follow_up_days = parse_number(&get, "JOBBOT_FOLLOW_UP_DAYS", 7, 1, 365)?;
         let no_response_days = parse_number(&get, "JOBBOT_NO_RESPONSE_DAYS", 21, 1, 365)?;
+        let files_url = get("JOBBOT_FILES_URL")
+            .filter(|v| !v.trim().is_empty())
+            .unwrap_or_else(|| data_dir.join("files").to_string_lossy().into_owned());
         let alerts_every = Duration::from_secs(u64::from(parse_number(
             &get,
             "JOBBOT_ALERTS_EVERY_SECONDS",
@@ -355,6 +361,7 @@ impl Config {
             follow_up_days,
             no_response_days,
             alerts_every,
+            files_url,
             offers_sync,
             backup_dir,
             backup_retention_days,

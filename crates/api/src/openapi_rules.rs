@@ -135,6 +135,7 @@ fn rules() -> Vec<(&'static str, &'static str, Value)> {
             json!({"minimum": 0, "maximum": 10_000_000}),
         ),
         ("MarkNotificationsRead", "ids", json!({"maxItems": 100})),
+        ("CvTextUpdate", "text", json!({"maxLength": 50_000})),
     ]);
     // The profile (`routes::profile::validate`).
     for (field, items, chars) in crate::profile::WORD_LISTS {
@@ -230,7 +231,11 @@ fn parameter_schemas() -> Vec<(&'static str, &'static str, Value)> {
         (
             "/api/v1/assistant/context",
             "exclude",
-            list_of("offer|application"),
+            list_of(
+                &jobbot_api_types::ContextPart::ALL
+                    .map(jobbot_api_types::ContextPart::as_str)
+                    .join("|"),
+            ),
         ),
         (
             "/api/v1/applications/{id}/documents/{document_id}/download",
@@ -354,7 +359,33 @@ pub fn refine(doc: &mut Value) {
                     }
                 }
             }
+            binary_contents(operation);
             add_standard_answers(path, operation);
+        }
+    }
+}
+
+/// Files (a PDF, a zip) are bytes: utoipa writes `Vec<u8>` as an array of integers, which no client sends.
+fn binary_contents(operation: &mut Value) {
+    let fix = |content: &mut Value| {
+        let Some(media) = content.as_object_mut() else {
+            return;
+        };
+        for (media_type, body) in media.iter_mut() {
+            let bytes = body["schema"]["type"] == "array" && body["schema"]["items"]["type"] == "integer";
+            if bytes && !media_type.contains("json") {
+                body["schema"] = json!({"type": "string", "format": "binary"});
+            }
+        }
+    };
+    if let Some(content) = operation.pointer_mut("/requestBody/content") {
+        fix(content);
+    }
+    if let Some(responses) = operation.get_mut("responses").and_then(Value::as_object_mut) {
+        for response in responses.values_mut() {
+            if let Some(content) = response.get_mut("content") {
+                fix(content);
+            }
         }
     }
 }

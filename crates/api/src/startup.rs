@@ -132,6 +132,18 @@ impl Application {
             });
         }
         actix_web::rt::spawn(crate::alerts::daemon(state.clone(), state.config.alerts_every));
+        let sweeper = state.clone();
+        actix_web::rt::spawn(async move {
+            let mut hourly = tokio::time::interval(std::time::Duration::from_secs(3600));
+            loop {
+                hourly.tick().await;
+                match crate::cv::sweep(&sweeper.files, &sweeper.pool, chrono::Utc::now(), false).await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(files = n, "files nothing refers to deleted"),
+                    Err(error) => tracing::warn!(error = %format!("{error:#}"), "file sweep failed"),
+                }
+            }
+        });
         if let Some(sync) = state.config.offers_sync.clone() {
             actix_web::rt::spawn(crate::offers::sync::daemon(state.pool.clone(), sync));
         }
@@ -262,7 +274,12 @@ pub async fn prepare_state(config: Config) -> anyhow::Result<AppState> {
     let hasher = web::block(PasswordHasher::new)
         .await?
         .map_err(|e| anyhow::anyhow!("argon2: {e}"))?;
+    let files = Arc::new(
+        crate::files::Files::open(&config.files_url)
+            .with_context(|| format!("JOBBOT_FILES_URL={}", config.files_url))?,
+    );
     Ok(AppState {
+        files,
         pool,
         jwt: JwtKeys::new(secret.expose()),
         hasher,

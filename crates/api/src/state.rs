@@ -20,6 +20,8 @@ pub struct AppState {
     pub limiter: Arc<RateLimiter>,
     pub assistant: Arc<Assistant>,
     pub hub: Arc<crate::realtime::Hub>,
+    /// Uploaded files (`JOBBOT_FILES_URL`).
+    pub files: Arc<crate::files::Files>,
     /// The one thread that writes chat posts, many to a transaction (`chat_writer`).
     pub chat_writer: Arc<crate::chat_writer::ChatWriter>,
     /// Sessions and first pages kept in memory (PostgreSQL only; see `cache`).

@@ -12,6 +12,7 @@ pub mod chats;
 mod connection;
 pub mod consents;
 pub mod conversations;
+pub mod cvs;
 pub mod messages;
 pub mod migrations;
 pub mod notify;

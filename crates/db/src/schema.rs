@@ -364,6 +364,21 @@ diesel::table! {
 }
 
 diesel::table! {
+    cvs (user_id) {
+        user_id -> Text,
+        object_key -> Text,
+        filename -> Text,
+        size_bytes -> BigInt,
+        sha256 -> Text,
+        pages -> Integer,
+        text -> Text,
+        text_edited -> Bool,
+        uploaded_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     notifications (id) {
         id -> Text,
         user_id -> Text,
@@ -390,6 +405,7 @@ diesel::joinable!(saved_offers -> job_offers (offer_id));
 diesel::joinable!(application_events -> applications (application_id));
 diesel::joinable!(application_documents -> applications (application_id));
 diesel::joinable!(profiles -> users (user_id));
+diesel::joinable!(cvs -> users (user_id));
 diesel::joinable!(notifications -> saved_searches (saved_search_id));
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -417,5 +433,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     application_documents,
     profiles,
     saved_searches,
-    notifications
+    notifications,
+    cvs
 );

@@ -10,6 +10,8 @@ pub const OFFER_HEADING: &str = "The job offer";
 pub const APPLICATION_HEADING: &str = "The application";
 /// The profile's heading (`## The candidate's profile`).
 pub const PROFILE_HEADING: &str = "The candidate's profile";
+/// The CV's text heading (`## The candidate's CV`).
+pub const CV_HEADING: &str = "The candidate's CV";
 
 /// At most this many requirements are quoted.
 const MAX_REQUIREMENTS: usize = 5;
@@ -100,16 +102,6 @@ pub fn requirements(description: &str) -> Vec<String> {
 /// The lines of the candidate's profile (skills, experience, education, languages, headline) that share a
 /// word's stem with the offer's `requirements`, in the profile's order, at most five.
 pub fn matching_lines(profile: &str, requirements: &[String]) -> Vec<String> {
-    use std::collections::HashSet;
-    let stems = |text: &str| -> HashSet<String> {
-        jobbot_domain::search::analyze(text)
-            .stems
-            .split_whitespace()
-            .filter(|s| s.chars().count() >= 2)
-            .map(str::to_owned)
-            .collect()
-    };
-    let wanted = stems(&requirements.join(" "));
     let mut candidates: Vec<String> = Vec::new();
     for line in profile.lines() {
         if let Some(item) = line.strip_prefix("- ") {
@@ -122,6 +114,25 @@ pub fn matching_lines(profile: &str, requirements: &[String]) -> Vec<String> {
             }
         }
     }
+    sharing_stems(candidates, requirements)
+}
+
+/// The lines of the CV's text that share a word's stem with the offer's `requirements`, at most five.
+pub fn matching_cv_lines(cv: &str, requirements: &[String]) -> Vec<String> {
+    sharing_stems(cv.lines().map(str::to_owned).collect(), requirements)
+}
+
+fn sharing_stems(candidates: Vec<String>, requirements: &[String]) -> Vec<String> {
+    use std::collections::HashSet;
+    let stems = |text: &str| -> HashSet<String> {
+        jobbot_domain::search::analyze(text)
+            .stems
+            .split_whitespace()
+            .filter(|s| s.chars().count() >= 2)
+            .map(str::to_owned)
+            .collect()
+    };
+    let wanted = stems(&requirements.join(" "));
     candidates
         .into_iter()
         .filter(|c| !stems(c).is_disjoint(&wanted))

@@ -279,7 +279,10 @@ impl Provider for OfflineCoach {
 /// "### The offer: title — company", then its key requirements, quoted, and the lines of the candidate's profile
 /// (when `system` has it) that answer them.
 fn offer_summary(offer: &str, system: &str, language: Language) -> String {
-    use crate::grounding::{description, field, matching_lines, requirements, section, PROFILE_HEADING};
+    use crate::grounding::{
+        description, field, matching_cv_lines, matching_lines, requirements, section, CV_HEADING,
+        PROFILE_HEADING,
+    };
     let title = field(offer, "Title").unwrap_or_default();
     let heading = match field(offer, "Company") {
         Some(company) => format!("{title} — {company}"),
@@ -308,13 +311,25 @@ fn offer_summary(offer: &str, system: &str, language: Language) -> String {
             out.push_str(requirement);
         }
     }
-    let matching = section(system, PROFILE_HEADING)
+    let mut matching = section(system, PROFILE_HEADING)
         .map(|profile| matching_lines(profile, &found))
         .unwrap_or_default();
+    let mut from_cv = false;
+    for line in section(system, CV_HEADING)
+        .map(|cv| matching_cv_lines(cv, &found))
+        .unwrap_or_default()
+    {
+        if matching.len() < 5 && !matching.contains(&line) {
+            matching.push(line);
+            from_cv = true;
+        }
+    }
     if !matching.is_empty() {
-        out.push_str(match language {
-            Language::French => "\n\nDans votre profil, ce qui y répond :",
-            Language::English => "\n\nWhat in your profile answers it:",
+        out.push_str(match (language, from_cv) {
+            (Language::French, false) => "\n\nDans votre profil, ce qui y répond :",
+            (Language::French, true) => "\n\nDans votre profil et votre CV, ce qui y répond :",
+            (Language::English, false) => "\n\nWhat in your profile answers it:",
+            (Language::English, true) => "\n\nWhat in your profile and CV answers it:",
         });
         for line in matching {
             out.push_str("\n- ");

@@ -1,5 +1,5 @@
 //! A conversation grounded in the candidate's workspace: the offer and the application it is about, and the
-//! candidate's profile, written out under fixed headings after JobBot's instructions in the one system message the provider receives. The
+//! candidate's profile and CV text, written out under fixed headings after JobBot's instructions in the one system message the provider receives. The
 //! same text is what `GET …/context` shows the candidate before they ask, minus the parts they left out; the
 //! offline coach reads those headings back (`jobbot_llm::offline`).
 
@@ -8,13 +8,17 @@ use jobbot_api_types::{CoachContext, CoachContextPart, ContextPart, Profile};
 use jobbot_db::applications::{self, ApplicationRow, EventRow};
 use jobbot_db::offers::{self, OfferRow};
 use jobbot_db::DbConnection;
-use jobbot_llm::grounding::{APPLICATION_HEADING, OFFER_HEADING, PROFILE_HEADING, WORKSPACE_INTRO};
+use jobbot_llm::grounding::{
+    APPLICATION_HEADING, CV_HEADING, OFFER_HEADING, PROFILE_HEADING, WORKSPACE_INTRO,
+};
 
 use super::SYSTEM_PROMPT;
 use crate::error::ApiError;
 
 /// An offer's description is cut here (the rest of the context and the history need room too).
 const DESCRIPTION_MAX_CHARS: usize = 6_000;
+/// The CV's text is cut here.
+const CV_MAX_CHARS: usize = 8_000;
 
 /// What a conversation is about, as found now.
 #[derive(Debug, Default)]
@@ -23,6 +27,24 @@ pub struct Grounding {
     pub application: Option<(ApplicationRow, Vec<EventRow>)>,
     /// The candidate's profile, for a conversation about an offer or an application.
     pub profile: Option<Profile>,
+    /// The text of the candidate's CV, likewise.
+    pub cv: Option<String>,
+}
+
+/// The CV's text of `user_id` when `grounded` and they uploaded one: tidied (no blank line can end its part),
+/// cut at [`CV_MAX_CHARS`].
+fn cv_for(conn: &mut DbConnection, user_id: &str, grounded: bool) -> Result<Option<String>, ApiError> {
+    if !grounded {
+        return Ok(None);
+    }
+    Ok(jobbot_db::cvs::get(conn, user_id)?
+        .map(|row| {
+            crate::cv::tidy(&row.text)
+                .chars()
+                .take(CV_MAX_CHARS)
+                .collect::<String>()
+        })
+        .filter(|text| !text.is_empty()))
 }
 
 /// The profile of `user_id` when `grounded` and they saved one.
@@ -62,11 +84,14 @@ pub fn resolve(
         }
         None => None,
     };
-    let profile = profile_for(conn, user_id, offer.is_some() || application.is_some())?;
+    let grounded = offer.is_some() || application.is_some();
+    let profile = profile_for(conn, user_id, grounded)?;
+    let cv = cv_for(conn, user_id, grounded)?;
     Ok(Grounding {
         offer,
         application,
         profile,
+        cv,
     })
 }
 
@@ -91,11 +116,14 @@ pub fn current(
         },
         None => None,
     };
-    let profile = profile_for(conn, user_id, offer_id.is_some() || application_id.is_some())?;
+    let grounded = offer_id.is_some() || application_id.is_some();
+    let profile = profile_for(conn, user_id, grounded)?;
+    let cv = cv_for(conn, user_id, grounded)?;
     Ok(Grounding {
         offer,
         application,
         profile,
+        cv,
     })
 }
 
@@ -308,6 +336,14 @@ pub fn parts(grounding: &Grounding, excluded: &[ContextPart]) -> Vec<CoachContex
             title: PROFILE_HEADING.to_owned(),
             text,
             included: !excluded.contains(&ContextPart::Profile),
+        });
+    }
+    if let Some(text) = &grounding.cv {
+        parts.push(CoachContextPart {
+            part: ContextPart::Cv,
+            title: CV_HEADING.to_owned(),
+            text: text.clone(),
+            included: !excluded.contains(&ContextPart::Cv),
         });
     }
     parts

@@ -5,7 +5,10 @@
 //! `manifest.json` (time, backend, schema version, row count per table, file size, SHA-256) and the data —
 //! PostgreSQL: `database.pgdump` (`pg_dump` custom format, compressed) of a snapshot whose row counts the
 //! manifest gives; SQLite: `database.sqlite3.gz`, SQLite's online copy (`VACUUM INTO`) gzipped.
-//! `verification.json` records the last verification.
+//! `verification.json` records the last verification. The uploaded files (CVs) follow in `files.zip` (every
+//! file of the store, keys as names; encrypted like the data file), copied after the database: a file is
+//! deleted from the store only an hour after nothing refers to it, so every file the database copy refers to is
+//! still there, and verification checks that each one is in the archive.
 
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
@@ -24,6 +27,7 @@ const MANIFEST: &str = "manifest.json";
 const VERIFICATION: &str = "verification.json";
 const PG_FILE: &str = "database.pgdump";
 const SQLITE_FILE: &str = "database.sqlite3.gz";
+const FILES_ARCHIVE: &str = "files.zip";
 /// diesel's own table: a newer binary's migrations add rows to it, nothing else.
 const MIGRATIONS_TABLE: &str = "__diesel_schema_migrations";
 
@@ -45,6 +49,19 @@ pub struct Manifest {
     /// The age recipient the data file is encrypted to (`JOBBOT_BACKUP_AGE_RECIPIENT`), if it is.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub encrypted_to: Option<String>,
+    /// The uploaded files, when they were copied.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub files: Option<FilesManifest>,
+}
+
+/// A backup's copy of the file store.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FilesManifest {
+    /// In the backup's folder: `files.zip` (or `files.zip.age`).
+    pub file: String,
+    pub count: usize,
+    pub size_bytes: u64,
+    pub sha256: String,
 }
 
 /// Encryption of the data files (age, X25519): the recipient new backups are encrypted to, and the identity
@@ -251,6 +268,7 @@ pub fn create(url: &DatabaseUrl, dir: &Path, keys: &Keys) -> anyhow::Result<Mani
             sha256,
             tables,
             encrypted_to: keys.recipient.clone(),
+            files: None,
         };
         write_json(&partial.join(MANIFEST), &manifest)?;
         Ok(manifest)
@@ -265,6 +283,152 @@ pub fn create(url: &DatabaseUrl, dir: &Path, keys: &Keys) -> anyhow::Result<Mani
             Err(error)
         }
     }
+}
+
+/// Copies every file of the store into the backup (after its database: see the module's note) and records
+/// it in the manifest.
+pub async fn add_files(backup: &Local, files: &crate::files::Files, keys: &Keys) -> anyhow::Result<Manifest> {
+    use zip::write::SimpleFileOptions;
+    let stored = files.list("cv/").await?;
+    let plain = backup.folder.join(FILES_ARCHIVE);
+    let mut count = 0;
+    {
+        let output = std::fs::File::create(&plain)?;
+        let mut zip = zip::ZipWriter::new(output);
+        // PDFs are compressed already.
+        let options = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+        for file in &stored {
+            // Deleted since it was listed: nothing refers to it any more.
+            let Some(bytes) = files.get(&file.key).await? else {
+                continue;
+            };
+            zip.start_file(file.key.as_str(), options)?;
+            zip.write_all(&bytes)?;
+            count += 1;
+        }
+        zip.finish()?.sync_all()?;
+    }
+    let file = match &keys.recipient {
+        Some(recipient) => {
+            let sealed = format!("{FILES_ARCHIVE}.age");
+            encrypt(&plain, &backup.folder.join(&sealed), recipient)?;
+            std::fs::remove_file(&plain)?;
+            sealed
+        }
+        None => FILES_ARCHIVE.to_owned(),
+    };
+    let (size_bytes, sha256) = sha256_of(&backup.folder.join(&file))?;
+    let mut manifest = backup.manifest.clone();
+    manifest.files = Some(FilesManifest {
+        file,
+        count,
+        size_bytes,
+        sha256,
+    });
+    let temporary = backup.folder.join(format!("{MANIFEST}.tmp"));
+    write_json(&temporary, &manifest)?;
+    std::fs::rename(&temporary, backup.folder.join(MANIFEST))?;
+    Ok(manifest)
+}
+
+/// The names in the backup's files archive (decrypted to a scratch file when it is encrypted).
+fn archived_files(backup: &Local, files: &FilesManifest, keys: &Keys) -> anyhow::Result<Vec<String>> {
+    let path = backup.folder.join(&files.file);
+    let (size, sha256) = sha256_of(&path)?;
+    if size != files.size_bytes || sha256 != files.sha256 {
+        bail!("{} is not the file the manifest describes", files.file);
+    }
+    let scratch = std::env::temp_dir().join(format!("jobbot-files-{}.zip", uuid::Uuid::now_v7().simple()));
+    let plain = match &backup.manifest.encrypted_to {
+        Some(recipient) if files.file.ends_with(".age") => {
+            decrypt(&path, &scratch, keys, recipient)?;
+            scratch.clone()
+        }
+        _ => path,
+    };
+    let names = (|| -> anyhow::Result<Vec<String>> {
+        let archive = zip::ZipArchive::new(std::fs::File::open(&plain)?)?;
+        let names: Result<Vec<String>, _> = archive.file_names().map(|n| n.map(|n| n.into_owned())).collect();
+        Ok(names?)
+    })();
+    let _ = std::fs::remove_file(&scratch);
+    names
+}
+
+/// Every CV file the restored database refers to must be in the backup's files archive.
+fn check_files(backup: &Local, conn: &mut jobbot_db::DbConnection, keys: &Keys) -> Result<String, String> {
+    let referenced = jobbot_db::cvs::keys(conn).map_err(|e| e.to_string())?;
+    let Some(files) = &backup.manifest.files else {
+        if referenced.is_empty() {
+            return Ok(String::new());
+        }
+        return Err(format!(
+            "its database refers to {} CV file(s) but the backup holds no files",
+            referenced.len()
+        ));
+    };
+    let names: std::collections::HashSet<String> = archived_files(backup, files, keys)
+        .map_err(|e| format!("the files archive: {e:#}"))?
+        .into_iter()
+        .collect();
+    if names.len() != files.count {
+        return Err(format!(
+            "the files archive holds {} file(s), the manifest says {}",
+            names.len(),
+            files.count
+        ));
+    }
+    let missing = referenced.iter().filter(|k| !names.contains(*k)).count();
+    if missing > 0 {
+        return Err(format!(
+            "{missing} CV file(s) the database refers to are not in the files archive"
+        ));
+    }
+    Ok(format!(", {} file(s) checked", names.len()))
+}
+
+/// Puts the backup's files back into the store (those it lacks); returns how many were written.
+pub async fn restore_files(
+    backup: &Local,
+    files: &crate::files::Files,
+    keys: &Keys,
+) -> anyhow::Result<usize> {
+    let Some(manifest) = &backup.manifest.files else {
+        return Ok(0);
+    };
+    let path = backup.folder.join(&manifest.file);
+    let scratch = std::env::temp_dir().join(format!("jobbot-files-{}.zip", uuid::Uuid::now_v7().simple()));
+    let plain = match &backup.manifest.encrypted_to {
+        Some(recipient) if manifest.file.ends_with(".age") => {
+            decrypt(&path, &scratch, keys, recipient)?;
+            scratch.clone()
+        }
+        _ => path,
+    };
+    let result = async {
+        let mut archive = zip::ZipArchive::new(std::fs::File::open(&plain)?)?;
+        let mut written = 0;
+        for index in 0..archive.len() {
+            let (key, bytes) = {
+                let mut entry = archive.by_index(index)?;
+                let mut bytes = Vec::new();
+                entry.read_to_end(&mut bytes)?;
+                (entry.name()?.into_owned(), bytes)
+            };
+            // JobBot's own keys only: nothing in an archive becomes a path elsewhere.
+            if !key.starts_with("cv/") || key.contains("..") {
+                continue;
+            }
+            if files.get(&key).await?.is_none() {
+                files.put(&key, bytes).await?;
+                written += 1;
+            }
+        }
+        anyhow::Ok(written)
+    }
+    .await;
+    let _ = std::fs::remove_file(&scratch);
+    result
 }
 
 fn write_json(path: &Path, value: &impl Serialize) -> anyhow::Result<()> {
@@ -423,9 +587,10 @@ pub fn verify(backup: &Local, scratch_server: Option<&str>, keys: &Keys) -> anyh
                 .map_err(|e| format!("migrations failed: {e}"))?;
             let restored = db::row_counts(&mut conn).map_err(|e| e.to_string())?;
             compare(&backup.manifest, &restored).map_err(|e| format!("row counts differ: {e}"))?;
+            let files = check_files(backup, &mut conn, keys)?;
             let rows: i64 = restored.values().sum();
             Ok(format!(
-                "restored {} tables and {rows} rows, {} migration(s) applied after",
+                "restored {} tables and {rows} rows, {} migration(s) applied after{files}",
                 restored.len(),
                 applied.len()
             ))
@@ -681,6 +846,7 @@ pub async fn create_everywhere(
     dir: &Path,
     keys: &Keys,
     offsite: &Offsite,
+    files: &crate::files::Files,
 ) -> anyhow::Result<Manifest> {
     let started = Utc::now();
     if offsite.production && !offsite.targets.is_empty() && keys.recipient.is_none() {
@@ -689,7 +855,13 @@ pub async fn create_everywhere(
         record(url, "create", None, started, None, &[], Some(error.to_owned()));
         bail!(error);
     }
-    let made = create(url, dir, keys);
+    let made = match create(url, dir, keys) {
+        Ok(manifest) => match find(dir, Some(&manifest.id)) {
+            Ok(local) => add_files(&local, files, keys).await,
+            Err(error) => Err(error),
+        },
+        Err(error) => Err(error),
+    };
     let mut went = vec![dir.display().to_string()];
     let mut errors = Vec::new();
     if let Ok(manifest) = &made {
@@ -785,6 +957,7 @@ pub async fn cycle(
     retention_days: u32,
     keys: &Keys,
     offsite: &Offsite,
+    files: &crate::files::Files,
 ) -> anyhow::Result<String> {
     let mut lock = connect(url)?;
     if !db::try_lock(&mut lock)? {
@@ -800,7 +973,7 @@ pub async fn cycle(
     if recent(&status.last_backup, 12) {
         done.push("a backup succeeded in the last 12 hours: none made".to_owned());
     } else {
-        let manifest = create_everywhere(url, dir, keys, offsite).await?;
+        let manifest = create_everywhere(url, dir, keys, offsite, files).await?;
         done.push(format!("backup {}", manifest.id));
     }
     let pruned = prune_everywhere(url, dir, retention_days, offsite, Utc::now(), false).await?;

@@ -8,7 +8,7 @@
 
 use std::sync::Arc;
 
-use anyhow::{anyhow, bail, Context};
+use anyhow::{bail, Context};
 use chrono::{DateTime, TimeDelta, Utc};
 use futures_util::StreamExt;
 use object_store::path::Path as StorePath;
@@ -25,64 +25,13 @@ pub struct Target {
     prefix: String,
 }
 
-/// A variable, or the content of the file `<NAME>_FILE` names.
-fn secret(name: &str) -> anyhow::Result<Option<String>> {
-    if let Ok(value) = std::env::var(name) {
-        return Ok(Some(value));
-    }
-    match std::env::var(format!("{name}_FILE")) {
-        Ok(file) => Ok(Some(
-            std::fs::read_to_string(&file)
-                .with_context(|| format!("{name}_FILE: cannot read {file}"))?
-                .trim()
-                .to_owned(),
-        )),
-        Err(_) => Ok(None),
-    }
-}
-
 impl Target {
     pub fn parse(url: &str) -> anyhow::Result<Self> {
-        let (scheme, rest) = url
-            .split_once("://")
-            .ok_or_else(|| anyhow!("{url}: expected s3://bucket/prefix or azure://container/prefix"))?;
-        let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
-        if bucket.is_empty() {
-            bail!("{url}: no bucket or container");
-        }
-        let store: Arc<dyn ObjectStore> = match scheme {
-            "s3" => {
-                let mut builder = object_store::aws::AmazonS3Builder::from_env().with_bucket_name(bucket);
-                if let Some(key) = secret("AWS_SECRET_ACCESS_KEY")? {
-                    builder = builder.with_secret_access_key(key);
-                }
-                if std::env::var("AWS_ENDPOINT").is_ok_and(|e| e.starts_with("http://")) {
-                    builder = builder.with_allow_http(true);
-                }
-                Arc::new(
-                    builder
-                        .build()
-                        .with_context(|| format!("{url}: S3 configuration"))?,
-                )
-            }
-            "azure" => {
-                let mut builder =
-                    object_store::azure::MicrosoftAzureBuilder::from_env().with_container_name(bucket);
-                if let Some(key) = secret("AZURE_STORAGE_ACCOUNT_KEY")? {
-                    builder = builder.with_access_key(key);
-                }
-                Arc::new(
-                    builder
-                        .build()
-                        .with_context(|| format!("{url}: Azure configuration"))?,
-                )
-            }
-            other => bail!("{url}: unknown scheme {other} (s3 or azure)"),
-        };
+        let (store, prefix) = crate::files::cloud_store(url)?;
         Ok(Self {
             url: url.to_owned(),
             store,
-            prefix: prefix.trim_matches('/').to_owned(),
+            prefix,
         })
     }
 
@@ -98,37 +47,47 @@ impl Target {
     /// Copies a local backup here, then checks the copy's size and SHA-256.
     pub async fn upload(&self, backup: &Local) -> anyhow::Result<()> {
         let manifest = &backup.manifest;
-        let data = std::fs::read(backup.folder.join(&manifest.file))?;
-        let data_path = self.path(&manifest.id, &manifest.file);
-        self.store
-            .put(&data_path, PutPayload::from(data))
-            .await
-            .with_context(|| format!("{}: upload of {}", self.url, manifest.file))?;
-        let meta = self.store.head(&data_path).await?;
-        if meta.size != manifest.size_bytes {
-            bail!(
-                "{}: {} bytes stored instead of {}",
-                self.url,
-                meta.size,
-                manifest.size_bytes
-            );
-        }
-        let sent_back = self.store.get(&data_path).await?.bytes().await?;
-        let digest: String = Sha256::digest(&sent_back)
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
-        if digest != manifest.sha256 {
-            bail!(
-                "{}: the stored copy's SHA-256 differs from the backup's",
-                self.url
-            );
+        self.copy(backup, &manifest.file, manifest.size_bytes, &manifest.sha256)
+            .await?;
+        if let Some(files) = &manifest.files {
+            self.copy(backup, &files.file, files.size_bytes, &files.sha256)
+                .await?;
         }
         let text = serde_json::to_vec_pretty(manifest)?;
         self.store
             .put(&self.path(&manifest.id, "manifest.json"), PutPayload::from(text))
             .await
             .with_context(|| format!("{}: upload of the manifest", self.url))?;
+        Ok(())
+    }
+
+    /// Copies one file of the backup here, then checks its size and SHA-256 as the store sends them back.
+    async fn copy(&self, backup: &Local, file: &str, size: u64, sha256: &str) -> anyhow::Result<()> {
+        let data = std::fs::read(backup.folder.join(file))?;
+        let path = self.path(&backup.manifest.id, file);
+        self.store
+            .put(&path, PutPayload::from(data))
+            .await
+            .with_context(|| format!("{}: upload of {file}", self.url))?;
+        let meta = self.store.head(&path).await?;
+        if meta.size != size {
+            bail!(
+                "{}: {} bytes of {file} stored instead of {size}",
+                self.url,
+                meta.size
+            );
+        }
+        let sent_back = self.store.get(&path).await?.bytes().await?;
+        let digest: String = Sha256::digest(&sent_back)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        if digest != sha256 {
+            bail!(
+                "{}: the stored copy of {file} differs from the backup's",
+                self.url
+            );
+        }
         Ok(())
     }
 
@@ -168,6 +127,9 @@ impl Target {
             self.store
                 .delete(&self.path(&manifest.id, &manifest.file))
                 .await?;
+            if let Some(files) = &manifest.files {
+                self.store.delete(&self.path(&manifest.id, &files.file)).await?;
+            }
             deleted.push(manifest.id);
         }
         Ok(deleted)

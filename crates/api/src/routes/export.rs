@@ -58,7 +58,7 @@ fn opt(time: Option<chrono::NaiveDateTime>) -> Value {
 #[utoipa::path(get, path = "/api/v1/me/export", tag = "privacy",
     security(("bearer" = []), ("cookie" = [])),
     responses(
-        (status = 200, description = "A zip: README.txt, account.json, consent-history.json, sessions.json, personal-tokens.json, conversations/*.json and *.md, chat-messages.json, shares-made.json, shares-received.json, usage.json, offers.json, saved-offers.json, applications.json (with their history and documents), profile.json, saved-searches.json, notifications.json", content_type = "application/zip", body = Vec<u8>),
+        (status = 200, description = "A zip: README.txt, account.json, consent-history.json, sessions.json, personal-tokens.json, conversations/*.json and *.md, chat-messages.json, shares-made.json, shares-received.json, usage.json, offers.json, saved-offers.json, applications.json (with their history and documents), profile.json, saved-searches.json, notifications.json, cv.json and cv.pdf (when a CV was uploaded)", content_type = "application/zip", body = Vec<u8>),
         (status = 401, description = "Not logged in", body = jobbot_api_types::Problem, content_type = "application/problem+json"),
     ))]
 pub async fn export_me(
@@ -81,6 +81,25 @@ pub async fn export_me(
             )?)
         })
         .await?;
+    // The CV's file comes from the file store (async), before the archive is written (blocking).
+    let owner = auth.user.id.clone();
+    let cv = state
+        .db(move |conn| Ok(jobbot_db::cvs::get(conn, &owner)?))
+        .await?;
+    let cv = match cv {
+        Some(row) => {
+            let bytes = state.files.get(&row.object_key).await.map_err(|e| {
+                tracing::error!(error = %format!("{e:#}"), "file store");
+                ApiError::new(
+                    actix_web::http::StatusCode::SERVICE_UNAVAILABLE,
+                    jobbot_api_types::ErrorCode::ServiceUnavailable,
+                    "Your CV cannot be read right now; try the export again in a moment.",
+                )
+            })?;
+            Some((row, bytes))
+        }
+        None => None,
+    };
     let pool = state.pool.clone();
     let user_id = auth.user.id.clone();
     let (tx, mut rx) = mpsc::channel::<Chunk>(4);
@@ -93,6 +112,7 @@ pub async fn export_me(
                 write_archive(
                     &mut conn,
                     &user_id,
+                    cv,
                     ChannelWriter {
                         tx,
                         buffer: Vec::new(),
@@ -116,7 +136,12 @@ pub async fn export_me(
         .streaming(body))
 }
 
-fn write_archive(conn: &mut DbConnection, user_id: &str, out: ChannelWriter) -> std::io::Result<()> {
+fn write_archive(
+    conn: &mut DbConnection,
+    user_id: &str,
+    cv: Option<(jobbot_db::cvs::CvRow, Option<Vec<u8>>)>,
+    out: ChannelWriter,
+) -> std::io::Result<()> {
     let io = |e: jobbot_db::QueryError| std::io::Error::other(e.to_string());
     let mut zip = zip::ZipWriter::new_stream(out);
     let options = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
@@ -285,6 +310,17 @@ fn write_archive(conn: &mut DbConnection, user_id: &str, out: ChannelWriter) -> 
         .map(|row| json!(crate::alerts::notification_dto(row)))
         .collect();
     file(&mut zip, "notifications.json", &json_file(&json!(notifications)))?;
+    if let Some((row, bytes)) = cv {
+        let meta = json!({
+            "filename": row.filename, "size_bytes": row.size_bytes, "sha256": row.sha256, "pages": row.pages,
+            "text": row.text, "text_edited": row.text_edited, "uploaded_at": at(row.uploaded_at),
+            "updated_at": at(row.updated_at),
+        });
+        file(&mut zip, "cv.json", &json_file(&meta))?;
+        if let Some(bytes) = bytes {
+            file(&mut zip, "cv.pdf", &bytes)?;
+        }
+    }
     let mut out = zip.finish().map_err(std::io::Error::other)?;
     out.flush()
 }
@@ -319,4 +355,5 @@ saved-offers.json       les offres que vous suivez / the offers you saved\n\
 applications.json       vos candidatures, leur historique et leurs documents / your applications, their history and documents\n\
 profile.json            votre profil / your profile\n\
 saved-searches.json     vos recherches enregistrées / your saved searches\n\
-notifications.json      vos alertes / your alerts\n";
+notifications.json      vos alertes / your alerts\n\
+cv.json, cv.pdf         votre CV et son texte / your CV and its text\n";

@@ -11,6 +11,7 @@ pub mod applications;
 pub mod auth;
 pub mod chats;
 pub mod conversations;
+pub mod cv;
 pub mod export;
 pub mod health;
 pub mod me;
@@ -105,6 +106,15 @@ pub fn config(cfg: &mut web::ServiceConfig) {
                     resource("/applications/{id}/documents/{document_id}/download")
                         .route(get().to(applications::download_document)),
                 )
+                .service(
+                    resource("/me/cv")
+                        .app_data(web::PayloadConfig::new(crate::cv::MAX_BYTES))
+                        .route(get().to(cv::get))
+                        .route(put().to(cv::upload))
+                        .route(patch().to(cv::update_text))
+                        .route(delete().to(cv::delete)),
+                )
+                .service(resource("/me/cv/file").route(get().to(cv::download)))
                 .service(
                     resource("/me/profile")
                         .route(get().to(profile::get))

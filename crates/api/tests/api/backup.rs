@@ -407,7 +407,7 @@ async fn backups_encrypted_to_an_age_recipient() {
 }
 
 /// Creates an Azurite container with a SharedKey-signed request (object_store does not make containers).
-async fn create_azurite_container(endpoint: &str, container: &str) {
+pub(crate) async fn create_azurite_container(endpoint: &str, container: &str) {
     use base64::Engine;
     const ACCOUNT: &str = "devstoreaccount1";
     // Azurite's well-known development key (public, the same for everyone).
@@ -560,4 +560,74 @@ async fn backups_go_to_s3_and_azure() {
         text(&refused)
     );
     let _ = std::fs::remove_dir_all(&backups);
+}
+
+/// The uploaded files are in the backup: `files.zip` holds every CV file, verification checks that each file
+/// the database refers to is there (and fails when one is not), and a restore puts them back into the store.
+#[actix_rt::test]
+async fn cv_files_are_backed_up_checked_and_restored() {
+    let app = crate::helpers::spawn_app(jobbot_db::Backend::Sqlite).await;
+    let url = db_url(&app.db);
+    let nora = app.user("nora@example.fr").await;
+    let cv = crate::cv::pdf(&[&["Nora Benali", "Électricienne du bâtiment"]], true);
+    let uploaded = app
+        .client
+        .put(app.url("/api/v1/me/cv"))
+        .bearer_auth(&nora.access_token)
+        .header("Content-Type", "application/pdf")
+        .body(cv.clone())
+        .send()
+        .await
+        .expect("upload");
+    assert_eq!(uploaded.status(), StatusCode::OK);
+    let store = app.data_dir.join("files");
+    let store_url = store.to_string_lossy().into_owned();
+    let files = [("JOBBOT_FILES_URL", store_url.as_str())];
+    let backups = tempdir("jobbot-files-backup");
+    ok(jobbot_with(&url, &backups, &["backup", "create"], &files));
+    let (folder, manifest) = manifests(&backups).pop().expect("a backup");
+    assert_eq!(manifest["files"]["file"], "files.zip");
+    assert_eq!(manifest["files"]["count"], 1);
+    assert!(folder.join("files.zip").is_file());
+    let verified = ok(jobbot_with(&url, &backups, &["backup", "verify"], &files));
+    assert!(verified.contains("1 file(s) checked"), "{verified}");
+
+    // Restored elsewhere: the database and its files, byte for byte.
+    let id = manifest["id"].as_str().expect("id");
+    let elsewhere = tempdir("jobbot-files-restored");
+    let target = format!("sqlite://{}", elsewhere.join("restored.sqlite3").display());
+    let other_store = elsewhere.join("files").to_string_lossy().into_owned();
+    let restored = ok(jobbot_with(
+        &url,
+        &backups,
+        &["backup", "restore", id, "--to", &target],
+        &[("JOBBOT_FILES_URL", other_store.as_str())],
+    ));
+    assert!(restored.contains("1 file(s) put back"), "{restored}");
+    let folder_of = |root: &Path| root.join("cv").join(&nora.id);
+    let names: Vec<_> = std::fs::read_dir(folder_of(&elsewhere.join("files")))
+        .expect("restored files")
+        .filter_map(Result::ok)
+        .collect();
+    assert_eq!(names.len(), 1);
+    assert_eq!(std::fs::read(names[0].path()).expect("read"), cv);
+
+    // A file lost from the store before a backup: that backup fails verification, naming what is missing.
+    for entry in std::fs::read_dir(folder_of(&store))
+        .expect("files")
+        .filter_map(Result::ok)
+    {
+        std::fs::remove_file(entry.path()).expect("remove");
+    }
+    std::thread::sleep(Duration::from_millis(5));
+    ok(jobbot_with(&url, &backups, &["backup", "create"], &files));
+    let failed = jobbot_with(&url, &backups, &["backup", "verify"], &files);
+    assert!(!failed.status.success());
+    assert!(
+        text(&failed).contains("1 CV file(s) the database refers to are not in the files archive"),
+        "{}",
+        text(&failed)
+    );
+    let _ = std::fs::remove_dir_all(&backups);
+    let _ = std::fs::remove_dir_all(&elsewhere);
 }

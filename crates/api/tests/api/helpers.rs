@@ -20,6 +20,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
     handle: ServerHandle,
     pub db: TestDatabase,
+    /// `JOBBOT_DATA_DIR` (the file store is its `files/`).
+    pub data_dir: std::path::PathBuf,
 }
 
 /// A logged-in user, as the tests drive it.
@@ -76,6 +78,7 @@ pub async fn spawn_app_with(backend: Backend, extra: &[(&str, &str)]) -> TestApp
         client,
         handle,
         db,
+        data_dir,
     }
 }
 
@@ -174,6 +177,15 @@ impl TestApp {
 
     /// The caller's export, unzipped: file name → contents.
     pub async fn export(&self, token: &str) -> HashMap<String, String> {
+        self.export_bytes(token)
+            .await
+            .into_iter()
+            .map(|(name, bytes)| (name, String::from_utf8(bytes).unwrap_or_default()))
+            .collect()
+    }
+
+    /// The export's files as bytes (a CV's PDF is not text).
+    pub async fn export_bytes(&self, token: &str) -> HashMap<String, Vec<u8>> {
         use std::io::Read;
         let response = self.get_bearer("/api/v1/me/export", token).await;
         assert_eq!(response.status(), StatusCode::OK);
@@ -182,9 +194,9 @@ impl TestApp {
         let mut files = HashMap::new();
         for index in 0..archive.len() {
             let mut file = archive.by_index(index).expect("entry");
-            let mut text = String::new();
-            file.read_to_string(&mut text).expect("utf-8");
-            files.insert(file.name().expect("a name").to_string(), text);
+            let mut content = Vec::new();
+            file.read_to_end(&mut content).expect("read");
+            files.insert(file.name().expect("a name").to_string(), content);
         }
         files
     }

@@ -11,6 +11,7 @@ mod auth;
 mod backup;
 mod chats;
 mod coach;
+mod cv;
 mod deployment;
 mod errors;
 mod fake_llm;
