@@ -79,6 +79,7 @@ run_stack() {
   echo "==> browser tests through nginx (make stack's shape): http://127.0.0.1:$public, admin :$admin_port"
   env "${llm[@]}" JOBBOT_STACK_DATABASE_URL="${admin%/*}/$name" JOBBOT_STACK_DIR="$work/stack" \
     JOBBOT_STACK_PUBLIC_PORT="$public" JOBBOT_STACK_ADMIN_PORT="$admin_port" JOBBOT_AUTH_RATE_LIMIT=0 \
+    JOBBOT_ALERTS_EVERY_SECONDS=2 \
     JOBBOT_NGINX_AUTH_RATE=20r/s JOBBOT_NGINX_AUTH_BURST=40 JOBBOT_ADMIN_ALLOW=127.0.0.1/32 RUST_LOG=warn \
     scripts/stack.sh "$bin" >"$work/stack.log" 2>&1 &
   stack_pid=$!
@@ -134,6 +135,7 @@ for backend in "${backends[@]}"; do
   echo "==> browser tests on $backend (http://127.0.0.1:$port)"
   env "${llm[@]}" DATABASE_URL="$db_url" JOBBOT_BIND="127.0.0.1:$port" JOBBOT_STATIC_DIR="$root/frontend/dist" \
     JOBBOT_DATA_DIR="$work/data" JOBBOT_ALLOWED_ORIGINS="http://127.0.0.1:$port" JOBBOT_AUTH_RATE_LIMIT=0 \
+    JOBBOT_ALERTS_EVERY_SECONDS=2 \
     RUST_LOG=warn "$bin" serve >"$work/server-$backend.log" 2>&1 &
   server_pid=$!
   for _ in $(seq 1 100); do

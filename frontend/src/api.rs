@@ -162,6 +162,44 @@ pub(crate) async fn call<T: DeserializeOwned>(
     decode(response).await
 }
 
+/// Sends a file as the body (`content_type`), refreshing the session once if it expired.
+#[cfg(feature = "workspace")]
+pub(crate) async fn upload<T: DeserializeOwned>(
+    verb: Verb,
+    path: &str,
+    file: &web_sys::File,
+    content_type: &str,
+) -> Result<T, ApiError> {
+    let attempt = || async {
+        let url = format!("{BASE}{path}");
+        let builder = match verb {
+            Verb::Post => Request::post(&url),
+            _ => Request::put(&url),
+        };
+        let mut builder = builder
+            .header("Accept", "application/json")
+            .header("Content-Type", content_type);
+        if let Some(token) = csrf_token() {
+            builder = builder.header("X-CSRF-Token", &token);
+        }
+        builder
+            .body(wasm_bindgen::JsValue::from(file.clone()))
+            .map_err(|e| ApiError::local(ErrorCode::NetworkError, e.to_string()))?
+            .send()
+            .await
+            .map_err(|e| ApiError::local(ErrorCode::NetworkError, e.to_string()))
+    };
+    let response = attempt().await?;
+    if response.status() == 401 {
+        let error = problem_of(response).await;
+        if refreshable(&error) && refresh().await.is_ok() {
+            return decode(attempt().await?).await;
+        }
+        return Err(error);
+    }
+    decode(response).await
+}
+
 pub(crate) fn json<B: Serialize>(body: &B) -> Option<String> {
     serde_json::to_string(body).ok()
 }
@@ -216,6 +254,11 @@ pub async fn assistant_info() -> Result<AssistantInfo, ApiError> {
 /// The latest `limit` conversations (the dashboard's).
 pub async fn recent_conversations(limit: u8) -> Result<ConversationPage, ApiError> {
     call(Verb::Get, &format!("/conversations?limit={limit}"), None).await
+}
+
+/// The candidate's saved searches, as the dashboard reads them.
+pub async fn saved_searches() -> Result<Vec<crate::pages::home::SearchNews>, ApiError> {
+    call(Verb::Get, "/me/saved-searches", None).await
 }
 
 /// The candidate's applications (the dashboard's next actions and counts).

@@ -65,6 +65,9 @@ fn connect(live: Live, state: AppState) {
                     });
                     return;
                 }
+                if let LiveEvent::Notifications(count) = &parsed {
+                    state.unread.set(count.unread);
+                }
                 live.event.set(Some(parsed));
             }
         }

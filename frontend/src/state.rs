@@ -13,6 +13,8 @@ pub struct AppState {
     pub locale: RwSignal<Locale>,
     /// False until the first `/me` answered: protected pages wait for it instead of redirecting.
     pub ready: RwSignal<bool>,
+    /// Unread notifications (the header's badge), as the WebSocket last said.
+    pub unread: RwSignal<i64>,
 }
 
 impl AppState {
@@ -22,6 +24,7 @@ impl AppState {
             user: RwSignal::new(None),
             locale: RwSignal::new(browser_locale()),
             ready: RwSignal::new(false),
+            unread: RwSignal::new(0),
         };
         if crate::api::has_session() {
             spawn_local(async move {

@@ -76,6 +76,19 @@ pub fn Header() -> impl IntoView {
                     >
                         // The workspace and the console are other builds: full page loads (rel="external").
                         <li><a href="/offers" rel="external" data-testid="nav-offers">{move || state.t(Key::NavOffers)}</a></li>
+                        <li>
+                            <a href="/alerts" rel="external" data-testid="nav-alerts">
+                                {move || state.t(Key::NavAlerts)}
+                                {move || {
+                                    let n = state.unread.get();
+                                    (n > 0).then(|| view! {
+                                        " " <span class="badge" data-testid="alerts-badge">{n}
+                                            <span class="visually-hidden">" " {state.t(Key::UnreadAlerts)}</span>
+                                        </span>
+                                    })
+                                }}
+                            </a>
+                        </li>
                         <li><A href="/chat" attr:rel=main_app attr:data-testid="nav-chat">{move || state.t(Key::NavChat)}</A></li>
                         <li><A href="/messages" attr:rel=main_app attr:data-testid="nav-messages">{move || state.t(Key::NavMessages)}</A></li>
                         <li><A href="/shares" attr:rel=main_app attr:data-testid="nav-shares">{move || state.t(Key::NavShares)}</A></li>

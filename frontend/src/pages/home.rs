@@ -1,5 +1,5 @@
-//! The landing page: the candidate's dashboard when logged in (next actions, applications by status, recent
-//! conversations), the pitch otherwise.
+//! The landing page: the candidate's dashboard when logged in (next actions, applications by status, saved
+//! searches' new offers, recent conversations), the pitch otherwise.
 
 use jobbot_api_types::{Application, ApplicationList, ApplicationStatus, Conversation, Reminder};
 use leptos::prelude::*;
@@ -21,6 +21,14 @@ pub fn take_farewell() -> Option<jobbot_api_types::DeletionReceipt> {
     let raw = storage.get_item(FAREWELL_KEY).ok()??;
     let _ = storage.remove_item(FAREWELL_KEY);
     serde_json::from_str(&raw).ok()
+}
+
+/// What the dashboard shows of a saved search (the rest of its JSON is left unread).
+#[derive(Clone, serde::Deserialize)]
+pub struct SearchNews {
+    id: String,
+    name: String,
+    new_offers: i64,
 }
 
 #[component]
@@ -64,6 +72,12 @@ fn Dashboard() -> impl IntoView {
     let state = expect_context::<AppState>();
     let applications = RwSignal::new(None::<ApplicationList>);
     let conversations = RwSignal::new(None::<Vec<Conversation>>);
+    let searches = RwSignal::new(None::<Vec<SearchNews>>);
+    spawn_local(async move {
+        if let Ok(list) = api::saved_searches().await {
+            searches.set(Some(list));
+        }
+    });
     spawn_local(async move {
         if let Ok(list) = api::applications().await {
             applications.set(Some(list));
@@ -130,6 +144,24 @@ fn Dashboard() -> impl IntoView {
             view! { <ul>{items}</ul> }.into_any()
         })
     };
+    let news = move || {
+        searches.get().map(|list| {
+            if list.is_empty() {
+                return view! { <p class="muted">{move || state.t(Key::NoSavedSearch)}</p> }.into_any();
+            }
+            let items = list
+                .into_iter()
+                .map(|s| {
+                    let count = (s.new_offers > 0).then(|| {
+                        let words = if s.new_offers == 1 { Key::OneNewOffer } else { Key::NewOffers };
+                        view! { " " <span class="badge" data-testid="search-news-count">{s.new_offers}" "{move || state.t(words)}</span> }
+                    });
+                    view! { <li data-testid="search-news"><a href=format!("/offers?saved={}", s.id) rel="external">{s.name}</a>{count}</li> }
+                })
+                .collect_view();
+            view! { <ul>{items}</ul> }.into_any()
+        })
+    };
     view! {
         <div class="dashboard" data-testid="dashboard">
             <section class="card" aria-labelledby="next-title">
@@ -140,6 +172,10 @@ fn Dashboard() -> impl IntoView {
                 <h2 id="applications-title">{move || state.t(Key::MyApplications)}</h2>
                 {by_status}
                 <p><a href="/applications" rel="external" class="button" data-testid="dashboard-board">{move || state.t(Key::OpenBoard)}</a></p>
+            </section>
+            <section class="card" aria-labelledby="searches-title">
+                <h2 id="searches-title">{move || state.t(Key::SavedSearches)}</h2>
+                {news}
             </section>
             <section class="card" aria-labelledby="recent-title">
                 <h2 id="recent-title">{move || state.t(Key::RecentConversations)}</h2>

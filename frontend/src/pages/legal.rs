@@ -58,7 +58,7 @@ pub fn PrivacyPage() -> impl IntoView {
                     <h1>"Politique de confidentialité"</h1>
                     <p class="muted">"Version " {PRIVACY_POLICY_VERSION}</p>
                     <h2>"Ce que nous conservons"</h2>
-                    <p>"Votre compte (adresse e-mail, nom affiché, langue, mot de passe chiffré avec argon2id), vos sessions et jetons, vos conversations avec l'assistant, vos messages et partages, les offres que vous ajoutez ou suivez, vos candidatures et leurs documents, et vos choix de cookies."</p>
+                    <p>"Votre compte (adresse e-mail, nom affiché, langue, mot de passe chiffré avec argon2id), vos sessions et jetons, vos conversations avec l'assistant, vos messages et partages, les offres que vous ajoutez ou suivez, vos recherches enregistrées et leurs alertes, votre profil et votre CV (le fichier PDF et son texte), vos candidatures et leurs documents, et vos choix de cookies."</p>
                     <h2>"Pourquoi"</h2>
                     <p>"Pour fournir le service (exécution du contrat). Aucune donnée n'est vendue ni utilisée pour de la publicité."</p>
                     <h2>"L'assistant"</h2>
@@ -73,7 +73,7 @@ pub fn PrivacyPage() -> impl IntoView {
                     <h1>"Privacy notice"</h1>
                     <p class="muted">"Version " {PRIVACY_POLICY_VERSION}</p>
                     <h2>"What we keep"</h2>
-                    <p>"Your account (email address, display name, language, password hashed with argon2id), your sessions and tokens, your conversations with the assistant, your messages and shares, the offers you add or save, your applications and their documents, and your cookie choices."</p>
+                    <p>"Your account (email address, display name, language, password hashed with argon2id), your sessions and tokens, your conversations with the assistant, your messages and shares, the offers you add or save, your saved searches and their alerts, your profile and your CV (the PDF file and its text), your applications and their documents, and your cookie choices."</p>
                     <h2>"Why"</h2>
                     <p>"To provide the service (performance of the contract). No data is sold or used for advertising."</p>
                     <h2>"The assistant"</h2>

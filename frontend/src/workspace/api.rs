@@ -3,8 +3,10 @@
 
 use jobbot_api_types::{
     ApplicationDetail, ApplicationDocument, ApplicationList, ApplicationStatus, ApplicationUpdate,
-    CoachContext, ContextPart, Conversation, CreateConversationRequest, DocumentUpdate, NewApplication,
-    NewDocument, Offer, OfferInput, OfferPage, OfferState, OfferUpdate, Profile, ProfileDocument, SavedOffer,
+    CoachContext, ContextPart, Conversation, Cv, CvTextUpdate, CreateConversationRequest, DocumentUpdate,
+    MarkNotificationsRead, NewApplication, NewDocument, NotificationList, Offer, OfferInput, OfferPage,
+    OfferState, OfferUpdate, Profile, ProfileDocument, SavedOffer, SavedSearch, SavedSearchInput,
+    SavedSearchUpdate, UnreadNotifications,
 };
 
 use crate::api::{call, json, ApiError, Verb};
@@ -132,4 +134,64 @@ pub async fn profile() -> Result<ProfileDocument, ApiError> {
 
 pub async fn save_profile(profile: &Profile) -> Result<ProfileDocument, ApiError> {
     call(Verb::Put, "/me/profile", json(profile)).await
+}
+
+pub async fn saved_searches() -> Result<Vec<SavedSearch>, ApiError> {
+    call(Verb::Get, "/me/saved-searches", None).await
+}
+
+pub async fn saved_search(id: &str) -> Result<SavedSearch, ApiError> {
+    call(Verb::Get, &format!("/me/saved-searches/{id}"), None).await
+}
+
+pub async fn save_search(input: &SavedSearchInput) -> Result<SavedSearch, ApiError> {
+    call(Verb::Post, "/me/saved-searches", json(input)).await
+}
+
+pub async fn update_saved_search(id: &str, change: &SavedSearchUpdate) -> Result<SavedSearch, ApiError> {
+    call(Verb::Patch, &format!("/me/saved-searches/{id}"), json(change)).await
+}
+
+pub async fn delete_saved_search(id: &str) -> Result<(), ApiError> {
+    call(Verb::Delete, &format!("/me/saved-searches/{id}"), None).await
+}
+
+/// The saved search's results were shown: its new offers start again from zero.
+pub async fn search_seen(id: &str) -> Result<SavedSearch, ApiError> {
+    call(Verb::Post, &format!("/me/saved-searches/{id}/seen"), None).await
+}
+
+pub async fn notifications() -> Result<NotificationList, ApiError> {
+    call(Verb::Get, "/me/notifications", None).await
+}
+
+pub async fn mark_all_read() -> Result<UnreadNotifications, ApiError> {
+    call(
+        Verb::Post,
+        "/me/notifications/read",
+        json(&MarkNotificationsRead::default()),
+    )
+    .await
+}
+
+pub async fn cv() -> Result<Option<Cv>, ApiError> {
+    match call(Verb::Get, "/me/cv", None).await {
+        Ok(cv) => Ok(Some(cv)),
+        Err(e) if e.0.status == 404 => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// Uploads the PDF itself as the CV, with its name.
+pub async fn upload_cv(file: &web_sys::File) -> Result<Cv, ApiError> {
+    let name = String::from(js_sys::encode_uri_component(&file.name()));
+    crate::api::upload(Verb::Put, &format!("/me/cv?filename={name}"), file, "application/pdf").await
+}
+
+pub async fn save_cv_text(text: String) -> Result<Cv, ApiError> {
+    call(Verb::Patch, "/me/cv", json(&CvTextUpdate { text })).await
+}
+
+pub async fn delete_cv() -> Result<(), ApiError> {
+    call(Verb::Delete, "/me/cv", None).await
 }

@@ -42,6 +42,7 @@ fn part_key(part: ContextPart) -> Key {
         ContextPart::Offer => Key::PartOffer,
         ContextPart::Application => Key::PartApplication,
         ContextPart::Profile => Key::PartProfile,
+        ContextPart::Cv => Key::PartCv,
     }
 }
 

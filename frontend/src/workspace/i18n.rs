@@ -187,6 +187,27 @@ crate::i18n::messages! {
     Level => ("Niveau", "Level"),
     Remove => ("Retirer", "Remove"),
     PartProfile => ("Votre profil", "Your profile"),
+    PartCv => ("Le texte de votre CV", "Your CV's text"),
+    MyCv => ("Mon CV", "My CV"),
+    NoCv => (
+        "Aucun CV pour l'instant. Déposez-le en PDF : JobBot en lit le texte, que vous pourrez corriger, et le coach s'en sert pour vos candidatures.",
+        "No CV yet. Upload it as a PDF: JobBot reads its text, which you can correct, and the coach uses it for your applications."
+    ),
+    UploadCv => ("Déposer un CV (PDF, 5 Mo au plus ; il remplace le précédent)", "Upload a CV (PDF, up to 5 MB; it replaces the previous one)"),
+    Uploading => ("Envoi et lecture du PDF…", "Uploading and reading the PDF…"),
+    Uploaded => ("déposé le", "uploaded on"),
+    Download => ("Télécharger", "Download"),
+    DeleteCv => ("Supprimer mon CV", "Delete my CV"),
+    CvText => ("Le texte lu dans votre CV", "The text read from your CV"),
+    CvTextHint => (
+        "Corrigez-le si la lecture s'est trompée : c'est ce texte que le coach reçoit.",
+        "Correct it if the reading went wrong: this text is what the coach receives."
+    ),
+    SaveCvText => ("Enregistrer le texte", "Save the text"),
+    CvTooLarge => ("Ce fichier dépasse 5 Mo.", "This file is over 5 MB."),
+    NotPdf => ("Ce fichier n'est pas un PDF.", "This file is not a PDF."),
+    BadPdf => ("Ce PDF est illisible ou incomplet.", "This PDF cannot be read or is incomplete."),
+    LockedPdf => ("Ce PDF est protégé par un mot de passe : enregistrez-le sans.", "This PDF is password-protected: save it without one."),
     ToSend => ("À envoyer", "To send"),
     Sent => ("Envoyée", "Sent"),
     FollowedUp => ("Relancée", "Followed up"),
@@ -196,4 +217,27 @@ crate::i18n::messages! {
     Rejected => ("Refusée", "Rejected"),
     NoResponse => ("Sans réponse", "No response"),
     Abandoned => ("Abandonnée", "Abandoned"),
+    AlertsNav => ("Alertes", "Alerts"),
+    AlertsTitle => ("Alertes et recherches enregistrées", "Alerts and saved searches"),
+    OneNewOffer => ("nouvelle offre", "new offer"),
+    NewOffers => ("nouvelles offres", "new offers"),
+    SalaryFrom => ("dès", "from"),
+    AllOffers => ("Toutes les offres", "All offers"),
+    SeeOffers => ("Voir les offres", "See the offers"),
+    Unread => ("Nouveau", "New"),
+    AlertMe => ("M'alerter des nouvelles offres (une fois par jour au plus)", "Alert me to new offers (at most once a day)"),
+    NoAlerts => (
+        "Aucune alerte pour l'instant. Enregistrez une recherche avec l'alerte activée : JobBot vous préviendra des nouvelles offres.",
+        "No alert yet. Save a search with its alert on: JobBot will tell you about new offers."
+    ),
+    SavedSearchesTitle => ("Recherches enregistrées", "Saved searches"),
+    NoSavedSearches => (
+        "Aucune recherche enregistrée. Cherchez des offres, puis « Enregistrer cette recherche ».",
+        "No saved search yet. Search for jobs, then “Save this search”."
+    ),
+    SaveSearch => ("Enregistrer cette recherche", "Save this search"),
+    SearchName => ("Nom de la recherche", "Search name"),
+    SearchSaved => ("Recherche enregistrée.", "Search saved."),
+    SeeAlerts => ("Voir mes alertes", "See my alerts"),
+    FromSaved => ("Recherche enregistrée :", "Saved search:"),
 }

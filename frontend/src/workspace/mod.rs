@@ -1,7 +1,7 @@
 //! The workspace build (`--features workspace`, built from `frontend/workspace/index.html` into
 //! `dist/workspace/`): the job seeker's offers — search, details, saved offers, offers found elsewhere —, their
 //! applications (board, list, details, the coach grounded in them, documents), their profile, and a recruiter's
-//! own offers. The server sends its page for `/offers…`, `/applications…` and `/profile`, so the first page's bundle stays small;
+//! own offers, saved searches and their alerts. The server sends its page for `/offers…`, `/applications…`, `/profile`, `/account` and `/alerts`, so the first page's bundle stays small;
 //! every other path is the main app's, reached with a full page load.
 
 use leptos::prelude::*;
@@ -14,6 +14,7 @@ use crate::state::AppState;
 use crate::widgets::{AlertLine, Elsewhere};
 
 mod account;
+mod alerts;
 mod api;
 mod applications;
 mod coach;
@@ -29,6 +30,8 @@ use i18n::{t, Key};
 pub fn WorkspaceApp() -> impl IntoView {
     let state = AppState::start();
     provide_context(state);
+    // The header's alert badge follows the WebSocket here too.
+    provide_context(crate::realtime::Live::start(state));
     let consent = crate::consent::Consent::start(state);
     provide_context(consent);
     state.follow_locale();
@@ -48,6 +51,9 @@ pub fn WorkspaceApp() -> impl IntoView {
                     <ParentRoute path=path!("/account") view=LoggedIn>
                         <Route path=path!("") view=account::AccountPage />
                     </ParentRoute>
+                    <ParentRoute path=path!("/alerts") view=WorkspaceShell>
+                        <Route path=path!("") view=alerts::AlertsPage />
+                    </ParentRoute>
                     <ParentRoute path=path!("/profile") view=WorkspaceShell>
                         <Route path=path!("") view=profile::ProfilePage />
                     </ParentRoute>
@@ -64,6 +70,7 @@ pub fn WorkspaceApp() -> impl IntoView {
 /// Whether `path` belongs to this build (its own not-found page) or to the main app.
 fn is_workspace_path(path: &str) -> bool {
     path == "/account"
+        || path == "/alerts"
         || ["/offers", "/applications", "/profile"]
             .iter()
             .any(|p| path == *p || path.strip_prefix(p).is_some_and(|rest| rest.starts_with('/')))
@@ -132,6 +139,7 @@ fn WorkspaceShell() -> impl IntoView {
                     <ul>
                         <li><A href="/offers" exact=true attr:data-testid="offers-nav-search">{move || tr(Key::Search)}</A></li>
                         <li><A href="/offers/saved" attr:data-testid="offers-nav-saved">{move || tr(Key::Saved)}</A></li>
+                        <li><A href="/alerts" attr:data-testid="offers-nav-alerts">{move || tr(Key::AlertsNav)}</A></li>
                         <li><A href="/applications" attr:data-testid="offers-nav-applications">{move || tr(Key::Applications)}</A></li>
                         <li><A href="/profile" attr:data-testid="offers-nav-profile">{move || tr(Key::Profile)}</A></li>
                         <Show when=recruiter>
@@ -156,6 +164,9 @@ pub fn error_message(locale: jobbot_domain::Locale, error: &ApiError) -> String 
             "invalid_postcode" => Key::BadPostcode,
             "invalid_departement" => Key::BadDepartement,
             "out_of_range" => Key::BadSalary,
+            "not_pdf" | "empty" => return t(locale, Key::NotPdf).to_owned(),
+            "invalid_pdf" => return t(locale, Key::BadPdf).to_owned(),
+            "encrypted_pdf" => return t(locale, Key::LockedPdf).to_owned(),
             _ => return f.message.clone(),
         };
         format!("{} : {}", f.field, t(locale, key))

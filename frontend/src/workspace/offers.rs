@@ -1,7 +1,10 @@
 //! `/offers`: the search (words, filters with their counts, relevance or date, more results through the
 //! cursor) and `/offers/:id`: one offer in full.
 
-use jobbot_api_types::{ContractType, FacetCount, Offer, OfferPage, OfferState, Remote, WorkingTime};
+use jobbot_api_types::{
+    ContractType, FacetCount, Offer, OfferPage, OfferState, Remote, SavedSearchInput, SearchParams,
+    WorkingTime,
+};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
@@ -38,7 +41,7 @@ pub fn contract_key(contract: ContractType) -> Key {
     }
 }
 
-fn remote_key(remote: Remote) -> Key {
+pub fn remote_key(remote: Remote) -> Key {
     match remote {
         Remote::OnSite => Key::OnSite,
         Remote::Hybrid => Key::Hybrid,
@@ -100,7 +103,7 @@ fn FacetSelect(
     view! {
         <div class="field">
             <label for=id>{move || tr(label)}</label>
-            <select id=id data-testid=id on:change=move |ev| value.set(event_target_value(&ev))>
+            <select id=id data-testid=id prop:value=move || value.get() on:change=move |ev| value.set(event_target_value(&ev))>
                 <option value="">{move || tr(Key::Any)}</option>
                 {options}
             </select>
@@ -156,6 +159,89 @@ pub fn OfferCard(offer: Offer) -> impl IntoView {
     }
 }
 
+/// "Save this search": the search as it stands (the words searched, not the ones being typed), a name and
+/// the alert; once saved, a link to the alerts page.
+#[component]
+fn SaveSearch(
+    q: RwSignal<String>,
+    contract: RwSignal<String>,
+    remote: RwSignal<String>,
+    departement: RwSignal<String>,
+    salary: RwSignal<String>,
+) -> impl IntoView {
+    let open = RwSignal::new(false);
+    let name = RwSignal::new(String::new());
+    let alerts = RwSignal::new(true);
+    let done = RwSignal::new(false);
+    let error = RwSignal::new(None::<ApiError>);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let list = |raw: String| -> Vec<String> {
+            raw.split(',')
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(str::to_owned)
+                .collect()
+        };
+        let input = SavedSearchInput {
+            name: Some(name.get_untracked()).filter(|n| !n.trim().is_empty()),
+            query: Some(SearchParams {
+                q: q.get_untracked(),
+                contract: list(contract.get_untracked())
+                    .iter()
+                    .filter_map(|c| ContractType::parse(c))
+                    .collect(),
+                remote: list(remote.get_untracked())
+                    .iter()
+                    .filter_map(|r| Remote::parse(r))
+                    .collect(),
+                departement: list(departement.get_untracked()),
+                salary_min: salary.get_untracked().trim().parse().ok(),
+            }),
+            alerts: Some(alerts.get_untracked()),
+        };
+        spawn_local(async move {
+            match api::save_search(&input).await {
+                Ok(_) => {
+                    open.set(false);
+                    done.set(true);
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    view! {
+        <div class="save-search">
+            <Show when=move || open.get() fallback=move || view! {
+                <button type="button" class="button" data-testid="save-search-open" on:click=move |_| {
+                    name.set(q.get_untracked());
+                    done.set(false);
+                    open.set(true);
+                }>{move || tr(Key::SaveSearch)}</button>
+            }>
+                <form class="card" on:submit=submit>
+                    <div class="field">
+                        <label for="save-search-name">{move || tr(Key::SearchName)}</label>
+                        <input id="save-search-name" data-testid="save-search-name" maxlength="100"
+                            prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev)) />
+                    </div>
+                    <div class="field checkbox">
+                        <input type="checkbox" id="save-search-alerts" data-testid="save-search-alerts"
+                            prop:checked=move || alerts.get() on:change=move |ev| alerts.set(event_target_checked(&ev)) />
+                        <label for="save-search-alerts">{move || tr(Key::AlertMe)}</label>
+                    </div>
+                    <button type="submit" class="button primary" data-testid="save-search-submit">{move || tr(Key::SaveSearch)}</button>
+                </form>
+            </Show>
+            <Show when=move || done.get()>
+                <p role="status" data-testid="save-search-done">{move || tr(Key::SearchSaved)}" "
+                    <A href="/alerts">{move || tr(Key::SeeAlerts)}</A></p>
+            </Show>
+            <ErrorLine error testid="save-search-error" />
+        </div>
+    }
+}
+
 #[component]
 pub fn SearchPage() -> impl IntoView {
     let q = RwSignal::new(String::new());
@@ -169,6 +255,27 @@ pub fn SearchPage() -> impl IntoView {
     let more = RwSignal::new(Vec::<Offer>::new());
     let next = RwSignal::new(None::<String>);
     let error = RwSignal::new(None::<ApiError>);
+    // `/offers?saved=ID` opens a saved search: its parameters first, then the search (once), then it is seen.
+    let saved_id = leptos_router::hooks::use_query_map().with_untracked(|m| m.get("saved"));
+    let ready = RwSignal::new(saved_id.is_none());
+    let from_saved = RwSignal::new(None::<String>);
+    if let Some(id) = saved_id {
+        spawn_local(async move {
+            if let Ok(search) = api::saved_search(&id).await {
+                let p = search.query;
+                let join = |list: Vec<&str>| list.join(",");
+                typed.set(p.q.clone());
+                q.set(p.q);
+                contract.set(join(p.contract.iter().map(|c| c.as_str()).collect()));
+                remote.set(join(p.remote.iter().map(|r| r.as_str()).collect()));
+                departement.set(p.departement.join(","));
+                salary.set(p.salary_min.map(|s| s.to_string()).unwrap_or_default());
+                from_saved.set(Some(search.name));
+                let _ = api::search_seen(&id).await;
+            }
+            ready.set(true);
+        });
+    }
     let params = move || {
         vec![
             ("q", q.get()),
@@ -180,6 +287,9 @@ pub fn SearchPage() -> impl IntoView {
         ]
     };
     Effect::new(move |_| {
+        if !ready.get() {
+            return;
+        }
         let query = query(&params());
         more.set(Vec::new());
         load(page, error, async move { api::search(&query).await });
@@ -259,17 +369,19 @@ pub fn SearchPage() -> impl IntoView {
                     <div class="field">
                         <label for="offer-departement">{move || tr(Key::Departement)}</label>
                         <input id="offer-departement" data-testid="offer-departement" maxlength="3" inputmode="text"
+                            prop:value=move || departement.get()
                             placeholder=text(Key::DepartementHint)
                             on:change=move |ev| departement.set(event_target_value(&ev)) />
                     </div>
                     <div class="field">
                         <label for="offer-salary">{move || tr(Key::SalaryMin)}</label>
                         <input id="offer-salary" data-testid="offer-salary" type="number" min="0" step="1000"
+                            prop:value=move || salary.get()
                             on:change=move |ev| salary.set(event_target_value(&ev)) />
                     </div>
                     <div class="field">
                         <label for="offer-sort">{move || tr(Key::SortLabel)}</label>
-                        <select id="offer-sort" data-testid="offer-sort" on:change=move |ev| sort.set(event_target_value(&ev))>
+                        <select id="offer-sort" data-testid="offer-sort" prop:value=move || sort.get() on:change=move |ev| sort.set(event_target_value(&ev))>
                             <option value="relevance">{move || tr(Key::ByRelevance)}</option>
                             <option value="date">{move || tr(Key::ByDate)}</option>
                         </select>
@@ -277,6 +389,8 @@ pub fn SearchPage() -> impl IntoView {
                 </fieldset>
                 <button type="submit" class="button primary" data-testid="offer-search">{move || tr(Key::Search)}</button>
             </form>
+            {move || from_saved.get().map(|name| view! { <p class="muted" data-testid="from-saved">{tr(Key::FromSaved)}" "<strong>{name}</strong></p> })}
+            <SaveSearch q contract remote departement salary />
             <ErrorLine error testid="search-error" />
             <p aria-live="polite" data-testid="offer-total">{total}</p>
             <ul class="offer-list" aria-label=text(Key::ResultsList)>{results}</ul>

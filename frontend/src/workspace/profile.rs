@@ -3,7 +3,7 @@
 //! optional; lists are one item a line; experience, education and languages are rows added and removed.
 
 use jobbot_api_types::{
-    ContractType, Education, Experience, LanguageSkill, Profile, ProfileDocument, Remote,
+    ContractType, Cv, Education, Experience, LanguageSkill, Profile, ProfileDocument, Remote,
 };
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -141,6 +141,123 @@ fn Rows(group: &'static Group, rows: RwSignal<Vec<Row>>, next: RwSignal<u32>) ->
                 {move || tr(group.add)}
             </button>
         </fieldset>
+    }
+}
+
+/// The CV's largest size, as the server takes it.
+const CV_MAX_BYTES: f64 = 5.0 * 1024.0 * 1024.0;
+
+/// The CV: upload a PDF (checked here for its size, by the server for being one), see what was read from it,
+/// correct that text (what the coach is given), download or delete it.
+#[component]
+fn CvCard() -> impl IntoView {
+    let t = super::translator();
+    let cv = RwSignal::new(None::<Option<Cv>>);
+    let text = RwSignal::new(String::new());
+    let busy = RwSignal::new(false);
+    let saved = RwSignal::new(false);
+    let error = RwSignal::new(None::<ApiError>);
+    let local_error = RwSignal::new(None::<&'static str>);
+    let show = move |found: Option<Cv>| {
+        text.set(found.as_ref().map(|c| c.text.clone()).unwrap_or_default());
+        cv.set(Some(found));
+    };
+    spawn_local(async move {
+        match api::cv().await {
+            Ok(found) => show(found),
+            Err(e) => error.set(Some(e)),
+        }
+    });
+    let upload = move |ev: leptos::ev::Event| {
+        let Some(input) = ev
+            .target()
+            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(t).ok())
+        else {
+            return;
+        };
+        let Some(file) = input.files().and_then(|list| list.get(0)) else {
+            return;
+        };
+        error.set(None);
+        saved.set(false);
+        if file.size() > CV_MAX_BYTES {
+            local_error.set(Some(t(Key::CvTooLarge)));
+            input.set_value("");
+            return;
+        }
+        local_error.set(None);
+        busy.set(true);
+        spawn_local(async move {
+            match api::upload_cv(&file).await {
+                Ok(uploaded) => show(Some(uploaded)),
+                Err(e) => error.set(Some(e)),
+            }
+            busy.set(false);
+            input.set_value("");
+        });
+    };
+    let save_text = move |_| {
+        saved.set(false);
+        spawn_local(async move {
+            match api::save_cv_text(text.get_untracked()).await {
+                Ok(updated) => {
+                    show(Some(updated));
+                    saved.set(true);
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    let remove = move |_| {
+        spawn_local(async move {
+            match api::delete_cv().await {
+                Ok(()) => show(None),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    let details = move || {
+        cv.get().map(|found| match found {
+            None => view! { <p class="muted" data-testid="cv-none">{tr(Key::NoCv)}</p> }.into_any(),
+            Some(c) => {
+                let size = format!("{} Ko", (c.size_bytes + 1023) / 1024);
+                let pages = format!("{} p.", c.pages);
+                view! {
+                    <p data-testid="cv-file-name"><strong>{c.filename}</strong>" · "{pages}" · "{size}" · "
+                        {tr(Key::Uploaded)}" "{crate::i18n::day(c.uploaded_at)}</p>
+                    <p class="actions">
+                        <a class="button" href="/api/v1/me/cv/file" download="" data-testid="cv-download">{tr(Key::Download)}</a>
+                        <button type="button" class="button" data-testid="cv-delete" on:click=remove>{tr(Key::DeleteCv)}</button>
+                    </p>
+                    <div class="field">
+                        <label for="cv-text">{tr(Key::CvText)}</label>
+                        <p id="cv-text-hint" class="hint">{tr(Key::CvTextHint)}</p>
+                        <textarea id="cv-text" rows="12" maxlength="50000" data-testid="cv-text" aria-describedby="cv-text-hint"
+                            prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev))></textarea>
+                    </div>
+                    <button type="button" class="button primary" data-testid="cv-text-save" on:click=save_text>{tr(Key::SaveCvText)}</button>
+                    <Show when=move || saved.get()>
+                        <p role="status" data-testid="cv-text-saved">{move || tr(Key::ChangesSaved)}</p>
+                    </Show>
+                }
+                .into_any()
+            }
+        })
+    };
+    view! {
+        <section class="card" aria-labelledby="cv-title" data-testid="cv">
+            <h2 id="cv-title">{move || tr(Key::MyCv)}</h2>
+            {details}
+            <div class="field">
+                <label for="cv-file">{move || tr(Key::UploadCv)}</label>
+                <input id="cv-file" type="file" accept="application/pdf,.pdf" data-testid="cv-file" on:change=upload />
+            </div>
+            <Show when=move || busy.get()>
+                <p role="status" data-testid="cv-uploading">{move || tr(Key::Uploading)}</p>
+            </Show>
+            {move || local_error.get().map(|m| view! { <p class="form-alert error" role="alert" data-testid="cv-error">{m}</p> })}
+            <ErrorLine error testid="cv-error" />
+        </section>
     }
 }
 
@@ -334,6 +451,7 @@ fn ProfileForm(profile: Profile, error: RwSignal<Option<ApiError>>, saved: RwSig
         <section>
             <h1>{move || tr(Key::Profile)}</h1>
             <p class="hint">{move || tr(Key::ProfileHint)}</p>
+            <CvCard />
             <form class="card profile-form" on:submit=submit data-testid="profile-form">
                 <p id="one-a-line" class="hint">{move || tr(Key::OneALine)}</p>
                 {input("profile-headline", Key::Headline, headline, "text")}

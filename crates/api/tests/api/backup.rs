@@ -406,6 +406,18 @@ async fn backups_encrypted_to_an_age_recipient() {
     let _ = std::fs::remove_dir_all(&backups);
 }
 
+/// The credentials and endpoints that point object_store at moto (S3) and Azurite.
+pub(crate) fn emulator_env<'a>(s3: &'a str, azurite: &'a str) -> [(&'static str, &'a str); 6] {
+    [
+        ("AWS_ACCESS_KEY_ID", "test"),
+        ("AWS_SECRET_ACCESS_KEY", "test"),
+        ("AWS_DEFAULT_REGION", "us-east-1"),
+        ("AWS_ENDPOINT", s3),
+        ("AZURE_STORAGE_USE_EMULATOR", "true"),
+        ("AZURITE_BLOB_STORAGE_URL", azurite),
+    ]
+}
+
 /// Creates an Azurite container with a SharedKey-signed request (object_store does not make containers).
 pub(crate) async fn create_azurite_container(endpoint: &str, container: &str) {
     use base64::Engine;
@@ -471,15 +483,8 @@ async fn backups_go_to_s3_and_azure() {
     assert!(made.status().is_success(), "the bucket: {}", made.status());
     create_azurite_container(&azurite, &name).await;
     let targets = format!("s3://{name}/nightly,azure://{name}/nightly");
-    let env = [
-        ("JOBBOT_BACKUP_TARGETS", targets.as_str()),
-        ("AWS_ACCESS_KEY_ID", "test"),
-        ("AWS_SECRET_ACCESS_KEY", "test"),
-        ("AWS_DEFAULT_REGION", "us-east-1"),
-        ("AWS_ENDPOINT", s3.as_str()),
-        ("AZURE_STORAGE_USE_EMULATOR", "true"),
-        ("AZURITE_BLOB_STORAGE_URL", azurite.as_str()),
-    ];
+    let mut env = vec![("JOBBOT_BACKUP_TARGETS", targets.as_str())];
+    env.extend(emulator_env(&s3, &azurite));
     let backups = tempdir("jobbot-offsite");
     ok(jobbot_with(&url, &backups, &["backup", "create"], &env));
     std::thread::sleep(Duration::from_millis(5));

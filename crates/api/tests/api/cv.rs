@@ -533,15 +533,8 @@ async fn cvs_in_s3_and_azure_are_shared_by_two_instances() {
     for store in [format!("s3://{name}/files"), format!("azure://{name}/files")] {
         let db = jobbot_db::testing::TestDatabase::new(jobbot_db::Backend::Postgres);
         let url = crate::helpers::db_url(&db);
-        let env = [
-            ("JOBBOT_FILES_URL", store.as_str()),
-            ("AWS_ACCESS_KEY_ID", "test"),
-            ("AWS_SECRET_ACCESS_KEY", "test"),
-            ("AWS_DEFAULT_REGION", "us-east-1"),
-            ("AWS_ENDPOINT", s3.as_str()),
-            ("AZURE_STORAGE_USE_EMULATOR", "true"),
-            ("AZURITE_BLOB_STORAGE_URL", azurite.as_str()),
-        ];
+        let mut env = vec![("JOBBOT_FILES_URL", store.as_str())];
+        env.extend(crate::backup::emulator_env(&s3, &azurite));
         let one = crate::helpers::start_process(&url, &env, std::process::Stdio::null()).await;
         let two = crate::helpers::start_process(&url, &env, std::process::Stdio::null()).await;
         let client = reqwest::Client::new();
