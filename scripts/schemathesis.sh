@@ -69,7 +69,8 @@ export ST_CONVERSATION ST_CHAT ST_SHARE
 echo "==> schemathesis: every check, every phase, ${seconds}s against $base"
 status=0
 # Run from the scratch folder: schemathesis and hypothesis keep their caches in the working directory.
-(cd "$work" && "$venv/bin/st" --no-color --config-file "$root/scripts/schemathesis.toml" run "$base/api/openapi.json" \
+# scripts/schemathesis_hooks.py: real PDFs for the CV upload (schemathesis generates no application/pdf itself).
+(cd "$work" && PYTHONPATH="$root/scripts" SCHEMATHESIS_HOOKS=schemathesis_hooks "$venv/bin/st" --no-color --config-file "$root/scripts/schemathesis.toml" run "$base/api/openapi.json" \
   --max-time "$seconds" --request-timeout 15 ${seed:+--seed "$seed"} \
   -H "Authorization: Bearer $ST_TOKEN") >"$work/report.txt" 2>&1 || status=$?
 sed -n '/SUMMARY/,$p' "$work/report.txt"
