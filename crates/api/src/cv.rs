@@ -185,7 +185,10 @@ mod tests {
     #[test]
     fn what_is_not_a_pdf_is_refused() {
         assert_eq!(parse(b"\x89PNG\r\n\x1a\n").expect_err("refused").code, "not_pdf");
-        assert_eq!(parse(b"%PDF-1.4\nno end").expect_err("refused").code, "invalid_pdf");
+        assert_eq!(
+            parse(b"%PDF-1.4\nno end").expect_err("refused").code,
+            "invalid_pdf"
+        );
         assert_eq!(
             parse(b"%PDF-1.4\ngarbage\n%%EOF\n").expect_err("refused").code,
             "invalid_pdf"

@@ -94,7 +94,8 @@ fn resolve(dir: &Path, path: &str) -> Target {
     }
 }
 
-/// `name-0123456789abcdef.ext` or `name-0123456789abcdef_bg.wasm`: trunk's content-hashed names.
+/// `name-0123456789abcdef.ext` or `name-0123456789abcdef_bg.wasm`: trunk's content-hashed names. trunk writes
+/// its 64-bit hash without leading zeros, so one name in sixteen has 15 digits (and rarer ones fewer).
 fn is_hashed(file_name: &str) -> bool {
     let Some((stem, _extension)) = file_name.rsplit_once('.') else {
         return false;
@@ -103,7 +104,7 @@ fn is_hashed(file_name: &str) -> bool {
     match stem.rsplit_once('-') {
         Some((name, hash)) => {
             !name.is_empty()
-                && hash.len() == 16
+                && (8..=16).contains(&hash.len())
                 && hash.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
         }
         None => false,
@@ -194,7 +195,12 @@ mod tests {
         assert!(!is_hashed("robots.txt"));
         assert!(!is_hashed("favicon.svg"));
         assert!(!is_hashed("style-0123456789ABCDEF.css"));
-        assert!(!is_hashed("style-0123456789abcde.css"));
+        assert!(
+            is_hashed("jobbot-frontend-678493da0d97aea_bg.wasm"),
+            "a hash with a leading zero"
+        );
+        assert!(!is_hashed("style-0123456.css"));
+        assert!(!is_hashed("style-0123456789abcdef0.css"));
         assert!(!is_hashed("-0123456789abcdef.css"));
     }
 

@@ -3,7 +3,7 @@
 
 use jobbot_api_types::{
     ApplicationDetail, ApplicationDocument, ApplicationList, ApplicationStatus, ApplicationUpdate,
-    CoachContext, ContextPart, Conversation, Cv, CvTextUpdate, CreateConversationRequest, DocumentUpdate,
+    CoachContext, ContextPart, Conversation, CreateConversationRequest, Cv, CvTextUpdate, DocumentUpdate,
     MarkNotificationsRead, NewApplication, NewDocument, NotificationList, Offer, OfferInput, OfferPage,
     OfferState, OfferUpdate, Profile, ProfileDocument, SavedOffer, SavedSearch, SavedSearchInput,
     SavedSearchUpdate, UnreadNotifications,
@@ -185,7 +185,13 @@ pub async fn cv() -> Result<Option<Cv>, ApiError> {
 /// Uploads the PDF itself as the CV, with its name.
 pub async fn upload_cv(file: &web_sys::File) -> Result<Cv, ApiError> {
     let name = String::from(js_sys::encode_uri_component(&file.name()));
-    crate::api::upload(Verb::Put, &format!("/me/cv?filename={name}"), file, "application/pdf").await
+    crate::api::upload(
+        Verb::Put,
+        &format!("/me/cv?filename={name}"),
+        file,
+        "application/pdf",
+    )
+    .await
 }
 
 pub async fn save_cv_text(text: String) -> Result<Cv, ApiError> {
