@@ -29,6 +29,8 @@ const OFFERS_SHOWN: i64 = 3;
 /// At most one alert per search in this time.
 pub const ALERT_EVERY: TimeDelta = TimeDelta::days(1);
 pub const KIND_SAVED_SEARCH: &str = "saved_search";
+/// `jobbot purge` deletes notifications read this many days ago.
+pub const READ_KEPT_DAYS: i64 = 180;
 
 fn invalid(field: &str, code: &str, message: &str) -> FieldError {
     FieldError {
@@ -152,8 +154,17 @@ fn search_of(row: &SavedSearchRow, after: NaiveDateTime, limit: i64) -> Search {
     }
 }
 
-/// How many offers were added since the row's owner last opened it.
-pub fn new_offers(conn: &mut DbConnection, row: &SavedSearchRow) -> Result<i64, ApiError> {
+/// How many offers were added since the row's owner last opened it. `latest`: when the newest open public
+/// offer was added ([`jobbot_db::offers::latest_created`]): a search that looked after it has nothing new,
+/// without searching.
+pub fn new_offers(
+    conn: &mut DbConnection,
+    row: &SavedSearchRow,
+    latest: Option<NaiveDateTime>,
+) -> Result<i64, ApiError> {
+    if latest.is_none_or(|latest| latest <= row.seen_at) {
+        return Ok(0);
+    }
     Ok(jobbot_db::offers::search(conn, &search_of(row, row.seen_at, 1))?
         .total
         .unwrap_or(0))
@@ -224,7 +235,12 @@ pub fn check(conn: &mut DbConnection, hub: &Hub, now: NaiveDateTime) -> Result<O
 
 fn check_locked(conn: &mut DbConnection, hub: &Hub, now: NaiveDateTime) -> Result<usize, ApiError> {
     let mut raised = 0;
+    // Most checks find nothing added since the last: no search then.
+    let latest = jobbot_db::offers::latest_created(conn)?;
     for search in saved_searches::due_for_alert(conn, now - ALERT_EVERY)? {
+        if latest.is_none_or(|latest| latest <= search.checked_at) {
+            continue;
+        }
         let page = jobbot_db::offers::search(conn, &search_of(&search, search.checked_at, OFFERS_SHOWN))?;
         let count = page.total.unwrap_or(0);
         if count == 0 {

@@ -275,6 +275,13 @@ async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
                 let n = jobbot_db::audit::purge(&mut conn, before)?;
                 println!("deleted {n} audit record(s) older than {days} days");
             }
+            let read_before = jobbot_db::now() - chrono::TimeDelta::days(crate::alerts::READ_KEPT_DAYS);
+            let n = jobbot_db::saved_searches::purge_read(&mut conn, read_before, dry_run)?;
+            let verb = if dry_run { "would delete" } else { "deleted" };
+            println!(
+                "{verb} {n} notification(s) read over {} days ago",
+                crate::alerts::READ_KEPT_DAYS
+            );
             drop(conn);
             let files = crate::files::Files::open(&config.files_url)?;
             let n = crate::cv::sweep(&files, &pool, chrono::Utc::now(), dry_run).await?;

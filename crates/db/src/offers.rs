@@ -178,6 +178,15 @@ pub fn latest_update(conn: &mut DbConnection, source: &str) -> QueryResult<Optio
         .first(conn)
 }
 
+/// When the newest open public offer was added (saved searches have nothing new when they looked after it).
+pub fn latest_created(conn: &mut DbConnection) -> QueryResult<Option<NaiveDateTime>> {
+    job_offers::table
+        .filter(job_offers::private.eq(false))
+        .filter(job_offers::state.eq("open"))
+        .select(diesel::dsl::max(job_offers::created_at))
+        .first(conn)
+}
+
 /// How search results are ordered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Sort {

@@ -176,6 +176,16 @@ pub fn mark_read(
     }
 }
 
+/// Deletes the notifications read before `before` (or counts them, `dry_run`).
+pub fn purge_read(conn: &mut DbConnection, before: NaiveDateTime, dry_run: bool) -> QueryResult<i64> {
+    let old = notifications::table.filter(notifications::read_at.lt(before));
+    if dry_run {
+        old.count().get_result(conn)
+    } else {
+        diesel::delete(old).execute(conn).map(|n| n as i64)
+    }
+}
+
 /// Every notification of the user, the oldest first (export).
 pub fn all_notifications(conn: &mut DbConnection, user_id: &str) -> QueryResult<Vec<NotificationRow>> {
     notifications::table

@@ -29,7 +29,7 @@ test('apply from an offer, then follow the application on the board and in the l
   await app.register({ name: 'Inès Durand', email: uniqueEmail('ines'), password: PASSWORD });
   await page.waitForURL('**/account');
 
-  // From the search to the offer, then "Je postule".
+  // From the search to the offer, saved, then "Je postule".
   await page.goto('/offers');
   await app.byTestId('offer-q').fill('électricien');
   await app.byTestId('offer-search').click();
@@ -37,6 +37,9 @@ test('apply from an offer, then follow the application on the board and in the l
   await app.byTestId('offer-link').first().click();
   await page.waitForURL(/\/offers\/[0-9a-f-]{36}$/);
   const offerUrl = page.url();
+  // Saved first (followed), then applied to.
+  await app.byTestId('save-offer').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid=save-offer]')?.getAttribute('aria-pressed') === 'true');
   await app.byTestId('offer-apply').click();
   await page.waitForURL(/\/applications\/[0-9a-f-]{36}$/);
   await app.byTestId('application').waitFor();

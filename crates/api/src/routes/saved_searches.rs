@@ -37,9 +37,10 @@ pub async fn list(
     let list = state
         .db(move |conn| {
             let rows = saved_searches::list(conn, &user_id)?;
+            let latest = jobbot_db::offers::latest_created(conn)?;
             let mut out = Vec::with_capacity(rows.len());
             for row in rows {
-                let n = new_offers(conn, &row)?;
+                let n = new_offers(conn, &row, latest)?;
                 out.push(dto(row, n));
             }
             Ok(out)
@@ -127,7 +128,8 @@ pub async fn get(
     let found = state
         .db(move |conn| {
             let row = find(conn, &user_id, &id)?;
-            let n = new_offers(conn, &row)?;
+            let latest = jobbot_db::offers::latest_created(conn)?;
+            let n = new_offers(conn, &row, latest)?;
             Ok(dto(row, n))
         })
         .await?;
@@ -187,7 +189,8 @@ pub async fn update(
                 }
                 row.updated_at = now;
                 saved_searches::update(conn, &row)?;
-                let n = new_offers(conn, &row)?;
+                let latest = jobbot_db::offers::latest_created(conn)?;
+                let n = new_offers(conn, &row, latest)?;
                 Ok(dto(row, n))
             })
         })

@@ -271,6 +271,18 @@ async fn alert_rules_once_a_day_open_public_offers_only(app: TestApp) {
     let kept: Value = serde_json::from_str(&files["notifications.json"]).expect("json");
     assert_eq!(kept.as_array().expect("list").len(), 2);
     assert!(files["README.txt"].contains("saved-searches.json"));
+    // Read ones go with `jobbot purge` once old enough (here: a day from now, as if 180 days had passed).
+    let read = app
+        .with_db(|conn| jobbot_db::saved_searches::purge_read(conn, jobbot_db::now(), true))
+        .expect("count");
+    assert_eq!(read, 2, "both are read");
+    let purged = app
+        .with_db(|conn| {
+            jobbot_db::saved_searches::purge_read(conn, jobbot_db::now() + chrono::TimeDelta::days(1), false)
+        })
+        .expect("purge");
+    assert_eq!(purged, 2);
+    assert_eq!(notifications(&app, &alice).await["items"], json!([]));
     let gone = send(
         &app,
         &alice,
