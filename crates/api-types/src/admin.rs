@@ -272,4 +272,9 @@ pub struct StatsTotals {
     pub saved_offers: i64,
     /// Applications candidates track now (counts only).
     pub applications: i64,
+    /// Candidates with a profile, with a CV; saved searches, and those with alerts on (counts only).
+    pub profiles: i64,
+    pub cvs: i64,
+    pub saved_searches: i64,
+    pub alerting_searches: i64,
 }

@@ -114,6 +114,17 @@ fn Charts(stats: AdminStats) -> impl IntoView {
             number(totals.saved_offers as f64),
             "total-saved-offers",
         ),
+        (
+            Key::Applications,
+            number(totals.applications as f64),
+            "total-applications",
+        ),
+        (Key::Cvs, number(totals.cvs as f64), "total-cvs"),
+        (
+            Key::SavedSearches,
+            number(totals.saved_searches as f64),
+            "total-saved-searches",
+        ),
     ]
     .into_iter()
     .map(|(key, value, testid)| view! { <div><dt>{tr(key)}</dt><dd data-testid=testid>{value}</dd></div> })

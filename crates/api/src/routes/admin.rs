@@ -898,15 +898,21 @@ pub async fn stats(
             "Too long a period for this interval: 400 days by day, 160 weeks by week.",
         ));
     }
-    let (data, offers, applications) = state
+    let (data, offers, applications, workspace) = state
         .db(move |conn| {
             Ok((
                 jobbot_db::stats::stats(conn, from, to, interval)?,
                 jobbot_db::offers::counts(conn)?,
                 jobbot_db::applications::count(conn)?,
+                (
+                    jobbot_db::profiles::count(conn)?,
+                    jobbot_db::cvs::count(conn)?,
+                    jobbot_db::saved_searches::counts(conn)?,
+                ),
             ))
         })
         .await?;
+    let (profiles, cvs, (saved_searches, alerting_searches)) = workspace;
     let keys = buckets(from, to, interval);
     let index: std::collections::HashMap<&str, usize> =
         keys.iter().enumerate().map(|(i, k)| (k.as_str(), i)).collect();
@@ -1012,6 +1018,10 @@ pub async fn stats(
         closed_offers: offers.closed,
         saved_offers: offers.saved,
         applications,
+        profiles,
+        cvs,
+        saved_searches,
+        alerting_searches,
     };
     Ok(web::Json(AdminStats {
         from: from.and_utc(),

@@ -1127,6 +1127,9 @@ async fn usage_statistics(backend: jobbot_db::Backend) {
     }
     let stats = json_of(app.get_bearer("/api/v1/admin/stats", &token).await).await;
     assert_eq!(stats["totals"]["open_offers"], 2);
+    for counted in ["profiles", "cvs", "saved_searches", "alerting_searches"] {
+        assert_eq!(stats["totals"][counted], 0, "{counted}");
+    }
     assert_eq!(stats["totals"]["closed_offers"], 1);
     assert_eq!(
         stats["totals"]["saved_offers"], 2,
