@@ -21,7 +21,14 @@
 //! instance allowed to serve from memory has already applied the change. (Clocks are only used to measure
 //! durations on each machine.) A change typed by hand in SQL waits for nobody: it shows within moments.
 //! While the listening connection is down nothing is served from memory, and an entry older than [`TTL`] is
-//! read again. On SQLite (one instance, no triggers) the cache is off.
+//! read again.
+//!
+//! On SQLite (one instance owns the file) only sessions are kept, and nothing is announced by the database: every
+//! committed change of this process that can end a session or change its user (`jobbot_db::auth_epoch`: a
+//! session revoked, a user changed, disabled or deleted) empties them before the next lookup. The epoch moves
+//! after the commit, and a lookup that missed stores what it read only if nothing was emptied since it began,
+//! so a session ended is never served again. Pages are not kept there (a conversation's changes are not
+//! announced), and a change made by another process (SQL by hand) shows within [`TTL`].
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -109,6 +116,8 @@ struct State {
     page_bytes: usize,
     /// Bumped by every invalidation: a lookup that began before one must not store what it read.
     generation: u64,
+    /// On SQLite: the `jobbot_db::auth_epoch` the sessions held were read under.
+    seen_epoch: u64,
 }
 
 pub struct ReadCache {
@@ -116,6 +125,8 @@ pub struct ReadCache {
     /// `None` on SQLite or while the listening connection is down: then nothing is served from memory.
     subscription: Mutex<Option<Subscription>>,
     enabled: bool,
+    /// SQLite: sessions only, emptied when `jobbot_db::auth_epoch` moves (no listening, no fences).
+    local: bool,
     /// This process's name in fence payloads.
     instance: String,
     fences_sent: AtomicU64,
@@ -146,6 +157,24 @@ impl ReadCache {
             state: Mutex::default(),
             subscription: Mutex::new(None),
             enabled: false,
+            local: false,
+            instance: String::new(),
+            fences_sent: AtomicU64::new(0),
+            fences_seen: AtomicU64::new(0),
+            heartbeats: Mutex::default(),
+        })
+    }
+
+    /// On SQLite: sessions kept in memory, emptied whenever this process commits a change to sessions or users.
+    pub fn local() -> Arc<Self> {
+        Arc::new(Self {
+            state: Mutex::new(State {
+                seen_epoch: jobbot_db::auth_epoch(),
+                ..State::default()
+            }),
+            subscription: Mutex::new(None),
+            enabled: true,
+            local: true,
             instance: String::new(),
             fences_sent: AtomicU64::new(0),
             fences_seen: AtomicU64::new(0),
@@ -160,6 +189,7 @@ impl ReadCache {
             state: Mutex::default(),
             subscription: Mutex::new(None),
             enabled: true,
+            local: false,
             instance: jobbot_db::new_id(),
             fences_sent: AtomicU64::new(0),
             fences_seen: AtomicU64::new(0),
@@ -231,6 +261,9 @@ impl ReadCache {
 
     /// Whether this instance heard its own heartbeat sent less than [`LEASE`] ago (see the module's text).
     pub fn holds_lease(&self) -> bool {
+        if self.local {
+            return true;
+        }
         lock(&self.heartbeats)
             .heard_sent_at
             .is_some_and(|at| at.elapsed() < LEASE)
@@ -249,6 +282,16 @@ impl ReadCache {
     fn drain(&self) -> bool {
         if !self.enabled {
             return false;
+        }
+        if self.local {
+            let epoch = jobbot_db::auth_epoch();
+            let mut state = lock(&self.state);
+            if state.seen_epoch != epoch {
+                state.generation += 1;
+                state.sessions.clear();
+                state.seen_epoch = epoch;
+            }
+            return true;
         }
         let mut slot = lock(&self.subscription);
         let Some(subscription) = slot.as_mut() else {
@@ -366,6 +409,9 @@ impl ReadCache {
     /// The first page of `conversation_id` if it is cached and `user_id` owns it; otherwise a ticket for
     /// `store_page` (another user's conversation is always read from the database, which answers 404).
     pub fn page(&self, conversation_id: &str, user_id: &str) -> Result<Arc<Page>, Ticket> {
+        if self.local {
+            return Err(Ticket(u64::MAX));
+        }
         let state = self.current()?;
         match state.pages.get(conversation_id) {
             Some(page) if page.owner == user_id && page.cached_at.elapsed() < TTL => Ok(Arc::clone(page)),
@@ -376,7 +422,7 @@ impl ReadCache {
     /// Keeps the first `PAGE_MESSAGES + 1` (or all, if fewer) messages of a conversation, unless something
     /// changed since `ticket`.
     pub fn store_page(&self, ticket: Ticket, conversation_id: &str, page: Page) {
-        if !self.enabled {
+        if !self.enabled || self.local {
             return;
         }
         let mut state = lock(&self.state);
@@ -393,9 +439,9 @@ impl ReadCache {
         }
     }
 
-    /// Whether changes must be fenced (the cache is on).
+    /// Whether changes must be fenced (the cache listens on PostgreSQL; SQLite's needs no fence).
     pub fn is_enabled(&self) -> bool {
-        self.enabled
+        self.enabled && !self.local
     }
 
     /// The next fence: its number and the payload to notify on `jobbot_cache` once the change has committed.

@@ -265,6 +265,7 @@ pub async fn prepare_state(config: Config) -> anyhow::Result<AppState> {
             let url = url.clone();
             web::block(move || ReadCache::listening(url)).await?
         }
+        jobbot_db::DatabaseUrl::Sqlite(_) if config.read_cache => ReadCache::local(),
         _ => ReadCache::disabled(),
     };
     let chat_writer = Arc::new(crate::chat_writer::ChatWriter::start(

@@ -99,6 +99,7 @@ pub fn delete(conn: &mut DbConnection, user_id: &str, now: NaiveDateTime) -> Que
             .execute(conn)?;
         // Everything else references the user with ON DELETE CASCADE (SQLite connections enforce foreign keys).
         diesel::delete(users::table.find(user_id)).execute(conn)?;
+        crate::auth_changed(conn);
         Ok(before)
     })
 }

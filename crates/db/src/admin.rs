@@ -209,13 +209,15 @@ pub fn set_disabled(
     disabled: Option<(NaiveDateTime, &str)>,
     now: NaiveDateTime,
 ) -> QueryResult<usize> {
-    diesel::update(users::table.find(id))
+    let n = diesel::update(users::table.find(id))
         .set((
             users::disabled_at.eq(disabled.map(|(at, _)| at)),
             users::disabled_reason.eq(disabled.map(|(_, reason)| reason.to_owned())),
             users::updated_at.eq(now),
         ))
-        .execute(conn)
+        .execute(conn)?;
+    crate::auth_changed(conn);
+    Ok(n)
 }
 
 #[derive(QueryableByName)]

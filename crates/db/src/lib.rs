@@ -75,6 +75,51 @@ pub fn advisory_unlock(conn: &mut DbConnection, key: i64) -> diesel::QueryResult
     }
 }
 
+/// Bumped after every committed change, by this process, that can end a session or change what it says about
+/// its user (a session revoked, a user changed, disabled or deleted): the API's in-process session cache on
+/// SQLite drops what it holds when it moves (`jobbot_api::cache`).
+static AUTH_EPOCH: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+thread_local! {
+    /// A change made inside the transaction running on this thread, announced when it commits.
+    static AUTH_PENDING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// See [`AUTH_EPOCH`].
+pub fn auth_epoch() -> u64 {
+    AUTH_EPOCH.load(std::sync::atomic::Ordering::Acquire)
+}
+
+fn in_transaction(conn: &mut DbConnection) -> bool {
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    let depth = match conn {
+        DbConnection::Sqlite(inner) => {
+            AnsiTransactionManager::transaction_manager_status_mut(inner).transaction_depth()
+        }
+        DbConnection::Pg(inner) => {
+            AnsiTransactionManager::transaction_manager_status_mut(inner).transaction_depth()
+        }
+    };
+    !matches!(depth, Ok(None))
+}
+
+/// Sessions or users changed: the epoch moves now, or when the transaction running on this thread commits (a
+/// reader must never see the new epoch while the old rows are still what it reads).
+pub(crate) fn auth_changed(conn: &mut DbConnection) {
+    if in_transaction(conn) {
+        AUTH_PENDING.with(|pending| pending.set(true));
+    } else {
+        AUTH_EPOCH.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+    }
+}
+
+/// After the outermost transaction: a commit announces its changes, a rollback forgets them.
+fn transaction_ended(committed: bool) {
+    if AUTH_PENDING.with(std::cell::Cell::take) && committed {
+        AUTH_EPOCH.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+    }
+}
+
 /// A new UUID v7 (time-ordered) as text, the id format of every table.
 pub fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
@@ -149,14 +194,15 @@ where
         }
     }
 
-    let Some(inner) = sqlite(conn) else {
-        return diesel::Connection::transaction(conn, f);
-    };
-    // Inside a transaction already (which holds the write lock): a savepoint, as diesel does.
-    let depth = AnsiTransactionManager::transaction_manager_status_mut(inner).transaction_depth();
-    if !matches!(depth, Ok(None)) {
+    if in_transaction(conn) {
+        // A savepoint, as diesel does (on SQLite the outer transaction holds the write lock already).
         return diesel::Connection::transaction(conn, f);
     }
+    let Some(inner) = sqlite(conn) else {
+        let result = diesel::Connection::transaction(conn, f);
+        transaction_ended(result.is_ok());
+        return result;
+    };
     // Begun on the inner connection, whose transaction state the enum's manager shares: nested
     // `transaction` calls inside `f` become savepoints as usual.
     AnsiTransactionManager::begin_transaction_sql(inner, "BEGIN IMMEDIATE")?;
@@ -164,10 +210,13 @@ where
     let inner = sqlite(conn).ok_or(diesel::result::Error::BrokenTransactionManager)?;
     match result {
         Ok(value) => {
-            AnsiTransactionManager::commit_transaction(inner)?;
+            let committed = AnsiTransactionManager::commit_transaction(inner);
+            transaction_ended(committed.is_ok());
+            committed?;
             Ok(value)
         }
         Err(error) => {
+            transaction_ended(false);
             AnsiTransactionManager::rollback_transaction(inner)?;
             Err(error)
         }

@@ -143,6 +143,7 @@ pub fn revoke(conn: &mut DbConnection, id: &str, now: NaiveDateTime) -> QueryRes
     let n = diesel::update(sessions::table.find(id).filter(sessions::revoked_at.is_null()))
         .set(sessions::revoked_at.eq(now))
         .execute(conn)?;
+    crate::auth_changed(conn);
     Ok(n > 0)
 }
 
@@ -162,7 +163,9 @@ pub fn revoke_all_for_user_except(
         None => query,
     };
     let ids: Vec<String> = query.select(sessions::id).load(conn)?;
-    diesel::update(sessions::table.filter(sessions::id.eq_any(&ids)))
+    let n = diesel::update(sessions::table.filter(sessions::id.eq_any(&ids)))
         .set(sessions::revoked_at.eq(now))
-        .execute(conn)
+        .execute(conn)?;
+    crate::auth_changed(conn);
+    Ok(n)
 }

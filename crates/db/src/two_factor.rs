@@ -31,6 +31,7 @@ pub fn enable(
             users::updated_at.eq(now),
         ))
         .execute(conn)?;
+    crate::auth_changed(conn);
     diesel::delete(recovery_codes::table.filter(recovery_codes::user_id.eq(user_id))).execute(conn)?;
     for hash in code_hashes {
         diesel::insert_into(recovery_codes::table)
@@ -55,6 +56,7 @@ pub fn disable(conn: &mut DbConnection, user_id: &str, now: NaiveDateTime) -> Qu
             users::updated_at.eq(now),
         ))
         .execute(conn)?;
+    crate::auth_changed(conn);
     diesel::delete(recovery_codes::table.filter(recovery_codes::user_id.eq(user_id))).execute(conn)?;
     Ok(())
 }

@@ -75,6 +75,7 @@ pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<UserRow>> {
 /// Applies the changes and returns the updated row (`NotFound` if the user is gone).
 pub fn update(conn: &mut DbConnection, id: &str, changes: &UserChanges<'_>) -> QueryResult<UserRow> {
     let updated = diesel::update(users::table.find(id)).set(changes).execute(conn)?;
+    crate::auth_changed(conn);
     if updated == 0 {
         return Err(diesel::result::Error::NotFound);
     }

@@ -428,3 +428,85 @@ where
         tokio::time::sleep(Duration::from_millis(1)).await;
     }
 }
+
+/// On SQLite the sessions are kept in memory too (one instance owns the file): a warm session is served without
+/// reading it — proven by a revocation typed by hand in SQL, which the memory does not see within its 30 s —,
+/// while everything the API changes (another session's password change, a profile change) shows on the very
+/// next request.
+#[actix_rt::test]
+async fn on_sqlite_warm_sessions_come_from_memory_and_api_changes_show_at_once() {
+    let dir = std::env::temp_dir().join(format!("jobbot-sqlite-cache-{}", uuid::Uuid::now_v7().simple()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let url = format!("sqlite://{}", dir.join("jobbot.sqlite3").display());
+    let server = start_process(&url, &[], Stdio::null()).await;
+    let base = server.base.clone();
+    let client = reqwest::Client::new();
+    let alice = login_at(&base, "alice@example.fr").await;
+    let alice_two = login_with(&base, "alice@example.fr", PASSWORD).await;
+    let alice_two = alice_two["access_token"].as_str().expect("token").to_owned();
+    let bob = login_at(&base, "bob@example.fr").await;
+    let bob_cold = login_with(&base, "bob@example.fr", PASSWORD).await;
+    let bob_cold = bob_cold["access_token"].as_str().expect("token").to_owned();
+    for token in [&alice.access_token, &alice_two, &bob.access_token] {
+        for _ in 0..2 {
+            assert_eq!(me(&client, &base, token).await.status(), StatusCode::OK);
+        }
+    }
+
+    // Bob's sessions revoked by hand, behind the server's back: the warm one is still served from memory, the
+    // cold one is read and refused.
+    let path = dir.join("jobbot.sqlite3");
+    let bob_id = bob.id.clone();
+    tokio::task::spawn_blocking(move || {
+        use diesel::{Connection, RunQueryDsl};
+        let mut conn = diesel::SqliteConnection::establish(&path.to_string_lossy()).expect("connect");
+        diesel::sql_query(format!(
+            "UPDATE sessions SET revoked_at = '2026-01-01 00:00:00' WHERE user_id = '{bob_id}'"
+        ))
+        .execute(&mut conn)
+        .expect("sql");
+    })
+    .await
+    .expect("join");
+    assert_eq!(
+        me(&client, &base, &bob.access_token).await.status(),
+        StatusCode::OK,
+        "from memory"
+    );
+    assert_eq!(
+        code(me(&client, &base, &bob_cold).await).await,
+        (StatusCode::UNAUTHORIZED, "session_revoked".into())
+    );
+
+    // Through the API: a profile change shows at once in the other warm session…
+    let renamed = client
+        .patch(format!("{base}/api/v1/me"))
+        .bearer_auth(&alice.access_token)
+        .json(&json!({"display_name": "Alice Martin"}))
+        .send()
+        .await
+        .expect("rename");
+    assert_eq!(renamed.status(), StatusCode::OK);
+    let seen: Value = me(&client, &base, &alice_two).await.json().await.expect("json");
+    assert_eq!(seen["display_name"], "Alice Martin");
+    // …and a password changed in one session ends the other (warm) one on its next request.
+    let changed = client
+        .post(format!("{base}/api/v1/me/password"))
+        .bearer_auth(&alice_two)
+        .json(&json!({"current_password": PASSWORD, "new_password": "Un-autre-mot-de-passe-77"}))
+        .send()
+        .await
+        .expect("password");
+    assert!(changed.status().is_success(), "{}", changed.status());
+    assert_eq!(
+        code(me(&client, &base, &alice.access_token).await).await,
+        (StatusCode::UNAUTHORIZED, "session_revoked".into())
+    );
+    assert_eq!(
+        me(&client, &base, &alice_two).await.status(),
+        StatusCode::OK,
+        "the one that changed it stays"
+    );
+    drop(server);
+    let _ = std::fs::remove_dir_all(&dir);
+}
