@@ -16,6 +16,7 @@ use jobbot_db::DbConnection;
 use serde::{Deserialize, Serialize};
 
 use crate::error::ApiError;
+use crate::offers::invalid;
 use crate::realtime::Hub;
 
 /// Saved searches per user.
@@ -31,14 +32,6 @@ pub const ALERT_EVERY: TimeDelta = TimeDelta::days(1);
 pub const KIND_SAVED_SEARCH: &str = "saved_search";
 /// `jobbot purge` deletes notifications read this many days ago.
 pub const READ_KEPT_DAYS: i64 = 180;
-
-fn invalid(field: &str, code: &str, message: &str) -> FieldError {
-    FieldError {
-        field: field.into(),
-        code: code.into(),
-        message: message.into(),
-    }
-}
 
 /// The search's parameters, checked (`field` prefixes the names of the fields at fault).
 pub fn validate_query(query: SearchParams, field: &str, errors: &mut Vec<FieldError>) -> SearchParams {

@@ -331,6 +331,25 @@ pub async fn add_files(backup: &Local, files: &crate::files::Files, keys: &Keys)
     Ok(manifest)
 }
 
+/// The files archive as a plain zip: the file itself, or a scratch copy decrypted from it (returned second,
+/// for the caller to remove).
+fn plain_files_archive(
+    backup: &Local,
+    files: &FilesManifest,
+    keys: &Keys,
+) -> anyhow::Result<(PathBuf, Option<PathBuf>)> {
+    let path = backup.folder.join(&files.file);
+    match &backup.manifest.encrypted_to {
+        Some(recipient) if files.file.ends_with(".age") => {
+            let scratch =
+                std::env::temp_dir().join(format!("jobbot-files-{}.zip", uuid::Uuid::now_v7().simple()));
+            decrypt(&path, &scratch, keys, recipient)?;
+            Ok((scratch.clone(), Some(scratch)))
+        }
+        _ => Ok((path, None)),
+    }
+}
+
 /// The names in the backup's files archive (decrypted to a scratch file when it is encrypted).
 fn archived_files(backup: &Local, files: &FilesManifest, keys: &Keys) -> anyhow::Result<Vec<String>> {
     let path = backup.folder.join(&files.file);
@@ -338,20 +357,15 @@ fn archived_files(backup: &Local, files: &FilesManifest, keys: &Keys) -> anyhow:
     if size != files.size_bytes || sha256 != files.sha256 {
         bail!("{} is not the file the manifest describes", files.file);
     }
-    let scratch = std::env::temp_dir().join(format!("jobbot-files-{}.zip", uuid::Uuid::now_v7().simple()));
-    let plain = match &backup.manifest.encrypted_to {
-        Some(recipient) if files.file.ends_with(".age") => {
-            decrypt(&path, &scratch, keys, recipient)?;
-            scratch.clone()
-        }
-        _ => path,
-    };
+    let (plain, scratch) = plain_files_archive(backup, files, keys)?;
     let names = (|| -> anyhow::Result<Vec<String>> {
         let archive = zip::ZipArchive::new(std::fs::File::open(&plain)?)?;
         let names: Result<Vec<String>, _> = archive.file_names().map(|n| n.map(|n| n.into_owned())).collect();
         Ok(names?)
     })();
-    let _ = std::fs::remove_file(&scratch);
+    if let Some(scratch) = scratch {
+        let _ = std::fs::remove_file(scratch);
+    }
     names
 }
 
@@ -396,15 +410,7 @@ pub async fn restore_files(
     let Some(manifest) = &backup.manifest.files else {
         return Ok(0);
     };
-    let path = backup.folder.join(&manifest.file);
-    let scratch = std::env::temp_dir().join(format!("jobbot-files-{}.zip", uuid::Uuid::now_v7().simple()));
-    let plain = match &backup.manifest.encrypted_to {
-        Some(recipient) if manifest.file.ends_with(".age") => {
-            decrypt(&path, &scratch, keys, recipient)?;
-            scratch.clone()
-        }
-        _ => path,
-    };
+    let (plain, scratch) = plain_files_archive(backup, manifest, keys)?;
     let result = async {
         let mut archive = zip::ZipArchive::new(std::fs::File::open(&plain)?)?;
         let mut written = 0;
@@ -427,7 +433,9 @@ pub async fn restore_files(
         anyhow::Ok(written)
     }
     .await;
-    let _ = std::fs::remove_file(&scratch);
+    if let Some(scratch) = scratch {
+        let _ = std::fs::remove_file(scratch);
+    }
     result
 }
 

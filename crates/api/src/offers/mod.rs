@@ -45,7 +45,7 @@ pub struct OfferQuery {
     pub mine: Option<bool>,
 }
 
-fn invalid(field: &str, code: &str, message: &str) -> FieldError {
+pub(crate) fn invalid(field: &str, code: &str, message: &str) -> FieldError {
     FieldError {
         field: field.into(),
         code: code.into(),

@@ -8,7 +8,7 @@
 
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
-use jobbot_api_types::{Cv, CvTextUpdate, ErrorCode, FieldError, Problem};
+use jobbot_api_types::{Cv, CvTextUpdate, ErrorCode, Problem};
 use jobbot_db::cvs::{self, CvRow};
 use serde::Deserialize;
 
@@ -79,11 +79,7 @@ pub async fn upload(
         ));
     }
     if body.is_empty() {
-        return Err(ApiError::validation(vec![FieldError {
-            field: "file".into(),
-            code: "empty".into(),
-            message: "The file is empty.".into(),
-        }]));
+        return Err(ApiError::field("file", "empty", "The file is empty."));
     }
     let bytes = body.clone();
     let parsed = web::block(move || cv::parse(&bytes))
@@ -149,11 +145,11 @@ pub async fn update_text(
 ) -> Result<web::Json<Cv>, ApiError> {
     let text = body.into_inner().text;
     if text.chars().count() > cv::TEXT_MAX_CHARS {
-        return Err(ApiError::validation(vec![FieldError {
-            field: "text".into(),
-            code: "too_long".into(),
-            message: "Keep the text under 50,000 characters.".into(),
-        }]));
+        return Err(ApiError::field(
+            "text",
+            "too_long",
+            "Keep the text under 50,000 characters.",
+        ));
     }
     let text = jobbot_domain::text::trim(&text).to_owned();
     let user_id = auth.user.id;

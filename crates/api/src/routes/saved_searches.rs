@@ -293,11 +293,11 @@ pub async fn mark_read(
 ) -> Result<web::Json<UnreadNotifications>, ApiError> {
     let ids = body.into_inner().ids;
     if ids.as_ref().is_some_and(|ids| ids.len() > MARK_MAX_IDS) {
-        return Err(ApiError::validation(vec![jobbot_api_types::FieldError {
-            field: "ids".into(),
-            code: "too_many".into(),
-            message: "Mark at most 100 notifications at once.".into(),
-        }]));
+        return Err(ApiError::field(
+            "ids",
+            "too_many",
+            "Mark at most 100 notifications at once.",
+        ));
     }
     let user_id = auth.user.id;
     let hub = state.hub.clone();
