@@ -1,7 +1,9 @@
-//! JobBot's SPA: the app shell and every route.
+//! JobBot's SPA. The main build (the first page's bundle) holds what a visitor sees — home, sign-up, sign-in,
+//! legal pages —; the signed-in app (the coach's conversations, chats, shares, and the job seeker's workspace)
+//! is the workspace build, the admin console the console build: other bundles, reached with a full page load.
 
 use leptos::prelude::*;
-use leptos_router::components::{ProtectedRoute, Route, Router, Routes, A};
+use leptos_router::components::{Route, Router, Routes, A};
 use leptos_router::path;
 
 pub mod api;
@@ -25,7 +27,6 @@ use state::AppState;
 pub fn App() -> impl IntoView {
     let state = AppState::start();
     provide_context(state);
-    provide_context(pages::chat::Chat::new());
     // The receipt of a deleted account (handed over by the account page, another build), shown on the home page.
     provide_context(RwSignal::new(pages::home::take_farewell()));
     provide_context(realtime::Live::start(state));
@@ -47,30 +48,6 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/legal/terms") view=pages::legal::TermsPage />
                     <Route path=path!("/legal/privacy") view=pages::legal::PrivacyPage />
                     <Route path=path!("/privacy") view=pages::privacy::PrivacyFactsPage />
-                    <ProtectedRoute
-                        path=path!("/chat/:id?")
-                        condition=move || state.ready.get().then(|| state.user.get().is_some())
-                        redirect_path=|| "/login"
-                        view=pages::chat::ChatPage
-                    />
-                    <ProtectedRoute
-                        path=path!("/messages/:id?")
-                        condition=move || state.ready.get().then(|| state.user.get().is_some())
-                        redirect_path=|| "/login"
-                        view=pages::messages::MessagesPage
-                    />
-                    <ProtectedRoute
-                        path=path!("/shares")
-                        condition=move || state.ready.get().then(|| state.user.get().is_some())
-                        redirect_path=|| "/login"
-                        view=pages::shares::MySharesPage
-                    />
-                    <ProtectedRoute
-                        path=path!("/shares/:id")
-                        condition=move || state.ready.get().then(|| state.user.get().is_some())
-                        redirect_path=|| "/login"
-                        view=pages::shares::ShareTranscriptPage
-                    />
                 </Routes>
             </main>
             <footer class="site-footer">

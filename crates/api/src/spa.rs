@@ -7,8 +7,10 @@
 //! - A client route (`/chats/…`: no extension) gets `index.html`; a missing file with an extension is a 404.
 //! - The console build (`console/index.html`: the admin console and the two-step sign-in settings, kept out
 //!   of the first page's bundle) answers `/admin`, `/admin/…` and `/account/security`; the workspace build
-//!   (`workspace/index.html`: the job seeker's offers, applications, profile, account and alerts)
-//!   answers `/offers`, `/offers/…`, `/applications`, `/applications/…`, `/profile`, `/account` and `/alerts`.
+//!   (`workspace/index.html`: the signed-in app — the job seeker's offers, applications, profile, account and
+//!   alerts, the coach's conversations, chats and shares) answers `/offers`, `/offers/…`, `/applications`,
+//!   `/applications/…`, `/profile`, `/account`, `/alerts`, `/chat`, `/chat/…`, `/messages`, `/messages/…`,
+//!   `/shares` and `/shares/…`.
 
 use std::path::{Path, PathBuf};
 
@@ -48,9 +50,16 @@ pub fn is_console_route(path: &str) -> bool {
 pub fn is_workspace_route(path: &str) -> bool {
     path == "/account"
         || path == "/alerts"
-        || ["/offers", "/applications", "/profile"]
-            .iter()
-            .any(|p| path == *p || path.strip_prefix(p).is_some_and(|rest| rest.starts_with('/')))
+        || [
+            "/offers",
+            "/applications",
+            "/profile",
+            "/chat",
+            "/messages",
+            "/shares",
+        ]
+        .iter()
+        .any(|p| path == *p || path.strip_prefix(p).is_some_and(|rest| rest.starts_with('/')))
 }
 
 /// The second build whose page answers `path`, if any.
@@ -253,6 +262,17 @@ mod tests {
         assert_eq!(resolve(&dir, "/profile"), Target::BuildIndex("workspace"));
         assert_eq!(resolve(&dir, "/account"), Target::BuildIndex("workspace"));
         assert_eq!(resolve(&dir, "/alerts"), Target::BuildIndex("workspace"));
+        for path in [
+            "/chat",
+            "/chat/0190-abc",
+            "/messages",
+            "/messages/0190-abc",
+            "/shares",
+            "/shares/0190-abc",
+        ] {
+            assert_eq!(resolve(&dir, path), Target::BuildIndex("workspace"), "{path}");
+        }
+        assert_eq!(resolve(&dir, "/chatter"), Target::Index);
         assert_eq!(resolve(&dir, "/alerts/x"), Target::Index);
         assert_eq!(resolve(&dir, "/account/security"), Target::BuildIndex("console"));
         assert_eq!(

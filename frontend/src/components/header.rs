@@ -11,13 +11,16 @@ use crate::api;
 use crate::i18n::Key;
 use crate::state::AppState;
 
-/// Whether this is the console or the workspace build, where the main app's pages are another build's.
+/// Whether this is the console or the workspace build, where the main build's pages (home, sign-in, legal) are
+/// another build's.
 const SECOND_BUILD: bool = cfg!(any(feature = "console", feature = "workspace"));
 
 #[component]
 pub fn Header() -> impl IntoView {
     // The main app's links: routed in the page by the main build, full page loads from the others.
     let main_app = SECOND_BUILD.then_some("external");
+    // The signed-in app's links (conversations, chats, shares): the workspace build's own pages.
+    let signed_in_app = (!cfg!(feature = "workspace")).then_some("external");
     let state = expect_context::<AppState>();
     let navigate = use_navigate();
 
@@ -89,9 +92,9 @@ pub fn Header() -> impl IntoView {
                                 }}
                             </a>
                         </li>
-                        <li><A href="/chat" attr:rel=main_app attr:data-testid="nav-chat">{move || state.t(Key::NavChat)}</A></li>
-                        <li><A href="/messages" attr:rel=main_app attr:data-testid="nav-messages">{move || state.t(Key::NavMessages)}</A></li>
-                        <li><A href="/shares" attr:rel=main_app attr:data-testid="nav-shares">{move || state.t(Key::NavShares)}</A></li>
+                        <li><A href="/chat" attr:rel=signed_in_app attr:data-testid="nav-chat">{move || state.t(Key::NavChat)}</A></li>
+                        <li><A href="/messages" attr:rel=signed_in_app attr:data-testid="nav-messages">{move || state.t(Key::NavMessages)}</A></li>
+                        <li><A href="/shares" attr:rel=signed_in_app attr:data-testid="nav-shares">{move || state.t(Key::NavShares)}</A></li>
                         <li><a href="/account" rel="external" data-testid="nav-account">{move || state.t(Key::NavAccount)}</a></li>
                         <Show when=move || state.user.with(|u| u.as_ref().is_some_and(|u| u.role == Role::Admin))>
                             <li><a href="/admin" rel="external" data-testid="nav-admin">{move || state.t(Key::NavAdmin)}</a></li>

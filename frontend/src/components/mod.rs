@@ -3,4 +3,5 @@
 pub mod consent_banner;
 pub mod field;
 pub mod header;
+#[cfg(feature = "workspace")]
 pub mod share_dialog;

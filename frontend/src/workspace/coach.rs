@@ -218,9 +218,9 @@ pub fn CoachPanel(application_id: String, title: String, reload: Callback<()>) -
                     <div class="actions">
                         <button type="button" class="button primary" data-testid="coach-keep" on:click=keep.clone()
                             disabled=move || saved.get()>{move || tr(Key::KeepAsDocument)}</button>
-                        <a class="button" rel="external" data-testid="coach-continue" href=format!("/chat/{conversation}")>
+                        <leptos_router::components::A attr:class="button" attr:data-testid="coach-continue" href=format!("/chat/{conversation}")>
                             {move || tr(Key::ContinueInChat)}
-                        </a>
+                        </leptos_router::components::A>
                     </div>
                     <Show when=move || saved.get()>
                         <p role="status" data-testid="coach-kept">{move || tr(Key::KeptAsDocument)}</p>

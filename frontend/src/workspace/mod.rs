@@ -1,8 +1,10 @@
 //! The workspace build (`--features workspace`, built from `frontend/workspace/index.html` into
 //! `dist/workspace/`): the job seeker's offers — search, details, saved offers, offers found elsewhere —, their
 //! applications (board, list, details, the coach grounded in them, documents), their profile, and a recruiter's
-//! own offers, saved searches and their alerts. The server sends its page for `/offers…`, `/applications…`, `/profile`, `/account` and `/alerts`, so the first page's bundle stays small;
-//! every other path is the main app's, reached with a full page load.
+//! own offers, saved searches and their alerts; and the rest of the signed-in app: the coach's conversations
+//! (`/chat…`), chats between users (`/messages…`) and shares (`/shares…`). The server sends its page for
+//! `/offers…`, `/applications…`, `/profile`, `/account`, `/alerts`, `/chat…`, `/messages…` and `/shares…`, so the
+//! first page's bundle stays small; every other path is the main app's, reached with a full page load.
 
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, ParentRoute, Route, Router, Routes, A};
@@ -32,6 +34,7 @@ pub fn WorkspaceApp() -> impl IntoView {
     provide_context(state);
     // The header's alert badge follows the WebSocket here too.
     provide_context(crate::realtime::Live::start(state));
+    provide_context(crate::pages::chat::Chat::new());
     let consent = crate::consent::Consent::start(state);
     provide_context(consent);
     state.follow_locale();
@@ -61,6 +64,11 @@ pub fn WorkspaceApp() -> impl IntoView {
                         <Route path=path!("") view=applications::ApplicationsPage />
                         <Route path=path!(":id") view=applications::ApplicationPage />
                     </ParentRoute>
+                    // The coach's conversations, chats between users and shares.
+                    <Route path=path!("/chat/:id?") view=|| signed_in(crate::pages::chat::ChatPage) />
+                    <Route path=path!("/messages/:id?") view=|| signed_in(crate::pages::messages::MessagesPage) />
+                    <Route path=path!("/shares") view=|| signed_in(crate::pages::shares::MySharesPage) />
+                    <Route path=path!("/shares/:id") view=|| signed_in(crate::pages::shares::ShareTranscriptPage) />
                 </Routes>
             </main>
         </Router>
@@ -71,9 +79,16 @@ pub fn WorkspaceApp() -> impl IntoView {
 fn is_workspace_path(path: &str) -> bool {
     path == "/account"
         || path == "/alerts"
-        || ["/offers", "/applications", "/profile"]
-            .iter()
-            .any(|p| path == *p || path.strip_prefix(p).is_some_and(|rest| rest.starts_with('/')))
+        || [
+            "/offers",
+            "/applications",
+            "/profile",
+            "/chat",
+            "/messages",
+            "/shares",
+        ]
+        .iter()
+        .any(|p| path == *p || path.strip_prefix(p).is_some_and(|rest| rest.starts_with('/')))
 }
 
 /// The locale's text for a workspace key.
@@ -103,6 +118,21 @@ fn require_login() -> impl Fn() -> bool + Copy {
         }
     });
     move || state.ready.get() && state.user.with(Option::is_some)
+}
+
+/// A page for signed-in users only, whose route keeps it across its own id (`/chat/:id?`): a visitor, or a user
+/// whose session ends, goes to the login page with one full page load. Shown again only when being signed in
+/// changes, not on every change of the user.
+fn signed_in<V: IntoView + 'static>(page: fn() -> V) -> impl IntoView {
+    let signed_in = require_login();
+    let shown = Memo::new(move |_| signed_in());
+    move || {
+        if shown.get() {
+            page().into_any()
+        } else {
+            view! { <p class="muted">{tr(Key::Loading)}</p> }.into_any()
+        }
+    }
 }
 
 /// Logged-in users only (`/account`).
