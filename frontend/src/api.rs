@@ -4,9 +4,9 @@
 use gloo_net::http::{Request, RequestBuilder, Response};
 use jobbot_api_types::{
     AssistantInfo, ChangePasswordRequest, Conversation, ConversationPage, CreateConversationRequest,
-    CreateTokenRequest, CreatedToken, DeltaEvent, DoneEvent, ErrorCode, LoginRequest, Message, MessagePage,
-    PersonalToken, Problem, RegisterRequest, SendMessageRequest, TokenResponse, UpdateConversationRequest,
-    UpdateMeRequest, User,
+    CreateTokenRequest, CreatedToken, DeltaEvent, DoneEvent, ErrorCode, Feedback, FeedbackRequest,
+    LoginRequest, Message, MessagePage, PersonalToken, Problem, RegisterRequest, SendMessageRequest,
+    TokenResponse, UpdateConversationRequest, UpdateMeRequest, User,
 };
 use jobbot_domain::sse::{SseEvent, SseParser};
 use serde::de::DeserializeOwned;
@@ -300,6 +300,29 @@ pub async fn messages(id: &str) -> Result<MessagePage, ApiError> {
     call(
         Verb::Get,
         &format!("/conversations/{id}/messages?limit=200"),
+        None,
+    )
+    .await
+}
+
+/// Rates one of the assistant's replies (again: replaces the rating).
+pub async fn rate_reply(
+    conversation: &str,
+    message: &str,
+    body: &FeedbackRequest,
+) -> Result<Feedback, ApiError> {
+    call(
+        Verb::Put,
+        &format!("/conversations/{conversation}/messages/{message}/feedback"),
+        json(body),
+    )
+    .await
+}
+
+pub async fn unrate_reply(conversation: &str, message: &str) -> Result<(), ApiError> {
+    call(
+        Verb::Delete,
+        &format!("/conversations/{conversation}/messages/{message}/feedback"),
         None,
     )
     .await

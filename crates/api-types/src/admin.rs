@@ -221,6 +221,8 @@ pub struct AdminStats {
     pub tokens: Vec<StatsTokens>,
     /// Failed replies by error code.
     pub errors: Vec<StatsErrors>,
+    /// Users' ratings of the assistant's replies, by the day they were given (never their comments).
+    pub ratings: Vec<StatsRatings>,
     pub totals: StatsTotals,
 }
 
@@ -245,6 +247,17 @@ pub struct StatsTokens {
     pub completion: Vec<i64>,
     /// Euros, from `JOBBOT_LLM_PRICES`; `null` when the model has no price (the offline coach costs 0).
     pub cost_eur: Option<Vec<f64>>,
+}
+
+/// Ratings of one provider and model's replies, thumbs up or down.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct StatsRatings {
+    pub provider: Option<String>,
+    pub model: Option<String>,
+    /// `up` or `down`.
+    pub rating: String,
+    pub counts: Vec<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -277,4 +290,7 @@ pub struct StatsTotals {
     pub cvs: i64,
     pub saved_searches: i64,
     pub alerting_searches: i64,
+    /// Ratings given in the period: thumbs up, thumbs down.
+    pub ratings_up: i64,
+    pub ratings_down: i64,
 }

@@ -52,6 +52,8 @@ use crate::routes;
         routes::conversations::send,
         routes::conversations::regenerate,
         routes::conversations::stop,
+        routes::conversations::put_feedback,
+        routes::conversations::delete_feedback,
         routes::conversations::context,
         routes::conversations::preview_context,
         routes::chats::open,

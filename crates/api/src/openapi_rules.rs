@@ -62,6 +62,7 @@ fn rules() -> Vec<(&'static str, &'static str, Value)> {
         ("CreateConversationRequest", "title", not_blank(1, 200)),
         ("UpdateConversationRequest", "title", not_blank(1, 200)),
         ("SendMessageRequest", "content", not_blank(1, 8_000)),
+        ("FeedbackRequest", "comment", json!({"maxLength": 2_000})),
         ("PostChatMessageRequest", "content", not_blank(1, 4_000)),
         (
             "CreateShareRequest",

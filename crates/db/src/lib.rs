@@ -13,6 +13,7 @@ mod connection;
 pub mod consents;
 pub mod conversations;
 pub mod cvs;
+pub mod feedback;
 pub mod messages;
 pub mod migrations;
 pub mod notify;

@@ -390,6 +390,16 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    message_feedback (message_id) {
+        message_id -> Text,
+        rating -> Text,
+        comment -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(chat_members -> chats (chat_id));
 diesel::joinable!(chat_members -> users (user_id));
@@ -398,6 +408,7 @@ diesel::joinable!(shares -> chats (chat_id));
 diesel::joinable!(share_views -> shares (share_id));
 diesel::joinable!(conversations -> users (user_id));
 diesel::joinable!(messages -> conversations (conversation_id));
+diesel::joinable!(message_feedback -> messages (message_id));
 diesel::joinable!(llm_usage -> users (user_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
 diesel::joinable!(personal_tokens -> users (user_id));
@@ -416,6 +427,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     personal_tokens,
     conversations,
     messages,
+    message_feedback,
     llm_usage,
     chats,
     chat_members,

@@ -40,6 +40,22 @@ pub struct ReplyCount {
     pub n: i64,
 }
 
+/// Ratings of the assistant's replies, by the day they were given (a changed rating counts on the day it changed).
+#[derive(Debug, Clone, PartialEq, Eq, QueryableByName)]
+pub struct RatingCount {
+    #[diesel(sql_type = Text)]
+    pub bucket: String,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub provider: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub model: Option<String>,
+    /// `up` or `down`.
+    #[diesel(sql_type = Text)]
+    pub rating: String,
+    #[diesel(sql_type = BigInt)]
+    pub n: i64,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, QueryableByName)]
 pub struct TokenCount {
     #[diesel(sql_type = Text)]
@@ -85,6 +101,7 @@ pub struct Stats {
     pub chat_messages: Series,
     /// Failed replies by error code.
     pub errors: Vec<ErrorCount>,
+    pub ratings: Vec<RatingCount>,
 }
 
 /// The SQL of a column's bucket: its day, or the Monday of its week, as `YYYY-MM-DD`.
@@ -163,6 +180,15 @@ pub fn live(
     ))
     .load::<ErrorCount>(conn)?;
 
+    let ratings = diesel::sql_query(format!(
+        "SELECT {} AS bucket, m.provider AS provider, m.model AS model, f.rating AS rating, COUNT(*) AS n \
+         FROM message_feedback f JOIN messages m ON m.id = f.message_id WHERE {} \
+         GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4",
+        b("f.updated_at"),
+        range("f.updated_at")
+    ))
+    .load::<RatingCount>(conn)?;
+
     Ok(Stats {
         signups,
         active_users,
@@ -173,6 +199,7 @@ pub fn live(
         share_views,
         chat_messages,
         errors,
+        ratings,
     })
 }
 
@@ -273,6 +300,7 @@ struct Sum {
     replies: BTreeMap<(String, Option<String>, Option<String>, String), i64>,
     tokens: BTreeMap<(String, String, String), (i64, i64)>,
     errors: BTreeMap<(String, String), i64>,
+    ratings: BTreeMap<(String, Option<String>, Option<String>, String), i64>,
 }
 
 const PLAIN: [&str; 6] = [
@@ -317,6 +345,12 @@ impl Sum {
         for e in more.errors {
             *self.errors.entry((e.bucket, e.code)).or_default() += e.n;
         }
+        for r in more.ratings {
+            *self
+                .ratings
+                .entry((r.bucket, r.provider, r.model, r.rating))
+                .or_default() += r.n;
+        }
     }
 
     fn into_stats(self) -> Stats {
@@ -358,6 +392,17 @@ impl Sum {
             .errors
             .into_iter()
             .map(|((bucket, code), n)| ErrorCount { bucket, code, n })
+            .collect();
+        stats.ratings = self
+            .ratings
+            .into_iter()
+            .map(|((bucket, provider, model, rating), n)| RatingCount {
+                bucket,
+                provider,
+                model,
+                rating,
+                n,
+            })
             .collect();
         stats
     }
@@ -418,6 +463,10 @@ fn daily_rows(counted: Stats) -> Vec<DailyRow> {
             e.code,
             e.n,
         ));
+    }
+    for r in counted.ratings {
+        let (provider, model) = (r.provider.unwrap_or_default(), r.model.unwrap_or_default());
+        rows.push((r.bucket, "ratings".into(), provider, model, r.rating, r.n));
     }
     rows
 }
@@ -512,6 +561,11 @@ fn rolled(
             "prompt_tokens" => sum.tokens.entry((bucket, provider, model)).or_default().0 += value,
             "completion_tokens" => sum.tokens.entry((bucket, provider, model)).or_default().1 += value,
             "errors" => *sum.errors.entry((bucket, detail)).or_default() += value,
+            "ratings" => {
+                *sum.ratings
+                    .entry((bucket, optional(provider), optional(model), detail))
+                    .or_default() += value
+            }
             other => {
                 if let Some(series) = PLAIN.into_iter().find(|p| *p == other) {
                     sum.plain(series, bucket, value);

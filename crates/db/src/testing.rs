@@ -88,7 +88,8 @@ impl Drop for TestDatabase {
 
 /// Statements that seed `users` accounts with activity straight into a migrated database (the statistics
 /// benchmark and tests): per account a conversation, two questions and their replies (one in fifty failed)
-/// with token usage; a chat message for one in two; a share and a view for one in ten. Account `i` is active
+/// with token usage; a chat message for one in two; a share and a view for one in ten; a rating of the first
+/// reply for one in three (one in four of those down). Account `i` is active
 /// on day `i % 300` after 2026-01-05, at second `i % 86400` of it.
 pub fn activity_seed(backend: Backend, users: u64) -> Vec<String> {
     let (series, day, id) = match backend {
@@ -151,6 +152,11 @@ pub fn activity_seed(backend: Backend, users: u64) -> Vec<String> {
         format!(
             "INSERT INTO share_views (id, share_id, viewer_id, viewed_at) SELECT 'v' || i, 's' || i, {id}, {day} {}",
             from("i % 10 = 0")
+        ),
+        format!(
+            "INSERT INTO message_feedback (message_id, rating, comment, created_at, updated_at) \
+             SELECT 'm' || i || '-1', CASE WHEN i % 4 = 0 THEN 'down' ELSE 'up' END, NULL, {day}, {day} {}",
+            from("i % 3 = 0")
         ),
     ]
 }

@@ -34,6 +34,9 @@ fn sorted(mut stats: Stats) -> Stats {
     stats
         .errors
         .sort_by(|a, b| (&a.bucket, &a.code).cmp(&(&b.bucket, &b.code)));
+    stats.ratings.sort_by(|a, b| {
+        (&a.bucket, &a.provider, &a.model, &a.rating).cmp(&(&b.bucket, &b.provider, &b.model, &b.rating))
+    });
     stats
 }
 
@@ -81,8 +84,8 @@ fn roll_up_matches_live(backend: Backend) {
     for (from, to, interval) in periods {
         let expected = sorted(stats::live(&mut conn, from, to, interval).expect("live"));
         assert!(
-            !expected.signups.is_empty(),
-            "{from}..{to}: the seed has activity"
+            !expected.signups.is_empty() && !expected.ratings.is_empty(),
+            "{from}..{to}: the seed has activity and ratings"
         );
         let first = sorted(stats::stats_at(&mut conn, from, to, interval, now).expect("rolled up"));
         assert_eq!(

@@ -68,7 +68,7 @@ test('an admin enrols two-step sign-in, reads the charts and disables a user, wh
     () => document.querySelectorAll('[data-testid="chart-people-table"] tbody tr').length === 7,
   );
   await boss.byTestId('chart-people-svg').locator('svg').waitFor();
-  for (const chart of ['chart-people', 'chart-activity', 'chart-replies', 'chart-tokens', 'chart-errors']) {
+  for (const chart of ['chart-people', 'chart-activity', 'chart-replies', 'chart-tokens', 'chart-errors', 'chart-ratings']) {
     const drawing = boss.byTestId(`${chart}-svg`).locator('svg');
     assert.equal(await drawing.count(), 1, `${chart} is drawn`);
     const box = await drawing.boundingBox();

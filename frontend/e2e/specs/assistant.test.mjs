@@ -16,7 +16,7 @@ async function signedInChat(browser) {
   const app = new JobBot(page);
   await app.register({ name: 'Nadia Benali', email: uniqueEmail('nadia'), password: PASSWORD });
   await page.waitForURL('**/account');
-  // The chat page is the main build's (a full page load from the account page): it is ready once it has
+  // The chat page is the workspace build's, like the account page (routed in the page): it is ready once it has
   // asked which assistant answers.
   const asked = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/assistant');
   await app.byTestId('nav-chat').click();
@@ -76,6 +76,46 @@ test('ask a question, watch the answer stream in, reload and find it again', asy
   await again.waitFor();
   assert.equal((await again.textContent()).trim(), text);
   assert.equal((await app.byTestId('message-user').textContent()).includes(question), true);
+  await context.close();
+});
+
+test('rate a reply, change one\'s mind with a comment, find it after a reload, take it back', async () => {
+  const { context, page, app } = await signedInChat(browser);
+  await app.byTestId('composer-input').fill('Comment relancer un recruteur ?');
+  await app.byTestId('composer-input').press('Enter');
+  const answer = page.locator('[data-testid=message-assistant][data-status=complete]');
+  await answer.waitFor();
+  const pressed = (id) => answer.locator(`[data-testid=${id}][aria-pressed=true]`);
+  assert.equal(await answer.getByTestId('rate-up').getAttribute('aria-pressed'), 'false');
+
+  const rated = page.waitForResponse((r) => r.url().endsWith('/feedback') && r.request().method() === 'PUT');
+  await answer.getByTestId('rate-up').click();
+  assert.equal((await rated).status(), 200);
+  await pressed('rate-up').waitFor();
+  await answer.getByTestId('rate-thanks').waitFor();
+
+  // By keyboard: thumbs down instead, then a comment.
+  await answer.getByTestId('rate-down').focus();
+  await page.keyboard.press('Enter');
+  await pressed('rate-down').waitFor();
+  assert.equal(await pressed('rate-up').count(), 0);
+  await answer.getByTestId('rate-comment').click();
+  await answer.getByTestId('rate-comment-input').fill('Trop général pour mon cas.');
+  const commented = page.waitForResponse((r) => r.url().endsWith('/feedback') && r.request().method() === 'PUT');
+  await answer.getByTestId('rate-comment-send').click();
+  const sent = await commented;
+  assert.deepEqual(sent.request().postDataJSON(), { rating: 'down', comment: 'Trop général pour mon cas.' });
+  assert.equal((await sent.json()).comment, 'Trop général pour mon cas.');
+
+  await page.reload();
+  await answer.waitFor();
+  await pressed('rate-down').waitFor();
+  assert.equal(await pressed('rate-up').count(), 0);
+  // Pressing the chosen one again takes the rating back.
+  const removed = page.waitForResponse((r) => r.url().endsWith('/feedback') && r.request().method() === 'DELETE');
+  await answer.getByTestId('rate-down').click();
+  assert.equal((await removed).status(), 204);
+  await answer.locator('[data-testid=rate-down][aria-pressed=false]').waitFor();
   await context.close();
 });
 

@@ -125,6 +125,15 @@ fn Charts(stats: AdminStats) -> impl IntoView {
             number(totals.saved_searches as f64),
             "total-saved-searches",
         ),
+        (
+            Key::Ratings,
+            format!(
+                "{} 👍 / {} 👎",
+                number(totals.ratings_up as f64),
+                number(totals.ratings_down as f64)
+            ),
+            "total-ratings",
+        ),
     ]
     .into_iter()
     .map(|(key, value, testid)| view! { <div><dt>{tr(key)}</dt><dd data-testid=testid>{value}</dd></div> })
@@ -214,6 +223,23 @@ fn Charts(stats: AdminStats) -> impl IntoView {
             values: as_f64(&e.counts),
         })
         .collect();
+    // Ratings of the replies, per model and thumbs up or down (counts only: admins never see the comments).
+    let ratings: Vec<Series> = stats
+        .ratings
+        .iter()
+        .map(|r| Series {
+            name: format!(
+                "{} — {}",
+                model_name(r.provider.as_deref(), r.model.as_deref()),
+                if r.rating == "up" {
+                    tr(Key::RatedUp)
+                } else {
+                    tr(Key::RatedDown)
+                }
+            ),
+            values: as_f64(&r.counts),
+        })
+        .collect();
 
     let day = text(Key::Day);
     let table = text(Key::TableAlternative);
@@ -231,6 +257,7 @@ fn Charts(stats: AdminStats) -> impl IntoView {
             {chart("chart-tokens", Key::TokensChart, tokens)}
             {chart("chart-cost", Key::CostChart, costs)}
             {chart("chart-errors", Key::ErrorsChart, errors)}
+            {chart("chart-ratings", Key::RatingsChart, ratings)}
         </div>
     }
 }

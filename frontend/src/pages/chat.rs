@@ -1,7 +1,10 @@
 //! The assistant: conversation list (search, rename, delete) and the conversation, with answers streaming
-//! in, stop, regenerate, copy and retry. Works by keyboard and on a phone (list and conversation stack).
+//! in, stop, regenerate, copy, retry and rate (thumbs up or down, a comment). Works by keyboard and on a phone
+//! (list and conversation stack). Part of the workspace build.
 
-use jobbot_api_types::{AssistantInfo, Conversation, Message, MessageRole, MessageStatus};
+use jobbot_api_types::{
+    AssistantInfo, Conversation, Feedback, FeedbackRequest, Message, MessageRole, MessageStatus, Rating,
+};
 use jobbot_domain::markdown;
 use leptos::ev::{KeyboardEvent, SubmitEvent};
 use leptos::prelude::*;
@@ -14,7 +17,7 @@ use crate::components::share_dialog::ShareDialog;
 use crate::i18n::{problem_message, Key};
 use crate::state::AppState;
 
-/// The assistant's state. It lives as long as the app (provided in `App`), because a reply keeps streaming
+/// The assistant's state. It lives as long as the app (provided in `WorkspaceApp`), because a reply keeps streaming
 /// into it while the user moves between pages.
 #[derive(Clone, Copy)]
 pub struct Chat {
@@ -72,6 +75,7 @@ fn pending_reply() -> Message {
         usage: None,
         latency_ms: None,
         error_code: None,
+        feedback: None,
     }
 }
 
@@ -469,6 +473,82 @@ fn ConversationView(current: RwSignal<Option<String>>) -> impl IntoView {
     }
 }
 
+/// Thumbs up or down on a reply (pressing the chosen one again takes it back), then an optional comment.
+#[component]
+fn RateReply(message_id: String, feedback: Option<Feedback>) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let chat = expect_context::<Chat>();
+    let rating = RwSignal::new(feedback.as_ref().map(|f| f.rating));
+    let comment = RwSignal::new(feedback.and_then(|f| f.comment).unwrap_or_default());
+    let writing = RwSignal::new(false);
+    let thanked = RwSignal::new(false);
+    let failed = RwSignal::new(false);
+    let message_id = StoredValue::new(message_id);
+    let save = move |chosen: Option<Rating>| {
+        let Some(conversation) = chat.current.get_untracked() else {
+            return;
+        };
+        let message = message_id.get_value();
+        let text = comment.get_untracked();
+        spawn_local(async move {
+            let result = match chosen {
+                Some(chosen) => {
+                    let body = FeedbackRequest {
+                        rating: chosen,
+                        comment: (!text.trim().is_empty()).then_some(text),
+                    };
+                    api::rate_reply(&conversation, &message, &body).await.map(|_| ())
+                }
+                None => api::unrate_reply(&conversation, &message).await,
+            };
+            failed.set(result.is_err());
+            if result.is_ok() {
+                rating.set(chosen);
+                thanked.set(chosen.is_some());
+                writing.set(false);
+            }
+        });
+    };
+    let press = move |chosen: Rating| {
+        let again = rating.get_untracked() == Some(chosen);
+        save((!again).then_some(chosen));
+    };
+    let send_comment = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        save(rating.get_untracked());
+    };
+    view! {
+        <div class="rate-reply" data-testid="rate-reply">
+            <button type="button" class="icon-button" data-testid="rate-up"
+                aria-pressed=move || (rating.get() == Some(Rating::Up)).to_string()
+                aria-label=move || state.t(Key::RateUp) title=move || state.t(Key::RateUp)
+                on:click=move |_| press(Rating::Up)>"👍"</button>
+            <button type="button" class="icon-button" data-testid="rate-down"
+                aria-pressed=move || (rating.get() == Some(Rating::Down)).to_string()
+                aria-label=move || state.t(Key::RateDown) title=move || state.t(Key::RateDown)
+                on:click=move |_| press(Rating::Down)>"👎"</button>
+            {move || (rating.get().is_some() && !writing.get()).then(|| view! {
+                <button type="button" class="link-button small" data-testid="rate-comment" on:click=move |_| writing.set(true)>
+                    {move || if comment.with(|c| c.trim().is_empty()) { state.t(Key::AddComment) } else { state.t(Key::EditComment) }}
+                </button>
+            })}
+            {move || thanked.get().then(|| view! { <span class="muted small" role="status" data-testid="rate-thanks">{state.t(Key::RatingThanks)}</span> })}
+            {move || failed.get().then(|| view! { <span class="error small" role="alert">{state.t(Key::RatingFailed)}</span> })}
+            {move || writing.get().then(|| {
+                let id = format!("rate-comment-{}", message_id.get_value());
+                view! {
+                    <form class="rate-comment" on:submit=send_comment>
+                        <label for=id.clone()>{state.t(Key::CommentLabel)}</label>
+                        <textarea id=id data-testid="rate-comment-input" rows="2" maxlength="2000"
+                            prop:value=move || comment.get() on:input=move |ev| comment.set(event_target_value(&ev))></textarea>
+                        <button type="submit" class="button small" data-testid="rate-comment-send">{state.t(Key::SendComment)}</button>
+                    </form>
+                }
+            })}
+        </div>
+    }
+}
+
 #[component]
 fn MessageItem(message: Message) -> impl IntoView {
     let state = expect_context::<AppState>();
@@ -511,6 +591,9 @@ fn MessageItem(message: Message) -> impl IntoView {
                 <button type="button" class="link-button small" data-testid="copy" on:click=copy>
                     {move || if copied.get() { state.t(Key::Copied) } else { state.t(Key::Copy) }}
                 </button>
+            })}
+            {(!is_user && status != MessageStatus::Streaming && message.id != "pending").then(|| view! {
+                <RateReply message_id=message.id.clone() feedback=message.feedback.clone() />
             })}
         </li>
     }

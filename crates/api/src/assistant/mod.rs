@@ -323,6 +323,7 @@ pub fn message_dto(row: MessageRow) -> Message {
         usage,
         latency_ms: row.latency_ms,
         error_code: row.error_code,
+        feedback: None,
     }
 }
 
@@ -548,6 +549,7 @@ fn placeholder(job: &ReplyJob) -> Message {
         usage: None,
         latency_ms: None,
         error_code: Some("internal_error".into()),
+        feedback: None,
     }
 }
 

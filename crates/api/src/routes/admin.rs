@@ -7,8 +7,8 @@ use chrono::{Datelike, NaiveDateTime};
 use jobbot_api_types::{
     AdminAssistant, AdminBackupStatus, AdminDatabase, AdminLogoutReport, AdminReason, AdminReplyFailure,
     AdminShare, AdminSharePage, AdminStats, AdminSystem, AdminUser, AdminUserChange, AdminUserPage,
-    AuditEntry, AuditPage, DeletionReceipt, ErrorCode, LiveEvent, Problem, Resync, StatsErrors, StatsReplies,
-    StatsTokens, StatsTotals,
+    AuditEntry, AuditPage, DeletionReceipt, ErrorCode, LiveEvent, Problem, Resync, StatsErrors, StatsRatings,
+    StatsReplies, StatsTokens, StatsTotals,
 };
 use jobbot_db::admin::{UserQuery, UserSort, UserStats};
 use jobbot_db::audit::{AuditFilter, AuditRow};
@@ -996,8 +996,38 @@ pub async fn stats(
             series.counts[i] += row.n;
         }
     }
+    let mut ratings: Vec<StatsRatings> = Vec::new();
+    for row in &data.ratings {
+        let series = match ratings
+            .iter_mut()
+            .find(|r| r.provider == row.provider && r.model == row.model && r.rating == row.rating)
+        {
+            Some(series) => series,
+            None => {
+                ratings.push(StatsRatings {
+                    provider: row.provider.clone(),
+                    model: row.model.clone(),
+                    rating: row.rating.clone(),
+                    counts: vec![0; keys.len()],
+                });
+                ratings.last_mut().expect("just pushed")
+            }
+        };
+        if let Some(&i) = index.get(row.bucket.as_str()) {
+            series.counts[i] += row.n;
+        }
+    }
+    let rated = |rating: &str| -> i64 {
+        ratings
+            .iter()
+            .filter(|r| r.rating == rating)
+            .flat_map(|r| r.counts.iter())
+            .sum()
+    };
     let signups = aligned(&data.signups);
     let totals = StatsTotals {
+        ratings_up: rated("up"),
+        ratings_down: rated("down"),
         signups: signups.iter().sum(),
         replies: replies.iter().flat_map(|r| r.counts.iter()).sum(),
         prompt_tokens: tokens.iter().flat_map(|t| t.prompt.iter()).sum(),
@@ -1036,6 +1066,7 @@ pub async fn stats(
         replies,
         tokens,
         errors,
+        ratings,
         totals,
         buckets: keys,
     }))

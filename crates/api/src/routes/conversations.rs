@@ -16,13 +16,15 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::TimeDelta;
 use jobbot_api_types::{
     AssistantInfo, CoachContext, ContextQuery, Conversation, ConversationPage, ConversationQuery,
-    CreateConversationRequest, DoneEvent, ErrorCode, Exchange, MessagePage, MessageQuery, Problem,
-    SendMessageRequest, UpdateConversationRequest,
+    CreateConversationRequest, DoneEvent, ErrorCode, Exchange, Feedback, FeedbackRequest, Message,
+    MessagePage, MessageQuery, Problem, Rating, SendMessageRequest, UpdateConversationRequest,
 };
 use jobbot_db::conversations::{self, ConversationRow};
+use jobbot_db::feedback::{self, FeedbackRow};
 use jobbot_db::messages::{self, MessageRow};
 use jobbot_db::{usage, DbConnection};
 use jobbot_domain::{Locale, MessageRole, MessageStatus};
+use std::collections::HashMap;
 
 const CONTENT_MAX_CHARS: usize = 8_000;
 const TITLE_MAX_CHARS: usize = 200;
@@ -281,13 +283,14 @@ pub async fn list_messages(
                     "No message with this id in the conversation.",
                 )
             })?;
-            Ok(messages::page(conn, &id, Some(&after), limit + 1)?)
+            let rows = messages::page(conn, &id, Some(&after), limit + 1)?;
+            Ok(with_feedback(conn, rows)?)
         })
         .await?;
     let has_more = rows.len() as i64 > limit;
     rows.truncate(limit as usize);
     Ok(HttpResponse::Ok().json(MessagePage {
-        items: rows.into_iter().map(message_dto).collect(),
+        items: rows,
         has_more,
     }))
 }
@@ -386,18 +389,158 @@ async fn first_page(
             if rows.is_empty() {
                 owned(conn, &owner, &conversation)?;
             }
-            Ok(rows)
+            Ok(with_feedback(conn, rows)?)
         })
         .await?;
     let messages = rows
         .into_iter()
-        .map(|row| serde_json::to_string(&message_dto(row)).map(String::into_boxed_str))
+        .map(|message| serde_json::to_string(&message).map(String::into_boxed_str))
         .collect::<Result<Vec<_>, _>>()
         .map_err(ApiError::internal)?;
     let page = crate::cache::Page::new(user_id, messages);
     let body = page.json(limit);
     state.cache.store_page(ticket, &id, page);
     Ok(json(body))
+}
+
+/// The messages as the API shows them, with the owner's ratings of the replies.
+fn with_feedback(
+    conn: &mut DbConnection,
+    rows: Vec<MessageRow>,
+) -> Result<Vec<Message>, jobbot_db::QueryError> {
+    let replies: Vec<String> = rows
+        .iter()
+        .filter(|row| row.message_role() == MessageRole::Assistant)
+        .map(|row| row.id.clone())
+        .collect();
+    let mut rated: HashMap<String, FeedbackRow> = feedback::of(conn, &replies)?
+        .into_iter()
+        .map(|f| (f.message_id.clone(), f))
+        .collect();
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let rating = rated.remove(&row.id).and_then(feedback_dto);
+            Message {
+                feedback: rating,
+                ..message_dto(row)
+            }
+        })
+        .collect())
+}
+
+fn feedback_dto(row: FeedbackRow) -> Option<Feedback> {
+    Some(Feedback {
+        rating: Rating::parse(&row.rating)?,
+        comment: row.comment,
+        updated_at: row.updated_at.and_utc(),
+    })
+}
+
+/// Longest comment on a rating, in characters.
+const FEEDBACK_COMMENT_MAX: usize = 2_000;
+
+/// Rates one of the assistant's replies in the caller's conversation, thumbs up or down with an optional comment;
+/// rating it again replaces the rating. Admins see how many of each per model and per day, never the comments.
+#[utoipa::path(put, path = "/api/v1/conversations/{id}/messages/{message_id}/feedback", tag = "assistant",
+    request_body = FeedbackRequest,
+    params(
+        ("id" = String, Path, description = "Conversation id"),
+        ("message_id" = String, Path, description = "One of the assistant's replies in it"),
+    ),
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, description = "The rating, as stored", body = Feedback),
+        (status = 404, description = "`not_found`: no such conversation of the caller's, or no such message in it", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`conflict`: the message is a question, not a reply; `reply_in_progress`: the reply is still being written", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`validation_failed`: the comment is too long", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn put_feedback(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    path: web::Path<(String, String)>,
+    body: Body<FeedbackRequest>,
+) -> Result<web::Json<Feedback>, ApiError> {
+    let FeedbackRequest { rating, comment } = body.into_inner();
+    let comment = comment.map(|c| c.trim().to_owned()).filter(|c| !c.is_empty());
+    if comment
+        .as_ref()
+        .is_some_and(|c| c.chars().count() > FEEDBACK_COMMENT_MAX)
+    {
+        return Err(ApiError::field(
+            "comment",
+            "too_long",
+            "At most 2,000 characters.",
+        ));
+    }
+    let (id, message_id) = path.into_inner();
+    let row = state
+        .db(move |conn| {
+            rateable(conn, &auth.user.id, &id, &message_id)?;
+            Ok(feedback::put(
+                conn,
+                &message_id,
+                rating.as_str(),
+                comment.as_deref(),
+                jobbot_db::now(),
+            )?)
+        })
+        .await?;
+    feedback_dto(row)
+        .map(web::Json)
+        .ok_or_else(|| ApiError::internal("a rating neither up nor down"))
+}
+
+/// Removes the caller's rating of a reply.
+#[utoipa::path(delete, path = "/api/v1/conversations/{id}/messages/{message_id}/feedback", tag = "assistant",
+    params(
+        ("id" = String, Path, description = "Conversation id"),
+        ("message_id" = String, Path, description = "One of the assistant's replies in it"),
+    ),
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 204, description = "Removed"),
+        (status = 404, description = "`not_found`: no such conversation of the caller's, no such message in it, or no rating of it", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn delete_feedback(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, message_id) = path.into_inner();
+    state
+        .db(move |conn| {
+            owned(conn, &auth.user.id, &id)?;
+            messages::find(conn, &id, &message_id)?.ok_or_else(ApiError::not_found)?;
+            if feedback::delete(conn, &message_id)? {
+                Ok(())
+            } else {
+                Err(ApiError::not_found())
+            }
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// The caller's reply `message_id` in their conversation `id`, finished (stopped or failed count as finished).
+fn rateable(conn: &mut DbConnection, user_id: &str, id: &str, message_id: &str) -> Result<(), ApiError> {
+    owned(conn, user_id, id)?;
+    let message = messages::find(conn, id, message_id)?.ok_or_else(ApiError::not_found)?;
+    if message.message_role() != MessageRole::Assistant {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            ErrorCode::Conflict,
+            "Only the assistant's replies can be rated.",
+        ));
+    }
+    if message.message_status() == MessageStatus::Streaming {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            ErrorCode::ReplyInProgress,
+            "The reply is still being written.",
+        ));
+    }
+    Ok(())
 }
 
 fn wants_stream(req: &HttpRequest) -> bool {

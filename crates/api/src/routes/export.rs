@@ -190,8 +190,18 @@ fn write_archive(
             conversation.title,
             at(conversation.created_at)
         );
+        let ids: Vec<String> = rows.iter().map(|m| m.id.clone()).collect();
+        let mut rated: std::collections::HashMap<String, jobbot_db::feedback::FeedbackRow> =
+            jobbot_db::feedback::of(conn, &ids)
+                .map_err(io)?
+                .into_iter()
+                .map(|f| (f.message_id.clone(), f))
+                .collect();
         let mut list = Vec::with_capacity(rows.len());
         for m in rows {
+            let feedback = rated.remove(&m.id).map(|f| {
+                json!({"rating": f.rating, "comment": f.comment, "created_at": at(f.created_at), "updated_at": at(f.updated_at)})
+            });
             let who = if m.message_role() == jobbot_db::messages::MessageRole::User {
                 "Vous / You".to_owned()
             } else {
@@ -201,6 +211,7 @@ fn write_archive(
             list.push(json!({
                 "id": m.id, "role": m.role, "content": m.content, "status": m.status, "provider": m.provider, "model": m.model,
                 "prompt_tokens": m.prompt_tokens, "completion_tokens": m.completion_tokens, "created_at": at(m.created_at),
+                "feedback": feedback,
             }));
         }
         let value = json!({"id": conversation.id, "title": conversation.title, "created_at": at(conversation.created_at), "updated_at": at(conversation.updated_at), "messages": list});

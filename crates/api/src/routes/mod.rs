@@ -172,6 +172,11 @@ pub fn config(cfg: &mut web::ServiceConfig) {
                         .route(get().to(conversations::list_messages))
                         .route(post().to(conversations::send)),
                 )
+                .service(
+                    resource("/conversations/{id}/messages/{message_id}/feedback")
+                        .route(put().to(conversations::put_feedback))
+                        .route(delete().to(conversations::delete_feedback)),
+                )
                 .service(resource("/conversations/{id}/stop").route(post().to(conversations::stop)))
                 .service(
                     resource("/conversations/{id}/regenerate").route(post().to(conversations::regenerate)),

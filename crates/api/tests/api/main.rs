@@ -16,6 +16,7 @@ mod deployment;
 mod errors;
 mod fake_llm;
 mod faults;
+mod feedback;
 mod france_travail;
 mod metrics;
 mod offers;

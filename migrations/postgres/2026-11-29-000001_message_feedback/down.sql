@@ -1,0 +1,2 @@
+DROP TABLE message_feedback;
+DROP FUNCTION jobbot_feedback_changed();
