@@ -21,6 +21,31 @@ pub mod widgets;
 pub mod workspace;
 
 use components::header::Header;
+use wasm_bindgen::JsCast;
+
+/// Registers the service worker that keeps the builds' hashed files (`public/sw.js`; never pages nor API
+/// answers), where the browser offers one (a secure context: HTTPS, or localhost). A refusal is ignored quietly:
+/// the app works the same without it.
+pub fn register_service_worker() {
+    let Some(window) = web_sys::window() else { return };
+    let Ok(container) = js_sys::Reflect::get(&window.navigator(), &"serviceWorker".into()) else {
+        return;
+    };
+    if container.is_undefined() {
+        return;
+    }
+    let register = js_sys::Reflect::get(&container, &"register".into()).ok();
+    let Some(register) = register.as_ref().and_then(|f| f.dyn_ref::<js_sys::Function>()) else {
+        return;
+    };
+    if let Ok(promise) = register.call1(&container, &"/sw.js".into()) {
+        if let Ok(promise) = promise.dyn_into::<js_sys::Promise>() {
+            let ignore = wasm_bindgen::closure::Closure::<dyn FnMut(wasm_bindgen::JsValue)>::new(|_| {});
+            let _ = promise.catch(&ignore);
+            ignore.forget();
+        }
+    }
+}
 use state::AppState;
 
 #[component]

@@ -3,7 +3,8 @@
 //! - A file that exists is sent, as its precompressed `.br` or `.gz` twin (written at build time by
 //!   `scripts/precompress.py`) when the browser accepts that encoding, with `Vary: Accept-Encoding`.
 //! - Hashed files (`name-0123456789abcdef.ext`) are cached for a year (`immutable`); `index.html` is revalidated
-//!   on every load (`no-cache`) so a new release is picked up at once; other files for an hour.
+//!   on every load (`no-cache`) so a new release is picked up at once, and so is the service worker (`/sw.js`);
+//!   other files for an hour.
 //! - A client route (`/chats/…`: no extension) gets `index.html`; a missing file with an extension is a 404.
 //! - The console build (`console/index.html`: the admin console and the two-step sign-in settings, kept out
 //!   of the first page's bundle) answers `/admin`, `/admin/…` and `/account/security`; the workspace build
@@ -181,7 +182,14 @@ pub async fn serve(req: HttpRequest, dir: web::Data<SpaDir>) -> Result<HttpRespo
         Target::BuildIndex(build) => send(&req, &dir.0.join(build).join("index.html"), REVALIDATE).await,
         Target::File(file) => {
             let name = file.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-            let cache = if is_hashed(name) { IMMUTABLE } else { ONE_HOUR };
+            let cache = if is_hashed(name) {
+                IMMUTABLE
+            } else if req.path() == "/sw.js" {
+                // The service worker: a new release's is picked up at the next visit.
+                REVALIDATE
+            } else {
+                ONE_HOUR
+            };
             send(&req, &file, cache).await
         }
         Target::Missing => Err(ApiError::new(

@@ -3,14 +3,24 @@ import { chromium } from 'playwright-core';
 
 export const BASE_URL = process.env.JOBBOT_E2E_URL ?? 'http://127.0.0.1:3000';
 
+const CHROMIUM = {
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: [
+    '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync', '--no-first-run',
+  ],
+};
+
 export async function launch() {
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--no-first-run',
-    ],
-  });
+  return chromium.launch(CHROMIUM);
+}
+
+/**
+ * A browser with a real profile in `dir` (what installing an app needs: Chromium refuses to install from the
+ * incognito-like contexts `launch` gives).
+ */
+export async function launchProfile(dir, options = {}) {
+  return chromium.launchPersistentContext(dir, { ...CHROMIUM, baseURL: BASE_URL, locale: 'fr-FR', ...options });
 }
 
 /**
