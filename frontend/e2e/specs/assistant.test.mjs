@@ -75,6 +75,13 @@ test('ask a question, watch the answer stream in, reload and find it again', asy
   const again = page.locator('[data-testid=message-assistant][data-status=complete]');
   await again.waitFor();
   assert.equal((await again.textContent()).trim(), text);
+  // The model that wrote the reply is shown under it, as the API recorded it.
+  const conversation = new URL(page.url()).pathname.split('/').at(-1);
+  const stored = await (await page.request.get(`/api/v1/conversations/${conversation}/messages`)).json();
+  const reply = stored.items.find((m) => m.role === 'assistant');
+  assert.ok(reply.model, 'the reply records its model');
+  assert.equal((await again.getByTestId('reply-model').textContent()).trim(), reply.model);
+  assert.equal(await again.getByTestId('reply-model').getAttribute('title'), reply.provider);
   assert.equal((await app.byTestId('message-user').textContent()).includes(question), true);
   await context.close();
 });

@@ -595,6 +595,10 @@ fn MessageItem(message: Message) -> impl IntoView {
             {(!is_user && status != MessageStatus::Streaming && message.id != "pending").then(|| view! {
                 <RateReply message_id=message.id.clone() feedback=message.feedback.clone() />
             })}
+            // Which model wrote the reply, discreetly (the provider in the tooltip).
+            {(!is_user && status != MessageStatus::Streaming).then(|| message.model.clone()).flatten().map(|model| view! {
+                <p class="note reply-model" data-testid="reply-model" title=message.provider.clone().unwrap_or_default()>{model}</p>
+            })}
         </li>
     }
 }
