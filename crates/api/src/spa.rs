@@ -19,6 +19,8 @@ use actix_files::NamedFile;
 use actix_web::http::header::{self, ContentEncoding, HeaderValue};
 use actix_web::{web, HttpRequest, HttpResponse};
 use jobbot_api_types::ErrorCode;
+// Which build owns a client route: one list, which the SPA's routers read too.
+use jobbot_domain::builds::{is_console_path, is_workspace_path};
 
 use crate::error::ApiError;
 
@@ -40,34 +42,11 @@ enum Target {
     Missing,
 }
 
-/// The console build's client routes (the same list as nginx's `snippets/spa.conf` and the SPA's
-/// `console::is_console_path`).
-pub fn is_console_route(path: &str) -> bool {
-    path == "/admin" || path.starts_with("/admin/") || path == "/account/security"
-}
-
-/// The workspace build's client routes (the same list as nginx's `snippets/spa.conf` and the SPA's
-/// `workspace::is_workspace_path`).
-pub fn is_workspace_route(path: &str) -> bool {
-    path == "/account"
-        || path == "/alerts"
-        || [
-            "/offers",
-            "/applications",
-            "/profile",
-            "/chat",
-            "/messages",
-            "/shares",
-        ]
-        .iter()
-        .any(|p| path == *p || path.strip_prefix(p).is_some_and(|rest| rest.starts_with('/')))
-}
-
 /// The second build whose page answers `path`, if any.
 fn second_build(path: &str) -> Option<&'static str> {
-    if is_console_route(path) {
+    if is_console_path(path) {
         Some("console")
-    } else if is_workspace_route(path) {
+    } else if is_workspace_path(path) {
         Some("workspace")
     } else {
         None

@@ -48,6 +48,7 @@ macro_rules! text_enum {
 }
 
 mod account;
+pub mod builds;
 pub mod legal;
 #[cfg(feature = "markdown")]
 pub mod markdown;

@@ -3,6 +3,7 @@
 //! `/account/security`, so the first page's bundle stays small; every other path is the main app's, reached
 //! with a full page load.
 
+use jobbot_domain::builds::is_console_path;
 use jobbot_domain::Role;
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, ParentRoute, Route, Router, Routes, A};
@@ -51,11 +52,6 @@ pub fn ConsoleApp() -> impl IntoView {
             </main>
         </Router>
     }
-}
-
-/// Whether `path` belongs to this build (its own not-found page) or to the main app.
-fn is_console_path(path: &str) -> bool {
-    path == "/admin" || path.starts_with("/admin/") || path == "/account/security"
 }
 
 /// A full page load: the server sends the main app's page for every path that is not the console's.

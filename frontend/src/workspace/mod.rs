@@ -6,6 +6,7 @@
 //! `/offers…`, `/applications…`, `/profile`, `/account`, `/alerts`, `/chat…`, `/messages…` and `/shares…`, so the
 //! first page's bundle stays small; every other path is the main app's, reached with a full page load.
 
+use jobbot_domain::builds::is_workspace_path;
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, ParentRoute, Route, Router, Routes, A};
 use leptos_router::path;
@@ -73,22 +74,6 @@ pub fn WorkspaceApp() -> impl IntoView {
             </main>
         </Router>
     }
-}
-
-/// Whether `path` belongs to this build (its own not-found page) or to the main app.
-fn is_workspace_path(path: &str) -> bool {
-    path == "/account"
-        || path == "/alerts"
-        || [
-            "/offers",
-            "/applications",
-            "/profile",
-            "/chat",
-            "/messages",
-            "/shares",
-        ]
-        .iter()
-        .any(|p| path == *p || path.strip_prefix(p).is_some_and(|rest| rest.starts_with('/')))
 }
 
 /// The locale's text for a workspace key.
