@@ -64,7 +64,10 @@ start_fake_mistral() {
   fake_port=$(free_port)
   node frontend/e2e/support/fake-mistral.mjs "$fake_port" >"$work/fake.log" 2>&1 &
   fake_pid=$!
-  llm=(JOBBOT_LLM_PROVIDER=mistral MISTRAL_API_KEY=e2e-key "MISTRAL_BASE_URL=http://127.0.0.1:$fake_port/v1")
+  # Two models to pick from, and a fallback (the model picker's browser test).
+  llm=(JOBBOT_LLM_PROVIDER=mistral MISTRAL_API_KEY=e2e-key "MISTRAL_BASE_URL=http://127.0.0.1:$fake_port/v1"
+    "JOBBOT_LLM_MODELS=mistral-small-latest=Mistral Small;mistral-large-latest=Mistral Large|2:6"
+    JOBBOT_LLM_FALLBACK_MODEL=open-mistral-nemo JOBBOT_LLM_MAX_RETRY_WAIT=0.1)
 }
 
 # The stack: nginx on two free ports, two instances on a fresh PostgreSQL database, the fake Mistral.

@@ -95,6 +95,16 @@ pub(crate) async fn send_accepting(
     body: Option<&str>,
     accept: &str,
 ) -> Result<Response, ApiError> {
+    send_with_headers(verb, path, body, accept, &[]).await
+}
+
+async fn send_with_headers(
+    verb: Verb,
+    path: &str,
+    body: Option<&str>,
+    accept: &str,
+    headers: &[(&str, &str)],
+) -> Result<Response, ApiError> {
     let url = format!("{BASE}{path}");
     let builder: RequestBuilder = match verb {
         Verb::Get => Request::get(&url),
@@ -104,6 +114,9 @@ pub(crate) async fn send_accepting(
         Verb::Delete => Request::delete(&url),
     };
     let mut builder = builder.header("Accept", accept);
+    for (name, value) in headers {
+        builder = builder.header(name, value);
+    }
     if verb != Verb::Get {
         if let Some(token) = csrf_token() {
             builder = builder.header("X-CSRF-Token", &token);
@@ -271,11 +284,32 @@ pub async fn list_conversations(search: &str) -> Result<ConversationPage, ApiErr
     call(Verb::Get, &format!("/conversations?limit=100&q={query}"), None).await
 }
 
-pub async fn create_conversation() -> Result<Conversation, ApiError> {
+/// A new conversation, answered by `model` (`None`: the operator's default).
+pub async fn create_conversation(model: Option<String>) -> Result<Conversation, ApiError> {
     call(
         Verb::Post,
         "/conversations",
-        json(&CreateConversationRequest::default()),
+        json(&CreateConversationRequest {
+            model,
+            ..Default::default()
+        }),
+    )
+    .await
+}
+
+pub async fn conversation(id: &str) -> Result<Conversation, ApiError> {
+    call(Verb::Get, &format!("/conversations/{id}"), None).await
+}
+
+/// The model that answers the conversation's next questions.
+pub async fn set_conversation_model(id: &str, model: &str) -> Result<Conversation, ApiError> {
+    call(
+        Verb::Patch,
+        &format!("/conversations/{id}"),
+        json(&UpdateConversationRequest {
+            model: Some(model.to_owned()),
+            ..Default::default()
+        }),
     )
     .await
 }
@@ -337,11 +371,15 @@ pub async fn stop_reply(id: &str) -> Result<DoneEvent, ApiError> {
     .await
 }
 
-/// What a streamed reply reports, in order: the stored question, pieces of text, then the end.
+/// What a streamed reply reports, in order: the stored question (or, when re-attaching, the reply as the
+/// client should already have it), pieces of text, then the end.
 #[derive(Debug, Clone)]
 pub enum ReplyEvent {
     Question(Message),
-    Delta(String),
+    /// Re-attached: the reply with the text written up to where the stream resumes.
+    Started(Message),
+    /// A piece of text, and the reply's length in characters after it (to resume from).
+    Delta(String, Option<usize>),
     Done(Message),
     Failed(Problem),
 }
@@ -351,7 +389,7 @@ pub enum ReplyEvent {
 pub async fn stream_reply(
     conversation_id: &str,
     content: Option<&str>,
-    mut on_event: impl FnMut(ReplyEvent),
+    on_event: impl FnMut(ReplyEvent),
 ) -> Result<(), ApiError> {
     let (path, body) = match content {
         Some(content) => (
@@ -365,22 +403,59 @@ pub async fn stream_reply(
             Some("{}".to_owned()),
         ),
     };
-    let mut response = send_accepting(Verb::Post, &path, body.as_deref(), "text/event-stream").await?;
+    let response = open_events(Verb::Post, &path, body.as_deref(), None).await?;
+    read_events(response, on_event).await
+}
+
+/// Re-attaches to the reply being written in the conversation (after a reload, a dropped connection, or from
+/// another tab), after the `last` characters already shown. `Ok(false)`: nothing is being written.
+pub async fn resume_reply(
+    conversation_id: &str,
+    last: Option<usize>,
+    on_event: impl FnMut(ReplyEvent),
+) -> Result<bool, ApiError> {
+    let path = format!("/conversations/{conversation_id}/stream");
+    let response = open_events(Verb::Get, &path, None, last).await?;
+    if response.status() == 204 {
+        return Ok(false);
+    }
+    read_events(response, on_event).await.map(|_| true)
+}
+
+/// Opens an SSE request (refreshing the session once if it expired); an error answer becomes its problem.
+async fn open_events(
+    verb: Verb,
+    path: &str,
+    body: Option<&str>,
+    last: Option<usize>,
+) -> Result<Response, ApiError> {
+    let last = last.map(|n| n.to_string());
+    let headers: Vec<(&str, &str)> = last
+        .as_deref()
+        .map(|id| ("Last-Event-ID", id))
+        .into_iter()
+        .collect();
+    let mut response = send_with_headers(verb, path, body, "text/event-stream", &headers).await?;
     if response.status() == 401 {
         let error = problem_of(response).await;
         if !refreshable(&error) || refresh().await.is_err() {
             return Err(error);
         }
-        response = send_accepting(Verb::Post, &path, body.as_deref(), "text/event-stream").await?;
+        response = send_with_headers(verb, path, body, "text/event-stream", &headers).await?;
     }
     if !response.ok() {
         return Err(problem_of(response).await);
     }
+    Ok(response)
+}
+
+async fn read_events(response: Response, mut on_event: impl FnMut(ReplyEvent)) -> Result<(), ApiError> {
     let stream = response
         .body()
         .ok_or_else(|| ApiError::local(ErrorCode::UnexpectedResponse, "no body".into()))?;
     let reader: web_sys::ReadableStreamDefaultReader = stream.get_reader().unchecked_into();
     let mut parser = SseParser::new();
+    let mut ended = false;
     loop {
         let chunk = wasm_bindgen_futures::JsFuture::from(reader.read())
             .await
@@ -396,23 +471,34 @@ pub async fn stream_reply(
         let bytes = js_sys::Uint8Array::new(&value).to_vec();
         for event in parser.feed(&bytes) {
             if let Some(event) = decode_event(event) {
+                ended |= matches!(event, ReplyEvent::Done(_) | ReplyEvent::Failed(_));
                 on_event(event);
             }
         }
     }
     if let Some(event) = parser.finish().and_then(decode_event) {
+        ended |= matches!(event, ReplyEvent::Done(_) | ReplyEvent::Failed(_));
         on_event(event);
     }
-    Ok(())
+    if ended {
+        Ok(())
+    } else {
+        // Closed before the end (a proxy or the network dropped it): the reply goes on; resume it.
+        Err(ApiError::local(
+            ErrorCode::NetworkError,
+            "the connection was interrupted".into(),
+        ))
+    }
 }
 
 fn decode_event(event: SseEvent) -> Option<ReplyEvent> {
     let data = event.data.as_str();
     match event.event.as_deref()? {
         "user_message" => serde_json::from_str(data).ok().map(ReplyEvent::Question),
+        "reply" => serde_json::from_str(data).ok().map(ReplyEvent::Started),
         "delta" => serde_json::from_str::<DeltaEvent>(data)
             .ok()
-            .map(|d| ReplyEvent::Delta(d.text)),
+            .map(|d| ReplyEvent::Delta(d.text, event.id.as_deref().and_then(|id| id.parse().ok()))),
         "done" => serde_json::from_str::<DoneEvent>(data)
             .ok()
             .map(|d| ReplyEvent::Done(d.message)),

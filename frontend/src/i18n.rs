@@ -88,6 +88,12 @@ messages! {
     TokenExpiry => ("Expire dans (jours, vide = jamais)", "Expires in (days, empty = never)"),
     Copy => ("Copier", "Copy"),
     Copied => ("Copié", "Copied"),
+    ModelLabel => ("Modèle", "Model"),
+    ModelChangeFailed => ("Le modèle n'a pas pu être changé.", "The model could not be changed."),
+    FallbackNote => (
+        "Écrite par le modèle de secours : le modèle choisi était surchargé ou indisponible",
+        "Written by the fallback model: the chosen model was overloaded or unavailable"
+    ),
     RateUp => ("Réponse utile", "Helpful answer"),
     RateDown => ("Réponse pas utile", "Unhelpful answer"),
     RatingThanks => ("Merci pour votre avis.", "Thanks for your feedback."),

@@ -23,6 +23,10 @@ pub struct Conversation {
     /// The parts of the workspace the candidate left out of what the AI provider is sent.
     #[serde(default)]
     pub context_excluded: Vec<ContextPart>,
+    /// The model that answers its next questions: the one picked, while the operator still offers it, else the
+    /// default (see `GET /api/v1/assistant`).
+    #[serde(default)]
+    pub model: String,
 }
 
 /// A part of the candidate's workspace that goes with each question of a grounded conversation.
@@ -78,6 +82,10 @@ pub struct CreateConversationRequest {
     /// Parts to leave out of what the AI provider is sent.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub context_excluded: Vec<ContextPart>,
+    /// One of the models `GET /api/v1/assistant` lists (422 `invalid_choice` otherwise); by default the
+    /// operator's default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
 }
 
 /// Changes: only the fields given change.
@@ -90,6 +98,10 @@ pub struct UpdateConversationRequest {
     /// The parts to leave out from now on (`[]`: send them all).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub context_excluded: Option<Vec<ContextPart>>,
+    /// The model for the next questions: one of those `GET /api/v1/assistant` lists (422 `invalid_choice`
+    /// otherwise). A reply being written keeps the model it started with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
 }
 
 /// What a grounded conversation sends the AI provider with each question.
@@ -189,6 +201,10 @@ pub struct Message {
     /// The caller's rating of this reply (assistant messages, in the conversation's own pages).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feedback: Option<Feedback>,
+    /// The model chosen for this reply when it kept failing (rate limits, unavailable) and the operator's
+    /// fallback model, `model`, wrote the reply instead.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fallback_from: Option<String>,
 }
 
 /// A thumbs up or down.
@@ -272,8 +288,25 @@ pub struct DoneEvent {
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct AssistantInfo {
     pub provider: String,
+    /// The operator's default model: new conversations use it unless they pick another.
     pub model: String,
     pub offline: bool,
     /// Daily token quota per user, if any.
     pub daily_token_quota: Option<i64>,
+    /// The models a conversation may use, the default first.
+    #[serde(default)]
+    pub models: Vec<AssistantModel>,
+    /// The model that writes a reply when the chosen one keeps failing (rate limits, unavailable), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fallback_model: Option<String>,
+}
+
+/// A model users may pick.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct AssistantModel {
+    /// What conversations name it by (`model`).
+    pub id: String,
+    /// What users read.
+    pub name: String,
 }

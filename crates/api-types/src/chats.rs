@@ -244,6 +244,19 @@ pub enum LiveEvent {
     /// when some are unread.
     #[serde(rename = "notifications")]
     Notifications(UnreadNotifications),
+    /// The assistant started a reply in one of the user's conversations (asked from another tab or device):
+    /// `GET /api/v1/conversations/{id}/stream` follows it.
+    #[serde(rename = "conversation.reply")]
+    ConversationReply(ReplyStarted),
+}
+
+/// The data of a `conversation.reply` event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ReplyStarted {
+    pub conversation_id: String,
+    /// The reply being written.
+    pub message_id: String,
 }
 
 /// The (empty) data of a `resync` event.
@@ -263,6 +276,7 @@ impl LiveEvent {
             Self::Resync(_) => "resync",
             Self::SessionEnded(_) => "session.ended",
             Self::Notifications(_) => "notifications",
+            Self::ConversationReply(_) => "conversation.reply",
         }
     }
 }

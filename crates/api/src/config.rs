@@ -176,6 +176,41 @@ pub struct AssistantConfig {
     pub max_replies: usize,
     /// Replies one user may have running at once; past it, 429 `assistant_busy`.
     pub max_replies_per_user: usize,
+    /// The models users may pick for a conversation (`JOBBOT_LLM_MODELS`), the provider's default model first.
+    pub models: Vec<ModelChoice>,
+    /// The model that writes the reply when the chosen one still answers 429 or 5xx after the retries
+    /// (`JOBBOT_LLM_FALLBACK_MODEL`); never for the offline coach.
+    pub fallback_model: Option<String>,
+}
+
+/// A model users may pick.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ModelChoice {
+    /// As the provider names it (`mistral-large-latest`, `mistralai/mistral-small-3.2-24b-instruct:free`).
+    pub id: String,
+    /// As users read it (`Mistral Large`).
+    pub name: String,
+    /// Euros per million prompt and completion tokens, for the admin statistics' cost.
+    pub price: Option<(f64, f64)>,
+}
+
+impl AssistantConfig {
+    /// The operator's default model: the provider's (`MISTRAL_MODEL`, `OPENROUTER_MODEL`, `OPENAI_MODEL`).
+    pub fn default_model(&self) -> &str {
+        &self.provider.model
+    }
+
+    /// The model a conversation uses: its own while the operator still offers it, else the default.
+    pub fn model_for<'a>(&'a self, chosen: Option<&'a str>) -> &'a str {
+        chosen
+            .filter(|id| self.models.iter().any(|m| m.id == *id))
+            .unwrap_or(self.default_model())
+    }
+
+    /// Whether users may pick `id`.
+    pub fn offers(&self, id: &str) -> bool {
+        self.models.iter().any(|m| m.id == id)
+    }
 }
 
 /// Where the JWT secret came from: configured, or generated and kept in the data folder (development only).
@@ -352,7 +387,13 @@ impl Config {
             1,
             86_400,
         )?));
-        let llm_prices = parse_prices(get("JOBBOT_LLM_PRICES").as_deref().unwrap_or_default())?;
+        let mut llm_prices = parse_prices(get("JOBBOT_LLM_PRICES").as_deref().unwrap_or_default())?;
+        // The prices given with the models users may pick; `JOBBOT_LLM_PRICES` wins where both name a model.
+        for choice in &assistant.models {
+            if let Some(price) = choice.price {
+                llm_prices.entry(choice.id.clone()).or_insert(price);
+            }
+        }
         let backup_dir = get("JOBBOT_BACKUP_DIR")
             .filter(|v| !v.trim().is_empty())
             .map_or_else(|| data_dir.join("backups"), PathBuf::from);
@@ -465,7 +506,33 @@ fn assistant_config(
             )
         })?),
     };
+    let (models, fallback_model) = match kind {
+        // The offline coach has one "model", its guides.
+        ProviderKind::Offline => (
+            vec![ModelChoice {
+                id: model.clone(),
+                name: "JobBot (guides hors ligne)".to_owned(),
+                price: None,
+            }],
+            None,
+        ),
+        _ => (
+            parse_models(get("JOBBOT_LLM_MODELS").as_deref().unwrap_or_default(), &model)?,
+            match get("JOBBOT_LLM_FALLBACK_MODEL") {
+                None => None,
+                Some(raw) if valid_model_id(raw.trim()) => Some(raw.trim().to_owned()),
+                Some(raw) => {
+                    return Err(err(
+                        "JOBBOT_LLM_FALLBACK_MODEL",
+                        format!("invalid model id {raw:?} (1 to 200 characters, no spaces)"),
+                    ))
+                }
+            },
+        ),
+    };
     Ok(AssistantConfig {
+        models,
+        fallback_model,
         provider: jobbot_llm::ProviderConfig {
             kind,
             base_url,
@@ -558,6 +625,85 @@ fn parse_origins(raw: &str) -> Result<Vec<String>, ConfigError> {
         origins.push(origin.to_owned());
     }
     Ok(origins)
+}
+
+/// A provider's model id: 1 to 200 characters without spaces or the list's separators (`:` and `/` are
+/// allowed: OpenRouter's ids have them).
+fn valid_model_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.chars().count() <= 200
+        && !id
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || matches!(c, ';' | '=' | '|'))
+}
+
+/// `mistral-small-latest=Mistral Small|0.1:0.3;mistral-large-latest=Mistral Large|2:6;open-mistral-nemo`: the
+/// models users may pick, each `id`, `id=Display name` or `id=Display name|prompt:completion` (euros per
+/// million tokens). The default model comes first, listed or not (named by its id when not).
+fn parse_models(raw: &str, default: &str) -> Result<Vec<ModelChoice>, ConfigError> {
+    const VAR: &str = "JOBBOT_LLM_MODELS";
+    let mut models: Vec<ModelChoice> = Vec::new();
+    for entry in raw.split(';').map(str::trim).filter(|e| !e.is_empty()) {
+        let (id, rest) = entry.split_once('=').unwrap_or((entry, ""));
+        let (name, price) = rest.split_once('|').unwrap_or((rest, ""));
+        let (id, name, price) = (id.trim(), name.trim(), price.trim());
+        let bad = |why: &str| {
+            err(
+                VAR,
+                format!("`{entry}`: {why} (expected `id=Display name|prompt:completion;…`, e.g. mistral-large-latest=Mistral Large|2:6)"),
+            )
+        };
+        if !valid_model_id(id) {
+            return Err(bad(
+                "the model id is empty, longer than 200 characters or has spaces",
+            ));
+        }
+        if name.chars().count() > 80 || name.chars().any(char::is_control) {
+            return Err(bad("the display name has more than 80 characters"));
+        }
+        let price = if price.is_empty() {
+            None
+        } else {
+            let parsed = price.split_once(':').and_then(|(prompt, completion)| {
+                let prompt: f64 = prompt.trim().parse().ok()?;
+                let completion: f64 = completion.trim().parse().ok()?;
+                let valid = |p: f64| p.is_finite() && p >= 0.0;
+                (valid(prompt) && valid(completion)).then_some((prompt, completion))
+            });
+            Some(
+                parsed
+                    .ok_or_else(|| bad("the price is not `prompt:completion` in euros per million tokens"))?,
+            )
+        };
+        if models.iter().any(|m| m.id == id) {
+            return Err(bad("the model is listed twice"));
+        }
+        models.push(ModelChoice {
+            id: id.to_owned(),
+            name: if name.is_empty() {
+                id.to_owned()
+            } else {
+                name.to_owned()
+            },
+            price,
+        });
+    }
+    match models.iter().position(|m| m.id == default) {
+        Some(0) => {}
+        Some(at) => {
+            let first = models.remove(at);
+            models.insert(0, first);
+        }
+        None => models.insert(
+            0,
+            ModelChoice {
+                id: default.to_owned(),
+                name: default.to_owned(),
+                price: None,
+            },
+        ),
+    }
+    Ok(models)
 }
 
 /// `mistral-small-latest=0.1:0.3;gpt-4o-mini=0.14:0.55`: euros per million prompt:completion tokens.
@@ -741,6 +887,100 @@ mod tests {
                 "{bad}"
             );
         }
+    }
+
+    #[test]
+    fn the_models_users_may_pick_start_with_the_default() {
+        let keyed = |extra: &[(&'static str, &'static str)]| {
+            let mut vars = vec![("MISTRAL_API_KEY", "k")];
+            vars.extend_from_slice(extra);
+            config(&vars)
+        };
+        let plain = keyed(&[]).expect("valid");
+        assert_eq!(plain.assistant.models.len(), 1);
+        assert_eq!(plain.assistant.models[0].id, "mistral-small-latest");
+        assert_eq!(plain.assistant.fallback_model, None);
+
+        let listed = keyed(&[
+            (
+                "JOBBOT_LLM_MODELS",
+                "mistral-large-latest=Mistral Large|2:6 ; open-mistral-nemo ; mistral-small-latest=Mistral Small|0.1:0.3;",
+            ),
+            ("JOBBOT_LLM_FALLBACK_MODEL", "open-mistral-nemo"),
+            ("JOBBOT_LLM_PRICES", "mistral-large-latest=3:9"),
+        ])
+        .expect("valid");
+        let ids: Vec<&str> = listed.assistant.models.iter().map(|m| m.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            [
+                "mistral-small-latest",
+                "mistral-large-latest",
+                "open-mistral-nemo"
+            ]
+        );
+        assert_eq!(listed.assistant.models[1].name, "Mistral Large");
+        assert_eq!(listed.assistant.models[2].name, "open-mistral-nemo");
+        assert_eq!(
+            listed.assistant.fallback_model.as_deref(),
+            Some("open-mistral-nemo")
+        );
+        assert_eq!(listed.llm_prices.get("mistral-small-latest"), Some(&(0.1, 0.3)));
+        assert_eq!(
+            listed.llm_prices.get("mistral-large-latest"),
+            Some(&(3.0, 9.0)),
+            "JOBBOT_LLM_PRICES wins"
+        );
+        assert_eq!(
+            listed.assistant.model_for(Some("open-mistral-nemo")),
+            "open-mistral-nemo"
+        );
+        assert_eq!(
+            listed.assistant.model_for(Some("withdrawn")),
+            "mistral-small-latest",
+            "a model no longer offered falls back to the default"
+        );
+
+        let openrouter = config(&[
+            ("OPENROUTER_API_KEY", "k"),
+            (
+                "JOBBOT_LLM_MODELS",
+                "meta-llama/llama-3.3-70b-instruct:free=Llama 3.3 (gratuit)|0:0",
+            ),
+        ])
+        .expect("OpenRouter ids keep their / and :");
+        assert_eq!(
+            openrouter.assistant.models[1].id,
+            "meta-llama/llama-3.3-70b-instruct:free"
+        );
+
+        for bad in [
+            "=Name",
+            "a b=Name",
+            "m=Name|1",
+            "m=Name|x:1",
+            "m;m",
+            "m=Name|-1:2",
+        ] {
+            assert_eq!(
+                keyed(&[("JOBBOT_LLM_MODELS", bad)]).err().map(|e| e.var),
+                Some("JOBBOT_LLM_MODELS".to_owned()),
+                "{bad}"
+            );
+        }
+        assert_eq!(
+            keyed(&[("JOBBOT_LLM_FALLBACK_MODEL", "two words")])
+                .err()
+                .map(|e| e.var),
+            Some("JOBBOT_LLM_FALLBACK_MODEL".to_owned())
+        );
+        let offline = config(&[
+            ("JOBBOT_LLM_MODELS", "big"),
+            ("JOBBOT_LLM_FALLBACK_MODEL", "small"),
+        ])
+        .expect("offline ignores them");
+        assert_eq!(offline.assistant.models.len(), 1);
+        assert_eq!(offline.assistant.fallback_model, None);
     }
 
     #[test]

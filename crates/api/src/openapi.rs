@@ -52,6 +52,7 @@ use crate::routes;
         routes::conversations::send,
         routes::conversations::regenerate,
         routes::conversations::stop,
+        routes::conversations::stream,
         routes::conversations::put_feedback,
         routes::conversations::delete_feedback,
         routes::conversations::context,

@@ -61,6 +61,8 @@ fn rules() -> Vec<(&'static str, &'static str, Value)> {
         ),
         ("CreateConversationRequest", "title", not_blank(1, 200)),
         ("UpdateConversationRequest", "title", not_blank(1, 200)),
+        ("CreateConversationRequest", "model", json!({"maxLength": 200})),
+        ("UpdateConversationRequest", "model", json!({"maxLength": 200})),
         ("SendMessageRequest", "content", not_blank(1, 8_000)),
         ("FeedbackRequest", "comment", json!({"maxLength": 2_000})),
         ("PostChatMessageRequest", "content", not_blank(1, 4_000)),

@@ -21,6 +21,8 @@ pub struct ConversationRow {
     pub application_id: Option<String>,
     /// The parts of the workspace left out of the model's context, comma-separated (`offer,application`).
     pub context_excluded: String,
+    /// The model the user picked (`None`: the operator's default).
+    pub model: Option<String>,
 }
 
 diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text);
@@ -127,6 +129,14 @@ pub fn delete(conn: &mut DbConnection, id: &str) -> QueryResult<Vec<String>> {
         diesel::delete(conversations::table.find(id)).execute(conn)?;
         Ok(revoked)
     })
+}
+
+/// Sets the model that answers the next questions.
+pub fn set_model(conn: &mut DbConnection, id: &str, model: &str) -> QueryResult<()> {
+    diesel::update(conversations::table.find(id))
+        .set(conversations::model.eq(model))
+        .execute(conn)
+        .map(|_| ())
 }
 
 /// Sets which parts of the workspace are left out of the model's context.

@@ -24,6 +24,9 @@ pub struct MessageRow {
     pub error_code: Option<String>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// The model chosen for this reply when it failed (429/5xx after the retries) and `model`, the operator's
+    /// fallback, wrote it instead.
+    pub fallback_from: Option<String>,
 }
 
 impl MessageRow {
@@ -44,6 +47,9 @@ impl MessageRow {
 pub struct ReplyOutcome {
     pub content: String,
     pub status: String,
+    /// The model that wrote it (the fallback when the chosen one failed).
+    pub model: Option<String>,
+    pub fallback_from: Option<String>,
     pub prompt_tokens: Option<i64>,
     pub completion_tokens: Option<i64>,
     pub latency_ms: Option<i64>,

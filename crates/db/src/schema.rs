@@ -103,6 +103,7 @@ diesel::table! {
         offer_id -> Nullable<Text>,
         application_id -> Nullable<Text>,
         context_excluded -> Text,
+        model -> Nullable<Text>,
     }
 }
 
@@ -142,6 +143,7 @@ diesel::table! {
         error_code -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        fallback_from -> Nullable<Text>,
     }
 }
 

@@ -2,12 +2,14 @@
 //! streams and by the SPA to read the API's.
 //!
 //! Handles lines split across network chunks, `\r\n` endings, comment lines (`: OPENROUTER PROCESSING`),
-//! multi-line `data:` fields, and `event:` names; other fields are ignored.
+//! multi-line `data:` fields, `event:` names and `id:`s (what a client sends back as `Last-Event-ID`); other
+//! fields are ignored.
 
-/// One event: its name (`event:` field, if any) and its data.
+/// One event: its name (`event:` field, if any), its `id:` (if it has one) and its data.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SseEvent {
     pub event: Option<String>,
+    pub id: Option<String>,
     pub data: String,
 }
 
@@ -15,6 +17,7 @@ pub struct SseEvent {
 pub struct SseParser {
     buffer: Vec<u8>,
     event: Option<String>,
+    id: Option<String>,
     data: Option<String>,
 }
 
@@ -35,9 +38,9 @@ impl SseParser {
             }
             let line = String::from_utf8_lossy(&line);
             if line.is_empty() {
-                let event = self.event.take();
+                let (event, id) = (self.event.take(), self.id.take());
                 if let Some(data) = self.data.take() {
-                    events.push(SseEvent { event, data });
+                    events.push(SseEvent { event, id, data });
                 }
             } else if line.starts_with(':') {
                 // A comment: keep-alive or "processing" notice.
@@ -46,6 +49,8 @@ impl SseParser {
                 let value = value.strip_prefix(' ').unwrap_or(value);
                 if field == "event" {
                     self.event = Some(value.to_owned());
+                } else if field == "id" && !value.contains('\0') {
+                    self.id = Some(value.to_owned());
                 } else if field == "data" {
                     match &mut self.data {
                         Some(data) => {
@@ -70,14 +75,23 @@ impl SseParser {
                 return Some(event);
             }
         }
-        let event = self.event.take();
-        self.data.take().map(|data| SseEvent { event, data })
+        let (event, id) = (self.event.take(), self.id.take());
+        self.data.take().map(|data| SseEvent { event, id, data })
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ids_belong_to_their_event() {
+        let mut parser = SseParser::new();
+        let events = parser.feed(b"id: 12\nevent: delta\ndata: {}\n\nevent: done\ndata: {}\n\n");
+        assert_eq!(events[0].id.as_deref(), Some("12"));
+        assert_eq!(events[0].event.as_deref(), Some("delta"));
+        assert_eq!(events[1].id, None);
+    }
 
     #[test]
     fn events_split_anywhere_are_reassembled() {

@@ -37,6 +37,8 @@ pub struct ChatMessage {
 pub struct ChatRequest {
     /// System prompt first, then the conversation, oldest first.
     pub messages: Vec<ChatMessage>,
+    /// The model to ask; `None` is the provider's configured one.
+    pub model: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -76,6 +78,12 @@ pub enum LlmError {
 }
 
 impl LlmError {
+    /// Rate limits and server errors that outlasted the retries: the model is overloaded or down, so another
+    /// model (the operator's fallback) may answer.
+    pub fn is_overload(&self) -> bool {
+        matches!(self, LlmError::RateLimited(_) | LlmError::Unavailable(_))
+    }
+
     /// What the user (and the admin) should read.
     pub fn detail(&self) -> String {
         match self {

@@ -576,6 +576,7 @@ Entrepôt de 20 000 m². CACES R489 catégorie 3 exigé. Expérience d'un an sou
                 role: Role::User,
                 content: "Préparer un entretien d'embauche".into(),
             }],
+            model: None,
         };
         let chunks: Vec<Chunk> = coach
             .start(request)

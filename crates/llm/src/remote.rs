@@ -40,7 +40,7 @@ impl RemoteProvider {
     /// report usage; Mistral and OpenRouter report usage in the last chunk on their own.
     pub fn body(&self, request: &ChatRequest) -> Value {
         let mut body = json!({
-            "model": self.config.model,
+            "model": request.model.as_deref().unwrap_or(&self.config.model),
             "messages": request.messages,
             "stream": true,
         });

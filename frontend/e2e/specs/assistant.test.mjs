@@ -80,9 +80,62 @@ test('ask a question, watch the answer stream in, reload and find it again', asy
   const stored = await (await page.request.get(`/api/v1/conversations/${conversation}/messages`)).json();
   const reply = stored.items.find((m) => m.role === 'assistant');
   assert.ok(reply.model, 'the reply records its model');
-  assert.equal((await again.getByTestId('reply-model').textContent()).trim(), reply.model);
-  assert.equal(await again.getByTestId('reply-model').getAttribute('title'), reply.provider);
+  const label = again.getByTestId('reply-model');
+  assert.equal(await label.getAttribute('data-model'), reply.model);
+  // Its display name (the operator's), the provider and the model's id in the tooltip.
+  assert.equal((await label.textContent()).trim(), info.models.find((m) => m.id === reply.model).name);
+  assert.equal(await label.getAttribute('title'), `${reply.provider} · ${reply.model}`);
   assert.equal((await app.byTestId('message-user').textContent()).includes(question), true);
+  await context.close();
+});
+
+test('pick a model: the next replies come from it, the choice survives a reload, the fallback says so', async (t) => {
+  const { context, page, app, info } = await signedInChat(browser);
+  if (info.models.length < 2) {
+    // One model: nothing to pick, so no picker.
+    assert.equal(await app.byTestId('model-picker').count(), 0);
+    t.skip('the operator offers one model');
+    await context.close();
+    return;
+  }
+  const picker = app.byTestId('model-picker');
+  assert.equal(await picker.inputValue(), info.model, 'the default is picked');
+  assert.deepEqual(
+    await picker.locator('option').allTextContents(),
+    info.models.map((m) => m.name),
+  );
+  const large = info.models.find((m) => m.id === 'mistral-large-latest');
+  // Picked before the first question: the new conversation is created with it.
+  await picker.selectOption(large.id);
+  const created = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/conversations' && r.request().method() === 'POST');
+  await app.byTestId('composer-input').fill('Quelles questions poser en fin d\'entretien ?');
+  await app.byTestId('send').click();
+  assert.equal((await (await created).json()).model, large.id);
+  const answer = page.locator('[data-testid=message-assistant][data-status=complete]');
+  await answer.waitFor();
+  const label = answer.getByTestId('reply-model');
+  assert.equal(await label.getAttribute('data-model'), large.id);
+  assert.match(await label.textContent(), /Mistral Large/);
+  assert.equal(await answer.getByTestId('reply-fallback').count(), 0);
+
+  // After a reload the conversation still has its model; the overloaded model gives way to the fallback,
+  // and the reply says so.
+  await page.reload();
+  await answer.waitFor();
+  await page.waitForFunction(() => document.querySelector('[data-testid=model-picker]')?.value === 'mistral-large-latest');
+  await app.byTestId('composer-input').fill('Question en surcharge : comment négocier mon salaire ?');
+  await app.byTestId('send').click();
+  const second = page.locator('[data-testid=message-assistant][data-status=complete]').nth(1);
+  await second.waitFor();
+  assert.equal(await second.getByTestId('reply-model').getAttribute('data-model'), info.fallback_model);
+  assert.match(await second.getByTestId('reply-fallback').textContent(), /modèle de secours.*Mistral Large/);
+
+  // Changed between questions: the conversation follows at once (PATCH), the picker keeps it.
+  const patched = page.waitForResponse((r) => r.request().method() === 'PATCH');
+  await picker.selectOption(info.model);
+  const change = await patched;
+  assert.deepEqual(change.request().postDataJSON(), { model: info.model });
+  assert.equal((await change.json()).model, info.model);
   await context.close();
 });
 
@@ -149,6 +202,62 @@ test('a reply can be stopped, keeping what was written, then regenerated', async
   await app.byTestId('stop').click();
   await page.locator('[data-testid=message-assistant][data-status=stopped]').waitFor();
   assert.equal(await app.byTestId('message-assistant').count(), 1, 'regenerate replaces the answer');
+  await context.close();
+});
+
+/** The words `motN` of a slow reply, in order (each must appear once). */
+const words = (text) => text.match(/mot\d+/g) ?? [];
+
+test('a reload in the middle of a reply re-attaches to it: it goes on growing, nothing lost or repeated', async (t) => {
+  const { context, page, app, info } = await signedInChat(browser);
+  if (info.offline) {
+    t.skip('the offline coach answers instantly: nothing to re-attach to');
+    await context.close();
+    return;
+  }
+  await app.byTestId('composer-input').fill('Réponds lentement, s\'il te plaît');
+  await app.byTestId('send').click();
+  const writing = page.locator('[data-testid=message-assistant][data-status=streaming]');
+  await writing.filter({ hasText: 'mot4' }).waitFor();
+  const attached = page.waitForResponse((r) => r.url().endsWith('/stream') && r.request().method() === 'GET');
+  await page.reload();
+  assert.equal((await attached).status(), 200, 're-attached with GET …/stream');
+  await writing.filter({ hasText: 'mot8' }).waitFor();
+  await watchStreaming(page);
+  const done = page.locator('[data-testid=message-assistant][data-status=complete]');
+  await done.waitFor({ timeout: 20000 });
+  assert.ok(await page.evaluate(() => window.__streamUpdates) >= 3, 'the reply kept growing after the reload');
+  assert.deepEqual(words(await done.textContent()), Array.from({ length: 60 }, (_, i) => `mot${i}`));
+  await context.close();
+});
+
+test('two tabs: a question asked in one, its reply grows in both', async (t) => {
+  const { context, page, app, info } = await signedInChat(browser);
+  if (info.offline) {
+    t.skip('the offline coach answers instantly');
+    await context.close();
+    return;
+  }
+  await app.byTestId('composer-input').fill('Bonjour');
+  await app.byTestId('send').click();
+  await page.locator('[data-testid=message-assistant][data-status=complete]').waitFor();
+  // The same account in a second tab, on the same conversation.
+  const other = await context.newPage();
+  await other.goto(page.url());
+  await other.locator('[data-testid=message-assistant][data-status=complete]').waitFor();
+  await new Promise((r) => setTimeout(r, 500));
+
+  await app.byTestId('composer-input').fill('Réponds lentement, s\'il te plaît');
+  await app.byTestId('send').click();
+  const growing = other.locator('[data-testid=message-assistant][data-status=streaming]');
+  await growing.filter({ hasText: 'mot3' }).waitFor();
+  await growing.filter({ hasText: 'mot10' }).waitFor();
+  await other.getByTestId('message-user').filter({ hasText: 'lentement' }).waitFor();
+  const finished = (p) => p.locator('[data-testid=message-assistant][data-status=complete]').nth(1);
+  await finished(page).waitFor({ timeout: 20000 });
+  await finished(other).waitFor({ timeout: 20000 });
+  assert.equal((await finished(other).textContent()).trim(), (await finished(page).textContent()).trim());
+  assert.equal(words(await finished(other).textContent()).length, 60);
   await context.close();
 });
 

@@ -4,9 +4,9 @@
 import http from 'node:http';
 
 const port = Number(process.argv[2] ?? 0);
-const piece = (content, finish = null, usage = undefined) => {
+const piece = (content, finish = null, usage = undefined, model = 'mistral-small-latest') => {
   const chunk = {
-    id: 'cmpl-e2e', object: 'chat.completion.chunk', created: 1763700000, model: 'mistral-small-latest',
+    id: 'cmpl-e2e', object: 'chat.completion.chunk', created: 1763700000, model,
     choices: [{ index: 0, delta: { content }, finish_reason: finish }],
   };
   if (usage) chunk.usage = usage;
@@ -33,6 +33,13 @@ const server = http.createServer((req, res) => {
       return;
     }
     const question = request.messages.at(-1)?.content ?? '';
+    // Mistral Large is "overloaded" for questions that say so: 429 every time, so JobBot's retries give up
+    // and the operator's fallback model answers.
+    if (request.model === 'mistral-large-latest' && question.includes('surcharge')) {
+      res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '0' });
+      res.end(JSON.stringify({ message: 'Requests rate limit exceeded' }));
+      return;
+    }
     const slow = question.includes('lentement');
     // A conversation grounded in an offer answers about it, as a model given the workspace would.
     const offer = (request.messages[0]?.content ?? '').match(/\n## The job offer\nTitle: (.*)\n/)?.[1];
@@ -41,13 +48,14 @@ const server = http.createServer((req, res) => {
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
     let closed = false;
     res.on('close', () => { closed = true; });
-    res.write(piece(''));
+    const model = request.model;
+    res.write(piece('', null, undefined, model));
     for (const text of pieces) {
       if (closed) return;
       await new Promise((r) => setTimeout(r, slow ? 150 : 60));
-      res.write(piece(text));
+      res.write(piece(text, null, undefined, model));
     }
-    res.write(piece('', 'stop', { prompt_tokens: 30, completion_tokens: pieces.length, total_tokens: 30 + pieces.length }));
+    res.write(piece('', 'stop', { prompt_tokens: 30, completion_tokens: pieces.length, total_tokens: 30 + pieces.length }, model));
     res.write('data: [DONE]\n\n');
     res.end();
   });

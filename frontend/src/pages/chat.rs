@@ -3,7 +3,8 @@
 //! (list and conversation stack). Part of the workspace build.
 
 use jobbot_api_types::{
-    AssistantInfo, Conversation, Feedback, FeedbackRequest, Message, MessageRole, MessageStatus, Rating,
+    AssistantInfo, Conversation, ErrorCode, Feedback, FeedbackRequest, LiveEvent, Message, MessageRole,
+    MessageStatus, Rating,
 };
 use jobbot_domain::markdown;
 use leptos::ev::{KeyboardEvent, SubmitEvent};
@@ -15,6 +16,7 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 use crate::api::{self, ReplyEvent};
 use crate::components::share_dialog::ShareDialog;
 use crate::i18n::{problem_message, Key};
+use crate::realtime::Live;
 use crate::state::AppState;
 
 /// The assistant's state. It lives as long as the app (provided in `WorkspaceApp`), because a reply keeps streaming
@@ -29,6 +31,8 @@ pub struct Chat {
     streaming: RwSignal<bool>,
     error: RwSignal<Option<String>>,
     info: RwSignal<Option<AssistantInfo>>,
+    /// The model picked for the open conversation, or for the next new one (`None`: the default).
+    model: RwSignal<Option<String>>,
     draft: RwSignal<String>,
 }
 
@@ -48,8 +52,19 @@ impl Chat {
             streaming: RwSignal::new(false),
             error: RwSignal::new(None),
             info: RwSignal::new(None),
+            model: RwSignal::new(None),
             draft: RwSignal::new(String::new()),
         }
+    }
+
+    /// What users read for model `id`: its display name when the operator gave one.
+    fn model_name(self, id: &str) -> String {
+        self.info
+            .with(|info| {
+                info.as_ref()
+                    .and_then(|i| i.models.iter().find(|m| m.id == id).map(|m| m.name.clone()))
+            })
+            .unwrap_or_else(|| id.to_owned())
     }
 
     fn reload_list(self) {
@@ -76,6 +91,7 @@ fn pending_reply() -> Message {
         latency_ms: None,
         error_code: None,
         feedback: None,
+        fallback_from: None,
     }
 }
 
@@ -117,38 +133,72 @@ pub fn ChatPage() -> impl IntoView {
             chat.messages.set(Vec::new());
             return;
         };
+        // The open conversation's model, for the picker.
+        {
+            let id = id.clone();
+            spawn_local(async move {
+                if let Ok(conversation) = api::conversation(&id).await {
+                    if current.get_untracked().as_deref() == Some(id.as_str()) {
+                        chat.model.set(Some(conversation.model));
+                    }
+                }
+            });
+        }
         if chat.streaming.get_untracked() {
             return;
         }
         chat.error.set(None);
         spawn_local(async move {
-            loop {
-                match api::messages(&id).await {
-                    Ok(page) => {
-                        if chat.streaming.get_untracked()
-                            || current.get_untracked().as_deref() != Some(id.as_str())
-                        {
-                            return;
-                        }
-                        let writing = page
-                            .items
-                            .last()
-                            .is_some_and(|m| m.status == MessageStatus::Streaming);
-                        chat.messages.set(page.items);
-                        if !writing {
-                            return;
-                        }
-                    }
-                    Err(error) => {
-                        chat.error
-                            .set(Some(problem_message(state.locale.get_untracked(), &error.0)));
+            match api::messages(&id).await {
+                Ok(page) => {
+                    if chat.streaming.get_untracked()
+                        || current.get_untracked().as_deref() != Some(id.as_str())
+                    {
                         return;
                     }
+                    let writing = page
+                        .items
+                        .last()
+                        .filter(|m| m.status == MessageStatus::Streaming)
+                        .map(|m| m.content.chars().count());
+                    chat.messages.set(page.items);
+                    // A reply still being written (a reload, or asked elsewhere): follow it as it grows, from
+                    // what the page shows.
+                    if let Some(shown) = writing {
+                        follow(state, chat, id, Some(shown));
+                    }
                 }
-                sleep(1000).await;
+                Err(error) => {
+                    chat.error
+                        .set(Some(problem_message(state.locale.get_untracked(), &error.0)));
+                }
             }
         });
     });
+
+    // A question asked in another tab or on another device: follow its reply here too.
+    if let Some(live) = use_context::<Live>() {
+        Effect::new(move |_| {
+            let Some(LiveEvent::ConversationReply(started)) = live.event.get() else {
+                return;
+            };
+            let open = current.get_untracked().as_deref() == Some(started.conversation_id.as_str());
+            if open && !chat.streaming.get_untracked() {
+                spawn_local(async move {
+                    let mut shown = None;
+                    if let Ok(page) = api::messages(&started.conversation_id).await {
+                        shown = page
+                            .items
+                            .iter()
+                            .find(|m| m.id == started.message_id)
+                            .map(|m| m.content.chars().count());
+                        chat.messages.set(page.items);
+                    }
+                    follow(state, chat, started.conversation_id, shown);
+                });
+            }
+        });
+    }
 
     view! {
         <div class="chat" class:has-conversation=move || current.get().is_some()>
@@ -278,7 +328,92 @@ fn ConversationList(current: RwSignal<Option<String>>) -> impl IntoView {
     }
 }
 
-/// Runs one streamed reply: `content` asks a new question, `None` regenerates the last answer.
+/// Puts a re-attached reply in place of the one shown (the same id, or the placeholder), or adds it.
+fn show_reply(list: &mut Vec<Message>, reply: Message) {
+    match list
+        .iter_mut()
+        .rev()
+        .find(|m| m.id == reply.id || m.id == "pending")
+    {
+        Some(shown) => *shown = reply,
+        None => list.push(reply),
+    }
+}
+
+/// Follows the reply being written in the conversation until it ends: after a reload, a dropped connection
+/// (from `shown`, the characters already on screen) or a question asked in another tab. Re-attaches after a
+/// network drop, for as long as the conversation stays open.
+fn follow(state: AppState, chat: Chat, conversation_id: String, shown: Option<usize>) {
+    chat.streaming.set(true);
+    spawn_local(async move {
+        let mut last = shown;
+        let mut attempts = 0;
+        let id = conversation_id.clone();
+        let open = move || chat.current.get_untracked().as_deref() == Some(id.as_str());
+        loop {
+            if !open() {
+                break;
+            }
+            let mut got = last;
+            let result = api::resume_reply(&conversation_id, last, |event| {
+                if !open() {
+                    return;
+                }
+                match event {
+                    ReplyEvent::Started(reply) => chat.messages.update(|list| show_reply(list, reply)),
+                    ReplyEvent::Delta(text, id) => {
+                        got = id.or(got);
+                        chat.messages.update(|list| {
+                            if let Some(reply) = list.last_mut() {
+                                reply.content.push_str(&text);
+                            }
+                        });
+                    }
+                    ReplyEvent::Done(message) => chat.messages.update(|list| show_reply(list, message)),
+                    ReplyEvent::Failed(problem) => {
+                        chat.error
+                            .set(Some(problem_message(state.locale.get_untracked(), &problem)));
+                        chat.messages.update(|list| {
+                            if let Some(reply) = list.last_mut() {
+                                reply.status = MessageStatus::Failed;
+                            }
+                        });
+                    }
+                    ReplyEvent::Question(_) => {}
+                }
+            })
+            .await;
+            match result {
+                Ok(true) => break,
+                Ok(false) => {
+                    // It ended in the meantime: show it as stored.
+                    if let Ok(page) = api::messages(&conversation_id).await {
+                        if open() {
+                            chat.messages.set(page.items);
+                        }
+                    }
+                    break;
+                }
+                Err(error) if error.0.code == ErrorCode::NetworkError && attempts < 60 => {
+                    attempts += 1;
+                    last = got;
+                    sleep(1000).await;
+                }
+                Err(error) => {
+                    chat.error
+                        .set(Some(problem_message(state.locale.get_untracked(), &error.0)));
+                    break;
+                }
+            }
+        }
+        chat.streaming.set(false);
+        chat.reload_list();
+    });
+}
+
+/// Runs one streamed reply: `content` asks a new question, `None` regenerates the last answer. If the
+/// connection drops once the question is stored, the reply goes on on the server: it is followed from where
+/// it stopped.
 fn run_reply(state: AppState, chat: Chat, conversation_id: String, content: Option<String>) {
     chat.streaming.set(true);
     chat.error.set(None);
@@ -292,8 +427,11 @@ fn run_reply(state: AppState, chat: Chat, conversation_id: String, content: Opti
     }
     spawn_local(async move {
         let asked = content.clone();
+        let mut stored = false;
+        let mut shown = None;
         let result = api::stream_reply(&conversation_id, content.as_deref(), |event| match event {
             ReplyEvent::Question(question) => {
+                stored = true;
                 if asked.is_some() {
                     chat.messages.update(|list| {
                         list.push(question);
@@ -301,11 +439,15 @@ fn run_reply(state: AppState, chat: Chat, conversation_id: String, content: Opti
                     });
                 }
             }
-            ReplyEvent::Delta(text) => chat.messages.update(|list| {
-                if let Some(last) = list.last_mut() {
-                    last.content.push_str(&text);
-                }
-            }),
+            ReplyEvent::Delta(text, id) => {
+                shown = id.or(shown);
+                chat.messages.update(|list| {
+                    if let Some(last) = list.last_mut() {
+                        last.content.push_str(&text);
+                    }
+                })
+            }
+            ReplyEvent::Started(reply) => chat.messages.update(|list| show_reply(list, reply)),
             ReplyEvent::Done(message) => chat.messages.update(|list| {
                 if let Some(last) = list.last_mut() {
                     *last = message;
@@ -322,16 +464,24 @@ fn run_reply(state: AppState, chat: Chat, conversation_id: String, content: Opti
             }
         })
         .await;
-        if let Err(error) = result {
-            chat.error
-                .set(Some(problem_message(state.locale.get_untracked(), &error.0)));
-            chat.messages.update(|list| list.retain(|m| m.id != "pending"));
-            if let Some(content) = content {
-                // The question could not be sent: give it back rather than lose it.
-                if chat.draft.get_untracked().is_empty() {
-                    chat.draft.set(content);
+        match result {
+            Err(error) if stored && error.0.code == ErrorCode::NetworkError => {
+                // The question is saved and the reply is being written: pick it up again.
+                follow(state, chat, conversation_id, shown);
+                return;
+            }
+            Err(error) => {
+                chat.error
+                    .set(Some(problem_message(state.locale.get_untracked(), &error.0)));
+                chat.messages.update(|list| list.retain(|m| m.id != "pending"));
+                if let Some(content) = content.filter(|_| !stored) {
+                    // The question could not be sent: give it back rather than lose it.
+                    if chat.draft.get_untracked().is_empty() {
+                        chat.draft.set(content);
+                    }
                 }
             }
+            Ok(()) => {}
         }
         chat.streaming.set(false);
         chat.reload_list();
@@ -355,8 +505,9 @@ fn ConversationView(current: RwSignal<Option<String>>) -> impl IntoView {
             None => {
                 let navigate = navigate.clone();
                 chat.streaming.set(true);
+                let model = chat.model.get_untracked();
                 spawn_local(async move {
-                    match api::create_conversation().await {
+                    match api::create_conversation(model).await {
                         Ok(conversation) => {
                             chat.messages.set(Vec::new());
                             navigate(&format!("/chat/{}", conversation.id), Default::default());
@@ -450,6 +601,7 @@ fn ConversationView(current: RwSignal<Option<String>>) -> impl IntoView {
                     </button>
                 </Show>
             </div>
+            <ModelPicker current=current />
             <form class="composer" on:submit=submit>
                 <label for="composer-input">{move || state.t(Key::AskLabel)}</label>
                 <textarea
@@ -470,6 +622,54 @@ fn ConversationView(current: RwSignal<Option<String>>) -> impl IntoView {
                 </button>
             </form>
         </section>
+    }
+}
+
+/// The model that answers the next questions, when the operator offers more than one: changed at once for the
+/// open conversation, or kept for the next new one.
+#[component]
+fn ModelPicker(current: RwSignal<Option<String>>) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let chat = expect_context::<Chat>();
+    let models = move || {
+        chat.info
+            .with(|info| info.as_ref().map(|i| i.models.clone()).unwrap_or_default())
+    };
+    let selected = move || {
+        chat.model
+            .get()
+            .or_else(|| chat.info.with(|info| info.as_ref().map(|i| i.model.clone())))
+    };
+    let change = move |ev: leptos::ev::Event| {
+        let model = event_target_value(&ev);
+        let before = chat.model.get_untracked();
+        chat.model.set(Some(model.clone()));
+        let Some(id) = current.get_untracked() else { return };
+        spawn_local(async move {
+            if let Err(error) = api::set_conversation_model(&id, &model).await {
+                chat.model.set(before);
+                let why = problem_message(state.locale.get_untracked(), &error.0);
+                chat.error
+                    .set(Some(format!("{} {why}", state.t(Key::ModelChangeFailed))));
+            }
+        });
+    };
+    let several = move || models().len() > 1;
+    view! {
+        <Show when=several>
+            <div class="model-picker">
+                <label for="model-picker">{move || state.t(Key::ModelLabel)}</label>
+                <select id="model-picker" data-testid="model-picker" on:change=change>
+                    <For each=models key=|m| m.id.clone() let:model>
+                        {
+                            let id = model.id.clone();
+                            let is_selected = move || selected().as_deref() == Some(id.as_str());
+                            view! { <option value=model.id.clone() prop:selected=is_selected>{model.name.clone()}</option> }
+                        }
+                    </For>
+                </select>
+            </div>
+        </Show>
     }
 }
 
@@ -552,6 +752,7 @@ fn RateReply(message_id: String, feedback: Option<Feedback>) -> impl IntoView {
 #[component]
 fn MessageItem(message: Message) -> impl IntoView {
     let state = expect_context::<AppState>();
+    let chat = expect_context::<Chat>();
     let is_user = message.role == MessageRole::User;
     let status = message.status;
     let content = message.content.clone();
@@ -595,9 +796,19 @@ fn MessageItem(message: Message) -> impl IntoView {
             {(!is_user && status != MessageStatus::Streaming && message.id != "pending").then(|| view! {
                 <RateReply message_id=message.id.clone() feedback=message.feedback.clone() />
             })}
-            // Which model wrote the reply, discreetly (the provider in the tooltip).
-            {(!is_user && status != MessageStatus::Streaming).then(|| message.model.clone()).flatten().map(|model| view! {
-                <p class="note reply-model" data-testid="reply-model" title=message.provider.clone().unwrap_or_default()>{model}</p>
+            // Which model wrote the reply, discreetly (the provider and the model's id in the tooltip), and why
+            // when the fallback wrote it.
+            {(!is_user && status != MessageStatus::Streaming).then(|| message.model.clone()).flatten().map(|model| {
+                let tooltip = format!("{} · {model}", message.provider.clone().unwrap_or_default());
+                let fallback_from = message.fallback_from.clone().map(|from| chat.model_name(&from));
+                view! {
+                    <p class="note reply-model" data-testid="reply-model" data-model=model.clone() title=tooltip>
+                        {chat.model_name(&model)}
+                        {fallback_from.map(|from| view! {
+                            <span data-testid="reply-fallback">" — " {move || state.t(Key::FallbackNote)} " (" {from} ")"</span>
+                        })}
+                    </p>
+                }
             })}
         </li>
     }

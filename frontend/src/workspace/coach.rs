@@ -111,7 +111,7 @@ pub fn CoachPanel(application_id: String, title: String, reload: Callback<()>) -
                 let conversation = api::create_conversation(&request).await?;
                 let id = conversation.id.clone();
                 crate::api::stream_reply(&id, Some(&content), |event| match event {
-                    ReplyEvent::Delta(text) => reply.update(|r| {
+                    ReplyEvent::Delta(text, _) => reply.update(|r| {
                         if let Some(Reply::Writing(so_far)) = r {
                             so_far.push_str(&text);
                         }
@@ -122,7 +122,7 @@ pub fn CoachPanel(application_id: String, title: String, reload: Callback<()>) -
                         content: message.content,
                     })),
                     ReplyEvent::Failed(problem) => error.set(Some(ApiError(problem))),
-                    ReplyEvent::Question(_) => {}
+                    ReplyEvent::Question(_) | ReplyEvent::Started(_) => {}
                 })
                 .await
             }

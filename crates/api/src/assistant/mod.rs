@@ -35,7 +35,9 @@ const EVENT_BUFFER: usize = 256;
 /// What listeners of a running reply receive.
 #[derive(Debug, Clone)]
 pub enum ReplyEvent {
-    Delta(String),
+    /// A piece of text, and the reply's length in characters once it is added (the SSE event's `id`, from
+    /// which a client resumes with `Last-Event-ID`).
+    Delta(String, usize),
     /// The stored message, and the problem when it failed.
     Finished(Box<Message>, Option<Box<Problem>>),
 }
@@ -44,6 +46,18 @@ struct Running {
     user_id: String,
     stop: watch::Sender<bool>,
     events: broadcast::Sender<ReplyEvent>,
+    /// What the reply has written so far: a client re-attaching starts from it. Appended to, and the delta
+    /// sent, under its lock, so a re-attaching client neither misses nor repeats a piece.
+    written: Arc<Mutex<String>>,
+}
+
+/// A reply being written on this instance, as a client re-attaching to it finds it.
+pub struct Attached {
+    /// The text so far, and the deltas from then on.
+    pub written: String,
+    pub events: broadcast::Receiver<ReplyEvent>,
+    /// To catch up after falling behind (a lagging receiver skips deltas).
+    pub shared: Arc<Mutex<String>>,
 }
 
 /// Tokens a running reply is assumed to spend until its real usage is stored: the daily quota counts them, so
@@ -70,6 +84,7 @@ pub struct Reservation {
     conversation_id: String,
     stop: watch::Receiver<bool>,
     events: broadcast::Sender<ReplyEvent>,
+    written: Arc<Mutex<String>>,
 }
 
 impl Drop for Reservation {
@@ -81,6 +96,11 @@ impl Drop for Reservation {
 impl Reservation {
     pub fn subscribe(&self) -> broadcast::Receiver<ReplyEvent> {
         self.events.subscribe()
+    }
+
+    /// The text the reply has written so far (a listener that falls behind catches up from it).
+    pub fn written(&self) -> Arc<Mutex<String>> {
+        Arc::clone(&self.written)
     }
 }
 
@@ -187,12 +207,14 @@ impl Assistant {
         }
         let (stop_tx, stop_rx) = watch::channel(false);
         let (events, _) = broadcast::channel(EVENT_BUFFER);
+        let written = Arc::new(Mutex::new(String::new()));
         running.insert(
             conversation_id.to_owned(),
             Running {
                 user_id: user_id.to_owned(),
                 stop: stop_tx,
                 events: events.clone(),
+                written: Arc::clone(&written),
             },
         );
         Ok(Reservation {
@@ -200,6 +222,19 @@ impl Assistant {
             conversation_id: conversation_id.to_owned(),
             stop: stop_rx,
             events,
+            written,
+        })
+    }
+
+    /// Re-attaches to the reply being written in the conversation on this instance, if one is.
+    pub fn attach(&self, conversation_id: &str) -> Option<Attached> {
+        let running = self.running();
+        let reply = running.get(conversation_id)?;
+        let written = lock(&reply.written);
+        Some(Attached {
+            events: reply.events.subscribe(),
+            written: written.clone(),
+            shared: Arc::clone(&reply.written),
         })
     }
 
@@ -212,9 +247,18 @@ impl Assistant {
         Some(receiver)
     }
 
+    /// The model that answers in `conversation` now.
+    pub fn model_for<'a>(&'a self, conversation: &'a jobbot_db::conversations::ConversationRow) -> &'a str {
+        self.config.model_for(conversation.model.as_deref())
+    }
+
     pub fn running_count(&self) -> usize {
         self.running().len()
     }
+}
+
+pub(crate) fn lock(text: &Mutex<String>) -> std::sync::MutexGuard<'_, String> {
+    text.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 fn busy(status: StatusCode, detail: &str) -> ApiError {
@@ -287,7 +331,10 @@ pub fn build_context(newest_first: &[MessageRow], budget_chars: usize, system: S
         content: system,
     }];
     messages.extend(kept);
-    ChatRequest { messages }
+    ChatRequest {
+        messages,
+        model: None,
+    }
 }
 
 /// The automatic title: the first question, on one line, cut at a word under 60 characters.
@@ -324,12 +371,15 @@ pub fn message_dto(row: MessageRow) -> Message {
         latency_ms: row.latency_ms,
         error_code: row.error_code,
         feedback: None,
+        fallback_from: row.fallback_from,
     }
 }
 
 /// Everything a reply task needs.
 pub struct ReplyJob {
     pub user_id: String,
+    /// The model the conversation asks for (the fallback may write the reply instead).
+    pub model: String,
     pub conversation_id: String,
     pub message_id: String,
     pub request: ChatRequest,
@@ -350,6 +400,9 @@ pub fn spawn(assistant: Arc<Assistant>, pool: Pool, job: ReplyJob, reservation: 
 }
 
 struct Generated {
+    /// The model that wrote it, and the one chosen when the fallback wrote it instead.
+    model: String,
+    fallback_from: Option<String>,
     content: String,
     status: MessageStatus,
     usage: Option<jobbot_llm::Usage>,
@@ -364,48 +417,96 @@ async fn generate(
     reservation: &Reservation,
 ) -> Generated {
     let config = &assistant.config;
+    let provider = &assistant.provider;
     let started = Instant::now();
     let mut stop = reservation.stop.clone();
+    let mut model = job.model.clone();
+    let mut fallback_from: Option<String> = None;
     let mut content = String::new();
+    let mut written_chars = 0;
     let mut usage = None;
     let mut last_save = Instant::now();
+    let end = |model: String,
+               fallback_from: Option<String>,
+               content: String,
+               status: MessageStatus,
+               usage: Option<jobbot_llm::Usage>,
+               error: Option<LlmError>| Generated {
+        model,
+        fallback_from,
+        content,
+        status,
+        usage,
+        error,
+        latency: started.elapsed(),
+    };
 
-    // The first-token limit covers connecting, retries and the wait for the first chunk.
-    let start = tokio::time::timeout(
-        config.first_token_timeout,
-        assistant.provider.start(job.request.clone()),
-    );
-    let stream = tokio::select! {
-        _ = stop.wait_for(|stopped| *stopped) => {
-            return Generated { content, status: MessageStatus::Stopped, usage, error: None, latency: started.elapsed() };
-        }
-        started_stream = start => match started_stream {
-            Ok(Ok(stream)) => stream,
-            Ok(Err(error)) => return Generated { content, status: MessageStatus::Failed, usage, error: Some(error), latency: started.elapsed() },
-            Err(_) => return Generated { content, status: MessageStatus::Failed, usage, error: Some(LlmError::FirstTokenTimeout), latency: started.elapsed() },
-        },
+    // The first-token limit covers connecting, retries and the wait for the first chunk, for the chosen model
+    // and again for the fallback when the chosen one is overloaded or down.
+    let (stream, attempt_started) = loop {
+        let attempt_started = Instant::now();
+        let mut request = job.request.clone();
+        request.model = Some(model.clone());
+        let start = tokio::time::timeout(config.first_token_timeout, provider.start(request));
+        let error = tokio::select! {
+            _ = stop.wait_for(|stopped| *stopped) => {
+                return end(model, fallback_from, content, MessageStatus::Stopped, usage, None);
+            }
+            started_stream = start => match started_stream {
+                Ok(Ok(stream)) => break (stream, attempt_started),
+                Ok(Err(error)) => error,
+                Err(_) => LlmError::FirstTokenTimeout,
+            },
+        };
+        let fallback = config
+            .fallback_model
+            .as_ref()
+            .filter(|fallback| error.is_overload() && fallback_from.is_none() && **fallback != model);
+        let Some(fallback) = fallback else {
+            return end(
+                model,
+                fallback_from,
+                content,
+                MessageStatus::Failed,
+                usage,
+                Some(error),
+            );
+        };
+        tracing::warn!(
+            provider = provider.name(),
+            model = %model,
+            fallback = %fallback,
+            error = %error,
+            "the chosen model keeps failing; the fallback model answers"
+        );
+        crate::metrics::METRICS.upstream_error(provider.name(), llm_status_and_code(&error).1.as_str());
+        fallback_from = Some(std::mem::replace(&mut model, fallback.clone()));
     };
     let remaining_first = config
         .first_token_timeout
-        .saturating_sub(started.elapsed())
+        .saturating_sub(attempt_started.elapsed())
         .max(Duration::from_millis(1));
     let mut stream = jobbot_llm::with_timeouts(stream, remaining_first, config.idle_timeout);
 
     loop {
         let next = tokio::select! {
             _ = stop.wait_for(|stopped| *stopped) => {
-                return Generated { content, status: MessageStatus::Stopped, usage, error: None, latency: started.elapsed() };
+                return end(model, fallback_from, content, MessageStatus::Stopped, usage, None);
             }
             next = stream.next() => next,
         };
         match next {
             Some(Ok(Chunk::Text(text))) => {
                 if content.is_empty() {
-                    let provider = &assistant.provider;
-                    crate::metrics::METRICS.first_token(provider.name(), provider.model(), started.elapsed());
+                    crate::metrics::METRICS.first_token(provider.name(), &model, started.elapsed());
                 }
                 content.push_str(&text);
-                let _ = reservation.events.send(ReplyEvent::Delta(text));
+                written_chars += text.chars().count();
+                {
+                    let mut shared = lock(&reservation.written);
+                    shared.push_str(&text);
+                    let _ = reservation.events.send(ReplyEvent::Delta(text, written_chars));
+                }
                 if last_save.elapsed() >= PROGRESS_EVERY {
                     last_save = Instant::now();
                     let (id, so_far) = (job.message_id.clone(), content.clone());
@@ -420,22 +521,24 @@ async fn generate(
             }
             Some(Ok(Chunk::Usage(reported))) => usage = Some(reported),
             Some(Err(error)) => {
-                return Generated {
+                return end(
+                    model,
+                    fallback_from,
                     content,
-                    status: MessageStatus::Failed,
+                    MessageStatus::Failed,
                     usage,
-                    error: Some(error),
-                    latency: started.elapsed(),
-                }
+                    Some(error),
+                );
             }
             None => {
-                return Generated {
+                return end(
+                    model,
+                    fallback_from,
                     content,
-                    status: MessageStatus::Complete,
+                    MessageStatus::Complete,
                     usage,
-                    error: None,
-                    latency: started.elapsed(),
-                }
+                    None,
+                )
             }
         }
     }
@@ -477,7 +580,7 @@ async fn finish(assistant: &Assistant, pool: &Pool, job: &ReplyJob, generated: G
     };
     metrics.reply(
         provider.name(),
-        provider.model(),
+        &generated.model,
         outcome,
         usage.prompt_tokens,
         usage.completion_tokens,
@@ -488,6 +591,8 @@ async fn finish(assistant: &Assistant, pool: &Pool, job: &ReplyJob, generated: G
     let latency_ms = i64::try_from(generated.latency.as_millis()).unwrap_or(i64::MAX);
     let now = jobbot_db::now();
     let outcome = ReplyOutcome {
+        model: Some(generated.model.clone()),
+        fallback_from: generated.fallback_from,
         content: generated.content,
         status: generated.status.as_str().to_owned(),
         prompt_tokens: Some(usage.prompt_tokens),
@@ -503,7 +608,7 @@ async fn finish(assistant: &Assistant, pool: &Pool, job: &ReplyJob, generated: G
         id: jobbot_db::new_id(),
         user_id: job.user_id.clone(),
         provider: provider.name().to_owned(),
-        model: provider.model().to_owned(),
+        model: generated.model,
         prompt_tokens: usage.prompt_tokens,
         completion_tokens: usage.completion_tokens,
         latency_ms,
@@ -550,6 +655,7 @@ fn placeholder(job: &ReplyJob) -> Message {
         latency_ms: None,
         error_code: Some("internal_error".into()),
         feedback: None,
+        fallback_from: None,
     }
 }
 
@@ -573,6 +679,7 @@ mod tests {
             error_code: None,
             created_at: now,
             updated_at: now,
+            fallback_from: None,
         }
     }
 

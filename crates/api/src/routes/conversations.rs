@@ -2,22 +2,24 @@
 //! Every lookup is scoped to the caller: another user's conversation is a 404 whatever the method.
 
 use crate::assistant::grounding;
-use crate::assistant::sse::{respond, wait_for_end};
+use crate::assistant::sse::{self, respond, wait_for_end};
 use crate::assistant::{
     self, build_context, message_dto, reply_in_progress, title_from, QuotaCheck, ReplyJob, Reservation,
 };
 use crate::auth::AuthUser;
 use crate::body::Body;
 use crate::cache::PAGE_MESSAGES;
+use crate::config::AssistantConfig;
 use crate::error::ApiError;
 use crate::state::AppState;
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::TimeDelta;
 use jobbot_api_types::{
-    AssistantInfo, CoachContext, ContextQuery, Conversation, ConversationPage, ConversationQuery,
-    CreateConversationRequest, DoneEvent, ErrorCode, Exchange, Feedback, FeedbackRequest, Message,
-    MessagePage, MessageQuery, Problem, Rating, SendMessageRequest, UpdateConversationRequest,
+    AssistantInfo, AssistantModel, CoachContext, ContextQuery, Conversation, ConversationPage,
+    ConversationQuery, CreateConversationRequest, DoneEvent, ErrorCode, Exchange, Feedback, FeedbackRequest,
+    LiveEvent, Message, MessagePage, MessageQuery, Problem, Rating, ReplyStarted, SendMessageRequest,
+    UpdateConversationRequest,
 };
 use jobbot_db::conversations::{self, ConversationRow};
 use jobbot_db::feedback::{self, FeedbackRow};
@@ -31,8 +33,9 @@ const TITLE_MAX_CHARS: usize = 200;
 /// Messages read to build the model's context (the character budget then trims them).
 const HISTORY_ROWS: i64 = 200;
 
-fn conversation_dto(row: ConversationRow) -> Conversation {
+fn conversation_dto(config: &AssistantConfig, row: ConversationRow) -> Conversation {
     Conversation {
+        model: config.model_for(row.model.as_deref()).to_owned(),
         context_excluded: grounding::parse_excluded(&row.context_excluded),
         id: row.id,
         title: row.title,
@@ -40,6 +43,19 @@ fn conversation_dto(row: ConversationRow) -> Conversation {
         updated_at: row.updated_at.and_utc(),
         offer_id: row.offer_id,
         application_id: row.application_id,
+    }
+}
+
+/// `model` if users may pick it, else 422 `invalid_choice` on `model`.
+fn offered_model(config: &AssistantConfig, model: &str) -> Result<String, ApiError> {
+    if config.offers(model) {
+        Ok(model.to_owned())
+    } else {
+        Err(ApiError::field(
+            "model",
+            "invalid_choice",
+            "Pick one of the models GET /api/v1/assistant lists.",
+        ))
     }
 }
 
@@ -116,7 +132,10 @@ pub async fn list(
     let next_offset = (rows.len() as i64 > limit).then_some(offset + limit);
     rows.truncate(limit as usize);
     Ok(web::Json(ConversationPage {
-        items: rows.into_iter().map(conversation_dto).collect(),
+        items: rows
+            .into_iter()
+            .map(|row| conversation_dto(&state.assistant.config, row))
+            .collect(),
         next_offset,
     }))
 }
@@ -127,7 +146,7 @@ pub async fn list(
     responses(
         (status = 201, description = "Created", body = Conversation),
         (status = 404, description = "`not_found`: the offer (or one the caller cannot see) or the application", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "`validation_failed`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`validation_failed` (`model`: `invalid_choice` for a model `GET /api/v1/assistant` does not list)", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn create(
     state: web::Data<AppState>,
@@ -139,8 +158,14 @@ pub async fn create(
         Some(title) => (parse_title(&title)?, false),
         None => (default_title(auth.user.locale).to_owned(), true),
     };
+    let model = input
+        .model
+        .as_deref()
+        .map(|model| offered_model(&state.assistant.config, model))
+        .transpose()?;
     let now = jobbot_db::now();
     let mut row = ConversationRow {
+        model,
         id: jobbot_db::new_id(),
         user_id: auth.user.id,
         title,
@@ -167,7 +192,7 @@ pub async fn create(
         .await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/conversations/{}", row.id)))
-        .json(conversation_dto(row)))
+        .json(conversation_dto(&state.assistant.config, row)))
 }
 
 /// One conversation.
@@ -185,17 +210,18 @@ pub async fn get(
 ) -> Result<web::Json<Conversation>, ApiError> {
     let id = path.into_inner();
     let row = state.db(move |conn| owned(conn, &auth.user.id, &id)).await?;
-    Ok(web::Json(conversation_dto(row)))
+    Ok(web::Json(conversation_dto(&state.assistant.config, row)))
 }
 
-/// Renames a conversation, or changes the parts of the workspace left out of its context.
+/// Renames a conversation, changes the parts of the workspace left out of its context, or the model that
+/// answers its next questions.
 #[utoipa::path(patch, path = "/api/v1/conversations/{id}", tag = "assistant", request_body = UpdateConversationRequest,
     params(("id" = String, Path, description = "Conversation id")),
     security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, description = "Changed", body = Conversation),
         (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "`validation_failed`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`validation_failed` (`model`: `invalid_choice` for a model `GET /api/v1/assistant` does not list)", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn rename(
     state: web::Data<AppState>,
@@ -206,6 +232,11 @@ pub async fn rename(
     let change = body.into_inner();
     let title = change.title.as_deref().map(parse_title).transpose()?;
     let excluded = change.context_excluded.as_deref().map(grounding::format_excluded);
+    let model = change
+        .model
+        .as_deref()
+        .map(|model| offered_model(&state.assistant.config, model))
+        .transpose()?;
     let id = path.into_inner();
     let row = state
         .db(move |conn| {
@@ -216,10 +247,13 @@ pub async fn rename(
             if let Some(excluded) = &excluded {
                 conversations::set_context_excluded(conn, &id, excluded)?;
             }
+            if let Some(model) = &model {
+                conversations::set_model(conn, &id, model)?;
+            }
             owned(conn, &auth.user.id, &id)
         })
         .await?;
-    Ok(web::Json(conversation_dto(row)))
+    Ok(web::Json(conversation_dto(&state.assistant.config, row)))
 }
 
 /// Deletes a conversation and its messages (a running reply is stopped first).
@@ -583,6 +617,7 @@ fn new_reply_rows(
         error_code: None,
         created_at: at,
         updated_at: at,
+        fallback_from: None,
     };
     let user_row = user.map(|content| base(MessageRole::User, content, MessageStatus::Complete, now));
     // One microsecond later, so the answer always sorts after its question.
@@ -632,14 +667,16 @@ pub async fn send(
     }
     let user_id = auth.user.id;
     let reservation = claim(&state, &user_id, &conversation_id).await?;
-    let (question, reply) = new_reply_rows(&conversation_id, Some(&content), &state);
+    let (question, mut reply) = new_reply_rows(&conversation_id, Some(&content), &state);
     let question = question.ok_or_else(|| ApiError::internal("no user message"))?;
+    let assistant = state.assistant.clone();
     let alive_since = jobbot_db::now() - state.assistant.abandoned_after();
     let (cid, uid) = (conversation_id.clone(), user_id.clone());
     let stored = state
         .db(move |conn| {
             jobbot_db::transaction(conn, |conn| {
                 let conversation = ensure_idle(conn, &uid, &cid, alive_since)?;
+                reply.model = Some(assistant.model_for(&conversation).to_owned());
                 let first = messages::count(conn, &cid)? == 0;
                 messages::insert(conn, &question)?;
                 messages::insert(conn, &reply)?;
@@ -681,13 +718,15 @@ pub async fn regenerate(
     let conversation_id = path.into_inner();
     let user_id = auth.user.id;
     let reservation = claim(&state, &user_id, &conversation_id).await?;
-    let (_, reply) = new_reply_rows(&conversation_id, None, &state);
+    let (_, mut reply) = new_reply_rows(&conversation_id, None, &state);
+    let assistant = state.assistant.clone();
     let alive_since = jobbot_db::now() - state.assistant.abandoned_after();
     let (cid, uid) = (conversation_id.clone(), user_id.clone());
     let stored = state
         .db(move |conn| {
             jobbot_db::transaction(conn, |conn| {
                 let conversation = ensure_idle(conn, &uid, &cid, alive_since)?;
+                reply.model = Some(assistant.model_for(&conversation).to_owned());
                 if let Some(last) = messages::latest(conn, &cid, 1)?
                     .into_iter()
                     .find(|m| m.message_role() == MessageRole::Assistant)
@@ -766,20 +805,85 @@ async fn answer(
         stored.system,
     );
     let receiver = reservation.subscribe();
+    let written = reservation.written();
+    let (conversation_id_for_event, user_for_event) = (conversation_id.clone(), user_id.clone());
     let job = ReplyJob {
+        model: stored.reply.model.clone().unwrap_or_default(),
         user_id,
         conversation_id,
         message_id: stored.reply.id.clone(),
         request,
     };
     assistant::spawn(state.assistant.clone(), state.pool.clone(), job, reservation);
+    // The user's other tabs and devices (on any instance) learn of it and can follow it.
+    let (hub, started) = (
+        state.hub.clone(),
+        LiveEvent::ConversationReply(ReplyStarted {
+            conversation_id: conversation_id_for_event,
+            message_id: stored.reply.id.clone(),
+        }),
+    );
+    let users = vec![user_for_event];
+    if let Err(error) = state
+        .db(move |conn| {
+            hub.publish(conn, &users, &started, None);
+            Ok(())
+        })
+        .await
+    {
+        tracing::warn!(error = %error, "could not announce the reply to the user's other tabs");
+    }
     respond(
         wants_stream(req),
         message_dto(stored.question),
         message_dto(stored.reply),
         receiver,
+        written,
     )
     .await
+}
+
+/// Re-attaches to the reply being written in the conversation, from this instance or another: SSE.
+#[utoipa::path(get, path = "/api/v1/conversations/{id}/stream", tag = "assistant",
+    params(
+        ("id" = String, Path, description = "Conversation id"),
+        ("Last-Event-ID" = Option<String>, Header, description = "The `id` of the last `delta` event received (the reply's length in characters then): the stream resumes after it. Without it, it starts with everything written so far."),
+    ),
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, description = "`event: reply` (the Message, its `content` being the text the client already has), then `event: delta` (DeltaEvent, with `id:` the reply's length in characters after it) as the reply grows, then `event: done` (DoneEvent) or `event: error` (a Problem). The first delta carries everything written since `Last-Event-ID`.", content_type = "text/event-stream", body = String),
+        (status = 204, description = "No reply is being written in the conversation"),
+        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn stream(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    path: web::Path<String>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let id = path.into_inner();
+    let from = req
+        .headers()
+        .get("Last-Event-ID")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .unwrap_or(0);
+    let alive_since = jobbot_db::now() - state.assistant.abandoned_after();
+    let (uid, cid) = (auth.user.id, id.clone());
+    let running = state
+        .db(move |conn| {
+            owned(conn, &uid, &cid)?;
+            Ok(messages::streaming(conn, &cid, alive_since)?)
+        })
+        .await?;
+    let Some(reply) = running else {
+        return Ok(HttpResponse::NoContent().finish());
+    };
+    if let Some(attached) = state.assistant.attach(&id) {
+        return Ok(sse::resume_here(message_dto(reply), attached, from));
+    }
+    // Written by another instance (or just ended here): follow the progress it saves.
+    Ok(sse::resume_elsewhere(state.pool.clone(), reply, from))
 }
 
 /// Stops the running reply, keeping what was written (`stopped`).
@@ -846,15 +950,25 @@ pub async fn stop(
     ))
 }
 
-/// Which assistant answers (the SPA labels the offline mode).
+/// Which assistant answers (the SPA labels the offline mode), and the models a conversation may use.
 #[utoipa::path(get, path = "/api/v1/assistant", tag = "assistant",
-    responses((status = 200, description = "The configured provider", body = AssistantInfo)))]
+    responses((status = 200, description = "The configured provider, its default model and the models users may pick", body = AssistantInfo)))]
 pub async fn info(state: web::Data<AppState>) -> web::Json<AssistantInfo> {
     let assistant = &state.assistant;
     web::Json(AssistantInfo {
         provider: assistant.provider.name().to_owned(),
-        model: assistant.provider.model().to_owned(),
+        model: assistant.config.default_model().to_owned(),
         offline: assistant.provider.is_offline(),
         daily_token_quota: assistant.config.daily_token_quota,
+        models: assistant
+            .config
+            .models
+            .iter()
+            .map(|m| AssistantModel {
+                id: m.id.clone(),
+                name: m.name.clone(),
+            })
+            .collect(),
+        fallback_model: assistant.config.fallback_model.clone(),
     })
 }

@@ -211,10 +211,10 @@ fn write_archive(
             list.push(json!({
                 "id": m.id, "role": m.role, "content": m.content, "status": m.status, "provider": m.provider, "model": m.model,
                 "prompt_tokens": m.prompt_tokens, "completion_tokens": m.completion_tokens, "created_at": at(m.created_at),
-                "feedback": feedback,
+                "feedback": feedback, "fallback_from": m.fallback_from,
             }));
         }
-        let value = json!({"id": conversation.id, "title": conversation.title, "created_at": at(conversation.created_at), "updated_at": at(conversation.updated_at), "messages": list});
+        let value = json!({"id": conversation.id, "title": conversation.title, "model": conversation.model, "created_at": at(conversation.created_at), "updated_at": at(conversation.updated_at), "messages": list});
         file(
             &mut zip,
             &format!("conversations/{}.json", conversation.id),

@@ -178,6 +178,7 @@ pub fn config(cfg: &mut web::ServiceConfig) {
                         .route(delete().to(conversations::delete_feedback)),
                 )
                 .service(resource("/conversations/{id}/stop").route(post().to(conversations::stop)))
+                .service(resource("/conversations/{id}/stream").route(get().to(conversations::stream)))
                 .service(
                     resource("/conversations/{id}/regenerate").route(post().to(conversations::regenerate)),
                 )

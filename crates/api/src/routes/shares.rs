@@ -247,6 +247,7 @@ pub async fn fork_share(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
+    let default_model = state.assistant.config.default_model().to_owned();
     let conversation = state
         .db(move |conn| {
             let user_id = auth.user.id;
@@ -264,6 +265,7 @@ pub async fn fork_share(
                 offer_id: None,
                 application_id: None,
                 context_excluded: String::new(),
+                model: None,
             };
             jobbot_db::transaction(conn, |conn| {
                 conversations::insert(conn, &conversation)?;
@@ -288,6 +290,7 @@ pub async fn fork_share(
                             error_code: None,
                             created_at: at,
                             updated_at: at,
+                            fallback_from: None,
                         },
                     )?;
                 }
@@ -301,6 +304,7 @@ pub async fn fork_share(
                 offer_id: None,
                 application_id: None,
                 context_excluded: Vec::new(),
+                model: default_model,
             })
         })
         .await?;

@@ -41,7 +41,7 @@ async fn concurrent_questions_all_succeed(app: TestApp) {
     assert!(statuses.iter().all(|s| *s == 201), "{statuses:?}");
 }
 
-async fn new_conversation(app: &TestApp, token: &str) -> String {
+pub(crate) async fn new_conversation(app: &TestApp, token: &str) -> String {
     let response = app
         .client
         .post(app.url("/api/v1/conversations"))
@@ -55,7 +55,7 @@ async fn new_conversation(app: &TestApp, token: &str) -> String {
     body["id"].as_str().expect("id").to_owned()
 }
 
-async fn send(app: &TestApp, token: &str, id: &str, content: &str) -> reqwest::Response {
+pub(crate) async fn send(app: &TestApp, token: &str, id: &str, content: &str) -> reqwest::Response {
     app.client
         .post(app.url(&format!("/api/v1/conversations/{id}/messages")))
         .bearer_auth(token)
@@ -66,7 +66,12 @@ async fn send(app: &TestApp, token: &str, id: &str, content: &str) -> reqwest::R
 }
 
 /// Sends with `Accept: text/event-stream` and reads every event until the stream ends.
-async fn send_streaming(app: &TestApp, token: &str, id: &str, content: &str) -> Vec<(String, Value)> {
+pub(crate) async fn send_streaming(
+    app: &TestApp,
+    token: &str,
+    id: &str,
+    content: &str,
+) -> Vec<(String, Value)> {
     let response = app
         .client
         .post(app.url(&format!("/api/v1/conversations/{id}/messages")))
@@ -81,7 +86,7 @@ async fn send_streaming(app: &TestApp, token: &str, id: &str, content: &str) -> 
     parse_sse(&response.text().await.expect("body"))
 }
 
-fn parse_sse(text: &str) -> Vec<(String, Value)> {
+pub(crate) fn parse_sse(text: &str) -> Vec<(String, Value)> {
     text.split("\n\n")
         .filter(|block| !block.trim().is_empty())
         .map(|block| {
@@ -99,7 +104,7 @@ fn parse_sse(text: &str) -> Vec<(String, Value)> {
         .collect()
 }
 
-async fn messages(app: &TestApp, token: &str, id: &str) -> Vec<Value> {
+pub(crate) async fn messages(app: &TestApp, token: &str, id: &str) -> Vec<Value> {
     let response = app
         .get_bearer(&format!("/api/v1/conversations/{id}/messages"), token)
         .await;
@@ -121,6 +126,15 @@ async fn settled(app: &TestApp, token: &str, id: &str) -> Vec<Value> {
 }
 
 async fn with_fake(flavor: Flavor, extra: &[(&str, &str)]) -> (TestApp, FakeLlm) {
+    with_fake_on(Backend::Sqlite, flavor, extra).await
+}
+
+/// The app on `backend`, its assistant the fake upstream.
+pub(crate) async fn with_fake_on(
+    backend: Backend,
+    flavor: Flavor,
+    extra: &[(&str, &str)],
+) -> (TestApp, FakeLlm) {
     let fake = FakeLlm::start(flavor).await;
     let (provider, key_var, url_var) = match flavor {
         Flavor::Mistral => ("mistral", "MISTRAL_API_KEY", "MISTRAL_BASE_URL"),
@@ -135,7 +149,7 @@ async fn with_fake(flavor: Flavor, extra: &[(&str, &str)]) -> (TestApp, FakeLlm)
         ("JOBBOT_LLM_MAX_RETRY_WAIT", "0.25"),
     ];
     vars.extend_from_slice(extra);
-    let app = spawn_app_with(Backend::Sqlite, &vars).await;
+    let app = spawn_app_with(backend, &vars).await;
     (app, fake)
 }
 

@@ -1,0 +1,2 @@
+ALTER TABLE messages DROP COLUMN fallback_from;
+ALTER TABLE conversations DROP COLUMN model;
