@@ -301,6 +301,19 @@ pub async fn conversation(id: &str) -> Result<Conversation, ApiError> {
     call(Verb::Get, &format!("/conversations/{id}"), None).await
 }
 
+/// Shows the branch through `message_id` (one of a message's siblings).
+pub async fn show_branch(conversation_id: &str, message_id: &str) -> Result<Conversation, ApiError> {
+    call(
+        Verb::Patch,
+        &format!("/conversations/{conversation_id}"),
+        json(&UpdateConversationRequest {
+            active_message_id: Some(message_id.to_owned()),
+            ..Default::default()
+        }),
+    )
+    .await
+}
+
 /// The model that answers the conversation's next questions.
 pub async fn set_conversation_model(id: &str, model: &str) -> Result<Conversation, ApiError> {
     call(
@@ -391,11 +404,23 @@ pub async fn stream_reply(
     content: Option<&str>,
     on_event: impl FnMut(ReplyEvent),
 ) -> Result<(), ApiError> {
+    stream_reply_after(conversation_id, content, None, on_event).await
+}
+
+/// As `stream_reply`, the question going after `parent` when given (an edit: `Some(None)` replaces the first
+/// question).
+pub async fn stream_reply_after(
+    conversation_id: &str,
+    content: Option<&str>,
+    parent: Option<Option<String>>,
+    on_event: impl FnMut(ReplyEvent),
+) -> Result<(), ApiError> {
     let (path, body) = match content {
         Some(content) => (
             format!("/conversations/{conversation_id}/messages"),
             json(&SendMessageRequest {
                 content: content.to_owned(),
+                parent_id: parent,
             }),
         ),
         None => (

@@ -89,6 +89,12 @@ messages! {
     Copy => ("Copier", "Copy"),
     Copied => ("Copié", "Copied"),
     ModelLabel => ("Modèle", "Model"),
+    EditQuestion => ("Modifier", "Edit"),
+    EditQuestionLabel => ("Votre question modifiée", "Your edited question"),
+    SendEdit => ("Envoyer", "Send"),
+    PreviousVersion => ("Version précédente", "Previous version"),
+    NextVersion => ("Version suivante", "Next version"),
+    VersionOf => ("Version", "Version"),
     ModelChangeFailed => ("Le modèle n'a pas pu être changé.", "The model could not be changed."),
     FallbackNote => (
         "Écrite par le modèle de secours : le modèle choisi était surchargé ou indisponible",

@@ -102,6 +102,11 @@ pub struct UpdateConversationRequest {
     /// otherwise). A reply being written keeps the model it started with.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
+    /// Shows the branch through this message (one of a message's `siblings`): its ancestors, itself, and
+    /// after it the newest answer at each step. 404 if it is not in the conversation; 409
+    /// `reply_in_progress` while a reply is being written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub active_message_id: Option<String>,
 }
 
 /// What a grounded conversation sends the AI provider with each question.
@@ -205,6 +210,13 @@ pub struct Message {
     /// fallback model, `model`, wrote the reply instead.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback_from: Option<String>,
+    /// The message it follows (absent for the conversation's first question).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent_id: Option<String>,
+    /// When the message has siblings (edits of a question, regenerated replies): their ids and its own,
+    /// oldest first; its position in it is the one shown. Absent when it has none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub siblings: Vec<String>,
 }
 
 /// A thumbs up or down.
@@ -259,6 +271,25 @@ pub struct FeedbackRequest {
 pub struct SendMessageRequest {
     /// 1 to 8,000 characters.
     pub content: String,
+    /// Where the question goes: absent, after the last message shown (the active path); a reply's id, after
+    /// that reply (editing the question that followed it makes a sibling of it); `null`, as a new first
+    /// question (editing the first one). The question and its answer become the active path.
+    #[serde(
+        default,
+        deserialize_with = "explicit",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, nullable = true))]
+    pub parent_id: Option<Option<String>>,
+}
+
+/// `Some(None)` for an explicit `null`, where a missing field stays `None` (through `#[serde(default)]`).
+fn explicit<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Some)
 }
 
 /// The answer to a message sent without `Accept: text/event-stream`.

@@ -172,8 +172,23 @@ pub fn document() -> &'static str {
     })
 }
 
-pub async fn serve() -> HttpResponse {
+/// The document this server serves: the generic one, plus what its configuration decides, so that a request
+/// valid for the document is valid for the server: the models a conversation may use, as an enumeration.
+pub fn for_deployment(assistant: &crate::config::AssistantConfig) -> String {
+    let mut doc: serde_json::Value = serde_json::from_str(document()).unwrap_or_default();
+    let ids: Vec<&str> = assistant.models.iter().map(|m| m.id.as_str()).collect();
+    for schema in ["CreateConversationRequest", "UpdateConversationRequest"] {
+        if let Some(model) = doc.pointer_mut(&format!("/components/schemas/{schema}/properties/model")) {
+            let mut allowed: Vec<serde_json::Value> = ids.iter().map(|id| serde_json::json!(id)).collect();
+            allowed.push(serde_json::Value::Null);
+            model["enum"] = serde_json::Value::Array(allowed);
+        }
+    }
+    serde_json::to_string_pretty(&doc).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
+}
+
+pub async fn serve(state: actix_web::web::Data<crate::state::AppState>) -> HttpResponse {
     HttpResponse::Ok()
         .content_type("application/json")
-        .body(document())
+        .body(for_deployment(&state.assistant.config))
 }

@@ -61,6 +61,7 @@ fn rules() -> Vec<(&'static str, &'static str, Value)> {
         ),
         ("CreateConversationRequest", "title", not_blank(1, 200)),
         ("UpdateConversationRequest", "title", not_blank(1, 200)),
+        // The served document lists this server's models as an enumeration (`openapi::for_deployment`).
         ("CreateConversationRequest", "model", json!({"maxLength": 200})),
         ("UpdateConversationRequest", "model", json!({"maxLength": 200})),
         ("SendMessageRequest", "content", not_blank(1, 8_000)),

@@ -27,6 +27,10 @@ pub struct MessageRow {
     /// The model chosen for this reply when it failed (429/5xx after the retries) and `model`, the operator's
     /// fallback, wrote it instead.
     pub fallback_from: Option<String>,
+    /// The message it follows (`None`: the conversation's first question, or one of its edits).
+    pub parent_id: Option<String>,
+    /// On the branch the conversation shows (its active path).
+    pub on_path: bool,
 }
 
 impl MessageRow {
@@ -84,7 +88,7 @@ pub fn find_for_user(conn: &mut DbConnection, user_id: &str, id: &str) -> QueryR
         .optional()
 }
 
-/// A page of messages, oldest first, after `after` (exclusive) when given.
+/// A page of the messages on the conversation's active path, oldest first, after `after` (exclusive) when given.
 pub fn page(
     conn: &mut DbConnection,
     conversation_id: &str,
@@ -93,6 +97,7 @@ pub fn page(
 ) -> QueryResult<Vec<MessageRow>> {
     let mut query = messages::table
         .filter(messages::conversation_id.eq(conversation_id))
+        .filter(messages::on_path.eq(true))
         .into_boxed();
     if let Some(after) = after {
         query = query.filter(
@@ -120,6 +125,7 @@ pub fn first_page_owned(
     messages::table
         .inner_join(conversations::table)
         .filter(messages::conversation_id.eq(conversation_id))
+        .filter(messages::on_path.eq(true))
         .filter(conversations::user_id.eq(user_id))
         .order((messages::created_at.asc(), messages::id.asc()))
         .limit(limit)
@@ -127,14 +133,114 @@ pub fn first_page_owned(
         .load(conn)
 }
 
-/// The most recent `limit` messages, newest first (to build the model's context).
+/// The most recent `limit` messages of the active path, newest first (to build the model's context).
 pub fn latest(conn: &mut DbConnection, conversation_id: &str, limit: i64) -> QueryResult<Vec<MessageRow>> {
     messages::table
         .filter(messages::conversation_id.eq(conversation_id))
+        .filter(messages::on_path.eq(true))
         .order((messages::created_at.desc(), messages::id.desc()))
         .limit(limit)
         .select(MessageRow::as_select())
         .load(conn)
+}
+
+/// Every message of the conversation, every branch, oldest first (the export).
+pub fn all(conn: &mut DbConnection, conversation_id: &str) -> QueryResult<Vec<MessageRow>> {
+    messages::table
+        .filter(messages::conversation_id.eq(conversation_id))
+        .order((messages::created_at.asc(), messages::id.asc()))
+        .select(MessageRow::as_select())
+        .load(conn)
+}
+
+/// The ids of the children of each of `parents` (`None`: the conversation's first questions), oldest first:
+/// a message's siblings are its parent's children.
+pub fn children(
+    conn: &mut DbConnection,
+    conversation_id: &str,
+    parents: &[Option<String>],
+) -> QueryResult<Vec<(Option<String>, String)>> {
+    let named: Vec<String> = parents.iter().flatten().cloned().collect();
+    let roots = parents.iter().any(Option::is_none);
+    let mut query = messages::table
+        .filter(messages::conversation_id.eq(conversation_id))
+        .into_boxed();
+    query = match (named.is_empty(), roots) {
+        (false, true) => query.filter(
+            messages::parent_id
+                .eq_any(named)
+                .or(messages::parent_id.is_null()),
+        ),
+        (false, false) => query.filter(messages::parent_id.eq_any(named)),
+        (true, true) => query.filter(messages::parent_id.is_null()),
+        (true, false) => return Ok(Vec::new()),
+    };
+    query
+        .order((messages::created_at.asc(), messages::id.asc()))
+        .select((messages::parent_id, messages::id))
+        .load(conn)
+}
+
+/// Shows the branch through `message_id`: its ancestors, itself, and from it the newest child at each step;
+/// every other message of the conversation leaves the active path. `false` if the message is not in it.
+pub fn show_branch(conn: &mut DbConnection, conversation_id: &str, message_id: &str) -> QueryResult<bool> {
+    let all: Vec<(String, Option<String>)> = messages::table
+        .filter(messages::conversation_id.eq(conversation_id))
+        .order((messages::created_at.asc(), messages::id.asc()))
+        .select((messages::id, messages::parent_id))
+        .load(conn)?;
+    if !all.iter().any(|(id, _)| id == message_id) {
+        return Ok(false);
+    }
+    let parent_of: std::collections::HashMap<&str, Option<&str>> = all
+        .iter()
+        .map(|(id, parent)| (id.as_str(), parent.as_deref()))
+        .collect();
+    let mut path: Vec<String> = Vec::new();
+    let mut at = Some(message_id);
+    // Up to the first question (bounded, should the data ever hold a cycle).
+    while let Some(id) = at.filter(|_| path.len() <= all.len()) {
+        path.push(id.to_owned());
+        at = parent_of.get(id).copied().flatten();
+    }
+    // Down: the newest child each time (the rows are oldest first).
+    let mut tip = message_id.to_owned();
+    while let Some((child, _)) = all
+        .iter()
+        .rev()
+        .find(|(_, parent)| parent.as_deref() == Some(tip.as_str()))
+    {
+        if path.len() > all.len() {
+            break;
+        }
+        path.push(child.clone());
+        tip = child.clone();
+    }
+    diesel::update(
+        messages::table
+            .filter(messages::conversation_id.eq(conversation_id))
+            .filter(messages::on_path.eq(true))
+            .filter(messages::id.ne_all(&path)),
+    )
+    .set(messages::on_path.eq(false))
+    .execute(conn)?;
+    diesel::update(
+        messages::table
+            .filter(messages::conversation_id.eq(conversation_id))
+            .filter(messages::on_path.eq(false))
+            .filter(messages::id.eq_any(&path)),
+    )
+    .set(messages::on_path.eq(true))
+    .execute(conn)?;
+    Ok(true)
+}
+
+/// Takes one message off the active path (a reply being regenerated: the new one takes its place).
+pub fn leave_path(conn: &mut DbConnection, id: &str) -> QueryResult<()> {
+    diesel::update(messages::table.find(id))
+        .set(messages::on_path.eq(false))
+        .execute(conn)
+        .map(|_| ())
 }
 
 pub fn count(conn: &mut DbConnection, conversation_id: &str) -> QueryResult<i64> {

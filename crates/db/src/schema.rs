@@ -144,6 +144,8 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         fallback_from -> Nullable<Text>,
+        parent_id -> Nullable<Text>,
+        on_path -> Bool,
     }
 }
 

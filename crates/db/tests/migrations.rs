@@ -70,3 +70,88 @@ fn migrations_up_down_up_on_sqlite() {
 fn migrations_up_down_up_on_postgres() {
     up_down_up(Backend::Postgres);
 }
+
+/// The branches migration gives the messages of an existing conversation their parents, one after the other,
+/// all on the path shown.
+fn branches_migration_links_existing_messages(backend: Backend) {
+    use diesel::connection::SimpleConnection;
+    use diesel_migrations::MigrationHarness;
+    use jobbot_db::DbConnection;
+
+    let db = TestDatabase::new(backend);
+    let pool = jobbot_db::connect(&db.url, 1).expect("connect");
+    let mut conn = pool.get().expect("connection");
+    migrations::run_pending(&mut conn).expect("up");
+    let reverted = match &mut *conn {
+        DbConnection::Pg(c) => c.revert_last_migration(migrations::POSTGRES),
+        DbConnection::Sqlite(c) => c.revert_last_migration(migrations::SQLITE),
+    }
+    .expect("revert the last migration");
+    assert_eq!(reverted.to_string(), "20261130000002", "the branches migration");
+    let now = jobbot_db::now();
+    users::insert(
+        &mut conn,
+        &users::UserRow {
+            id: "u".into(),
+            email: "u@example.fr".into(),
+            password_hash: "x".into(),
+            display_name: "U".into(),
+            role: "candidate".into(),
+            locale: "fr".into(),
+            created_at: now,
+            updated_at: now,
+            terms_version: None,
+            terms_accepted_at: None,
+            disabled_at: None,
+            disabled_reason: None,
+            totp_secret: None,
+            totp_pending: None,
+            totp_enabled_at: None,
+            totp_last_step: None,
+        },
+    )
+    .expect("user");
+    // Two conversations; in the first, two messages share a timestamp (ordered by id then).
+    conn.batch_execute(
+        "INSERT INTO conversations (id, user_id, title, title_is_auto, created_at, updated_at, context_excluded) \
+           VALUES ('c1', 'u', 'Un', FALSE, '2026-01-01 10:00:00', '2026-01-01 10:00:00', ''), \
+                  ('c2', 'u', 'Deux', FALSE, '2026-01-01 10:00:00', '2026-01-01 10:00:00', ''); \
+         INSERT INTO messages (id, conversation_id, role, content, status, created_at, updated_at) VALUES \
+           ('m1', 'c1', 'user', 'Q1', 'complete', '2026-01-01 10:00:01', '2026-01-01 10:00:01'), \
+           ('m2', 'c1', 'assistant', 'R1', 'complete', '2026-01-01 10:00:02', '2026-01-01 10:00:02'), \
+           ('m3', 'c1', 'user', 'Q2', 'complete', '2026-01-01 10:00:03', '2026-01-01 10:00:03'), \
+           ('m4', 'c1', 'assistant', 'R2', 'complete', '2026-01-01 10:00:03', '2026-01-01 10:00:03'), \
+           ('n1', 'c2', 'user', 'Autre', 'complete', '2026-01-01 10:00:02', '2026-01-01 10:00:02');",
+    )
+    .expect("rows of the previous schema");
+    migrations::run_pending(&mut conn).expect("the branches migration");
+    let all = jobbot_db::messages::all(&mut conn, "c1").expect("messages");
+    let links: Vec<(&str, Option<&str>, bool)> = all
+        .iter()
+        .map(|m| (m.id.as_str(), m.parent_id.as_deref(), m.on_path))
+        .collect();
+    assert_eq!(
+        links,
+        [
+            ("m1", None, true),
+            ("m2", Some("m1"), true),
+            ("m3", Some("m2"), true),
+            ("m4", Some("m3"), true)
+        ]
+    );
+    let other = jobbot_db::messages::all(&mut conn, "c2").expect("messages");
+    assert_eq!(
+        other[0].parent_id, None,
+        "another conversation's messages are not its parents"
+    );
+}
+
+#[test]
+fn branches_migration_links_existing_messages_on_sqlite() {
+    branches_migration_links_existing_messages(Backend::Sqlite);
+}
+
+#[test]
+fn branches_migration_links_existing_messages_on_postgres() {
+    branches_migration_links_existing_messages(Backend::Postgres);
+}

@@ -261,6 +261,49 @@ test('two tabs: a question asked in one, its reply grows in both', async (t) => 
   await context.close();
 });
 
+test('edit a question: the answers branch, "2 / 2" arrows switch between them, by mouse and keyboard', async () => {
+  const { context, page, app } = await signedInChat(browser);
+  await app.byTestId('composer-input').fill('Comment préparer un entretien ?');
+  await app.byTestId('composer-input').press('Enter');
+  const answers = page.locator('[data-testid=message-assistant][data-status=complete]');
+  await answers.first().waitFor();
+  const question = app.byTestId('message-user');
+  assert.equal(await app.byTestId('versions').count(), 0, 'no branch yet');
+
+  await question.getByTestId('edit-question').click();
+  await question.getByTestId('edit-question-input').fill('Comment préparer un entretien en anglais ?');
+  const sent = page.waitForRequest((r) => r.url().endsWith('/messages') && r.method() === 'POST');
+  await question.getByTestId('edit-question-send').click();
+  const body = (await sent).postDataJSON();
+  assert.equal(body.content, 'Comment préparer un entretien en anglais ?');
+  assert.ok('parent_id' in body && body.parent_id === null, 'the first question is edited: parent_id null');
+  await answers.first().waitFor();
+  await question.getByTestId('version-place').filter({ hasText: '2 / 2' }).waitFor();
+  assert.equal(await app.byTestId('message-user').count(), 1, 'one path shown');
+  assert.match(await question.textContent(), /en anglais/);
+
+  // The original, by mouse; back, by keyboard.
+  await question.getByTestId('version-previous').click();
+  await question.getByTestId('version-place').filter({ hasText: '1 / 2' }).waitFor();
+  assert.doesNotMatch(await question.textContent(), /en anglais/);
+  await answers.first().waitFor();
+  await question.getByTestId('version-next').focus();
+  await page.keyboard.press('Enter');
+  await question.getByTestId('version-place').filter({ hasText: '2 / 2' }).waitFor();
+
+  // The conversation remembers the branch shown; a regenerated answer is a sibling of the first one.
+  await page.reload();
+  await question.getByTestId('version-place').filter({ hasText: '2 / 2' }).waitFor();
+  assert.match(await question.textContent(), /en anglais/);
+  await answers.first().waitFor();
+  await app.byTestId('regenerate').click();
+  const reply = page.locator('[data-testid=message-assistant]');
+  await reply.getByTestId('version-place').filter({ hasText: '2 / 2' }).waitFor();
+  await reply.getByTestId('version-previous').click();
+  await reply.getByTestId('version-place').filter({ hasText: '1 / 2' }).waitFor();
+  await context.close();
+});
+
 test('conversations can be searched, renamed and deleted from the list', async () => {
   const { context, page, app } = await signedInChat(browser);
   await app.byTestId('composer-input').fill('Lettre de motivation pour un stage');

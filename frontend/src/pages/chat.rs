@@ -92,6 +92,8 @@ fn pending_reply() -> Message {
         error_code: None,
         feedback: None,
         fallback_from: None,
+        parent_id: None,
+        siblings: Vec::new(),
     }
 }
 
@@ -414,7 +416,13 @@ fn follow(state: AppState, chat: Chat, conversation_id: String, shown: Option<us
 /// Runs one streamed reply: `content` asks a new question, `None` regenerates the last answer. If the
 /// connection drops once the question is stored, the reply goes on on the server: it is followed from where
 /// it stopped.
-fn run_reply(state: AppState, chat: Chat, conversation_id: String, content: Option<String>) {
+fn run_reply(
+    state: AppState,
+    chat: Chat,
+    conversation_id: String,
+    content: Option<String>,
+    after: Option<Option<String>>,
+) {
     chat.streaming.set(true);
     chat.error.set(None);
     if content.is_none() {
@@ -425,45 +433,47 @@ fn run_reply(state: AppState, chat: Chat, conversation_id: String, content: Opti
             list.push(pending_reply());
         });
     }
+    let branched = after.is_some() || content.is_none();
     spawn_local(async move {
         let asked = content.clone();
         let mut stored = false;
         let mut shown = None;
-        let result = api::stream_reply(&conversation_id, content.as_deref(), |event| match event {
-            ReplyEvent::Question(question) => {
-                stored = true;
-                if asked.is_some() {
+        let result =
+            api::stream_reply_after(&conversation_id, content.as_deref(), after, |event| match event {
+                ReplyEvent::Question(question) => {
+                    stored = true;
+                    if asked.is_some() {
+                        chat.messages.update(|list| {
+                            list.push(question);
+                            list.push(pending_reply());
+                        });
+                    }
+                }
+                ReplyEvent::Delta(text, id) => {
+                    shown = id.or(shown);
                     chat.messages.update(|list| {
-                        list.push(question);
-                        list.push(pending_reply());
+                        if let Some(last) = list.last_mut() {
+                            last.content.push_str(&text);
+                        }
+                    })
+                }
+                ReplyEvent::Started(reply) => chat.messages.update(|list| show_reply(list, reply)),
+                ReplyEvent::Done(message) => chat.messages.update(|list| {
+                    if let Some(last) = list.last_mut() {
+                        *last = message;
+                    }
+                }),
+                ReplyEvent::Failed(problem) => {
+                    chat.error
+                        .set(Some(problem_message(state.locale.get_untracked(), &problem)));
+                    chat.messages.update(|list| {
+                        if let Some(last) = list.last_mut() {
+                            last.status = MessageStatus::Failed;
+                        }
                     });
                 }
-            }
-            ReplyEvent::Delta(text, id) => {
-                shown = id.or(shown);
-                chat.messages.update(|list| {
-                    if let Some(last) = list.last_mut() {
-                        last.content.push_str(&text);
-                    }
-                })
-            }
-            ReplyEvent::Started(reply) => chat.messages.update(|list| show_reply(list, reply)),
-            ReplyEvent::Done(message) => chat.messages.update(|list| {
-                if let Some(last) = list.last_mut() {
-                    *last = message;
-                }
-            }),
-            ReplyEvent::Failed(problem) => {
-                chat.error
-                    .set(Some(problem_message(state.locale.get_untracked(), &problem)));
-                chat.messages.update(|list| {
-                    if let Some(last) = list.last_mut() {
-                        last.status = MessageStatus::Failed;
-                    }
-                });
-            }
-        })
-        .await;
+            })
+            .await;
         match result {
             Err(error) if stored && error.0.code == ErrorCode::NetworkError => {
                 // The question is saved and the reply is being written: pick it up again.
@@ -481,7 +491,16 @@ fn run_reply(state: AppState, chat: Chat, conversation_id: String, content: Opti
                     }
                 }
             }
-            Ok(()) => {}
+            Ok(()) => {
+                // An edit or a regenerated answer made siblings: show their "2 / 3" arrows.
+                if branched {
+                    if let Ok(page) = api::messages(&conversation_id).await {
+                        if chat.current.get_untracked().as_deref() == Some(conversation_id.as_str()) {
+                            chat.messages.set(page.items);
+                        }
+                    }
+                }
+            }
         }
         chat.streaming.set(false);
         chat.reload_list();
@@ -501,7 +520,7 @@ fn ConversationView(current: RwSignal<Option<String>>) -> impl IntoView {
         }
         chat.draft.set(String::new());
         match current.get_untracked() {
-            Some(id) => run_reply(state, chat, id, Some(content)),
+            Some(id) => run_reply(state, chat, id, Some(content), None),
             None => {
                 let navigate = navigate.clone();
                 chat.streaming.set(true);
@@ -511,7 +530,7 @@ fn ConversationView(current: RwSignal<Option<String>>) -> impl IntoView {
                         Ok(conversation) => {
                             chat.messages.set(Vec::new());
                             navigate(&format!("/chat/{}", conversation.id), Default::default());
-                            run_reply(state, chat, conversation.id, Some(content));
+                            run_reply(state, chat, conversation.id, Some(content), None);
                         }
                         Err(error) => {
                             chat.streaming.set(false);
@@ -547,7 +566,7 @@ fn ConversationView(current: RwSignal<Option<String>>) -> impl IntoView {
     let regenerate = move || {
         if let Some(id) = current.get_untracked() {
             if !chat.streaming.get_untracked() {
-                run_reply(state, chat, id, None);
+                run_reply(state, chat, id, None, None);
             }
         }
     };
@@ -567,7 +586,7 @@ fn ConversationView(current: RwSignal<Option<String>>) -> impl IntoView {
                 <Show when=move || chat.messages.with(Vec::is_empty)>
                     <li class="empty muted">{move || state.t(Key::EmptyConversation)}</li>
                 </Show>
-                <For each=move || chat.messages.get() key=|m| (m.id.clone(), m.status, m.content.len()) let:message>
+                <For each=move || chat.messages.get() key=|m| (m.id.clone(), m.status, m.content.len(), m.siblings.len()) let:message>
                     <MessageItem message=message />
                 </For>
             </ol>
@@ -772,12 +791,95 @@ fn MessageItem(message: Message) -> impl IntoView {
         MessageStatus::Stopped => "stopped",
         MessageStatus::Failed => "failed",
     };
+    let editing = RwSignal::new(false);
+    let draft = RwSignal::new(content.clone());
+    let (message_id, parent_id) = (message.id.clone(), message.parent_id.clone());
+    // An edit: the question becomes a sibling of this one, after the same reply, and is answered.
+    let send_edit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let text = draft.get_untracked();
+        let Some(conversation) = chat.current.get_untracked() else {
+            return;
+        };
+        if text.trim().is_empty() || chat.streaming.get_untracked() {
+            return;
+        }
+        editing.set(false);
+        let edited = message_id.clone();
+        chat.messages.update(|list| {
+            if let Some(at) = list.iter().position(|m| m.id == edited) {
+                list.truncate(at);
+            }
+        });
+        run_reply(state, chat, conversation, Some(text), Some(parent_id.clone()));
+    };
+    let input_id = format!("edit-question-{}", message.id);
+    let siblings = message.siblings.clone();
+    let place = siblings.iter().position(|id| *id == message.id);
+    let versions = place.map(|at| {
+        let go = move |to: Option<&String>| {
+            let Some(to) = to.cloned() else { return };
+            let Some(conversation) = chat.current.get_untracked() else { return };
+            if chat.streaming.get_untracked() {
+                return;
+            }
+            spawn_local(async move {
+                match api::show_branch(&conversation, &to).await {
+                    Ok(_) => {
+                        if let Ok(page) = api::messages(&conversation).await {
+                            chat.messages.set(page.items);
+                        }
+                    }
+                    Err(error) => chat
+                        .error
+                        .set(Some(problem_message(state.locale.get_untracked(), &error.0))),
+                }
+            });
+        };
+        let (previous, next) = (
+            at.checked_sub(1).and_then(|i| siblings.get(i)).cloned(),
+            siblings.get(at + 1).cloned(),
+        );
+        let (has_previous, has_next) = (previous.is_some(), next.is_some());
+        view! {
+            <nav class="versions" data-testid="versions" aria-label=move || state.t(Key::VersionOf)>
+                <button type="button" class="icon-button small" data-testid="version-previous" disabled=!has_previous
+                    aria-label=move || state.t(Key::PreviousVersion) title=move || state.t(Key::PreviousVersion)
+                    on:click=move |_| go(previous.as_ref())>"‹"</button>
+                <span data-testid="version-place">{format!("{} / {}", at + 1, siblings.len())}</span>
+                <button type="button" class="icon-button small" data-testid="version-next" disabled=!has_next
+                    aria-label=move || state.t(Key::NextVersion) title=move || state.t(Key::NextVersion)
+                    on:click=move |_| go(next.as_ref())>"›"</button>
+            </nav>
+        }
+    });
     view! {
         <li class="message" class:user=is_user class:assistant=!is_user
             data-testid=if is_user { "message-user" } else { "message-assistant" } data-status=status_attr>
             <p class="author">{move || if is_user { state.t(Key::You) } else { state.t(Key::JobBot) }}</p>
+            {versions}
             {if is_user {
-                view! { <p class="text">{content.clone()}</p> }.into_any()
+                let text = content.clone();
+                view! {
+                    <Show when=move || editing.get() fallback={
+                        let text = text.clone();
+                        move || view! { <p class="text">{text.clone()}</p> }
+                    }>
+                        <form class="edit-question" on:submit=send_edit.clone()>
+                            <label for=input_id.clone()>{move || state.t(Key::EditQuestionLabel)}</label>
+                            <textarea id=input_id.clone() data-testid="edit-question-input" rows="3" maxlength="8000"
+                                prop:value=move || draft.get() on:input=move |ev| draft.set(event_target_value(&ev))></textarea>
+                            <div class="edit-actions">
+                                <button type="submit" class="button primary" data-testid="edit-question-send">{move || state.t(Key::SendEdit)}</button>
+                                <button type="button" class="button" on:click=move |_| editing.set(false)>{move || state.t(Key::Cancel)}</button>
+                            </div>
+                        </form>
+                    </Show>
+                    <Show when=move || !editing.get() && !chat.streaming.get()>
+                        <button type="button" class="link-button small" data-testid="edit-question"
+                            on:click=move |_| editing.set(true)>{move || state.t(Key::EditQuestion)}</button>
+                    </Show>
+                }.into_any()
             } else if content.is_empty() && status == MessageStatus::Streaming {
                 view! { <p class="text muted">{move || state.t(Key::Writing)}</p> }.into_any()
             } else {

@@ -372,6 +372,8 @@ pub fn message_dto(row: MessageRow) -> Message {
         error_code: row.error_code,
         feedback: None,
         fallback_from: row.fallback_from,
+        parent_id: row.parent_id,
+        siblings: Vec::new(),
     }
 }
 
@@ -656,6 +658,8 @@ fn placeholder(job: &ReplyJob) -> Message {
         error_code: Some("internal_error".into()),
         feedback: None,
         fallback_from: None,
+        parent_id: None,
+        siblings: Vec::new(),
     }
 }
 
@@ -680,6 +684,8 @@ mod tests {
             created_at: now,
             updated_at: now,
             fallback_from: None,
+            parent_id: None,
+            on_path: true,
         }
     }
 

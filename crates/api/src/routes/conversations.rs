@@ -46,6 +46,25 @@ fn conversation_dto(config: &AssistantConfig, row: ConversationRow) -> Conversat
     }
 }
 
+/// `parent` if it is one of the assistant's replies in the conversation (a question follows a reply), else 422
+/// on `parent_id`.
+fn reply_in(conn: &mut DbConnection, conversation_id: &str, parent: &str) -> Result<String, ApiError> {
+    match messages::find(conn, conversation_id, parent)? {
+        Some(row) if row.message_role() == MessageRole::Assistant => Ok(row.id),
+        Some(_) => Err(ApiError::field(
+            "parent_id",
+            "not_a_reply",
+            "A question follows one of the assistant's replies (or starts the conversation: null).",
+        )),
+        // Like any id the caller cannot reach.
+        None => Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            ErrorCode::NotFound,
+            "No message with this parent_id in the conversation.",
+        )),
+    }
+}
+
 /// `model` if users may pick it, else 422 `invalid_choice` on `model`.
 fn offered_model(config: &AssistantConfig, model: &str) -> Result<String, ApiError> {
     if config.offers(model) {
@@ -213,15 +232,16 @@ pub async fn get(
     Ok(web::Json(conversation_dto(&state.assistant.config, row)))
 }
 
-/// Renames a conversation, changes the parts of the workspace left out of its context, or the model that
-/// answers its next questions.
+/// Renames a conversation, changes the parts of the workspace left out of its context, the model that answers
+/// its next questions, or the branch it shows.
 #[utoipa::path(patch, path = "/api/v1/conversations/{id}", tag = "assistant", request_body = UpdateConversationRequest,
     params(("id" = String, Path, description = "Conversation id")),
     security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, description = "Changed", body = Conversation),
-        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "`validation_failed` (`model`: `invalid_choice` for a model `GET /api/v1/assistant` does not list)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`: the conversation, or the `active_message_id` in it (then nothing changes)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`reply_in_progress`: the branch shown cannot change while a reply is being written", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`validation_failed` (`model`: `invalid_choice` for a model `GET /api/v1/assistant` does not list); nothing changes", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn rename(
     state: web::Data<AppState>,
@@ -237,20 +257,35 @@ pub async fn rename(
         .as_deref()
         .map(|model| offered_model(&state.assistant.config, model))
         .transpose()?;
+    let shown = change.active_message_id;
+    let alive_since = jobbot_db::now() - state.assistant.abandoned_after();
     let id = path.into_inner();
     let row = state
         .db(move |conn| {
-            owned(conn, &auth.user.id, &id)?;
-            if let Some(title) = &title {
-                conversations::rename(conn, &id, title, jobbot_db::now())?;
-            }
-            if let Some(excluded) = &excluded {
-                conversations::set_context_excluded(conn, &id, excluded)?;
-            }
-            if let Some(model) = &model {
-                conversations::set_model(conn, &id, model)?;
-            }
-            owned(conn, &auth.user.id, &id)
+            // All or nothing: a refused branch changes nothing else.
+            jobbot_db::transaction(conn, |conn| {
+                owned(conn, &auth.user.id, &id)?;
+                if let Some(shown) = &shown {
+                    ensure_idle(conn, &auth.user.id, &id, alive_since)?;
+                    if !messages::show_branch(conn, &id, shown)? {
+                        return Err(ApiError::new(
+                            StatusCode::NOT_FOUND,
+                            ErrorCode::NotFound,
+                            "No message with this active_message_id in the conversation.",
+                        ));
+                    }
+                }
+                if let Some(title) = &title {
+                    conversations::rename(conn, &id, title, jobbot_db::now())?;
+                }
+                if let Some(excluded) = &excluded {
+                    conversations::set_context_excluded(conn, &id, excluded)?;
+                }
+                if let Some(model) = &model {
+                    conversations::set_model(conn, &id, model)?;
+                }
+                owned(conn, &auth.user.id, &id)
+            })
         })
         .await?;
     Ok(web::Json(conversation_dto(&state.assistant.config, row)))
@@ -451,12 +486,27 @@ fn with_feedback(
         .into_iter()
         .map(|f| (f.message_id.clone(), f))
         .collect();
+    // Siblings: the other children of each message's parent.
+    let mut children: HashMap<Option<String>, Vec<String>> = HashMap::new();
+    if let Some(first) = rows.first() {
+        let mut parents: Vec<Option<String>> = rows.iter().map(|row| row.parent_id.clone()).collect();
+        parents.dedup();
+        for (parent, child) in messages::children(conn, &first.conversation_id, &parents)? {
+            children.entry(parent).or_default().push(child);
+        }
+    }
     Ok(rows
         .into_iter()
         .map(|row| {
             let rating = rated.remove(&row.id).and_then(feedback_dto);
+            let siblings = children
+                .get(&row.parent_id)
+                .filter(|ids| ids.len() > 1)
+                .cloned()
+                .unwrap_or_default();
             Message {
                 feedback: rating,
+                siblings,
                 ..message_dto(row)
             }
         })
@@ -618,6 +668,8 @@ fn new_reply_rows(
         created_at: at,
         updated_at: at,
         fallback_from: None,
+        parent_id: None,
+        on_path: true,
     };
     let user_row = user.map(|content| base(MessageRole::User, content, MessageStatus::Complete, now));
     // One microsecond later, so the answer always sorts after its question.
@@ -639,9 +691,9 @@ fn new_reply_rows(
     responses(
         (status = 201, description = "Without `Accept: text/event-stream`: the question and the finished answer", body = Exchange),
         (status = 200, description = "With `Accept: text/event-stream`: `event: user_message` (a Message), then `event: delta` (DeltaEvent) as tokens arrive, then `event: done` (DoneEvent) or `event: error` (a Problem)", content_type = "text/event-stream", body = String),
-        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`: the conversation, or the `parent_id` in it", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`reply_in_progress`", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "`validation_failed`: content of 1 to 8,000 characters", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`validation_failed`: content of 1 to 8,000 characters; `parent_id`: `not_a_reply` (a question follows a reply)", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "`quota_exceeded` (Retry-After: seconds to the reset) or `llm_rate_limited`", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "`llm_unavailable` (JSON mode; the question stays saved)", body = Problem, content_type = "application/problem+json"),
         (status = 504, description = "`llm_timeout` (JSON mode; what was written is kept)", body = Problem, content_type = "application/problem+json"),
@@ -654,7 +706,7 @@ pub async fn send(
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let conversation_id = path.into_inner();
-    let content = body.into_inner().content;
+    let SendMessageRequest { content, parent_id } = body.into_inner();
     if jobbot_domain::text::is_blank(&content) {
         return Err(ApiError::field("content", "required", "Write a message."));
     }
@@ -678,8 +730,20 @@ pub async fn send(
                 let conversation = ensure_idle(conn, &uid, &cid, alive_since)?;
                 reply.model = Some(assistant.model_for(&conversation).to_owned());
                 let first = messages::count(conn, &cid)? == 0;
+                let leaf = messages::latest(conn, &cid, 1)?.pop().map(|m| m.id);
+                let mut question = question;
+                question.parent_id = match parent_id {
+                    None => leaf.clone(),
+                    Some(None) => None,
+                    Some(Some(parent)) => Some(reply_in(conn, &cid, &parent)?),
+                };
+                reply.parent_id = Some(question.id.clone());
                 messages::insert(conn, &question)?;
                 messages::insert(conn, &reply)?;
+                if question.parent_id != leaf {
+                    // An edit: the new branch becomes the one shown.
+                    messages::show_branch(conn, &cid, &reply.id)?;
+                }
                 if first {
                     conversations::set_auto_title(conn, &cid, &title_from(&question.content))?;
                 }
@@ -698,7 +762,7 @@ pub async fn send(
     Ok(answer(&state, &req, reservation, user_id, conversation_id, stored).await)
 }
 
-/// Replaces the last answer with a new one.
+/// Answers the last question again: the new answer is shown, the previous one stays as its sibling.
 #[utoipa::path(post, path = "/api/v1/conversations/{id}/regenerate", tag = "assistant",
     params(("id" = String, Path, description = "Conversation id")),
     security(("bearer" = []), ("cookie" = [])),
@@ -727,11 +791,12 @@ pub async fn regenerate(
             jobbot_db::transaction(conn, |conn| {
                 let conversation = ensure_idle(conn, &uid, &cid, alive_since)?;
                 reply.model = Some(assistant.model_for(&conversation).to_owned());
+                // The previous answer stays, as a sibling of the new one, off the path shown.
                 if let Some(last) = messages::latest(conn, &cid, 1)?
                     .into_iter()
                     .find(|m| m.message_role() == MessageRole::Assistant)
                 {
-                    messages::delete(conn, &last.id)?;
+                    messages::leave_path(conn, &last.id)?;
                 }
                 let question = messages::latest(conn, &cid, 1)?
                     .into_iter()
@@ -743,6 +808,7 @@ pub async fn regenerate(
                         "There is no question to answer again.",
                     ));
                 };
+                reply.parent_id = Some(question.id.clone());
                 messages::insert(conn, &reply)?;
                 conversations::touch(conn, &cid, reply.created_at)?;
                 let history = messages::latest(conn, &cid, HISTORY_ROWS)?;

@@ -184,7 +184,9 @@ fn write_archive(
     file(&mut zip, "personal-tokens.json", &json_file(&json!(tokens)))?;
 
     for conversation in export::conversations(conn, user_id).map_err(io)? {
-        let rows = messages::page(conn, &conversation.id, None, i64::MAX).map_err(io)?;
+        // Every branch (the JSON says which message follows which, and which are shown); the Markdown reads as
+        // the conversation shows.
+        let rows = messages::all(conn, &conversation.id).map_err(io)?;
         let mut markdown = format!(
             "# {}\n\n_Conversation JobBot — {}_\n",
             conversation.title,
@@ -207,11 +209,13 @@ fn write_archive(
             } else {
                 format!("JobBot ({})", m.model.clone().unwrap_or_default())
             };
-            markdown.push_str(&format!("\n## {who} — {}\n\n{}\n", at(m.created_at), m.content));
+            if m.on_path {
+                markdown.push_str(&format!("\n## {who} — {}\n\n{}\n", at(m.created_at), m.content));
+            }
             list.push(json!({
                 "id": m.id, "role": m.role, "content": m.content, "status": m.status, "provider": m.provider, "model": m.model,
                 "prompt_tokens": m.prompt_tokens, "completion_tokens": m.completion_tokens, "created_at": at(m.created_at),
-                "feedback": feedback, "fallback_from": m.fallback_from,
+                "feedback": feedback, "fallback_from": m.fallback_from, "parent_id": m.parent_id, "shown": m.on_path,
             }));
         }
         let value = json!({"id": conversation.id, "title": conversation.title, "model": conversation.model, "created_at": at(conversation.created_at), "updated_at": at(conversation.updated_at), "messages": list});

@@ -269,12 +269,15 @@ pub async fn fork_share(
             };
             jobbot_db::transaction(conn, |conn| {
                 conversations::insert(conn, &conversation)?;
+                // One line, each message after the one before.
+                let mut previous: Option<String> = None;
                 for (offset, message) in transcript.iter().enumerate() {
                     let at = now + TimeDelta::microseconds(offset as i64);
+                    let id = jobbot_db::new_id();
                     messages::insert(
                         conn,
                         &MessageRow {
-                            id: jobbot_db::new_id(),
+                            id: id.clone(),
                             conversation_id: conversation.id.clone(),
                             role: MessageRole::parse(&message.role)
                                 .unwrap_or(MessageRole::Assistant)
@@ -291,6 +294,8 @@ pub async fn fork_share(
                             created_at: at,
                             updated_at: at,
                             fallback_from: None,
+                            parent_id: previous.replace(id),
+                            on_path: true,
                         },
                     )?;
                 }

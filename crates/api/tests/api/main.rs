@@ -9,6 +9,7 @@ mod applications;
 mod assistant;
 mod auth;
 mod backup;
+mod branches;
 mod chats;
 mod coach;
 mod cv;

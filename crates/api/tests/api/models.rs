@@ -78,6 +78,28 @@ async fn conversations_pick_among_the_offered_models(backend: Backend) {
         "the default first, named by its id when the list does not name it; never the prices"
     );
     assert_eq!(info["fallback_model"], "open-mistral-nemo");
+    // The document this server serves lists them too, so a client generated from it sends only those.
+    let doc: Value = app
+        .client
+        .get(app.url("/api/openapi.json"))
+        .send()
+        .await
+        .expect("document")
+        .json()
+        .await
+        .expect("json");
+    for schema in ["CreateConversationRequest", "UpdateConversationRequest"] {
+        assert_eq!(
+            doc["components"]["schemas"][schema]["properties"]["model"]["enum"],
+            json!([
+                "mistral-small-latest",
+                "mistral-large-latest",
+                "open-mistral-nemo",
+                null
+            ]),
+            "{schema}"
+        );
+    }
 
     let ana = app.user("ana@example.fr").await;
     let token = ana.access_token.as_str();

@@ -1,0 +1,3 @@
+DROP INDEX messages_parent;
+ALTER TABLE messages DROP COLUMN on_path;
+ALTER TABLE messages DROP COLUMN parent_id;
