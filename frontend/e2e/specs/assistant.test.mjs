@@ -243,8 +243,10 @@ test('two tabs: a question asked in one, its reply grows in both', async (t) => 
   await page.locator('[data-testid=message-assistant][data-status=complete]').waitFor();
   // The same account in a second tab, on the same conversation.
   const other = await context.newPage();
+  const socket = other.waitForEvent('websocket');
   await other.goto(page.url());
   await other.locator('[data-testid=message-assistant][data-status=complete]').waitFor();
+  await socket;
   await new Promise((r) => setTimeout(r, 500));
 
   await app.byTestId('composer-input').fill('Réponds lentement, s\'il te plaît');

@@ -150,32 +150,7 @@ pub fn ChatPage() -> impl IntoView {
             return;
         }
         chat.error.set(None);
-        spawn_local(async move {
-            match api::messages(&id).await {
-                Ok(page) => {
-                    if chat.streaming.get_untracked()
-                        || current.get_untracked().as_deref() != Some(id.as_str())
-                    {
-                        return;
-                    }
-                    let writing = page
-                        .items
-                        .last()
-                        .filter(|m| m.status == MessageStatus::Streaming)
-                        .map(|m| m.content.chars().count());
-                    chat.messages.set(page.items);
-                    // A reply still being written (a reload, or asked elsewhere): follow it as it grows, from
-                    // what the page shows.
-                    if let Some(shown) = writing {
-                        follow(state, chat, id, Some(shown));
-                    }
-                }
-                Err(error) => {
-                    chat.error
-                        .set(Some(problem_message(state.locale.get_untracked(), &error.0)));
-                }
-            }
-        });
+        spawn_local(catch_up(state, chat, id, true));
     });
 
     // A question asked in another tab or on another device: follow its reply here too.
@@ -186,19 +161,21 @@ pub fn ChatPage() -> impl IntoView {
             };
             let open = current.get_untracked().as_deref() == Some(started.conversation_id.as_str());
             if open && !chat.streaming.get_untracked() {
-                spawn_local(async move {
-                    let mut shown = None;
-                    if let Ok(page) = api::messages(&started.conversation_id).await {
-                        shown = page
-                            .items
-                            .iter()
-                            .find(|m| m.id == started.message_id)
-                            .map(|m| m.content.chars().count());
-                        chat.messages.set(page.items);
-                    }
-                    follow(state, chat, started.conversation_id, shown);
-                });
+                spawn_local(catch_up(state, chat, started.conversation_id, false));
             }
+        });
+        // After the socket (re)connects, what it may have missed: a reply started meanwhile.
+        Effect::new(move |previous: Option<u32>| {
+            let epoch = live.epoch.get();
+            if previous.is_some() {
+                if let Some(id) = current
+                    .get_untracked()
+                    .filter(|_| !chat.streaming.get_untracked())
+                {
+                    spawn_local(catch_up(state, chat, id, false));
+                }
+            }
+            epoch
         });
     }
 
@@ -327,6 +304,32 @@ fn ConversationList(current: RwSignal<Option<String>>) -> impl IntoView {
                 </For>
             </ul>
         </aside>
+    }
+}
+
+/// Loads the open conversation's messages and, when a reply is still being written in it (a reload, a
+/// question asked in another tab, a reconnection), follows it from what the page then shows.
+async fn catch_up(state: AppState, chat: Chat, id: String, report: bool) {
+    match api::messages(&id).await {
+        Ok(page) => {
+            if chat.streaming.get_untracked() || chat.current.get_untracked().as_deref() != Some(id.as_str())
+            {
+                return;
+            }
+            let writing = page
+                .items
+                .last()
+                .filter(|m| m.status == MessageStatus::Streaming)
+                .map(|m| m.content.chars().count());
+            chat.messages.set(page.items);
+            if let Some(shown) = writing {
+                follow(state, chat, id, Some(shown));
+            }
+        }
+        Err(error) if report => chat
+            .error
+            .set(Some(problem_message(state.locale.get_untracked(), &error.0))),
+        Err(_) => {}
     }
 }
 
@@ -902,12 +905,14 @@ fn MessageItem(message: Message) -> impl IntoView {
             // when the fallback wrote it.
             {(!is_user && status != MessageStatus::Streaming).then(|| message.model.clone()).flatten().map(|model| {
                 let tooltip = format!("{} · {model}", message.provider.clone().unwrap_or_default());
-                let fallback_from = message.fallback_from.clone().map(|from| chat.model_name(&from));
+                // Names follow the assistant's description, which may arrive after the messages.
+                let fallback_from = message.fallback_from.clone();
+                let id = model.clone();
                 view! {
                     <p class="note reply-model" data-testid="reply-model" data-model=model.clone() title=tooltip>
-                        {chat.model_name(&model)}
+                        {move || chat.model_name(&id)}
                         {fallback_from.map(|from| view! {
-                            <span data-testid="reply-fallback">" — " {move || state.t(Key::FallbackNote)} " (" {from} ")"</span>
+                            <span data-testid="reply-fallback">" — " {move || state.t(Key::FallbackNote)} " (" {move || chat.model_name(&from)} ")"</span>
                         })}
                     </p>
                 }
