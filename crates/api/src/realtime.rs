@@ -4,10 +4,16 @@
 //! the other instances, whose listener (`listen`) delivers it to theirs. Payloads stay under PostgreSQL's
 //! 8,000-byte limit: a larger chat message travels as its ids and is read back from the database.
 //! Nothing is stored here: a client that reconnects catches up with `GET /chats/{id}/messages?after=`.
+//!
+//! The same channel relays a reply's progress to the instances where someone follows it (`GET
+//! /conversations/{id}/stream` served by another instance than the one writing it): the follower's instance
+//! asks with `follow`, renewed while it follows; the writer's publishes the new text every few tens of
+//! milliseconds while the lease lasts (`assistant::relay`).
 
 use std::collections::HashMap;
 use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
+use std::time::Instant;
 
 use jobbot_api_types::LiveEvent;
 use jobbot_db::{notify, DbConnection, Pool};
@@ -20,7 +26,31 @@ pub struct Hub {
     /// Identifies this instance, so it ignores its own notifications.
     instance: String,
     users: Mutex<HashMap<String, broadcast::Sender<Arc<str>>>>,
+    /// Replies followed here and written elsewhere (by message id): the progress the writer publishes.
+    followed: Mutex<HashMap<String, broadcast::Sender<Arc<Progress>>>>,
+    /// Replies written here whose progress other instances asked for (by conversation id): until when.
+    relays: Mutex<HashMap<String, Instant>>,
     stop: Arc<AtomicBool>,
+}
+
+/// Another instance asks for the progress of the reply `message` in `conversation`, from character `from`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Follow {
+    pub conversation: String,
+    pub message: String,
+    pub from: usize,
+}
+
+/// A piece of a reply written on another instance: `text` starts at character `from`; `ended` once the reply
+/// has ended (and its outcome is stored).
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct Progress {
+    pub message: String,
+    pub from: usize,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub text: String,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub ended: bool,
 }
 
 /// An event ready to go: who receives it, its text, and the NOTIFY payload (empty if too large to travel).
@@ -42,6 +72,10 @@ struct Envelope {
     /// A conversation whose running reply should stop, wherever it runs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     stop: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    follow: Option<Follow>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    progress: Option<Progress>,
     /// When it was sent (milliseconds since the epoch): the receiver's delivery lag (`/metrics`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     at: Option<i64>,
@@ -65,12 +99,119 @@ impl Hub {
         Self {
             instance: jobbot_db::new_id(),
             users: Mutex::new(HashMap::new()),
+            followed: Mutex::new(HashMap::new()),
+            relays: Mutex::new(HashMap::new()),
             stop: Arc::new(AtomicBool::new(false)),
         }
     }
 
+    fn envelope(&self) -> Envelope {
+        Envelope {
+            origin: self.instance.clone(),
+            users: Vec::new(),
+            text: None,
+            chat_message: None,
+            stop: None,
+            follow: None,
+            progress: None,
+            at: epoch_ms(),
+        }
+    }
+
+    fn send_envelope(conn: &mut DbConnection, envelope: &Envelope, what: &str) {
+        let payload = serde_json::to_string(envelope).unwrap_or_default();
+        if let Err(error) = notify::notify(conn, &payload) {
+            tracing::warn!(error = %error, what, "could not notify the other instances");
+        }
+    }
+
+    /// Starts (or renews) following a reply another instance writes: asks it for its progress from `from`,
+    /// and returns what arrives (the first time: a new receiver; on renewal, `None`).
+    pub fn follow_remote(
+        &self,
+        conn: &mut DbConnection,
+        follow: Follow,
+        subscribe: bool,
+    ) -> Option<broadcast::Receiver<Arc<Progress>>> {
+        let receiver = subscribe.then(|| {
+            let mut followed = lock(&self.followed);
+            followed.retain(|_, sender| sender.receiver_count() > 0);
+            followed
+                .entry(follow.message.clone())
+                .or_insert_with(|| broadcast::channel(PER_USER_BUFFER).0)
+                .subscribe()
+        });
+        let mut envelope = self.envelope();
+        envelope.follow = Some(follow);
+        Self::send_envelope(conn, &envelope, "follow a reply");
+        receiver
+    }
+
+    /// Publishes a piece of a reply written here to the instances following it (in pieces under the payload
+    /// limit).
+    pub fn publish_progress(&self, conn: &mut DbConnection, progress: Progress) {
+        let mut payloads = Vec::new();
+        let mut from = progress.from;
+        let mut rest = progress.text.as_str();
+        loop {
+            // A piece's text is escaped in JSON (up to 6 bytes a character): keep each under the limit.
+            let cut = rest
+                .char_indices()
+                .map(|(i, _)| i)
+                .find(|i| *i > notify::MAX_PAYLOAD / 8)
+                .unwrap_or(rest.len());
+            let (piece, tail) = rest.split_at(cut);
+            let mut envelope = self.envelope();
+            envelope.progress = Some(Progress {
+                message: progress.message.clone(),
+                from,
+                text: piece.to_owned(),
+                ended: progress.ended && tail.is_empty(),
+            });
+            payloads.push(serde_json::to_string(&envelope).unwrap_or_default());
+            from += piece.chars().count();
+            rest = tail;
+            if rest.is_empty() {
+                break;
+            }
+        }
+        let payloads: Vec<&str> = payloads.iter().map(String::as_str).collect();
+        if let Err(error) = notify::notify_all(conn, &payloads) {
+            tracing::warn!(error = %error, "could not publish a reply's progress");
+        }
+    }
+
+    /// Takes (or renews) the lease to relay the reply in `conversation` until `until`: true if it is new
+    /// (the caller starts relaying).
+    pub fn lease_relay(&self, conversation: &str, until: Instant) -> bool {
+        lock(&self.relays)
+            .insert(conversation.to_owned(), until)
+            .is_none()
+    }
+
+    /// Whether the relay of `conversation` should go on (its lease has not run out).
+    pub fn relay_wanted(&self, conversation: &str) -> bool {
+        lock(&self.relays)
+            .get(conversation)
+            .is_some_and(|until| *until > Instant::now())
+    }
+
+    pub fn end_relay(&self, conversation: &str) {
+        lock(&self.relays).remove(conversation);
+    }
+
+    fn deliver_progress(&self, progress: Progress) {
+        let mut followed = lock(&self.followed);
+        let gone = followed
+            .get(&progress.message)
+            .is_some_and(|sender| sender.send(Arc::new(progress.clone())).is_err());
+        if gone {
+            followed.remove(&progress.message);
+        }
+    }
+
     fn users(&self) -> std::sync::MutexGuard<'_, HashMap<String, broadcast::Sender<Arc<str>>>> {
-        self.users.lock().unwrap_or_else(|p| p.into_inner())
+        lock(&self.users)
     }
 
     /// Subscribes unless the user already has `max` connections on this instance.
@@ -123,12 +264,9 @@ impl Hub {
     ) -> Option<Prepared> {
         let text: Arc<str> = serde_json::to_string(event).ok()?.into();
         let mut envelope = Envelope {
-            origin: self.instance.clone(),
             users,
             text: Some(text.to_string()),
-            chat_message: None,
-            stop: None,
-            at: epoch_ms(),
+            ..self.envelope()
         };
         let mut payload = serde_json::to_string(&envelope).unwrap_or_default();
         if payload.len() > notify::MAX_PAYLOAD {
@@ -179,28 +317,22 @@ impl Hub {
 
     /// Asks the other instances to stop the reply running in `conversation_id` (the one running it does).
     pub fn request_stop(&self, conn: &mut DbConnection, conversation_id: &str) {
-        let envelope = Envelope {
-            origin: self.instance.clone(),
-            users: Vec::new(),
-            text: None,
-            chat_message: None,
-            stop: Some(conversation_id.to_owned()),
-            at: epoch_ms(),
-        };
-        if let Err(error) = notify::notify(conn, &serde_json::to_string(&envelope).unwrap_or_default()) {
-            tracing::warn!(error = %error, "could not ask the other instances to stop a reply");
-        }
+        let mut envelope = self.envelope();
+        envelope.stop = Some(conversation_id.to_owned());
+        Self::send_envelope(conn, &envelope, "stop a reply");
     }
 
     /// On PostgreSQL, starts the thread that delivers other instances' events to this one's connections and
     /// passes on the replies they ask to stop. `read_message` reads back a chat message event too large for
-    /// NOTIFY (chat id, message id); `stop` stops a reply if this instance runs it.
+    /// NOTIFY (chat id, message id); `stop` stops a reply if this instance runs it; `follow` relays a reply's
+    /// progress if this instance writes it.
     pub fn listen(
         self: &Arc<Self>,
         database_url: &jobbot_db::DatabaseUrl,
         pool: Pool,
         read_message: impl Fn(&mut DbConnection, &str, &str) -> Option<String> + Send + 'static,
         stop: impl Fn(&str) + Send + 'static,
+        follow: impl Fn(Follow) + Send + 'static,
     ) {
         let jobbot_db::DatabaseUrl::Postgres(url) = database_url else {
             return;
@@ -219,6 +351,14 @@ impl Hub {
                     if let Some(conversation_id) = &envelope.stop {
                         // Only the instance running that reply has it; elsewhere this does nothing.
                         stop(conversation_id);
+                        return;
+                    }
+                    if let Some(wanted) = envelope.follow {
+                        follow(wanted);
+                        return;
+                    }
+                    if let Some(progress) = envelope.progress {
+                        hub.deliver_progress(progress);
                         return;
                     }
                     let text = match (envelope.text, envelope.chat_message) {
@@ -242,6 +382,10 @@ impl Hub {
             tracing::error!(error = %error, "could not start the event listener");
         }
     }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 impl Drop for Hub {

@@ -259,6 +259,12 @@ pub async fn prepare_state(config: Config) -> anyhow::Result<AppState> {
         move |conversation_id| {
             let _ = stopper.stop(conversation_id);
         },
+        crate::assistant::relay::on_follow(
+            Arc::clone(&assistant),
+            Arc::clone(&hub),
+            pool.clone(),
+            tokio::runtime::Handle::current(),
+        ),
     );
     let cache = match &config.database_url {
         jobbot_db::DatabaseUrl::Postgres(url) if config.read_cache => {

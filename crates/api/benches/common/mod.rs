@@ -76,6 +76,11 @@ impl Drop for Server {
 impl Server {
     /// Starts it on `database_url` and waits until `/readyz` answers (it migrates first).
     pub async fn start(database_url: &str) -> Server {
+        Self::start_with(database_url, &[]).await
+    }
+
+    /// As `start`, with more environment variables.
+    pub async fn start_with(database_url: &str, extra: &[(&str, &str)]) -> Server {
         let port = free_port();
         let child = std::process::Command::new(env!("CARGO_BIN_EXE_jobbot"))
             .arg("serve")
@@ -86,6 +91,7 @@ impl Server {
             .env("JOBBOT_ADMIN_2FA", "optional")
             .env("JOBBOT_DATA_DIR", std::env::temp_dir())
             .env("RUST_LOG", "error")
+            .envs(extra.iter().copied())
             .stdout(std::process::Stdio::null())
             .spawn()
             .expect("start jobbot");

@@ -8,6 +8,7 @@
 
 use jobbot_api_types::ErrorCode;
 pub mod grounding;
+pub mod relay;
 pub mod sse;
 
 use std::collections::HashMap;
@@ -236,6 +237,14 @@ impl Assistant {
             written: written.clone(),
             shared: Arc::clone(&reply.written),
         })
+    }
+
+    /// `attach`, if the reply running in the conversation is `message_id` (not one that came after it).
+    pub fn attach_writing(&self, conversation_id: &str, message_id: &str) -> Option<Attached> {
+        // Attached first: a message still being written is the one its conversation runs (it leaves `writing`
+        // before it frees the conversation).
+        let attached = self.attach(conversation_id)?;
+        self.writing().contains(message_id).then_some(attached)
     }
 
     /// Asks the running reply to stop; returns a receiver for its end, or `None` if nothing runs here.

@@ -3,7 +3,7 @@
 //! dropping the response (a closed tab) only unsubscribes.
 
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpResponse};
@@ -17,6 +17,7 @@ use tokio::sync::broadcast;
 
 use super::ReplyEvent;
 use crate::error::ApiError;
+use crate::realtime::{Follow, Hub};
 
 /// Waits for the reply's end: the stored message and its problem, if it failed.
 pub async fn wait_for_end(
@@ -96,7 +97,7 @@ fn delta_event(text: String, end: usize) -> web::Bytes {
 }
 
 /// What of `text`, ending at character `end`, comes after the `sent` characters the client has.
-fn unsent(text: &str, end: usize, sent: usize) -> Option<String> {
+pub(crate) fn unsent(text: &str, end: usize, sent: usize) -> Option<String> {
     if end <= sent {
         return None;
     }
@@ -169,67 +170,153 @@ pub fn resume_here(reply: Message, attached: super::Attached, from: usize) -> Ht
     sse_stream(start.chain(reply_events(attached.events, sent, attached.shared)))
 }
 
-/// How often a reply written by another instance is read back (it saves its progress every half second).
-const FOLLOW_EVERY: Duration = Duration::from_millis(250);
+/// How often a reply written by another instance is read back while no progress is relayed (it saves its
+/// progress every half second), and once it is (in case a piece was lost).
+const POLL_EVERY: Duration = Duration::from_millis(250);
+const POLL_RELAYED_EVERY: Duration = Duration::from_secs(1);
 
-/// Follows a reply another instance is writing, from the progress it saves, until it ends.
-pub fn resume_elsewhere(pool: Pool, reply: MessageRow, from: usize) -> HttpResponse {
+/// Follows a reply another instance is writing until it ends: from the progress that instance relays
+/// (`relay`), and from what it saves in the database.
+pub fn resume_elsewhere(pool: Pool, hub: Arc<Hub>, reply: MessageRow, from: usize) -> HttpResponse {
     let (conversation_id, message_id) = (reply.conversation_id.clone(), reply.id.clone());
     let so_far = reply.content.clone();
     let (start, sent) = resumed_start(super::message_dto(reply), &so_far, from);
+    let (sender, receiver) = tokio::sync::mpsc::channel::<web::Bytes>(64);
+    actix_web::rt::spawn(follow_elsewhere(
+        pool,
+        hub,
+        Follow {
+            conversation: conversation_id,
+            message: message_id,
+            from: sent,
+        },
+        sender,
+    ));
     let start = futures_util::stream::iter(start.into_iter().map(Ok::<_, actix_web::Error>));
-    // State: the characters sent, and the last event once the reply has ended (sent after its last delta).
-    let follow = futures_util::stream::unfold(Some((sent, None::<web::Bytes>)), move |state| {
-        let (pool, conversation_id, message_id) = (pool.clone(), conversation_id.clone(), message_id.clone());
-        async move {
-            let (mut sent, last) = state?;
-            if let Some(last) = last {
-                return Some((Ok(last), None));
-            }
-            loop {
-                tokio::time::sleep(FOLLOW_EVERY).await;
-                let (cid, mid) = (conversation_id.clone(), message_id.clone());
-                let row =
-                    crate::database::run(&pool, move |conn| Ok(messages::find(conn, &cid, &mid)?)).await;
-                let row = match row {
-                    Ok(Some(row)) => row,
-                    // Deleted with its conversation: nothing more to follow.
-                    Ok(None) => return None,
-                    // The database is out for a moment: keep trying, the client keeps what it has.
-                    Err(_) => continue,
-                };
-                let end = row.content.chars().count();
-                let piece = unsent(&row.content, end, sent);
-                if row.message_status() == MessageStatus::Streaming {
-                    match piece {
-                        Some(piece) => {
-                            sent = end;
-                            return Some((Ok(delta_event(piece, end)), Some((sent, None))));
-                        }
-                        None => continue,
-                    }
+    let rest = futures_util::stream::unfold(receiver, |mut receiver| async move {
+        receiver
+            .recv()
+            .await
+            .map(|bytes| (Ok::<_, actix_web::Error>(bytes), receiver))
+    });
+    sse_stream(start.chain(rest))
+}
+
+/// Sends the reply's new text, then its end, to `out` (until the client leaves). `follow.from`: what the
+/// client has.
+async fn follow_elsewhere(
+    pool: Pool,
+    hub: Arc<Hub>,
+    mut follow: Follow,
+    out: tokio::sync::mpsc::Sender<web::Bytes>,
+) {
+    let mut sent = follow.from;
+    let ask = |pool: Pool, hub: Arc<Hub>, follow: Follow, subscribe: bool| async move {
+        crate::database::run(&pool, move |conn| Ok(hub.follow_remote(conn, follow, subscribe)))
+            .await
+            .ok()
+            .flatten()
+    };
+    let mut relayed = ask(pool.clone(), Arc::clone(&hub), follow.clone(), true).await;
+    let mut asked = Instant::now();
+    // Relayed text past what the client has, waiting for the database to fill the gap before it.
+    let mut ahead: Option<(usize, String)> = None;
+    let mut got_relayed = false;
+    let mut next_poll = Instant::now() + POLL_EVERY;
+    loop {
+        let progress = tokio::select! {
+            progress = async {
+                match relayed.as_mut() {
+                    Some(receiver) => receiver.recv().await,
+                    None => std::future::pending().await,
                 }
-                let last = match row
-                    .error_code
-                    .clone()
-                    .filter(|_| row.message_status() == MessageStatus::Failed)
-                {
-                    Some(code) => sse_event("error", &stored_failure(&code)),
-                    None => sse_event(
-                        "done",
-                        &DoneEvent {
-                            message: super::message_dto(row),
-                        },
-                    ),
+            } => progress,
+            _ = tokio::time::sleep_until(next_poll.into()) => Err(broadcast::error::RecvError::Lagged(0)),
+            _ = out.closed() => return,
+        };
+        match progress {
+            Ok(progress) if !progress.ended => {
+                got_relayed = true;
+                let end = progress.from + progress.text.chars().count();
+                if progress.from <= sent {
+                    if let Some(piece) = unsent(&progress.text, end, sent) {
+                        sent = end;
+                        if out.send(delta_event(piece, end)).await.is_err() {
+                            return;
+                        }
+                    }
+                    continue;
+                }
+                // A gap (a piece lost, or relayed from later than asked): the database fills it.
+                ahead = match ahead.take() {
+                    Some((from, mut text)) if from + text.chars().count() == progress.from => {
+                        text.push_str(&progress.text);
+                        Some((from, text))
+                    }
+                    _ => Some((progress.from, progress.text.clone())),
                 };
-                return match piece {
-                    Some(piece) => Some((Ok(delta_event(piece, end)), Some((end, Some(last))))),
-                    None => Some((Ok(last), None)),
-                };
+            }
+            Err(broadcast::error::RecvError::Closed) => relayed = None,
+            // It ended (read its outcome back), a poll is due, or this follower fell behind.
+            Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => {}
+        }
+        next_poll = Instant::now()
+            + if got_relayed {
+                POLL_RELAYED_EVERY
+            } else {
+                POLL_EVERY
+            };
+        if asked.elapsed() >= super::relay::RENEW_EVERY {
+            asked = Instant::now();
+            follow.from = sent;
+            ask(pool.clone(), Arc::clone(&hub), follow.clone(), false).await;
+        }
+        let (cid, mid) = (follow.conversation.clone(), follow.message.clone());
+        let row = crate::database::run(&pool, move |conn| Ok(messages::find(conn, &cid, &mid)?)).await;
+        let row = match row {
+            Ok(Some(row)) => row,
+            // Deleted with its conversation: nothing more to follow.
+            Ok(None) => return,
+            // The database is out for a moment: keep trying, the client keeps what it has.
+            Err(_) => continue,
+        };
+        let end = row.content.chars().count();
+        if let Some(piece) = unsent(&row.content, end, sent) {
+            sent = end;
+            if out.send(delta_event(piece, end)).await.is_err() {
+                return;
             }
         }
-    });
-    sse_stream(start.chain(follow))
+        if row.message_status() == MessageStatus::Streaming {
+            if let Some((from, text)) = ahead.take() {
+                let end = from + text.chars().count();
+                if from > sent {
+                    ahead = Some((from, text));
+                } else if let Some(piece) = unsent(&text, end, sent) {
+                    sent = end;
+                    if out.send(delta_event(piece, end)).await.is_err() {
+                        return;
+                    }
+                }
+            }
+            continue;
+        }
+        let last = match row
+            .error_code
+            .clone()
+            .filter(|_| row.message_status() == MessageStatus::Failed)
+        {
+            Some(code) => sse_event("error", &stored_failure(&code)),
+            None => sse_event(
+                "done",
+                &DoneEvent {
+                    message: super::message_dto(row),
+                },
+            ),
+        };
+        let _ = out.send(last).await;
+        return;
+    }
 }
 
 /// The problem of a reply another instance stored as failed with `code`.

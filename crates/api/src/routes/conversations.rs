@@ -27,6 +27,7 @@ use jobbot_db::messages::{self, MessageRow};
 use jobbot_db::{usage, DbConnection};
 use jobbot_domain::{Locale, MessageRole, MessageStatus};
 use std::collections::HashMap;
+use std::sync::Arc;
 
 const CONTENT_MAX_CHARS: usize = 8_000;
 const TITLE_MAX_CHARS: usize = 200;
@@ -948,8 +949,13 @@ pub async fn stream(
     if let Some(attached) = state.assistant.attach(&id) {
         return Ok(sse::resume_here(message_dto(reply), attached, from));
     }
-    // Written by another instance (or just ended here): follow the progress it saves.
-    Ok(sse::resume_elsewhere(state.pool.clone(), reply, from))
+    // Written by another instance (or just ended here): follow the progress it relays and saves.
+    Ok(sse::resume_elsewhere(
+        state.pool.clone(),
+        Arc::clone(&state.hub),
+        reply,
+        from,
+    ))
 }
 
 /// Stops the running reply, keeping what was written (`stopped`).

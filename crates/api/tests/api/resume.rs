@@ -301,6 +301,13 @@ async fn across_instances_and_after_the_writer_dies() {
     seen.extend(followed.rest().await);
     let (_, done) = check_resumed(&seen);
     assert_eq!(done["content"].as_str(), Some(full.as_str()));
+    // The writer relays its progress as it goes (forty pieces in 2.4 s), not only at its half-second saves
+    // (which would give the reader a handful of deltas).
+    let deltas = seen
+        .iter()
+        .filter(|e| e.event.as_deref() == Some("delta"))
+        .count();
+    assert!(deltas >= 15, "{deltas} deltas reached the other instance");
     let (start, done) = check_resumed(&resumed);
     assert!(full.starts_with(&start) && start.chars().count() <= resume_id.parse::<usize>().expect("number"));
     assert_eq!(done["content"].as_str(), Some(full.as_str()));
