@@ -13,16 +13,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use actix_web::{web, App, HttpResponse, HttpServer};
-use futures_util::StreamExt;
 use serde_json::{json, Value};
-
-fn chunk(content: &str) -> String {
-    let value = json!({"id": "cmpl-b", "object": "chat.completion.chunk", "created": 1, "model": "mistral-small-latest",
-        "choices": [{"index": 0, "delta": {"content": content}, "finish_reason": null}]});
-    format!("data: {value}\n\n")
-}
-
-const END: &str = "data: {\"id\":\"cmpl-b\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"mistral-small-latest\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"\"},\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":20,\"completion_tokens\":20,\"total_tokens\":40}}\n\ndata: [DONE]\n\n";
 
 /// The fake: the first token at once; then, for questions that say "load", slow pieces.
 async fn fake(body: web::Json<Value>) -> HttpResponse {
@@ -40,19 +31,7 @@ async fn fake(body: web::Json<Value>) -> HttpResponse {
     } else {
         (3, Duration::ZERO)
     };
-    let stream = futures_util::stream::iter(0..pieces)
-        .then(move |i| async move {
-            if i > 0 && !delay.is_zero() {
-                tokio::time::sleep(delay).await;
-            }
-            Ok::<_, actix_web::Error>(web::Bytes::from(chunk(&format!("mot{i} "))))
-        })
-        .chain(futures_util::stream::once(async {
-            Ok(web::Bytes::from_static(END.as_bytes()))
-        }));
-    HttpResponse::Ok()
-        .content_type("text/event-stream")
-        .streaming(stream)
+    mistral_stream(pieces, delay)
 }
 
 struct Server(Child);
@@ -131,19 +110,7 @@ async fn bench() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     let token = sign_up(&client, &base, "bench@example.fr").await;
-    let new_conversation = || async {
-        let created: Value = client
-            .post(format!("{base}/api/v1/conversations"))
-            .bearer_auth(&token)
-            .json(&json!({}))
-            .send()
-            .await
-            .expect("create")
-            .json()
-            .await
-            .expect("json");
-        created["id"].as_str().expect("id").to_owned()
-    };
+    let new_conversation = || new_conversation(&client, &base, &token);
     println!(
         "JobBot assistant benchmark — {} cores; server RSS at rest {:.1} MB",
         std::thread::available_parallelism().map_or(0, |n| n.get()),

@@ -17,32 +17,13 @@ use std::time::{Duration, Instant};
 use actix_web::{web, App, HttpResponse, HttpServer};
 use futures_util::StreamExt;
 use jobbot_domain::sse::SseParser;
-use serde_json::{json, Value};
-
-fn chunk(content: &str) -> String {
-    let value = json!({"id": "cmpl-r", "object": "chat.completion.chunk", "created": 1, "model": "mistral-small-latest",
-        "choices": [{"index": 0, "delta": {"content": content}, "finish_reason": null}]});
-    format!("data: {value}\n\n")
-}
-
-const END: &str = "data: {\"id\":\"cmpl-r\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"mistral-small-latest\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"\"},\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":20,\"completion_tokens\":40,\"total_tokens\":60}}\n\ndata: [DONE]\n\n";
+use serde_json::json;
 
 async fn fake() -> HttpResponse {
-    let pieces = env_or("BENCH_STREAM_PIECES", 40);
-    let delay = Duration::from_millis(env_or("BENCH_PIECE_MS", 50));
-    let stream = futures_util::stream::iter(0..pieces)
-        .then(move |i| async move {
-            if i > 0 {
-                tokio::time::sleep(delay).await;
-            }
-            Ok::<_, actix_web::Error>(web::Bytes::from(chunk(&format!("mot{i} "))))
-        })
-        .chain(futures_util::stream::once(async {
-            Ok(web::Bytes::from_static(END.as_bytes()))
-        }));
-    HttpResponse::Ok()
-        .content_type("text/event-stream")
-        .streaming(stream)
+    mistral_stream(
+        env_or("BENCH_STREAM_PIECES", 40),
+        Duration::from_millis(env_or("BENCH_PIECE_MS", 50)),
+    )
 }
 
 /// Reads an SSE reply to its end: when each `delta` arrived, with its `id` (the reply's length then).
@@ -110,17 +91,7 @@ async fn bench() {
     );
     let (mut here, mut elsewhere) = (Vec::new(), Vec::new());
     for _ in 0..rounds {
-        let created: Value = client
-            .post(format!("{}/api/v1/conversations", writer.1))
-            .bearer_auth(&token)
-            .json(&json!({}))
-            .send()
-            .await
-            .expect("create")
-            .json()
-            .await
-            .expect("json");
-        let id = created["id"].as_str().expect("id").to_owned();
+        let id = new_conversation(&client, &writer.1, &token).await;
         let asked = client
             .post(format!("{}/api/v1/conversations/{id}/messages", writer.1))
             .bearer_auth(&token)

@@ -3,7 +3,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { launch, newPage, uniqueEmail, JobBot } from '../support/browser.mjs';
+import { launch, newPage, uniqueEmail, JobBot, BASE_URL } from '../support/browser.mjs';
+import { startProxy } from '../support/proxy.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -11,8 +12,8 @@ after(async () => { await browser?.close(); });
 
 const PASSWORD = 'Un-mot-de-passe-solide-42';
 
-async function signedInChat(browser) {
-  const { context, page } = await newPage(browser);
+async function signedInChat(browser, options = {}) {
+  const { context, page } = await newPage(browser, options);
   const app = new JobBot(page);
   await app.register({ name: 'Nadia Benali', email: uniqueEmail('nadia'), password: PASSWORD });
   await page.waitForURL('**/account');
@@ -24,6 +25,23 @@ async function signedInChat(browser) {
   const info = await (await asked).json();
   await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
   return { context, page, app, info };
+}
+
+/** Skips a test that needs a reply being written: the offline coach answers at once. */
+async function skipOffline(t, info, context, why) {
+  if (!info.offline) return false;
+  t.skip(`the offline coach answers instantly: ${why}`);
+  await context.close();
+  return true;
+}
+
+/** Asks for a slow reply (sixty words from the fake upstream) and waits until it shows `word`. */
+async function askSlowly(page, app, word) {
+  await app.byTestId('composer-input').fill('Réponds lentement, s\'il te plaît');
+  await app.byTestId('send').click();
+  const writing = page.locator('[data-testid=message-assistant][data-status=streaming]');
+  await writing.filter({ hasText: word }).waitFor();
+  return writing;
 }
 
 /** Counts the changes of the last assistant message while it is being written. */
@@ -181,14 +199,8 @@ test('rate a reply, change one\'s mind with a comment, find it after a reload, t
 
 test('a reply can be stopped, keeping what was written, then regenerated', async (t) => {
   const { context, page, app, info } = await signedInChat(browser);
-  if (info.offline) {
-    t.skip('the offline coach answers instantly: nothing to stop');
-    await context.close();
-    return;
-  }
-  await app.byTestId('composer-input').fill('Réponds lentement, s\'il te plaît');
-  await app.byTestId('send').click();
-  await page.locator('[data-testid=message-assistant][data-status=streaming]').filter({ hasText: 'mot3' }).waitFor();
+  if (await skipOffline(t, info, context, 'nothing to stop')) return;
+  await askSlowly(page, app, 'mot3');
   await app.byTestId('stop').click();
   const stopped = page.locator('[data-testid=message-assistant][data-status=stopped]');
   await stopped.waitFor();
@@ -210,15 +222,8 @@ const words = (text) => text.match(/mot\d+/g) ?? [];
 
 test('a reload in the middle of a reply re-attaches to it: it goes on growing, nothing lost or repeated', async (t) => {
   const { context, page, app, info } = await signedInChat(browser);
-  if (info.offline) {
-    t.skip('the offline coach answers instantly: nothing to re-attach to');
-    await context.close();
-    return;
-  }
-  await app.byTestId('composer-input').fill('Réponds lentement, s\'il te plaît');
-  await app.byTestId('send').click();
-  const writing = page.locator('[data-testid=message-assistant][data-status=streaming]');
-  await writing.filter({ hasText: 'mot4' }).waitFor();
+  if (await skipOffline(t, info, context, 'nothing to re-attach to')) return;
+  const writing = await askSlowly(page, app, 'mot4');
   const attached = page.waitForResponse((r) => r.url().endsWith('/stream') && r.request().method() === 'GET');
   await page.reload();
   assert.equal((await attached).status(), 200, 're-attached with GET …/stream');
@@ -231,13 +236,35 @@ test('a reload in the middle of a reply re-attaches to it: it goes on growing, n
   await context.close();
 });
 
+test('the network drops in the middle of a reply: the page re-attaches on its own once it is back', async (t) => {
+  // The page talks to JobBot through a proxy the test cuts, as a lost Wi-Fi or a tunnel does.
+  const proxy = await startProxy(BASE_URL);
+  t.after(() => proxy.close());
+  const { context, page, app, info } = await signedInChat(browser, { baseURL: proxy.url });
+  if (await skipOffline(t, info, context, 'nothing to re-attach to')) return;
+  await askSlowly(page, app, 'mot4');
+  const attached = page.waitForResponse((r) => r.url().endsWith('/stream') && r.request().method() === 'GET');
+  // Every connection is cut and none gets through for 1.5 s: the reply's stream breaks, the page keeps what it
+  // has and tries again until the network is back.
+  const tries = [];
+  page.on('requestfailed', (r) => r.url().endsWith('/stream') && tries.push(r.failure()?.errorText));
+  proxy.cut(1500);
+  await new Promise((r) => setTimeout(r, 1500));
+  assert.equal(await page.locator('[data-testid=message-assistant]').count(), 1, 'the reply stays on the page');
+  const resumed = await attached;
+  assert.equal(resumed.status(), 200, 're-attached with GET …/stream');
+  assert.ok(tries.length >= 1, 'it tried while the network was down');
+  assert.match(resumed.request().headers()['last-event-id'] ?? '', /^\d+$/, 'from what the page already had');
+  const done = page.locator('[data-testid=message-assistant][data-status=complete]');
+  await done.waitFor({ timeout: 20000 });
+  assert.deepEqual(words(await done.textContent()), Array.from({ length: 60 }, (_, i) => `mot${i}`));
+  assert.equal(await app.byTestId('chat-error').count(), 0, 'no error shown');
+  await context.close();
+});
+
 test('two tabs: a question asked in one, its reply grows in both', async (t) => {
   const { context, page, app, info } = await signedInChat(browser);
-  if (info.offline) {
-    t.skip('the offline coach answers instantly');
-    await context.close();
-    return;
-  }
+  if (await skipOffline(t, info, context, 'nothing grows')) return;
   await app.byTestId('composer-input').fill('Bonjour');
   await app.byTestId('send').click();
   await page.locator('[data-testid=message-assistant][data-status=complete]').waitFor();

@@ -42,6 +42,47 @@ pub fn status_kib(pid: u32, field: &str) -> u64 {
         .unwrap_or(0)
 }
 
+/// A streamed answer in Mistral's wire format: `pieces` chunks `mot0 `, `mot1 `… `delay` apart, then the
+/// usage and `data: [DONE]`.
+pub fn mistral_stream(pieces: u64, delay: std::time::Duration) -> actix_web::HttpResponse {
+    use actix_web::web::Bytes;
+    use futures_util::StreamExt;
+    fn chunk(content: &str) -> String {
+        let value = json!({"id": "cmpl-b", "object": "chat.completion.chunk", "created": 1, "model": "mistral-small-latest",
+            "choices": [{"index": 0, "delta": {"content": content}, "finish_reason": null}]});
+        format!("data: {value}\n\n")
+    }
+    const END: &str = "data: {\"id\":\"cmpl-b\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"mistral-small-latest\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"\"},\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":20,\"completion_tokens\":20,\"total_tokens\":40}}\n\ndata: [DONE]\n\n";
+    let stream = futures_util::stream::iter(0..pieces)
+        .then(move |i| async move {
+            if i > 0 && !delay.is_zero() {
+                tokio::time::sleep(delay).await;
+            }
+            Ok::<_, actix_web::Error>(Bytes::from(chunk(&format!("mot{i} "))))
+        })
+        .chain(futures_util::stream::once(async {
+            Ok(Bytes::from_static(END.as_bytes()))
+        }));
+    actix_web::HttpResponse::Ok()
+        .content_type("text/event-stream")
+        .streaming(stream)
+}
+
+/// Creates a conversation for the holder of `token`: its id.
+pub async fn new_conversation(client: &reqwest::Client, base: &str, token: &str) -> String {
+    let created: Value = client
+        .post(format!("{base}/api/v1/conversations"))
+        .bearer_auth(token)
+        .json(&json!({}))
+        .send()
+        .await
+        .expect("create")
+        .json()
+        .await
+        .expect("json");
+    created["id"].as_str().expect("id").to_owned()
+}
+
 /// Registers `email` on the server at `base` and logs in: the access token.
 pub async fn sign_up(client: &reqwest::Client, base: &str, email: &str) -> String {
     client
