@@ -285,7 +285,28 @@ pub async fn prepare_state(config: Config) -> anyhow::Result<AppState> {
         crate::files::Files::open(&config.files_url)
             .with_context(|| format!("JOBBOT_FILES_URL={}", config.files_url))?,
     );
+    // The offers' search index is built in the background; the first searches wait for it.
+    let offer_index = Arc::new(jobbot_db::offer_index::OfferIndex::new());
+    {
+        let (index, pool) = (Arc::clone(&offer_index), pool.clone());
+        actix_web::rt::spawn(async move {
+            let built = web::block(move || -> anyhow::Result<usize> {
+                let mut conn = pool.get()?;
+                index.refresh(&mut conn)?;
+                Ok(index.len())
+            })
+            .await;
+            match built {
+                Ok(Ok(offers)) => tracing::info!(offers, "offer search index built"),
+                Ok(Err(error)) => {
+                    tracing::warn!(error = %error, "could not build the offer search index yet")
+                }
+                Err(error) => tracing::warn!(error = %error, "could not build the offer search index yet"),
+            }
+        });
+    }
     Ok(AppState {
+        offer_index,
         files,
         pool,
         jwt: JwtKeys::new(secret.expose()),

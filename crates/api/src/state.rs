@@ -26,6 +26,8 @@ pub struct AppState {
     pub chat_writer: Arc<crate::chat_writer::ChatWriter>,
     /// Sessions and first pages kept in memory (PostgreSQL only; see `cache`).
     pub cache: Arc<crate::cache::ReadCache>,
+    /// The open public offers' search index, in memory (`jobbot_db::offer_index`).
+    pub offer_index: Arc<jobbot_db::offer_index::OfferIndex>,
     /// When this instance started (`GET /api/v1/admin/system`).
     pub started_at: chrono::DateTime<chrono::Utc>,
 }

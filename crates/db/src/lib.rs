@@ -17,6 +17,7 @@ pub mod feedback;
 pub mod messages;
 pub mod migrations;
 pub mod notify;
+pub mod offer_index;
 pub mod offers;
 pub mod personal_tokens;
 pub mod profiles;

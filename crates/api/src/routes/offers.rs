@@ -34,9 +34,14 @@ pub async fn search(
 ) -> Result<web::Json<OfferPage>, ApiError> {
     let user_id = auth.user.id;
     let search = query.to_search(&user_id)?;
+    let index = std::sync::Arc::clone(&state.offer_index);
     let (page, saved) = state
         .db(move |conn| {
-            let page = offers::search(conn, &search)?;
+            // The open public offers come from the in-memory index; one's own (any state) from SQL.
+            let page = match search.owner {
+                None => offers::search_indexed(conn, &index, &search)?,
+                Some(_) => offers::search(conn, &search)?,
+            };
             let ids: Vec<String> = page.hits.iter().map(|h| h.offer.id.clone()).collect();
             let saved = offers::saved_among(conn, &user_id, &ids)?;
             Ok((page, (user_id, saved)))
