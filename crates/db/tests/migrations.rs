@@ -89,7 +89,10 @@ fn branches_migration_links_existing_messages(backend: Backend) {
             DbConnection::Sqlite(c) => c.revert_last_migration(migrations::SQLITE),
         }
         .expect("revert the last migration");
-        assert!(reverted.to_string() >= "20261130000002".to_owned(), "past the branches migration");
+        assert!(
+            reverted.to_string() >= "20261130000002".to_owned(),
+            "past the branches migration"
+        );
         if reverted.to_string() == "20261130000002" {
             break;
         }

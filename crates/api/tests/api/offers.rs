@@ -563,3 +563,101 @@ async fn import_is_idempotent_by_france_travail_id(app: TestApp) {
     assert!(String::from_utf8_lossy(&output.stderr).contains("is not France Travail offers JSON"));
     let _ = std::fs::remove_file(changed);
 }
+
+/// Two real instances on one PostgreSQL database, each with its own in-memory search index: what one writes
+/// (a recruiter's offer, its closing) and what reaches the database directly (an import) is found, or no
+/// longer found, by the other's very next search.
+#[actix_rt::test]
+async fn another_instance_sees_every_change_at_its_next_search() {
+    let db = jobbot_db::testing::TestDatabase::new(jobbot_db::Backend::Postgres);
+    let url = db_url(&db);
+    let writer = crate::helpers::start_process(&url, &[], std::process::Stdio::null()).await;
+    let reader = crate::helpers::start_process(&url, &[], std::process::Stdio::null()).await;
+    let client = reqwest::Client::new();
+    let boss = crate::helpers::login_at(&writer.base, "rh@volta.fr").await;
+    {
+        let pool = jobbot_db::connect(&db.url, 1).expect("pool");
+        let mut conn = pool.get().expect("conn");
+        let changes = jobbot_db::users::UserChanges {
+            role: Some("recruiter"),
+            ..Default::default()
+        };
+        jobbot_db::users::update(&mut conn, &boss.id, &changes).expect("promote");
+    }
+    let candidate = crate::helpers::login_at(&reader.base, "sam@example.fr").await;
+    let search = |q: &'static str| {
+        let (client, base, token) = (
+            client.clone(),
+            reader.base.clone(),
+            candidate.access_token.clone(),
+        );
+        async move {
+            let page: Value = client
+                .get(format!("{base}/api/v1/offers?q={q}"))
+                .bearer_auth(token)
+                .send()
+                .await
+                .expect("search")
+                .json()
+                .await
+                .expect("json");
+            (page["total"].as_i64().expect("total"), titles(&page))
+        }
+    };
+    assert_eq!(
+        search("soudeurs").await.0,
+        0,
+        "nothing yet (and the reader's index is built)"
+    );
+
+    // Posted on the writer (a new login: the role is read at sign-in).
+    let boss = crate::helpers::login_at(&writer.base, "rh@volta.fr").await;
+    let created = client
+        .post(format!("{}/api/v1/offers", writer.base))
+        .bearer_auth(&boss.access_token)
+        .json(&json!({"title": "Soudeur TIG", "description": "Soudure inox.", "contract_type": "cdi"}))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let id = created.json::<Value>().await.expect("json")["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    assert_eq!(search("soudeurs").await, (1, vec!["Soudeur TIG".to_owned()]));
+
+    // Imported straight into the database, as the sync and `jobbot offers import` do.
+    let bytes = std::fs::read(SAMPLE).expect("the sample file");
+    let rows: Vec<_> = jobbot_api::offers::france_travail::parse_file(&bytes)
+        .expect("parses")
+        .into_iter()
+        .map(|o| o.into_row(jobbot_db::now()))
+        .collect();
+    let imported = rows.len() as i64;
+    {
+        let pool = jobbot_db::connect(&db.url, 1).expect("pool");
+        let mut conn = pool.get().expect("conn");
+        jobbot_db::offers::upsert_by_source(&mut conn, &rows).expect("import");
+    }
+    let browse: Value = client
+        .get(format!("{}/api/v1/offers", reader.base))
+        .bearer_auth(&candidate.access_token)
+        .send()
+        .await
+        .expect("browse")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(browse["total"].as_i64(), Some(imported + 1));
+
+    // Closed on the writer: gone from the reader's next search.
+    let closed = client
+        .patch(format!("{}/api/v1/offers/{id}", writer.base))
+        .bearer_auth(&boss.access_token)
+        .json(&json!({"state": "closed"}))
+        .send()
+        .await
+        .expect("close");
+    assert_eq!(closed.status(), StatusCode::OK);
+    assert_eq!(search("soudeurs").await, (0, Vec::new()));
+}
