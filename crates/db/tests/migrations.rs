@@ -90,7 +90,7 @@ fn branches_migration_links_existing_messages(backend: Backend) {
         }
         .expect("revert the last migration");
         assert!(
-            reverted.to_string() >= "20261130000002".to_owned(),
+            reverted.to_string().as_str() >= "20261130000002",
             "past the branches migration"
         );
         if reverted.to_string() == "20261130000002" {
