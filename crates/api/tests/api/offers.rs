@@ -19,13 +19,18 @@ const SAMPLE: &str = concat!(
     "/../../samples/offres-france-travail.json"
 );
 
-fn load_sample(app: &TestApp) -> usize {
+/// The sample's offers, as an import stores them.
+fn sample_rows() -> Vec<jobbot_db::offers::OfferRow> {
     let bytes = std::fs::read(SAMPLE).expect("the sample file");
-    let rows: Vec<_> = jobbot_api::offers::france_travail::parse_file(&bytes)
+    jobbot_api::offers::france_travail::parse_file(&bytes)
         .expect("parses")
         .into_iter()
         .map(|o| o.into_row(jobbot_db::now()))
-        .collect();
+        .collect()
+}
+
+fn load_sample(app: &TestApp) -> usize {
+    let rows = sample_rows();
     app.with_db(|conn| jobbot_db::offers::upsert_by_source(conn, &rows))
         .expect("loads")
         .inserted
@@ -627,12 +632,7 @@ async fn another_instance_sees_every_change_at_its_next_search() {
     assert_eq!(search("soudeurs").await, (1, vec!["Soudeur TIG".to_owned()]));
 
     // Imported straight into the database, as the sync and `jobbot offers import` do.
-    let bytes = std::fs::read(SAMPLE).expect("the sample file");
-    let rows: Vec<_> = jobbot_api::offers::france_travail::parse_file(&bytes)
-        .expect("parses")
-        .into_iter()
-        .map(|o| o.into_row(jobbot_db::now()))
-        .collect();
+    let rows = sample_rows();
     let imported = rows.len() as i64;
     {
         let pool = jobbot_db::connect(&db.url, 1).expect("pool");
