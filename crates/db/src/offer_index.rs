@@ -27,6 +27,8 @@ use crate::DbConnection;
 
 /// How long a missing change number is looked for again (a transaction still running on PostgreSQL).
 const GAP_WAIT: Duration = Duration::from_secs(60);
+/// How far below the high mark a new index looks for changes still to commit.
+const RECENT_AT_BUILD: i64 = 1_000;
 /// Changes older than this are deleted (an instance that was away longer rebuilds its index).
 const KEEP_CHANGES_DAYS: i64 = 2;
 
@@ -371,8 +373,24 @@ impl OfferIndex {
                 inner.put(offer);
             }
             *self.inner.write().unwrap_or_else(|p| p.into_inner()) = inner;
+            let applied = bounds.high.unwrap_or(0);
+            // Numbers below the high mark that are not there yet belong to transactions still running (or
+            // rolled back): looked for like any gap.
+            let recent: Vec<Change> = diesel::sql_query(format!(
+                "SELECT seq, offer_id FROM offer_changes WHERE seq > {} ORDER BY seq",
+                placeholder(conn)
+            ))
+            .bind::<BigInt, _>(applied - RECENT_AT_BUILD)
+            .load(conn)?;
+            let now = Instant::now();
+            let present: std::collections::HashSet<i64> = recent.iter().map(|c| c.seq).collect();
+            let gaps = ((applied - RECENT_AT_BUILD).max(0) + 1..=applied)
+                .filter(|seq| !present.contains(seq))
+                .map(|seq| (seq, now))
+                .collect();
             *progress = Progress {
-                applied: bounds.high.unwrap_or(0),
+                applied,
+                gaps,
                 built: true,
                 checked_at: progress.checked_at,
                 ..Progress::default()

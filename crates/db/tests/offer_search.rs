@@ -785,3 +785,57 @@ fn the_in_memory_index_agrees_with_sql_sqlite() {
 fn the_in_memory_index_agrees_with_sql_postgres() {
     index_agrees_with_sql(Backend::Postgres);
 }
+
+/// On PostgreSQL a change can commit after one numbered higher (two transactions at once): the index still
+/// applies it, whether it was built or only brought up to date while that transaction ran.
+#[test]
+fn a_change_that_commits_late_still_reaches_the_index() {
+    use diesel::connection::SimpleConnection;
+
+    let db = TestDatabase::new(Backend::Postgres);
+    let pool = jobbot_db::connect(&db.url, 3).expect("connect");
+    let mut conn = pool.get().expect("connection");
+    migrations::run_pending(&mut conn).expect("migrate");
+    let mut slow = pool.get().expect("a second connection");
+    let found = |conn: &mut DbConnection, index: &OfferIndex, q: &str| -> Vec<String> {
+        let search = Search {
+            clauses: parse_query(q),
+            limit: 10,
+            ..Search::default()
+        };
+        offers::search_indexed(conn, index, &search)
+            .expect("search")
+            .hits
+            .into_iter()
+            .map(|h| h.offer.id)
+            .collect()
+    };
+    let offer = |id: &str, title: &str, n: i64| row(id, (title, "Volta", "69", "cdi", None, "Texte."), n);
+    let index = OfferIndex::new();
+    assert!(found(&mut conn, &index, "soudeur").is_empty());
+
+    // Brought up to date while the slow transaction runs.
+    slow.batch_execute("BEGIN").expect("begin");
+    offers::insert(&mut slow, &offer("LATE1", "Soudeur", 1)).expect("insert, not committed");
+    offers::insert(&mut conn, &offer("QUICK1", "Soudeur TIG", 2)).expect("insert and commit");
+    assert_eq!(found(&mut conn, &index, "soudeur"), vec!["QUICK1"]);
+    slow.batch_execute("COMMIT").expect("commit");
+    let mut both = found(&mut conn, &index, "soudeur");
+    both.sort();
+    assert_eq!(both, vec!["LATE1", "QUICK1"], "the late change applied");
+
+    // Built while the slow transaction runs.
+    slow.batch_execute("BEGIN").expect("begin");
+    offers::insert(&mut slow, &offer("LATE2", "Tourneur", 3)).expect("insert, not committed");
+    offers::insert(&mut conn, &offer("QUICK2", "Tourneur fraiseur", 4)).expect("insert and commit");
+    let fresh = OfferIndex::new();
+    assert_eq!(found(&mut conn, &fresh, "tourneur"), vec!["QUICK2"]);
+    slow.batch_execute("COMMIT").expect("commit");
+    let mut both = found(&mut conn, &fresh, "tourneur");
+    both.sort();
+    assert_eq!(
+        both,
+        vec!["LATE2", "QUICK2"],
+        "the late change applied to a new index"
+    );
+}
