@@ -12,17 +12,7 @@ use crate::assistant::{messages, new_conversation, with_fake_on};
 use crate::fake_llm::{Behaviour, FakeLlm, Flavor};
 use crate::helpers::{assert_problem, TestApp};
 
-mod branches_are_kept_shown_one_at_a_time_and_sent_alone {
-    #[actix_rt::test]
-    async fn sqlite() {
-        super::branches_are_kept_shown_one_at_a_time_and_sent_alone(jobbot_db::Backend::Sqlite).await
-    }
-
-    #[actix_rt::test]
-    async fn postgres() {
-        super::branches_are_kept_shown_one_at_a_time_and_sent_alone(jobbot_db::Backend::Postgres).await
-    }
-}
+crate::on_both_backends!(branches_are_kept_shown_one_at_a_time_and_sent_alone);
 
 /// Asks `content` (after `parent_id` when given: a JSON value, `null` included); the exchange.
 async fn ask(
@@ -292,17 +282,7 @@ async fn branches_are_kept_shown_one_at_a_time_and_sent_alone(backend: Backend) 
     assert_eq!(asking.await.expect("asked"), 201);
 }
 
-mod shares_show_the_branch_shown {
-    #[actix_rt::test]
-    async fn sqlite() {
-        super::shares_show_the_branch_shown(jobbot_db::Backend::Sqlite).await
-    }
-
-    #[actix_rt::test]
-    async fn postgres() {
-        super::shares_show_the_branch_shown(jobbot_db::Backend::Postgres).await
-    }
-}
+crate::on_both_backends!(shares_show_the_branch_shown);
 
 async fn shares_show_the_branch_shown(backend: Backend) {
     let (app, _fake) = with_fake_on(backend, Flavor::Mistral, &[]).await;

@@ -361,6 +361,27 @@ macro_rules! both_backends {
     };
 }
 
+/// Like `both_backends!`, for test functions that take the `Backend` and build their own app (a fake upstream,
+/// other settings, real processes).
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[actix_rt::test]
+                async fn sqlite() {
+                    super::$name(jobbot_db::Backend::Sqlite).await
+                }
+
+                #[actix_rt::test]
+                async fn postgres() {
+                    super::$name(jobbot_db::Backend::Postgres).await
+                }
+            }
+        )*
+    };
+}
+
 /// The real `jobbot` binary, serving on a free port; killed and reaped when dropped.
 pub struct Process {
     pub child: std::process::Child,

@@ -44,17 +44,7 @@ fn sent_models(fake: &FakeLlm) -> Vec<String> {
         .collect()
 }
 
-mod conversations_pick_among_the_offered_models {
-    #[actix_rt::test]
-    async fn sqlite() {
-        super::conversations_pick_among_the_offered_models(jobbot_db::Backend::Sqlite).await
-    }
-
-    #[actix_rt::test]
-    async fn postgres() {
-        super::conversations_pick_among_the_offered_models(jobbot_db::Backend::Postgres).await
-    }
-}
+crate::on_both_backends!(conversations_pick_among_the_offered_models);
 
 async fn conversations_pick_among_the_offered_models(backend: Backend) {
     let (app, fake) = app_with_models(backend).await;

@@ -150,17 +150,7 @@ fn ask_in_background(
     tokio::spawn(async move { request.send().await.map(|r| r.status().as_u16()).unwrap_or(0) })
 }
 
-mod on_the_instance_writing_it {
-    #[actix_rt::test]
-    async fn sqlite() {
-        super::on_the_instance_writing_it(jobbot_db::Backend::Sqlite).await
-    }
-
-    #[actix_rt::test]
-    async fn postgres() {
-        super::on_the_instance_writing_it(jobbot_db::Backend::Postgres).await
-    }
-}
+crate::on_both_backends!(on_the_instance_writing_it);
 
 async fn on_the_instance_writing_it(backend: Backend) {
     let (app, fake) = with_fake_on(backend, Flavor::Mistral, &[]).await;
