@@ -97,6 +97,13 @@ curl -ksS --tlsv1.3 -o /dev/null "https://127.0.0.1:$public/" || fail "TLS 1.3 i
 # No API behind this nginx: its own 503, as problem+json.
 unavailable=$(curl -ksS -w ' %{http_code}' "https://127.0.0.1:$public/api/v1/me")
 [[ "$unavailable" == *'"code":"service_unavailable"'*' 503' ]] || fail "no API: $unavailable"
+# Percent-encoded spellings of the admin routes (issue 27) are matched, decoded, by the public port's own 404:
+# they never reach an API instance (which would answer 503 here, having none).
+for path in /api/v1/%61dmin/users /api/v1/admi%6e/audit /api/%761/admin/users /api/v1/%61%64%6D%69%6E \
+  /%6detrics /metric%73 /api/v1/admin%2Fusers; do
+  answer=$(curl -ksS --path-as-is -w ' %{http_code}' "https://127.0.0.1:$public$path")
+  [[ "$answer" == *'"code":"not_found"'*' 404' ]] || fail "public port, $path: $answer"
+done
 kill -QUIT "$nginx_pid"
 wait "$nginx_pid" 2>/dev/null || true
 nginx_pid=""

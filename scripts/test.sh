@@ -50,6 +50,9 @@ cargo test --locked -p jobbot-domain --features markdown
 step "the OpenAPI contract: schemathesis, every check and phase, 120 s (make fuzz runs 300 s)"
 scripts/schemathesis.sh target/debug/jobbot 120 20261122
 
+step "a client generated from the served OpenAPI document (openapi-python-client) used against a real server"
+scripts/generated-client.sh target/debug/jobbot
+
 step "build the SPA"
 scripts/build-spa.sh
 

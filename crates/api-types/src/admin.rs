@@ -144,6 +144,9 @@ pub struct AdminBackupStatus {
 pub struct AdminDatabase {
     /// `postgres` or `sqlite`.
     pub backend: String,
+    /// Where it is: the SQLite file's path, or the PostgreSQL host, port and database (never the password).
+    /// Admins only: `GET /api/v1/privacy` tells everyone the kind of hosting and the country, not this.
+    pub location: String,
     pub size_bytes: i64,
     /// Versions of the applied migrations, oldest first.
     pub migrations: Vec<String>,

@@ -149,6 +149,7 @@ pub struct DocumentUpdate {
 /// `GET …/documents/{document_id}/download`: `md` (the default) or `txt`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 pub struct DownloadQuery {
     pub format: Option<String>,
 }

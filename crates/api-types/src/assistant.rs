@@ -134,6 +134,7 @@ pub struct CoachContextPart {
 /// `GET /api/v1/assistant/context`: what a conversation about this offer and/or application would send.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 pub struct ContextQuery {
     pub offer_id: Option<String>,
     pub application_id: Option<String>,
@@ -144,6 +145,7 @@ pub struct ContextQuery {
 /// `?q=` searches titles and message text (case-insensitive); `limit` 1–100 (default 20), `offset`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 pub struct ConversationQuery {
     pub q: Option<String>,
     pub limit: Option<i64>,
@@ -161,6 +163,7 @@ pub struct ConversationPage {
 /// Messages oldest first; `after` (a message id) continues from a message, `limit` 1–200 (default 100).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 pub struct MessageQuery {
     pub after: Option<String>,
     pub limit: Option<i64>,

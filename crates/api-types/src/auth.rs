@@ -54,11 +54,13 @@ pub struct TwoFactorSetup {
     pub qr_svg: String,
 }
 
-/// A code from the authenticator app.
+/// Turning two-step sign-in on: a code from the authenticator app being set up, and the account's password
+/// (a stolen session alone cannot enrol its own authenticator).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
-pub struct TwoFactorCode {
+pub struct EnableTwoFactorRequest {
     pub code: String,
+    pub password: String,
 }
 
 /// Two-factor sign-in is on: ten single-use recovery codes, shown this once.

@@ -60,6 +60,7 @@ pub struct ChatMessage {
 /// `before` / `after`: a message id to page from; `limit` 1–200 (default 50). Oldest first.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 pub struct ChatMessageQuery {
     pub before: Option<String>,
     pub after: Option<String>,

@@ -37,7 +37,8 @@ pub struct ConsentState {
 pub struct DataStore {
     /// `sqlite` or `postgresql`.
     pub kind: String,
-    /// The SQLite file, or the PostgreSQL host and database (never credentials).
+    /// Where it is kept, in words: the kind of hosting and the country (never a path, a host name or a
+    /// database name; admins see those on the system page).
     pub location: String,
 }
 

@@ -78,6 +78,11 @@ pub enum ErrorCode {
     InvalidOtp,
     #[serde(rename = "admin_2fa_required")]
     Admin2faRequired,
+    /// Too many wrong second-factor codes or current passwords for this account, from several addresses: the
+    /// budget is locked for a while (Retry-After); a recovery code still works at sign-in.
+    AttemptsLocked,
+    /// This instance is at its limit of concurrent file extractions (Retry-After).
+    Busy,
     /// Sent by nginx, not by the API: no API instance answered (all down, restarting, or too slow).
     ServiceUnavailable,
     /// Client side only (the SPA's HTTP client), never sent by the server: the request did not get through.
@@ -140,6 +145,8 @@ impl ErrorCode {
             Self::WebsocketRequired => "websocket_required",
             Self::Error => "error",
             Self::AdminNetwork => "admin_network",
+            Self::AttemptsLocked => "attempts_locked",
+            Self::Busy => "busy",
             Self::ServiceUnavailable => "service_unavailable",
             Self::NetworkError => "network_error",
             Self::UnexpectedResponse => "unexpected_response",

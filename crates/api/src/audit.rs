@@ -59,6 +59,8 @@ pub mod action {
     pub const TWO_FACTOR_ENABLED: &str = "account.2fa_enabled";
     pub const TWO_FACTOR_DISABLED: &str = "account.2fa_disabled";
     pub const RECOVERY_CODE_USED: &str = "auth.recovery_code_used";
+    pub const SECOND_FACTOR_LOCKED: &str = "auth.second_factor_locked";
+    pub const PASSWORD_LOCKED: &str = "auth.password_locked";
 }
 
 /// One record to write.

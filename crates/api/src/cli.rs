@@ -40,6 +40,10 @@ enum Command {
     /// Exit 0 when this machine's JobBot answers `GET /healthz` with 200 (the images' HEALTHCHECK: no curl
     /// needed). Asks the port of JOBBOT_BIND on the loopback address.
     Healthcheck,
+    /// Read an uploaded file from standard input, within memory and CPU limits, and answer in JSON on
+    /// standard output: the server's extraction worker (`extract pdf`).
+    #[command(hide = true)]
+    Extract { kind: String },
     /// Manage accounts.
     User {
         #[command(subcommand)]
@@ -137,6 +141,10 @@ pub fn main() -> ExitCode {
     if matches!(cli.command, Some(Command::Healthcheck)) {
         return healthcheck();
     }
+    // The extraction worker needs no configuration either (it is started with an empty environment).
+    if let Some(Command::Extract { kind }) = &cli.command {
+        return crate::extraction::worker(kind);
+    }
     let config = match Config::from_env() {
         Ok(config) => config,
         Err(error) => {
@@ -197,7 +205,9 @@ fn healthcheck() -> ExitCode {
 
 async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
     match cli.command.unwrap_or(Command::Serve) {
-        Command::Healthcheck => unreachable!("answered before the configuration is read"),
+        Command::Healthcheck | Command::Extract { .. } => {
+            unreachable!("answered before the configuration is read")
+        }
         Command::Serve => Application::build(config)
             .await?
             .run_until_stopped()

@@ -88,6 +88,13 @@ pub struct Config {
     /// Where uploaded files (CVs) live (`JOBBOT_FILES_URL`: `s3://…`, `azure://…` or a folder, by default
     /// `<data dir>/files`).
     pub files_url: String,
+    /// The program whose `extract` command reads uploaded files (`JOBBOT_EXTRACT_PROGRAM`, by default this
+    /// very `jobbot` binary; the API tests point it at the built binary).
+    pub extract_program: PathBuf,
+    /// The wall-clock budget of one extraction (`JOBBOT_EXTRACT_TIMEOUT_MS`, 5000).
+    pub extract_timeout: Duration,
+    /// Extractions at once on this instance (`JOBBOT_EXTRACT_WORKERS`, 2); beyond, 503 `busy`.
+    pub extract_workers: u32,
 }
 
 pub const FRANCE_TRAVAIL_TOKEN_URL: &str =
@@ -387,6 +394,18 @@ impl Config {
             1,
             86_400,
         )?));
+        let extract_program = match get("JOBBOT_EXTRACT_PROGRAM").filter(|v| !v.trim().is_empty()) {
+            Some(path) => PathBuf::from(path),
+            None => std::env::current_exe().unwrap_or_else(|_| PathBuf::from("jobbot")),
+        };
+        let extract_timeout = Duration::from_millis(u64::from(parse_number(
+            &get,
+            "JOBBOT_EXTRACT_TIMEOUT_MS",
+            5_000,
+            100,
+            120_000,
+        )?));
+        let extract_workers = parse_number(&get, "JOBBOT_EXTRACT_WORKERS", 2, 1, 64)?;
         let mut llm_prices = parse_prices(get("JOBBOT_LLM_PRICES").as_deref().unwrap_or_default())?;
         // The prices given with the models users may pick; `JOBBOT_LLM_PRICES` wins where both name a model.
         for choice in &assistant.models {
@@ -399,6 +418,9 @@ impl Config {
             .map_or_else(|| data_dir.join("backups"), PathBuf::from);
         let backup_retention_days = parse_number(&get, "JOBBOT_BACKUP_RETENTION_DAYS", 30, 1, 36_500)?;
         Ok(Self {
+            extract_program,
+            extract_timeout,
+            extract_workers,
             follow_up_days,
             no_response_days,
             alerts_every,

@@ -1,7 +1,13 @@
 //! A candidate's CV: is the upload a real PDF, and what text it holds (for the candidate to correct, and for
-//! the coach). Parsing runs on the blocking pool, bounded: at most [`PAGES_READ`] pages, streams decompressed
-//! up to [`STREAM_LIMIT`] each (a small crafted file cannot inflate to gigabytes), a panic in the parser is a
-//! refusal, not a crash.
+//! the coach). Reading a PDF is bounded twice:
+//! - here, before any text is extracted, by what the extraction would cost ([`check_cost`]): at most
+//!   [`PAGES_READ`] pages, a page whose content streams were all read already is skipped (shared streams
+//!   count once), the content read in all at most [`CONTENT_BUDGET`] bytes, each font's `ToUnicode` map at
+//!   most [`CMAP_CODES_PER_FONT`] codes and all the maps built at most [`CMAP_CODES_BUDGET`] (the extraction
+//!   library walks every code of every range, for every page using the font); streams decompressed up to
+//!   [`STREAM_LIMIT`] each; a panic in the parser is a refusal, not a crash;
+//! - and by `crate::extraction`, which runs this in a separate worker process with a time and a memory budget,
+//!   killed when it overruns, a few at a time per instance.
 
 use jobbot_api_types::FieldError;
 use sha2::{Digest, Sha256};
@@ -14,6 +20,13 @@ pub const TEXT_MAX_CHARS: usize = 50_000;
 const PAGES_READ: u32 = 20;
 /// The most a single stream of the PDF may decompress to.
 const STREAM_LIMIT: usize = 8 * 1024 * 1024;
+/// The page content read in all (after decompression), each stream once: a text-heavy 20-page CV has a
+/// few hundred KB.
+pub const CONTENT_BUDGET: usize = 4 * 1024 * 1024;
+/// The codes one font's `ToUnicode` map may cover: every two-byte code.
+pub const CMAP_CODES_PER_FONT: u64 = 65_536;
+/// The codes of all the maps the extraction builds (one per font per page read).
+pub const CMAP_CODES_BUDGET: u64 = 2_000_000;
 pub const FILENAME_MAX_CHARS: usize = 200;
 
 /// What a valid PDF gave.
@@ -88,7 +101,7 @@ fn read_pdf(bytes: &[u8]) -> Result<Parsed, FieldError> {
     if pages.is_empty() {
         return Err(refusal("invalid_pdf", "This PDF has no page."));
     }
-    let numbers: Vec<u32> = pages.keys().copied().take(PAGES_READ as usize).collect();
+    let numbers = check_cost(&document, &pages)?;
     let text: String = document
         .extract_text_chunks_with_limit(&numbers, STREAM_LIMIT)
         .into_iter()
@@ -100,6 +113,136 @@ fn read_pdf(bytes: &[u8]) -> Result<Parsed, FieldError> {
         text: tidy(&text),
         sha256: sha256_hex(bytes),
     })
+}
+
+fn too_costly() -> FieldError {
+    refusal(
+        "too_costly",
+        "This PDF would take too long to read (its pages or fonts are far larger than a CV's): export it \
+         again from your word processor.",
+    )
+}
+
+/// The pages whose text is read, once [`check_cost`] has found what reading them costs within the budgets;
+/// a [`too_costly`] refusal otherwise.
+fn check_cost(
+    document: &lopdf::Document,
+    pages: &std::collections::BTreeMap<u32, lopdf::ObjectId>,
+) -> Result<Vec<u32>, FieldError> {
+    let mut seen_streams = std::collections::HashSet::new();
+    let mut font_codes: std::collections::HashMap<lopdf::ObjectId, u64> = std::collections::HashMap::new();
+    let (mut content, mut codes) = (0usize, 0u64);
+    let mut read = Vec::new();
+    for (&number, &page) in pages.iter().take(PAGES_READ as usize) {
+        let streams = document.get_page_contents(page);
+        let new: Vec<lopdf::ObjectId> = streams
+            .iter()
+            .copied()
+            .filter(|id| !seen_streams.contains(id))
+            .collect();
+        if new.is_empty() && !streams.is_empty() {
+            // Its content was read with an earlier page: the same text again.
+            continue;
+        }
+        for id in new {
+            seen_streams.insert(id);
+            let Ok(stream) = document.get_object(id).and_then(lopdf::Object::as_stream) else {
+                continue;
+            };
+            let left = CONTENT_BUDGET.saturating_sub(content);
+            let data = stream
+                .decompressed_content_with_limit(left.max(1))
+                .map_err(|_| too_costly())?;
+            content += data.len();
+            if content > CONTENT_BUDGET {
+                return Err(too_costly());
+            }
+        }
+        for font in document.get_page_fonts(page).unwrap_or_default().values() {
+            let Ok(lopdf::Object::Reference(id)) = font.get(b"ToUnicode") else {
+                continue;
+            };
+            let per_font = match font_codes.get(id) {
+                Some(known) => *known,
+                None => {
+                    let Ok(stream) = document.get_object(*id).and_then(lopdf::Object::as_stream) else {
+                        continue;
+                    };
+                    let text = stream
+                        .decompressed_content_with_limit(STREAM_LIMIT)
+                        .map_err(|_| too_costly())?;
+                    let covered = cmap_codes(&text);
+                    font_codes.insert(*id, covered);
+                    covered
+                }
+            };
+            // The library builds the map again for every page that uses the font.
+            codes = codes.saturating_add(per_font);
+            if per_font > CMAP_CODES_PER_FONT || codes > CMAP_CODES_BUDGET {
+                return Err(too_costly());
+            }
+        }
+        read.push(number);
+    }
+    Ok(read)
+}
+
+/// How many codes a `ToUnicode` CMap's `bfrange` sections cover (`<lo> <hi> <dst>` or `<lo> <hi> [...]`
+/// entries; `bfchar` entries are one each, and cheap).
+fn cmap_codes(cmap: &[u8]) -> u64 {
+    let mut total = 0u64;
+    let mut rest = cmap;
+    while let Some(start) = find(rest, b"beginbfrange") {
+        rest = &rest[start + b"beginbfrange".len()..];
+        let end = find(rest, b"endbfrange").unwrap_or(rest.len());
+        let section = &rest[..end];
+        // Hex strings at the top level of the section; arrays are destinations, skipped.
+        let mut codes: Vec<Option<u64>> = Vec::new();
+        let mut depth = 0usize;
+        let mut i = 0;
+        while i < section.len() {
+            match section[i] {
+                b'[' => depth += 1,
+                b']' => {
+                    depth = depth.saturating_sub(1);
+                    if depth == 0 {
+                        codes.push(None);
+                    }
+                }
+                b'<' if depth == 0 => {
+                    let close = section[i..]
+                        .iter()
+                        .position(|&b| b == b'>')
+                        .map_or(section.len(), |p| i + p);
+                    let digits: Vec<u8> = section[i + 1..close]
+                        .iter()
+                        .copied()
+                        .filter(u8::is_ascii_hexdigit)
+                        .collect();
+                    // Longer than eight bytes cannot be a code: counted as the largest.
+                    let value = std::str::from_utf8(&digits)
+                        .ok()
+                        .and_then(|d| u64::from_str_radix(d, 16).ok())
+                        .or(Some(u64::MAX));
+                    codes.push(value);
+                    i = close;
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        for entry in codes.chunks(3) {
+            if let [Some(lo), Some(hi), ..] = entry {
+                total = total.saturating_add(hi.saturating_sub(*lo).saturating_add(1));
+            }
+        }
+        rest = &rest[end..];
+    }
+    total
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
 }
 
 /// The name kept for the file: the client's, without folders or control characters, ending in `.pdf`.
@@ -180,6 +323,14 @@ mod tests {
         assert_eq!(filename(Some("cv\"\n.PDF")), "cv.PDF");
         assert_eq!(filename(None), "cv.pdf");
         assert_eq!(filename(Some("   ")), "cv.pdf");
+    }
+
+    #[test]
+    fn cmap_ranges_are_counted() {
+        let cmap = b"2 beginbfrange\n<0000> <00FF> <0041>\n<0100> <0101> [<0042> <0043>]\nendbfrange\n\
+                     1 beginbfrange <00000000> <003FFFFF> <0000> endbfrange";
+        assert_eq!(cmap_codes(cmap), 256 + 2 + 0x40_0000);
+        assert_eq!(cmap_codes(b"1 beginbfchar <01> <0041> endbfchar"), 0);
     }
 
     #[test]

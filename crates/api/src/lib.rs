@@ -15,6 +15,7 @@ pub mod cv;
 pub mod database;
 pub mod erasure;
 pub mod error;
+pub mod extraction;
 pub mod files;
 pub mod metrics;
 pub mod network;

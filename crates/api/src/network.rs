@@ -53,16 +53,35 @@ impl Cidr {
     }
 }
 
-/// The client's IP: the socket peer, or the proxy's `X-Forwarded-For` when `JOBBOT_TRUST_PROXY` is on.
+/// The client's IP: the socket peer, or, when `JOBBOT_TRUST_PROXY` is on, the right-most address of
+/// `X-Forwarded-For` — the one our proxy added (nginx replaces the header with the address it saw; a proxy
+/// that appends puts its own view last, after whatever the client sent). It must be an IP address: anything
+/// else is ignored and the socket peer is used, so no forged text reaches the audit log or a rate-limit key.
 pub fn client_ip(req: &actix_web::HttpRequest, trust_proxy: bool) -> String {
     if trust_proxy {
-        if let Some(ip) = req.connection_info().realip_remote_addr() {
-            return ip.to_owned();
+        if let Some(ip) = forwarded_for(req.headers()) {
+            return ip.to_string();
         }
     }
     req.peer_addr()
         .map(|addr| addr.ip().to_string())
         .unwrap_or_else(|| "unknown".into())
+}
+
+/// The last address of the last `X-Forwarded-For` header, when it is an IP address (`[v6]:port` and
+/// `v4:port` spellings accepted).
+fn forwarded_for(headers: &actix_web::http::header::HeaderMap) -> Option<IpAddr> {
+    let last = headers
+        .get_all("x-forwarded-for")
+        .last()?
+        .to_str()
+        .ok()?
+        .rsplit(',')
+        .next()?
+        .trim();
+    last.parse::<IpAddr>()
+        .ok()
+        .or_else(|| last.parse::<std::net::SocketAddr>().ok().map(|a| a.ip()))
 }
 
 /// What the admin gate needs, registered as app data by `startup`.
@@ -73,7 +92,15 @@ pub struct AdminGate {
     pub trust_proxy: bool,
 }
 
-/// `/api/v1/admin/*` and `/metrics`.
+/// The path as the router matches it: percent-encoded characters decoded (all but `%`, `/` and `+`), exactly
+/// as actix-web decodes it before routing. Every decision about a path (the admin gate, the read cache's
+/// fence, the request log) reads this one, never the raw `req.path()`: `/api/v1/%61dmin/users` is routed to
+/// the admin API, so it must be gated as the admin API.
+pub fn routed_path(req: &ServiceRequest) -> &str {
+    req.match_info().as_str()
+}
+
+/// `/api/v1/admin/*` and `/metrics`, given the routed path ([`routed_path`]).
 pub fn is_admin_path(path: &str) -> bool {
     path == "/metrics" || path == "/api/v1/admin" || path.starts_with("/api/v1/admin/")
 }
@@ -86,7 +113,7 @@ pub async fn admin_gate(
     let Some(config) = req.app_data::<web::Data<AdminGate>>().cloned() else {
         return Ok(next.call(req).await?.map_into_left_body());
     };
-    let admin = is_admin_path(req.path());
+    let admin = is_admin_path(routed_path(&req));
     if let Some(admin_bind) = config.admin_bind {
         let on_admin_listener = req.app_config().local_addr().port() == admin_bind.port();
         if admin != on_admin_listener {
@@ -100,7 +127,7 @@ pub async fn admin_gate(
             .is_ok_and(|ip| config.admin_allow.iter().any(|range| range.contains(ip)));
         if !allowed {
             tracing::warn!(
-                path = req.path(),
+                path = routed_path(&req),
                 "admin route refused outside the allowed networks"
             );
             let refused = ApiError::forbidden(

@@ -162,12 +162,46 @@ impl Modify for SecurityAddon {
     }
 }
 
+/// OpenAPI wants every `operationId` unique in the document (client generators name their functions after
+/// it, and a repeated one overwrites another): a handler name used by several modules (`list`, `get`,
+/// `create`…) becomes `{name}_{resource}`, the resource being the path's last literal segment
+/// (`list_applications`, `get_saved_searches`, `mark_read_notifications`).
+fn unique_operation_ids(doc: &mut serde_json::Value) {
+    let Some(paths) = doc.get_mut("paths").and_then(serde_json::Value::as_object_mut) else {
+        return;
+    };
+    let mut uses = std::collections::HashMap::<String, usize>::new();
+    for item in paths.values() {
+        for operation in item.as_object().into_iter().flat_map(|o| o.values()) {
+            if let Some(id) = operation.get("operationId").and_then(serde_json::Value::as_str) {
+                *uses.entry(id.to_owned()).or_default() += 1;
+            }
+        }
+    }
+    for (path, item) in paths.iter_mut() {
+        let resource = path
+            .split('/')
+            .rfind(|segment| !segment.is_empty() && !segment.starts_with('{'))
+            .unwrap_or("root")
+            .replace('-', "_");
+        for operation in item.as_object_mut().into_iter().flat_map(|o| o.values_mut()) {
+            let Some(id) = operation.get("operationId").and_then(serde_json::Value::as_str) else {
+                continue;
+            };
+            if uses.get(id).copied().unwrap_or(0) > 1 {
+                operation["operationId"] = serde_json::json!(format!("{id}_{resource}"));
+            }
+        }
+    }
+}
+
 /// The document as pretty JSON, built once.
 pub fn document() -> &'static str {
     static DOC: OnceLock<String> = OnceLock::new();
     DOC.get_or_init(|| {
         let mut doc = serde_json::to_value(ApiDoc::openapi()).unwrap_or_default();
         crate::openapi_rules::refine(&mut doc);
+        unique_operation_ids(&mut doc);
         serde_json::to_string_pretty(&doc).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
     })
 }

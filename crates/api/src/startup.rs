@@ -305,7 +305,13 @@ pub async fn prepare_state(config: Config) -> anyhow::Result<AppState> {
             }
         });
     }
+    let extractor = Arc::new(crate::extraction::Extractor::new(
+        config.extract_program.clone(),
+        config.extract_timeout,
+        config.extract_workers as usize,
+    ));
     Ok(AppState {
+        extractor,
         offer_index,
         files,
         pool,
@@ -381,7 +387,7 @@ async fn request_log(
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let started = Instant::now();
     let method = req.method().clone();
-    let path = req.path().to_owned();
+    let path = crate::network::routed_path(&req).to_owned();
     let request_id = request_id(req.headers());
     req.extensions_mut()
         .insert(crate::audit::RequestId(request_id.clone()));
@@ -448,11 +454,15 @@ pub async fn fence_changes(
         .app_data::<actix_web::web::Data<crate::state::AppState>>()
         .filter(|state| state.cache.is_enabled())
         .filter(|_| crate::auth::extractor::is_unsafe(req.method()))
-        .filter(|_| FENCED.iter().any(|prefix| req.path().starts_with(prefix)))
+        .filter(|_| {
+            FENCED
+                .iter()
+                .any(|prefix| crate::network::routed_path(&req).starts_with(prefix))
+        })
         .cloned();
     let session_change = SESSION_CHANGES
         .iter()
-        .any(|prefix| req.path().starts_with(prefix));
+        .any(|prefix| crate::network::routed_path(&req).starts_with(prefix));
     let response = next.call(req).await?;
     if let Some(state) = state {
         // Whatever the handler changed has committed by now.

@@ -20,6 +20,8 @@ pub struct AppState {
     pub limiter: Arc<RateLimiter>,
     pub assistant: Arc<Assistant>,
     pub hub: Arc<crate::realtime::Hub>,
+    /// Reads uploaded files in worker processes, within budgets (`extraction`).
+    pub extractor: Arc<crate::extraction::Extractor>,
     /// Uploaded files (`JOBBOT_FILES_URL`).
     pub files: Arc<crate::files::Files>,
     /// The one thread that writes chat posts, many to a transaction (`chat_writer`).

@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod admin;
 pub mod applications;
 pub mod audit;
+pub mod auth_failures;
 pub mod backup;
 pub mod chats;
 mod connection;
@@ -169,6 +170,30 @@ pub fn is_connection_error(error: &QueryError) -> bool {
             LOST.iter().any(|lost| message.contains(lost))
         }
         _ => false,
+    }
+}
+
+/// Inside a [`transaction`]: holds `user_id`'s row until the transaction ends, so that per-user caps (count,
+/// then insert) and budgets (read the failures, then record one) are atomic on both backends. On PostgreSQL a
+/// row lock (`FOR UPDATE`), which concurrent requests for the same user wait on; on SQLite the transaction is
+/// `BEGIN IMMEDIATE` and already holds the only write lock. `false` when there is no such user.
+pub fn lock_user(conn: &mut DbConnection, user_id: &str) -> diesel::QueryResult<bool> {
+    use diesel::prelude::*;
+    use schema::users;
+    match conn {
+        DbConnection::Pg(inner) => users::table
+            .find(user_id)
+            .select(users::id)
+            .for_update()
+            .first::<String>(inner)
+            .optional()
+            .map(|found| found.is_some()),
+        DbConnection::Sqlite(inner) => users::table
+            .find(user_id)
+            .select(users::id)
+            .first::<String>(inner)
+            .optional()
+            .map(|found| found.is_some()),
     }
 }
 

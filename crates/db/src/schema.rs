@@ -404,7 +404,18 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    auth_failures (id) {
+        id -> Text,
+        user_id -> Text,
+        kind -> Text,
+        client -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(auth_failures -> users (user_id));
 diesel::joinable!(chat_members -> chats (chat_id));
 diesel::joinable!(chat_members -> users (user_id));
 diesel::joinable!(chat_messages -> chats (chat_id));
@@ -424,6 +435,7 @@ diesel::joinable!(cvs -> users (user_id));
 diesel::joinable!(notifications -> saved_searches (saved_search_id));
 diesel::allow_tables_to_appear_in_same_query!(
     users,
+    auth_failures,
     recovery_codes,
     audit_log,
     sessions,

@@ -50,6 +50,8 @@ test('an admin enrols two-step sign-in, reads the charts and disables a user, wh
   await boss.byTestId('two-step-qr').locator('svg').waitFor();
   const secret = (await boss.byTestId('two-step-secret').textContent()).trim();
   assert.match(secret, /^[A-Z2-7]{16,}$/);
+  // Turning it on asks for the password too (a stolen session alone cannot enrol its own authenticator).
+  await boss.byTestId('two-step-password').fill(ADMIN_PASSWORD);
   await boss.byTestId('two-step-code').fill('000000' === totp(secret) ? '111111' : '000000');
   await boss.byTestId('two-step-confirm').click();
   await boss.byTestId('security-error').filter({ hasText: /incorrect/i }).waitFor();

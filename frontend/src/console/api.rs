@@ -3,8 +3,8 @@
 
 use jobbot_api_types::{
     AdminLogoutReport, AdminReason, AdminSharePage, AdminStats, AdminSystem, AdminUser, AdminUserChange,
-    AdminUserPage, AuditPage, DeletionReceipt, DisableTwoFactorRequest, TwoFactorCode, TwoFactorEnabled,
-    TwoFactorSetup, TwoFactorStatus,
+    AdminUserPage, AuditPage, DeletionReceipt, DisableTwoFactorRequest, TwoFactorEnabled, TwoFactorSetup,
+    TwoFactorStatus,
 };
 
 use crate::api::{call, json, problem_of, send_accepting, ApiError, Verb};
@@ -19,8 +19,13 @@ pub async fn two_factor_setup() -> Result<TwoFactorSetup, ApiError> {
     call(Verb::Post, "/me/2fa/setup", Some("{}".into())).await
 }
 
-pub async fn two_factor_enable(code: String) -> Result<TwoFactorEnabled, ApiError> {
-    call(Verb::Post, "/me/2fa/enable", json(&TwoFactorCode { code })).await
+pub async fn two_factor_enable(code: String, password: String) -> Result<TwoFactorEnabled, ApiError> {
+    call(
+        Verb::Post,
+        "/me/2fa/enable",
+        json(&EnableTwoFactorRequest { code, password }),
+    )
+    .await
 }
 
 pub async fn two_factor_disable(password: String, code: String) -> Result<(), ApiError> {

@@ -40,6 +40,7 @@ pub fn SecurityPage() -> impl IntoView {
     let codes = RwSignal::new(None::<Vec<String>>);
     let error = RwSignal::new(None::<ApiError>);
     let code = RwSignal::new(String::new());
+    let on_password = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let off_code = RwSignal::new(String::new());
     let load = move || {
@@ -75,12 +76,14 @@ pub fn SecurityPage() -> impl IntoView {
     let confirm = move |ev: SubmitEvent| {
         ev.prevent_default();
         let typed = code.get_untracked().trim().to_owned();
+        let typed_password = on_password.get_untracked();
         spawn_local(async move {
-            match api::two_factor_enable(typed).await {
+            match api::two_factor_enable(typed, typed_password).await {
                 Ok(enabled) => {
                     codes.set(Some(enabled.recovery_codes));
                     setup.set(None);
                     code.set(String::new());
+                    on_password.set(String::new());
                     error.set(None);
                     load();
                 }
@@ -159,6 +162,7 @@ pub fn SecurityPage() -> impl IntoView {
                     </ol>
                     <div class="qr" role="img" aria-label=tr(Key::QrLabel) data-testid="two-step-qr" inner_html=s.qr_svg.clone()></div>
                     <Input id="two-step-code" label=Key::Code value=code kind="text" autocomplete="one-time-code" />
+                    <Input id="two-step-password" label=Key::Password value=on_password kind="password" autocomplete="current-password" />
                     <button type="submit" class="button primary" data-testid="two-step-confirm">{tr(Key::TurnOn)}</button>
                 </form>
             }

@@ -73,7 +73,7 @@ pub fn SystemPage() -> impl IntoView {
                 <dl class="facts card" data-testid="system-facts">
                     <div><dt>{tr(Key::Version)}</dt><dd data-testid="system-version">{s.version.clone()}</dd></div>
                     <div><dt>{tr(Key::Uptime)}</dt><dd>{uptime(s.uptime_seconds)}</dd></div>
-                    <div><dt>{tr(Key::Database)}</dt><dd data-testid="system-database">{format!("{} · {}", s.database.backend, megabytes(s.database.size_bytes))}</dd></div>
+                    <div><dt>{tr(Key::Database)}</dt><dd data-testid="system-database">{format!("{} · {} · {}", s.database.backend, s.database.location, megabytes(s.database.size_bytes))}</dd></div>
                     <div><dt>{tr(Key::Assistant)}</dt><dd>{provider}</dd></div>
                     <div><dt>{tr(Key::LastFailure)}</dt><dd>{failure}</dd></div>
                     <div><dt>{tr(Key::LiveConnections)}</dt><dd>{s.websockets}</dd></div>

@@ -33,6 +33,12 @@ pub fn new_recovery_codes() -> Vec<String> {
         .collect()
 }
 
+/// Whether `code` is written as a recovery code rather than as the app's six digits.
+pub fn looks_like_recovery_code(code: &str) -> bool {
+    let digits: String = code.chars().filter(|c| !c.is_whitespace()).collect();
+    !(digits.len() == totp::DIGITS as usize && digits.bytes().all(|b| b.is_ascii_digit()))
+}
+
 /// Checks `code` for `user` (who has two-factor sign-in on) and spends it; `None` when it is wrong, already
 /// used, or the user has no secret.
 pub fn check(

@@ -452,7 +452,28 @@ fn read_json<T: for<'de> Deserialize<'de>>(path: &Path) -> anyhow::Result<T> {
     serde_json::from_str(&text).with_context(|| format!("{} is not valid", path.display()))
 }
 
-/// The complete backups in `dir`, oldest first.
+/// Whether a name a manifest gives (its id, its data file, its files archive) is a plain file name inside the
+/// backup's own folder: no separator, no `.` or `..`, nothing absolute. A manifest is read from a folder or a
+/// store that may not be ours alone: a path in it must never lead a restore elsewhere.
+pub fn is_plain_name(name: &str) -> bool {
+    !name.is_empty()
+        && name != "."
+        && name != ".."
+        && !name.contains(['/', '\\', '\0'])
+        && !name.starts_with('~')
+        && !std::path::Path::new(name).is_absolute()
+}
+
+impl Manifest {
+    /// Every name in the manifest is a plain file name ([`is_plain_name`]).
+    pub fn names_are_plain(&self) -> bool {
+        is_plain_name(&self.id)
+            && is_plain_name(&self.file)
+            && self.files.as_ref().is_none_or(|files| is_plain_name(&files.file))
+    }
+}
+
+/// The complete backups in `dir`, oldest first. A manifest naming a file outside its folder is not a backup.
 pub fn list(dir: &Path) -> anyhow::Result<Vec<Local>> {
     let mut found = Vec::new();
     let entries = match std::fs::read_dir(dir) {
@@ -469,6 +490,10 @@ pub fn list(dir: &Path) -> anyhow::Result<Vec<Local>> {
         let Ok(manifest) = read_json::<Manifest>(&folder.join(MANIFEST)) else {
             continue;
         };
+        if !manifest.names_are_plain() {
+            tracing::warn!(folder = %folder.display(), "a backup manifest names a path, not a file: ignored");
+            continue;
+        }
         let verification = read_json::<Verification>(&folder.join(VERIFICATION)).ok();
         found.push(Local {
             manifest,

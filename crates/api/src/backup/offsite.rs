@@ -103,7 +103,9 @@ impl Target {
             }
             let bytes = self.store.get(&object.location).await?.bytes().await?;
             if let Ok(manifest) = serde_json::from_slice::<Manifest>(&bytes) {
-                found.push(manifest);
+                if manifest.names_are_plain() {
+                    found.push(manifest);
+                }
             }
         }
         found.sort_by_key(|m| m.created_at);

@@ -28,6 +28,7 @@ const REASON_MAX_CHARS: usize = 500;
 const CSV_MAX_ROWS: i64 = 100_000;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct UserListQuery {
     /// Part of the email or display name, any case.
     pub q: Option<String>,
@@ -44,6 +45,7 @@ pub struct UserListQuery {
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AuditQuery {
     /// The actor's user id.
     pub actor: Option<String>,
@@ -87,10 +89,12 @@ fn admin_user(stats: UserStats) -> AdminUser {
     }
 }
 
-/// The admin guard: the role (403 `forbidden`), then two-factor sign-in (403 `admin_2fa_required`) unless
-/// `JOBBOT_ADMIN_2FA=optional` (local development only).
+/// The admin guard: the role (403 `forbidden`), a login session (403 `session_required`: a personal token,
+/// even an admin's, never reaches the admin API, as it would skip the second factor), then two-factor sign-in
+/// (403 `admin_2fa_required`) unless `JOBBOT_ADMIN_2FA=optional` (local development only).
 async fn require_admin(state: &AppState, auth: &AuthUser) -> Result<(), ApiError> {
     auth.require_role(Role::Admin)?;
+    auth.require_session()?;
     if !state.config.admin_2fa_required {
         return Ok(());
     }
@@ -653,6 +657,12 @@ pub async fn system(state: web::Data<AppState>, auth: AuthUser) -> Result<web::J
                 jobbot_db::Backend::Sqlite => "sqlite",
             }
             .to_owned(),
+            location: match &state.config.database_url {
+                jobbot_db::DatabaseUrl::Sqlite(path) => path.display().to_string(),
+                url @ jobbot_db::DatabaseUrl::Postgres(_) => {
+                    url.redacted().trim_start_matches("postgres://").to_owned()
+                }
+            },
             size_bytes,
             migrations,
         },
@@ -674,6 +684,7 @@ pub async fn system(state: web::Data<AppState>, auth: AuthUser) -> Result<web::J
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ShareListQuery {
     /// `active`, `expired`, `revoked` (by its owner) or `removed` (by an admin).
     pub state: Option<String>,
@@ -817,6 +828,7 @@ pub async fn remove_share(
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct StatsQuery {
     /// Start (RFC 3339 or `YYYY-MM-DD`, inclusive); default 30 days before `to`.
     pub from: Option<String>,

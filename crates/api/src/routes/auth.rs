@@ -11,6 +11,7 @@ use jobbot_api_types::ErrorCode;
 use jobbot_api_types::{
     FieldError, LoginRequest, Problem, RefreshRequest, RegisterRequest, TokenResponse, User,
 };
+use jobbot_db::auth_failures::Kind;
 use jobbot_db::sessions::{self, Rotation, SessionRow};
 use jobbot_db::users::{self, UserRow};
 use jobbot_domain::{DisplayName, Email, Password, Role};
@@ -122,7 +123,7 @@ pub async fn register(
         (status = 200, description = "Logged in; also sets the `jobbot_access`, `jobbot_refresh` and `jobbot_csrf` cookies", body = TokenResponse),
         (status = 401, description = "`invalid_credentials`; with two-factor sign-in on, `otp_required` (no `otp`) or `invalid_otp` (wrong or already used)", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "`account_disabled`: an administrator disabled the account (said only after the right password)", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "`rate_limited`, with Retry-After", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "`rate_limited`, with Retry-After; `attempts_locked` when too many wrong second-factor codes came for this account from several addresses (a recovery code still works)", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn login(
     state: web::Data<AppState>,
@@ -180,6 +181,9 @@ pub async fn login(
             ));
         };
         let origin = crate::audit::Origin::of(&req);
+        // Counted against the account's second-factor budget before it is checked (see `auth::attempts`).
+        let recovery = crate::auth::second_factor::looks_like_recovery_code(&code);
+        crate::auth::attempts::spend(&state, &user.id, Kind::Otp, &origin, recovery).await?;
         let checked = user.clone();
         let accepted = state
             .db(move |conn| {
@@ -207,6 +211,7 @@ pub async fn login(
                 "This code is wrong or was already used.",
             ));
         }
+        crate::auth::attempts::succeeded(&state, &user.id, Kind::Otp).await?;
     }
 
     let user_agent = req

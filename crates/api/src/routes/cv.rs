@@ -19,6 +19,7 @@ use crate::error::ApiError;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct UploadQuery {
     /// The file's name as the candidate sees it (folders are dropped; `.pdf` is added when missing).
     pub filename: Option<String>,
@@ -55,8 +56,8 @@ fn unavailable(error: anyhow::Error) -> ApiError {
         (status = 403, description = "`insufficient_scope` (a read-only token) or `csrf_failed`", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "`payload_too_large`: over 5 MB", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "`unsupported_media_type`: not sent as `application/pdf`", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "`validation_failed`, field `file`: `not_pdf`, `invalid_pdf`, `encrypted_pdf`, `empty`", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "`service_unavailable`: the file store cannot be reached", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`validation_failed`, field `file`: `not_pdf`, `invalid_pdf`, `encrypted_pdf`, `empty`, or `too_costly` (reading it would take more time or memory than any CV needs)", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "`service_unavailable`: the file store cannot be reached; `busy`: too many files are being read on this instance (Retry-After)", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn upload(
     state: web::Data<AppState>,
@@ -81,11 +82,8 @@ pub async fn upload(
     if body.is_empty() {
         return Err(ApiError::field("file", "empty", "The file is empty."));
     }
-    let bytes = body.clone();
-    let parsed = web::block(move || cv::parse(&bytes))
-        .await
-        .map_err(ApiError::internal)?
-        .map_err(|refusal| ApiError::validation(vec![refusal]))?;
+    // In a worker process, within a time and a memory budget; dropped (and killed) if the client goes.
+    let parsed = state.extractor.pdf(&body).await?;
     let user_id = auth.user.id;
     let key = format!("cv/{user_id}/{}.pdf", jobbot_db::new_id());
     state.files.put(&key, body.to_vec()).await.map_err(unavailable)?;

@@ -31,10 +31,12 @@ pub async fn get_me(auth: AuthUser) -> web::Json<User> {
         (status = 403, description = "`csrf_failed`, `insufficient_scope`, or `session_required` (an email change with a personal token)", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`email_taken`", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "`validation_failed` (`current_password`: `required` or `incorrect` for an email change)", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "`rate_limited` or `attempts_locked`: too many wrong current passwords, with Retry-After", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn update_me(
     state: web::Data<AppState>,
     auth: AuthUser,
+    origin: crate::audit::Origin,
     body: Body<UpdateMeRequest>,
 ) -> Result<web::Json<User>, ApiError> {
     let body = body.into_inner();
@@ -57,7 +59,14 @@ pub async fn update_me(
                 "Enter your current password to change your email.",
             ));
         };
-        confirm_password(&state, &auth.user.id, current_password, "current_password").await?;
+        crate::auth::attempts::confirm_password(
+            &state,
+            &auth.user.id,
+            &origin,
+            current_password,
+            "current_password",
+        )
+        .await?;
     }
     let user_id = auth.user.id;
     let updated = state
@@ -85,40 +94,19 @@ pub async fn update_me(
     Ok(web::Json(CurrentUser::from(updated).into()))
 }
 
-/// Checks the caller's password before a sensitive change: 422 `incorrect` on `field` when it is wrong.
-async fn confirm_password(
-    state: &AppState,
-    user_id: &str,
-    password: String,
-    field: &str,
-) -> Result<(), ApiError> {
-    let user_id = user_id.to_owned();
-    let stored = state
-        .db(move |conn| Ok(users::find(conn, &user_id)?))
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    if state.hasher.verify(password, Some(stored.password_hash)).await? {
-        return Ok(());
-    }
-    let message = if field == "password" {
-        "The password is wrong."
-    } else {
-        "The current password is wrong."
-    };
-    Err(ApiError::field(field, "incorrect", message))
-}
-
 /// Changes the password (the current one is required) and ends every other session.
 #[utoipa::path(post, path = "/api/v1/me/password", tag = "account", request_body = ChangePasswordRequest,
     security(("bearer" = []), ("cookie" = [])),
     responses(
-        (status = 204, description = "Changed; other sessions revoked"),
+        (status = 204, description = "Changed; every other session and every personal token revoked"),
+        (status = 429, description = "`rate_limited` (this address) or `attempts_locked` (this account): too many wrong current passwords, with Retry-After", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "`csrf_failed` or `session_required`", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "`validation_failed`: wrong current password or a weak new one", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn change_password(
     state: web::Data<AppState>,
     auth: AuthUser,
+    origin: crate::audit::Origin,
     body: Body<ChangePasswordRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let session_id = auth.require_session()?.to_owned();
@@ -128,7 +116,14 @@ pub async fn change_password(
     } = body.into_inner();
     let new_password = Password::parse(&new_password)
         .map_err(|invalid| ApiError::validation(vec![field_error("new_password", invalid)]))?;
-    confirm_password(&state, &auth.user.id, current_password, "current_password").await?;
+    crate::auth::attempts::confirm_password(
+        &state,
+        &auth.user.id,
+        &origin,
+        current_password,
+        "current_password",
+    )
+    .await?;
     let hash = state.hasher.hash(new_password.expose().to_owned()).await?;
     let user_id = auth.user.id.clone();
     let revoked = state
@@ -139,16 +134,18 @@ pub async fn change_password(
                 updated_at: Some(now),
                 ..Default::default()
             };
-            users::update(conn, &user_id, &changes)?;
-            Ok(sessions::revoke_all_for_user_except(
-                conn,
-                &user_id,
-                Some(&session_id),
-                now,
-            )?)
+            jobbot_db::transaction(conn, |conn| -> Result<_, ApiError> {
+                users::update(conn, &user_id, &changes)?;
+                let sessions = sessions::revoke_all_for_user_except(conn, &user_id, Some(&session_id), now)?;
+                // A personal token is a password of its own: whoever changes theirs (perhaps because it leaked)
+                // wants every way in that was made with the old one closed.
+                let tokens = jobbot_db::personal_tokens::revoke_all_for_user(conn, &user_id, now)?;
+                Ok((sessions, tokens))
+            })
         })
         .await?;
-    tracing::info!(user_id = %auth.user.id, revoked_sessions = revoked, "password changed");
+    let (revoked, tokens) = revoked;
+    tracing::info!(user_id = %auth.user.id, revoked_sessions = revoked, revoked_tokens = tokens, "password changed");
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -159,6 +156,7 @@ pub async fn change_password(
         (status = 200, description = "Deleted; the receipt says what went", body = jobbot_api_types::DeletionReceipt),
         (status = 403, description = "`session_required` or `csrf_failed`", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "`validation_failed`: wrong password", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "`rate_limited` or `attempts_locked`: too many wrong passwords, with Retry-After", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn delete_me(
     state: web::Data<AppState>,
@@ -168,7 +166,14 @@ pub async fn delete_me(
 ) -> Result<HttpResponse, ApiError> {
     auth.require_session()?;
     let user_id = auth.user.id.clone();
-    confirm_password(&state, &user_id, body.into_inner().password, "password").await?;
+    crate::auth::attempts::confirm_password(
+        &state,
+        &user_id,
+        &origin,
+        body.into_inner().password,
+        "password",
+    )
+    .await?;
     let now = jobbot_db::now();
     let gone = state
         .db(move |conn| {

@@ -85,18 +85,16 @@ pub async fn put_consent(
     responses((status = 200, description = "The facts", body = PrivacyFacts)))]
 pub async fn facts(state: web::Data<AppState>) -> web::Json<PrivacyFacts> {
     let config = &state.config;
+    // The kind of hosting and the country, for anyone; the file, host and database name are for admins
+    // (`GET /api/v1/admin/system`): an anonymous caller has no use for the infrastructure's names.
     let database = match &config.database_url {
-        DatabaseUrl::Sqlite(path) => DataStore {
+        DatabaseUrl::Sqlite(_) => DataStore {
             kind: "sqlite".into(),
-            location: format!("{} (on the JobBot server)", path.display()),
+            location: "A database file on the JobBot server itself, in France".into(),
         },
         DatabaseUrl::Postgres(_) => DataStore {
             kind: "postgresql".into(),
-            location: config
-                .database_url
-                .redacted()
-                .trim_start_matches("postgres://")
-                .to_owned(),
+            location: "A PostgreSQL database server run by JobBot's operator, in France".into(),
         },
     };
     let provider = &config.assistant.provider;

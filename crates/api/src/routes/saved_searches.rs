@@ -95,6 +95,8 @@ pub async fn create(
     state
         .db(move |conn| {
             jobbot_db::transaction(conn, |conn| -> Result<_, ApiError> {
+                // Count and insert under the user's lock: concurrent saves cannot pass the cap together.
+                jobbot_db::lock_user(conn, &inserted.user_id)?;
                 if saved_searches::count_for(conn, &inserted.user_id)? >= MAX_SAVED_SEARCHES {
                     return Err(ApiError::new(
                         actix_web::http::StatusCode::CONFLICT,

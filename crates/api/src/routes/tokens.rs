@@ -14,6 +14,8 @@ use crate::state::AppState;
 
 const NAME_MAX_CHARS: usize = 100;
 const MAX_DAYS: u32 = 365;
+/// Live tokens a user may hold at once.
+pub const MAX_TOKENS: usize = 50;
 
 fn to_dto(row: PersonalTokenRow) -> PersonalToken {
     PersonalToken {
@@ -51,6 +53,7 @@ pub async fn list(
     responses(
         (status = 201, description = "Created; `secret` is shown only now", body = CreatedToken),
         (status = 403, description = "`session_required` (a personal token cannot create tokens) or `csrf_failed`", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`conflict`: 50 live tokens already (revoke one first)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "`validation_failed`", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn create(
@@ -100,6 +103,19 @@ pub async fn create(
     state
         .db(move |conn| {
             jobbot_db::transaction(conn, |conn| -> Result<_, ApiError> {
+                // Count and insert under the user's lock, so that concurrent requests cannot pass the cap.
+                jobbot_db::lock_user(conn, &inserted.user_id)?;
+                let live = personal_tokens::list_for_user(conn, &inserted.user_id)?
+                    .into_iter()
+                    .filter(|token| token.is_active(inserted.created_at))
+                    .count();
+                if live >= MAX_TOKENS {
+                    return Err(ApiError::new(
+                        actix_web::http::StatusCode::CONFLICT,
+                        jobbot_api_types::ErrorCode::Conflict,
+                        "You have 50 live tokens: revoke one to create another.",
+                    ));
+                }
                 personal_tokens::insert(conn, &inserted)?;
                 crate::audit::record(
                     conn,

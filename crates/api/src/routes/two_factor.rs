@@ -4,9 +4,10 @@
 
 use actix_web::{web, HttpResponse};
 use jobbot_api_types::{
-    DisableTwoFactorRequest, ErrorCode, Problem, TwoFactorCode, TwoFactorEnabled, TwoFactorSetup,
+    DisableTwoFactorRequest, EnableTwoFactorRequest, ErrorCode, Problem, TwoFactorEnabled, TwoFactorSetup,
     TwoFactorStatus,
 };
+use jobbot_db::auth_failures::Kind;
 use jobbot_db::users;
 use serde_json::json;
 
@@ -91,22 +92,25 @@ pub async fn setup(
 
 /// Confirms the secret being set up with a code from the app: two-factor sign-in is on, and ten recovery
 /// codes are returned (only their hashes are kept).
-#[utoipa::path(post, path = "/api/v1/me/2fa/enable", tag = "account", request_body = TwoFactorCode,
+#[utoipa::path(post, path = "/api/v1/me/2fa/enable", tag = "account", request_body = EnableTwoFactorRequest,
     security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, description = "On; the recovery codes, shown once", body = TwoFactorEnabled),
         (status = 403, description = "`session_required`", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`conflict`: nothing being set up, or already on", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "`validation_failed`: the code is wrong (`invalid_otp`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`validation_failed`: the password (`password`: `incorrect`) or the code (`invalid_otp`) is wrong", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "`rate_limited` or `attempts_locked`: too many wrong passwords, with Retry-After", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn enable(
     state: web::Data<AppState>,
     auth: AuthUser,
     origin: Origin,
-    body: Body<TwoFactorCode>,
+    body: Body<EnableTwoFactorRequest>,
 ) -> Result<web::Json<TwoFactorEnabled>, ApiError> {
     auth.require_session()?;
-    let code = body.into_inner().code;
+    let EnableTwoFactorRequest { code, password } = body.into_inner();
+    // A stolen session must not be able to enrol its own authenticator and lock the owner out.
+    crate::auth::attempts::confirm_password(&state, &auth.user.id, &origin, password, "password").await?;
     let user_id = auth.user.id.clone();
     let codes = second_factor::new_recovery_codes();
     let hashes: Vec<String> = codes.iter().map(|c| second_factor::recovery_hash(c)).collect();
@@ -135,7 +139,7 @@ pub async fn enable(
                         actor_id: Some(&user_id),
                         action: action::TWO_FACTOR_ENABLED,
                         target: Some(("user", &user_id)),
-                        details: json!({}),
+                        details: json!({"password_confirmed": true}),
                     },
                 )?;
                 Ok(())
@@ -155,6 +159,7 @@ pub async fn enable(
         (status = 403, description = "`session_required`", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`conflict`: it is not on", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "`validation_failed`: wrong password (`incorrect`) or code (`invalid_otp`)", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "`rate_limited` or `attempts_locked`: too many wrong passwords or codes, with Retry-After", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn disable(
     state: web::Data<AppState>,
@@ -172,23 +177,16 @@ pub async fn disable(
     if user.totp_secret.is_none() {
         return Err(conflict("Two-factor sign-in is not on."));
     }
-    if !state
-        .hasher
-        .verify(password, Some(user.password_hash.clone()))
-        .await?
-    {
-        return Err(ApiError::field(
-            "password",
-            "incorrect",
-            "This is not your password.",
-        ));
-    }
+    crate::auth::attempts::confirm_password(&state, &user.id, &origin, password, "password").await?;
+    let recovery = second_factor::looks_like_recovery_code(&code);
+    crate::auth::attempts::spend(&state, &user.id, Kind::Otp, &origin, recovery).await?;
     state
         .db(move |conn| {
             jobbot_db::transaction(conn, |conn| -> Result<_, ApiError> {
                 let now = jobbot_db::now();
                 second_factor::check(conn, &user, &code, now)?.ok_or_else(invalid_code)?;
                 jobbot_db::two_factor::disable(conn, &user.id, now)?;
+                jobbot_db::auth_failures::clear(conn, &user.id, Kind::Otp)?;
                 audit::record(
                     conn,
                     &origin,

@@ -26,6 +26,7 @@ pub const MAX_SOCKETS_PER_USER: usize = 10;
 const SILENCE_LIMIT: Duration = Duration::from_secs(60);
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct WsQuery {
     /// An access token or a personal token, for clients that cannot set headers.
     pub access_token: Option<String>,

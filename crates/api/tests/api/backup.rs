@@ -636,3 +636,57 @@ async fn cv_files_are_backed_up_checked_and_restored() {
     let _ = std::fs::remove_dir_all(&backups);
     let _ = std::fs::remove_dir_all(&elsewhere);
 }
+
+/// Issue 27: `jobbot backup restore` trusted the file path written in a backup's manifest. A copied backup
+/// whose manifest points outside its folder (`../<another backup>/<its file>`) is not a backup: not listed,
+/// not restorable, and the database is left as it was.
+async fn a_manifest_naming_a_path_is_refused(backend: jobbot_db::Backend) {
+    let db = jobbot_db::testing::TestDatabase::new(backend);
+    let url = db_url(&db);
+    let backups = tempdir("jobbot-backups-paths");
+    ok(jobbot(&url, &backups, &["migrate"]));
+    ok(jobbot(&url, &backups, &["backup", "create"]));
+    let (folder, manifest) = manifests(&backups).pop().expect("a backup");
+    let file = manifest["file"].as_str().expect("file").to_owned();
+    let original = folder
+        .file_name()
+        .and_then(|n| n.to_str())
+        .expect("name")
+        .to_owned();
+    let forged_id = "forged-backup";
+    let forged = backups.join(forged_id);
+    std::fs::create_dir_all(&forged).expect("folder");
+    for (name, path) in [
+        ("the other backup's file", format!("../{original}/{file}")),
+        (
+            "an absolute path",
+            folder.join(&file).to_string_lossy().into_owned(),
+        ),
+    ] {
+        let mut changed = manifest.clone();
+        changed["id"] = json!(forged_id);
+        changed["file"] = json!(path);
+        std::fs::write(forged.join("manifest.json"), changed.to_string()).expect("manifest");
+        let listing = jobbot(&url, &backups, &["backup", "list"]);
+        assert!(listing.status.success(), "{}", text(&listing));
+        let listed = String::from_utf8_lossy(&listing.stdout);
+        assert!(!listed.contains(forged_id), "{name}: listed: {listed}");
+        let refused = jobbot(
+            &url,
+            &backups,
+            &["backup", "restore", forged_id, "--to", &url, "--force"],
+        );
+        assert!(!refused.status.success(), "{name}: restored from {path}");
+        assert!(text(&refused).contains("no backup"), "{name}: {}", text(&refused));
+    }
+}
+
+#[actix_rt::test]
+async fn a_manifest_naming_a_path_is_refused_on_sqlite() {
+    a_manifest_naming_a_path_is_refused(jobbot_db::Backend::Sqlite).await;
+}
+
+#[actix_rt::test]
+async fn a_manifest_naming_a_path_is_refused_on_postgres() {
+    a_manifest_naming_a_path_is_refused(jobbot_db::Backend::Postgres).await;
+}

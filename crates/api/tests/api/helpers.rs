@@ -57,6 +57,11 @@ pub async fn spawn_app_with(backend: Backend, extra: &[(&str, &str)]) -> TestApp
         ("JOBBOT_JWT_SECRET".into(), TEST_JWT_SECRET.into()),
         ("JOBBOT_WORKERS".into(), "2".into()),
         ("JOBBOT_DB_POOL_SIZE".into(), "4".into()),
+        // The extraction worker is the built `jobbot` binary (this test binary has no `extract` command).
+        (
+            "JOBBOT_EXTRACT_PROGRAM".into(),
+            env!("CARGO_BIN_EXE_jobbot").into(),
+        ),
         ("JOBBOT_DATA_DIR".into(), data_dir.to_string_lossy().into_owned()),
     ]);
     for (k, v) in extra {
@@ -235,7 +240,7 @@ impl TestApp {
             .client
             .post(self.url("/api/v1/me/2fa/enable"))
             .bearer_auth(access)
-            .json(&json!({ "code": code }))
+            .json(&json!({ "code": code, "password": PASSWORD }))
             .send()
             .await
             .expect("enable");

@@ -19,6 +19,8 @@ mod fake_llm;
 mod faults;
 mod feedback;
 mod france_travail;
+mod hardening;
+mod hostile_pdf;
 mod metrics;
 mod models;
 mod offers;

@@ -72,7 +72,13 @@ async fn a_user_enrols_logs_in_with_codes_and_turns_it_off(app: TestApp) {
     .await;
     // Nothing to confirm before a setup.
     assert_problem(
-        post(&app, "/api/v1/me/2fa/enable", token, json!({"code": "123456"})).await,
+        post(
+            &app,
+            "/api/v1/me/2fa/enable",
+            token,
+            json!({"code": "123456", "password": PASSWORD}),
+        )
+        .await,
         409,
         "conflict",
     )
@@ -91,7 +97,13 @@ async fn a_user_enrols_logs_in_with_codes_and_turns_it_off(app: TestApp) {
     assert!(setup["qr_svg"].as_str().is_some_and(|svg| svg.contains("<svg")));
     // Still off until confirmed: login needs no code yet.
     assert_eq!(login(&app, None).await.status(), StatusCode::OK);
-    let wrong = post(&app, "/api/v1/me/2fa/enable", token, json!({"code": "000000"})).await;
+    let wrong = post(
+        &app,
+        "/api/v1/me/2fa/enable",
+        token,
+        json!({"code": "000000", "password": PASSWORD}),
+    )
+    .await;
     let problem = assert_problem(wrong, 422, "validation_failed").await;
     assert_eq!(problem["errors"][0]["code"], "invalid_otp");
     let confirming = code(&secret, 0);
@@ -99,7 +111,7 @@ async fn a_user_enrols_logs_in_with_codes_and_turns_it_off(app: TestApp) {
         &app,
         "/api/v1/me/2fa/enable",
         token,
-        json!({ "code": confirming }),
+        json!({ "code": confirming, "password": PASSWORD }),
     )
     .await;
     assert_eq!(enabled.status(), StatusCode::OK);
