@@ -33,6 +33,7 @@ bench: api spa
 	cargo bench --locked -p jobbot-api --bench backup
 	cargo bench --locked -p jobbot-api --bench offer_search
 	cargo bench --locked -p jobbot-api --bench resume
+	cargo bench --locked -p jobbot-api --bench hostile_pdf
 
 ## Longer runs than `make test`: schemathesis for 5 minutes against the OpenAPI contract.
 fuzz:

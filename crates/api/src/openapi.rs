@@ -164,8 +164,8 @@ impl Modify for SecurityAddon {
 
 /// OpenAPI wants every `operationId` unique in the document (client generators name their functions after
 /// it, and a repeated one overwrites another): a handler name used by several modules (`list`, `get`,
-/// `create`…) becomes `{name}_{resource}`, the resource being the path's last literal segment
-/// (`list_applications`, `get_saved_searches`, `mark_read_notifications`).
+/// `create`…) becomes `{name}_{resource}`, the resource being the path's first literal segment after
+/// `/api/v1/` and `me/` (`list_applications`, `get_saved_searches`, `mark_read_notifications`).
 fn unique_operation_ids(doc: &mut serde_json::Value) {
     let Some(paths) = doc.get_mut("paths").and_then(serde_json::Value::as_object_mut) else {
         return;
@@ -181,7 +181,9 @@ fn unique_operation_ids(doc: &mut serde_json::Value) {
     for (path, item) in paths.iter_mut() {
         let resource = path
             .split('/')
-            .rfind(|segment| !segment.is_empty() && !segment.starts_with('{'))
+            .find(|segment| {
+                !segment.is_empty() && !segment.starts_with('{') && !["api", "v1", "me"].contains(segment)
+            })
             .unwrap_or("root")
             .replace('-', "_");
         for operation in item.as_object_mut().into_iter().flat_map(|o| o.values_mut()) {

@@ -3,8 +3,8 @@
 
 use jobbot_api_types::{
     AdminLogoutReport, AdminReason, AdminSharePage, AdminStats, AdminSystem, AdminUser, AdminUserChange,
-    AdminUserPage, AuditPage, DeletionReceipt, DisableTwoFactorRequest, TwoFactorEnabled, TwoFactorSetup,
-    TwoFactorStatus,
+    AdminUserPage, AuditPage, DeletionReceipt, DisableTwoFactorRequest, EnableTwoFactorRequest,
+    TwoFactorEnabled, TwoFactorSetup, TwoFactorStatus,
 };
 
 use crate::api::{call, json, problem_of, send_accepting, ApiError, Verb};

@@ -377,7 +377,8 @@ async fn current_password_guesses_are_limited(backend: Backend) {
         &[("JOBBOT_TRUST_PROXY", "true"), ("JOBBOT_AUTH_RATE_LIMIT", "0")],
     )
     .await;
-    let endpoints: [(reqwest::Method, &str, fn(&str) -> Value); 3] = [
+    type Endpoint = (reqwest::Method, &'static str, fn(&str) -> Value);
+    let endpoints: [Endpoint; 3] = [
         (
             reqwest::Method::POST,
             "/api/v1/me/password",
