@@ -12,4 +12,13 @@ if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
   apt-get install -y -qq nginx libnginx-mod-http-brotli-static >/dev/null 2>&1 ||
     { apt-get update -qq >&2 && apt-get install -y -qq nginx libnginx-mod-http-brotli-static >/dev/null; }
 fi
+# An nginx installed without the brotli module (a bare `apt-get install nginx`) gets it too: the SPA is served
+# precompressed as brotli where the module is.
+if [ ! -f /usr/lib/nginx/modules/ngx_http_brotli_static_module.so ] && [ "$(id -u)" = 0 ] &&
+  command -v apt-get >/dev/null 2>&1; then
+  echo "==> installing Debian's brotli module for nginx" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get install -y -qq libnginx-mod-http-brotli-static >/dev/null 2>&1 ||
+    { apt-get update -qq >&2 && apt-get install -y -qq libnginx-mod-http-brotli-static >/dev/null 2>&1; } || true
+fi
 command -v nginx || echo /usr/sbin/nginx
