@@ -88,6 +88,11 @@ pub fn build(pages: usize, range: Option<&str>, shared: Option<Vec<u8>>) -> Vec<
             format!("BT /F1 12 Tf 72 770 Td <0041> Tj (page {i}) Tj ET").as_bytes(),
         ));
     }
+    assemble(&objects)
+}
+
+/// A PDF 1.4 file of `objects` (numbered from 1, the catalog first), with its cross-reference table.
+pub fn assemble(objects: &[Vec<u8>]) -> Vec<u8> {
     let mut out = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n".to_vec();
     let mut offsets = Vec::new();
     for (i, object) in objects.iter().enumerate() {
