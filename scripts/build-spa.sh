@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the SPA into frontend/dist with trunk (and its console and workspace builds into frontend/dist/console
-# and frontend/dist/workspace) (release, offline: every tool is already installed), moves
+# and frontend/dist/workspace) (release, offline once `cargo fetch` has every crate of the lock), moves
 # trunk's inline loader into a file of its own so the strict Content-Security-Policy holds (no inline script),
 # then writes the .gz and .br copies nginx serves (brotli from Debian's `brotli`, installed when missing and
 # running as root).
@@ -12,6 +12,9 @@ if ! command -v brotli >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-g
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq brotli >/dev/null 2>&1 ||
     { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq brotli >/dev/null; }
 fi
+# trunk builds offline: fetch every crate of the lock first (all targets, wasm32's included), so a fresh cargo
+# home that only `make run` has used (not `make test`) still has them.
+cargo fetch --locked
 (cd frontend && trunk build --release --offline)
 # The console build (admin console, two-step sign-in settings) into dist/console, after the main build, which
 # empties dist first.
