@@ -83,6 +83,8 @@ pub enum ErrorCode {
     AttemptsLocked,
     /// This instance is at its limit of concurrent file extractions (Retry-After).
     Busy,
+    /// Never received: the client left while its request was being worked on (logged with status 499).
+    ClientGone,
     /// Sent by nginx, not by the API: no API instance answered (all down, restarting, or too slow).
     ServiceUnavailable,
     /// Client side only (the SPA's HTTP client), never sent by the server: the request did not get through.
@@ -147,6 +149,7 @@ impl ErrorCode {
             Self::AdminNetwork => "admin_network",
             Self::AttemptsLocked => "attempts_locked",
             Self::Busy => "busy",
+            Self::ClientGone => "client_gone",
             Self::ServiceUnavailable => "service_unavailable",
             Self::NetworkError => "network_error",
             Self::UnexpectedResponse => "unexpected_response",

@@ -118,7 +118,9 @@ pub fn set_query(row: &mut SavedSearchRow, query: &SearchParams) {
 }
 
 fn split(raw: &str) -> impl Iterator<Item = &str> {
-    raw.split(',').map(str::trim).filter(|v| !v.is_empty())
+    raw.split(',')
+        .map(jobbot_domain::text::trim)
+        .filter(|v| !v.is_empty())
 }
 
 pub fn query_of(row: &SavedSearchRow) -> SearchParams {

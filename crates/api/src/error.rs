@@ -60,6 +60,19 @@ impl ApiError {
         }])
     }
 
+    /// 404 for a query parameter naming something that is not there (`?after=` an unknown message): the
+    /// resource the whole URI names does not exist; `errors` says which parameter.
+    pub fn unknown_in_query(field: &str, code: &str, message: &str) -> Self {
+        Self {
+            errors: Some(vec![FieldError {
+                field: field.into(),
+                code: code.into(),
+                message: message.into(),
+            }]),
+            ..Self::new(StatusCode::NOT_FOUND, ErrorCode::NotFound, message)
+        }
+    }
+
     pub fn unauthorized(code: ErrorCode, detail: &str) -> Self {
         Self::new(StatusCode::UNAUTHORIZED, code, detail)
     }

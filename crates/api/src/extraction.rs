@@ -4,8 +4,10 @@
 //!   upload refused (422 `too_costly`);
 //! - a memory budget: the worker limits its own address space ([`WORKER_MEMORY`]) and CPU time before reading
 //!   anything; running out is the same refusal, and the server's own memory never grows with the file;
-//! - a request dropped by the server (shutdown) kills its worker (`kill_on_drop`); a client that goes away is
-//!   not noticed by actix-web while the handler waits, so its worker lasts at most the time budget;
+//! - a client that goes away kills its worker: actix-web keeps running a handler whose client has left, so the
+//!   wait asks the kernel every [`CLIENT_CHECK`] whether the connection is still open
+//!   ([`crate::network::Connection::is_open`]); a request dropped by the server (shutdown) kills it too
+//!   (`kill_on_drop`);
 //! - at most [`Extractor::slots`] extractions at once per instance (`JOBBOT_EXTRACT_WORKERS`, default 2):
 //!   beyond, 503 `busy` with Retry-After.
 //!
@@ -27,6 +29,9 @@ use crate::error::ApiError;
 pub const WORKER_MEMORY: u64 = 512 * 1024 * 1024;
 /// The worker's CPU time, a backstop behind the wall-clock budget.
 pub const WORKER_CPU_SECONDS: u64 = 10;
+
+/// How often a running extraction checks that its client is still there.
+pub const CLIENT_CHECK: Duration = Duration::from_millis(200);
 
 /// What the worker answers on its standard output, one JSON document.
 #[derive(Debug, Serialize, Deserialize)]
@@ -77,8 +82,13 @@ impl Extractor {
     }
 
     /// Checks and reads a PDF in a worker: its pages, text and digest, or the refusal (422), `busy` (503) when
-    /// every slot is taken, `too_costly` (422) when the worker overran its budgets.
-    pub async fn pdf(&self, bytes: &[u8]) -> Result<cv::Parsed, ApiError> {
+    /// every slot is taken, `too_costly` (422) when the worker overran its budgets. When `client`'s connection
+    /// closes meanwhile, the worker is killed and the answer (never read) is 499 `client_gone`.
+    pub async fn pdf(
+        &self,
+        bytes: &[u8],
+        client: Option<crate::network::Connection>,
+    ) -> Result<cv::Parsed, ApiError> {
         let _permit = self.permits.clone().try_acquire_owned().map_err(|_| {
             tracing::warn!("file extraction refused: every slot is taken");
             ApiError {
@@ -121,7 +131,35 @@ impl Extractor {
             let status = child.wait().await;
             (read.map(|_| answer), status)
         };
-        let outcome = tokio::time::timeout(self.timeout, work).await;
+        let client_left = async move {
+            let Some(client) = client else {
+                return std::future::pending().await;
+            };
+            let mut every = tokio::time::interval(CLIENT_CHECK);
+            every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                every.tick().await;
+                if client.is_open() == Some(false) {
+                    return;
+                }
+            }
+        };
+        let outcome = tokio::select! {
+            outcome = tokio::time::timeout(self.timeout, work) => outcome,
+            () = client_left => {
+                // Dropping `work` dropped the child: killed.
+                tracing::info!(
+                    elapsed_ms = started.elapsed().as_millis() as u64,
+                    "file extraction cancelled: the client left; worker killed"
+                );
+                return Err(ApiError::new(
+                    actix_web::http::StatusCode::from_u16(499)
+                        .unwrap_or(actix_web::http::StatusCode::REQUEST_TIMEOUT),
+                    ErrorCode::ClientGone,
+                    "The client left before the file was read.",
+                ));
+            }
+        };
         let elapsed_ms = started.elapsed().as_millis() as u64;
         let Ok((answer, status)) = outcome else {
             // Dropping the future dropped the child: killed.

@@ -170,3 +170,112 @@ mod tests {
         assert!(!is_admin_path("/api/v1/administrators") && !is_admin_path("/api/v1/me"));
     }
 }
+
+/// A client's TCP connection: the port it reached and where it came from.
+#[derive(Debug, Clone, Copy)]
+pub struct Connection {
+    pub local_port: u16,
+    pub peer: std::net::SocketAddr,
+}
+
+impl Connection {
+    /// The request's connection (none for a request that did not come over TCP).
+    pub fn of(req: &actix_web::HttpRequest) -> Option<Self> {
+        Some(Self {
+            local_port: req.app_config().local_addr().port(),
+            peer: req.peer_addr()?,
+        })
+    }
+
+    /// Whether it is still open as the kernel sees it (Linux: `/proc/net/tcp` and `tcp6`, this process's
+    /// network namespace): `Some(false)` once the client has closed it (the server's end waits in
+    /// CLOSE_WAIT) or reset it (gone from the table). `None` where that cannot be told (no `/proc`).
+    /// actix-web keeps running a handler whose client has left, so long work asks this from time to time.
+    pub fn is_open(&self) -> Option<bool> {
+        let (v4, v6) = match self.peer.ip() {
+            IpAddr::V4(ip) => (Some(ip), ip.to_ipv6_mapped()),
+            IpAddr::V6(ip) => (ip.to_ipv4_mapped(), ip),
+        };
+        let local = format!(":{:04X}", self.local_port);
+        let port = format!(":{:04X}", self.peer.port());
+        let tables = [
+            ("/proc/net/tcp", v4.map(|ip| proc_hex(&ip.octets()))),
+            ("/proc/net/tcp6", Some(proc_hex(&v6.octets()))),
+        ];
+        let mut readable = false;
+        let mut seen = false;
+        for (file, address) in tables {
+            let Some(address) = address else { continue };
+            let Ok(table) = std::fs::read_to_string(file) else {
+                continue;
+            };
+            readable = true;
+            let remote = format!("{address}{port}");
+            for line in table.lines().skip(1) {
+                let mut fields = line.split_whitespace().skip(1);
+                let (Some(ours), Some(theirs), Some(state)) = (fields.next(), fields.next(), fields.next())
+                else {
+                    continue;
+                };
+                if theirs == remote && ours.ends_with(&local) {
+                    // 01: ESTABLISHED. An older connection of the same addresses may linger (TIME_WAIT).
+                    if state == "01" {
+                        return Some(true);
+                    }
+                    seen = true;
+                }
+            }
+        }
+        (readable || seen).then_some(false)
+    }
+}
+
+/// An address as `/proc/net/tcp*` writes it: each 32-bit word in the machine's byte order, in hex.
+fn proc_hex(octets: &[u8]) -> String {
+    octets
+        .chunks(4)
+        .map(|word| {
+            let word: [u8; 4] = [word[0], word[1], word[2], word[3]];
+            format!("{:08X}", u32::from_ne_bytes(word))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod connection_tests {
+    use super::*;
+
+    #[test]
+    fn addresses_are_written_as_the_kernel_writes_them() {
+        let loopback = std::net::Ipv4Addr::LOCALHOST.octets();
+        let expected = if cfg!(target_endian = "little") {
+            "0100007F"
+        } else {
+            "7F000001"
+        };
+        assert_eq!(proc_hex(&loopback), expected);
+        assert_eq!(proc_hex(&std::net::Ipv6Addr::UNSPECIFIED.octets()).len(), 32);
+    }
+
+    /// A real connection on loopback: open while both ends are, closed once the client has gone.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_connection_is_open_until_its_client_closes_it() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let local_port = listener.local_addr().expect("addr").port();
+        let client = std::net::TcpStream::connect(("127.0.0.1", local_port)).expect("connect");
+        let (_server_end, peer) = listener.accept().expect("accept");
+        let connection = Connection { local_port, peer };
+        assert_eq!(connection.is_open(), Some(true));
+        drop(client);
+        let mut open = connection.is_open();
+        for _ in 0..50 {
+            if open == Some(false) {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+            open = connection.is_open();
+        }
+        assert_eq!(open, Some(false));
+    }
+}

@@ -64,7 +64,7 @@ pub(crate) fn list<T>(
     for value in raw
         .unwrap_or_default()
         .split(',')
-        .map(str::trim)
+        .map(jobbot_domain::text::trim)
         .filter(|v| !v.is_empty())
     {
         match parse(value) {

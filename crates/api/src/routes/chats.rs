@@ -122,7 +122,7 @@ pub async fn list(
     security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, description = "A page", body = ChatMessagePage),
-        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`: no such chat, or `before`/`after` names no message of it (`errors[0].field` says which)", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn messages_page(
     state: web::Data<AppState>,
@@ -145,7 +145,7 @@ pub async fn messages_page(
                     Some(id) => chats::find_message(conn, &chat_id, &id)?
                         .map(|m| Some((m.created_at, m.id)))
                         .ok_or_else(|| {
-                            ApiError::field(
+                            ApiError::unknown_in_query(
                                 field,
                                 "unknown_message",
                                 "No message with this id in the session.",

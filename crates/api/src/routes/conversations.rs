@@ -329,7 +329,7 @@ pub async fn delete(
     security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, description = "A page of messages", body = MessagePage),
-        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`: no such conversation, or `after` names no message of it (`errors[0].field` = `after`)", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn list_messages(
     state: web::Data<AppState>,
@@ -347,7 +347,7 @@ pub async fn list_messages(
         .db(move |conn| {
             owned(conn, &auth.user.id, &id)?;
             let after = messages::find(conn, &id, &after)?.ok_or_else(|| {
-                ApiError::field(
+                ApiError::unknown_in_query(
                     "after",
                     "unknown_message",
                     "No message with this id in the conversation.",

@@ -82,8 +82,9 @@ pub async fn upload(
     if body.is_empty() {
         return Err(ApiError::field("file", "empty", "The file is empty."));
     }
-    // In a worker process, within a time and a memory budget; dropped (and killed) if the client goes.
-    let parsed = state.extractor.pdf(&body).await?;
+    // In a worker process, within a time and a memory budget; killed if the client goes.
+    let client = crate::network::Connection::of(&req);
+    let parsed = state.extractor.pdf(&body, client).await?;
     let user_id = auth.user.id;
     let key = format!("cv/{user_id}/{}.pdf", jobbot_db::new_id());
     state.files.put(&key, body.to_vec()).await.map_err(unavailable)?;
