@@ -12,6 +12,11 @@ if ! command -v brotli >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-g
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq brotli >/dev/null 2>&1 ||
     { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq brotli >/dev/null; }
 fi
+# wasm-opt 116: a native one on PATH, else binaryen's npm package installed by scripts/ensure-tools.sh.
+binaryen_bin=${JOBBOT_BINARYEN_DIR:-$HOME/.cache/jobbot-binaryen}/node_modules/.bin
+if [ "$(wasm-opt --version 2>/dev/null || true)" != "wasm-opt version 116 (version_116)" ] && [ -x "$binaryen_bin/wasm-opt" ]; then
+  export PATH="$binaryen_bin:$PATH"
+fi
 # trunk builds offline: fetch every crate of the lock first (all targets, wasm32's included), so a fresh cargo
 # home that only `make run` has used (not `make test`) still has them.
 cargo fetch --locked
