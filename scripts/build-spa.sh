@@ -17,9 +17,9 @@ binaryen_bin=${JOBBOT_BINARYEN_DIR:-$HOME/.cache/jobbot-binaryen}/node_modules/.
 if [ "$(wasm-opt --version 2>/dev/null || true)" != "wasm-opt version 116 (version_116)" ] && [ -x "$binaryen_bin/wasm-opt" ]; then
   export PATH="$binaryen_bin:$PATH"
 fi
-# trunk builds offline: fetch every crate of the lock first (all targets, wasm32's included), so a fresh cargo
-# home that only `make run` has used (not `make test`) still has them.
-cargo fetch --locked
+# trunk builds offline: the project's fetch step first (every crate of the lock, all targets), so a fresh cargo
+# home that only `make run` has used (not `make test`) has them (scripts/check-offline-builds.sh checks it).
+scripts/fetch-crates.sh
 (cd frontend && trunk build --release --offline)
 # The console build (admin console, two-step sign-in settings) into dist/console, after the main build, which
 # empties dist first.

@@ -10,6 +10,9 @@ step() { printf '\n==> %s\n' "$*"; }
 step "tools (wasm32 target, trunk, wasm-bindgen-cli, wasm-opt)"
 scripts/ensure-tools.sh
 
+step "make run from an empty cargo home: the fetch step brings every crate the offline SPA builds need"
+scripts/check-offline-builds.sh
+
 step "format"
 cargo fmt --all -- --check
 
