@@ -25,6 +25,9 @@ scripts/module-cycles.py
 step "deployment files: hadolint, compose and GitLab CI schemas, nginx -t and HTTPS with Debian's nginx"
 scripts/check-deploy.sh
 
+step "Dockerfile.api's dependency layer: every target of every manifest stubbed (replayed without a container engine)"
+scripts/check-image-layers.sh
+
 step "alert rules: promtool check rules and their unit tests"
 scripts/check-alerts.sh
 

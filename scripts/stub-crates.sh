@@ -1,0 +1,17 @@
+#!/bin/sh
+# Dockerfile.api's dependency layer: with only the workspace's manifests copied, an empty source for every target
+# they declare (each crate's library, the API's binary, every [[bench]] of every manifest), so `cargo build`
+# compiles the dependencies alone and the layer is reused until a manifest or Cargo.lock changes.
+# scripts/check-image-layers.sh runs it on the same files in `make test`.
+set -eu
+for manifest in crates/*/Cargo.toml frontend/Cargo.toml; do
+  dir=$(dirname "$manifest")
+  mkdir -p "$dir/src"
+  [ -e "$dir/src/lib.rs" ] || : >"$dir/src/lib.rs"
+  for bench in $(awk '/^\[\[bench\]\]/ { b = 1; next } /^\[/ { b = 0 } b && /^name *=/ { gsub(/name *= *|"/, ""); print }' "$manifest"); do
+    mkdir -p "$dir/benches"
+    echo 'fn main() {}' >"$dir/benches/$bench.rs"
+  done
+done
+echo 'fn main() {}' >crates/api/src/main.rs
+echo 'fn main() {}' >frontend/src/main.rs
