@@ -1,6 +1,6 @@
 # JobBot — the two commands: `make run` and `make test`.
 SHELL := /bin/bash
-export PATH := $(HOME)/.cargo/bin:$(PATH)
+export PATH := $(or $(CARGO_HOME),$(HOME)/.cargo)/bin:$(HOME)/.cargo/bin:$(PATH)
 
 .PHONY: run stack test bench fuzz tools spa api fmt lint clean
 

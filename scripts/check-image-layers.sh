@@ -6,7 +6,7 @@
 # find `admin_stats` bench"); this fails the same way. `make images` builds the real images.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export PATH="$HOME/.cargo/bin:$PATH"
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$HOME/.cargo/bin:$PATH"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 # The COPY lines of the build stage up to the stubs' RUN: `COPY <sources…> <destination>`.

@@ -7,7 +7,7 @@
 # while `make test`, whose clippy had fetched everything, stayed green.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export PATH="$HOME/.cargo/bin:$PATH"
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$HOME/.cargo/bin:$PATH"
 user_home=${CARGO_HOME:-$HOME/.cargo}
 home=$(mktemp -d)
 trap 'rm -rf "$home"' EXIT

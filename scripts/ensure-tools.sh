@@ -1,24 +1,19 @@
 #!/usr/bin/env bash
-# Installs what building the SPA needs, when missing: the wasm32 target, trunk (pinned), the wasm-bindgen CLI at
-# exactly the version in Cargo.lock, and wasm-opt (binaryen 116: Debian's binaryen 108 writes a wrong table index
-# into wasm-bindgen's reference-types output, and the page does not start). Everything comes from crates.io and the
+# Installs what building the SPA needs (scripts/spa-build.py), when missing: the wasm32 target, the wasm-bindgen
+# CLI at exactly the version in Cargo.lock (compiled: about 3 minutes on 2 cores), and wasm-opt (binaryen 116:
+# Debian's binaryen 108 writes a wrong table index into wasm-bindgen's reference-types output, and the page does not
+# start). Everything comes from crates.io and the
 # npm registry; nothing is downloaded as a prebuilt binary from elsewhere.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-TRUNK_VERSION=0.21.14
-export PATH="$HOME/.cargo/bin:$PATH"
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$HOME/.cargo/bin:$PATH"
 
 if command -v rustup >/dev/null 2>&1; then
   if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
     echo "==> adding the wasm32-unknown-unknown target"
     rustup target add wasm32-unknown-unknown
   fi
-fi
-
-if [ "$(trunk --version 2>/dev/null || true)" != "trunk $TRUNK_VERSION" ]; then
-  echo "==> installing trunk $TRUNK_VERSION (compiles from source: about 15 minutes on 2 cores)"
-  cargo install --locked trunk --version "$TRUNK_VERSION"
 fi
 
 wbg_version=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
@@ -31,7 +26,7 @@ if [ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $wbg_versi
   cargo install wasm-bindgen-cli --version "$wbg_version"
 fi
 
-# wasm-opt: binaryen 116 exactly (trunk checks `wasm-opt --version`). A native one already on PATH is used. Otherwise
+# wasm-opt: binaryen 116 exactly (scripts/spa-build.py checks `wasm-opt --version`). A native one already on PATH is used. Otherwise
 # binaryen's own npm package, 116.0.0 (wasm-opt compiled to WebAssembly, run by node: installed in seconds instead
 # of ~10 minutes of C++, about 2.5x slower to run, and the same output byte for byte) into ~/.cache/jobbot-binaryen;
 # scripts/build-spa.sh puts it on PATH. Without npm, the `wasm-opt` crate is compiled (binaryen's C++).

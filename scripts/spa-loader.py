@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Moves trunk's inline module loader out of dist/index.html into a hashed file, so the SPA runs under a
+"""Moves the inline module loader (written by scripts/spa-build.py, as trunk writes it) out of dist/index.html into a hashed file, so the SPA runs under a
 Content-Security-Policy without 'unsafe-inline' (script-src 'self' 'wasm-unsafe-eval').
 
     scripts/spa-loader.py frontend/dist
@@ -19,7 +19,7 @@ def main(dist: pathlib.Path, prefix: str = "/") -> int:
     html = index.read_text(encoding="utf-8")
     scripts = INLINE.findall(html)
     if len(scripts) != 1:
-        # Already done (or trunk changed): only fail if an inline script would remain.
+        # Already done (or the page changed): only fail if an inline script would remain.
         if re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html):
             print(f"{index}: expected one inline module script, found {len(scripts)}", file=sys.stderr)
             return 1

@@ -2,12 +2,12 @@
 # `make test`: everything, in the order that fails fastest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export PATH="$HOME/.cargo/bin:$PATH"
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$HOME/.cargo/bin:$PATH"
 export CARGO_TERM_COLOR=${CARGO_TERM_COLOR:-never}
 
 step() { printf '\n==> %s\n' "$*"; }
 
-step "tools (wasm32 target, trunk, wasm-bindgen-cli, wasm-opt)"
+step "tools (wasm32 target, wasm-bindgen-cli, wasm-opt)"
 scripts/ensure-tools.sh
 
 step "make run from an empty cargo home: the fetch step brings every crate the offline SPA builds need"
