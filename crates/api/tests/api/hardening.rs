@@ -706,16 +706,8 @@ async fn an_admins_personal_token_cannot_reach_the_admin_api(backend: Backend) {
 async fn query_parameters_take_what_their_schema_says(backend: Backend) {
     let app = crate::helpers::spawn_app(backend).await;
     let user = app.user("lea@example.fr").await;
-    let friend = app.user("sam@example.fr").await;
-    let doc: Value = app
-        .client
-        .get(app.url("/api/openapi.json"))
-        .send()
-        .await
-        .expect("doc")
-        .json()
-        .await
-        .expect("json");
+    app.user("sam@example.fr").await;
+    let doc = app.openapi().await;
     let pattern = |path: &str, name: &str| -> regex_lite::Regex {
         let parameters = doc["paths"][path]["get"]["parameters"]
             .as_array()
@@ -768,18 +760,7 @@ async fn query_parameters_take_what_their_schema_says(backend: Backend) {
     assert_eq!(problem["errors"][0]["field"], "after");
     assert_eq!(problem["errors"][0]["code"], "unknown_message");
 
-    let chat: Value = app
-        .client
-        .post(app.url("/api/v1/chats"))
-        .bearer_auth(&user.access_token)
-        .json(&json!({"participant_email": "sam@example.fr"}))
-        .send()
-        .await
-        .expect("open")
-        .json()
-        .await
-        .expect("json");
-    let chat = chat["id"].as_str().expect("chat id");
+    let chat = app.open_chat(&user.access_token, "sam@example.fr").await;
     for name in ["before", "after"] {
         let unknown = app
             .get_bearer(
@@ -799,5 +780,4 @@ async fn query_parameters_take_what_their_schema_says(backend: Backend) {
         .await;
     let problem = assert_problem(theirs, 404, "not_found").await;
     assert!(problem["errors"].is_null(), "{problem}");
-    let _ = friend;
 }

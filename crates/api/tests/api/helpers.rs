@@ -159,6 +159,34 @@ impl TestApp {
             .expect("request")
     }
 
+    /// The OpenAPI document this server serves.
+    pub async fn openapi(&self) -> Value {
+        self.client
+            .get(self.url("/api/openapi.json"))
+            .send()
+            .await
+            .expect("document")
+            .json()
+            .await
+            .expect("json")
+    }
+
+    /// Opens a chat from the holder of `access` with the account of `email`; returns the chat's id.
+    pub async fn open_chat(&self, access: &str, email: &str) -> String {
+        let chat: Value = self
+            .client
+            .post(self.url("/api/v1/chats"))
+            .bearer_auth(access)
+            .json(&json!({"participant_email": email}))
+            .send()
+            .await
+            .expect("open")
+            .json()
+            .await
+            .expect("json");
+        chat["id"].as_str().expect("chat id").to_owned()
+    }
+
     /// Creates a personal token of `scope` (`read` or `write`) for the holder of `access`; returns its JSON.
     pub async fn create_token(&self, access: &str, scope: &str) -> Value {
         let response = self

@@ -69,15 +69,7 @@ async fn conversations_pick_among_the_offered_models(backend: Backend) {
     );
     assert_eq!(info["fallback_model"], "open-mistral-nemo");
     // The document this server serves lists them too, so a client generated from it sends only those.
-    let doc: Value = app
-        .client
-        .get(app.url("/api/openapi.json"))
-        .send()
-        .await
-        .expect("document")
-        .json()
-        .await
-        .expect("json");
+    let doc = app.openapi().await;
     for schema in ["CreateConversationRequest", "UpdateConversationRequest"] {
         assert_eq!(
             doc["components"]["schemas"][schema]["properties"]["model"]["enum"],

@@ -25,15 +25,7 @@ fn openapi_document_matches_the_snapshot() {
 #[actix_rt::test]
 async fn every_documented_operation_is_routed() {
     let app = spawn_app(Backend::Sqlite).await;
-    let doc: Value = app
-        .client
-        .get(app.url("/api/openapi.json"))
-        .send()
-        .await
-        .expect("doc")
-        .json()
-        .await
-        .expect("json");
+    let doc = app.openapi().await;
     assert_eq!(doc["openapi"], "3.1.0");
     let paths = doc["paths"].as_object().expect("paths");
     let mut operations = 0;
@@ -75,15 +67,7 @@ async fn every_documented_operation_is_routed() {
 #[actix_rt::test]
 async fn parameters_are_where_their_template_says() {
     let app = spawn_app(Backend::Sqlite).await;
-    let doc: Value = app
-        .client
-        .get(app.url("/api/openapi.json"))
-        .send()
-        .await
-        .expect("doc")
-        .json()
-        .await
-        .expect("json");
+    let doc = app.openapi().await;
     let mut problems = Vec::new();
     let mut queries = 0;
     let mut operation_ids = std::collections::HashSet::new();

@@ -48,18 +48,7 @@ async fn events_reach_every_participant_connection(app: TestApp) {
     let mut alice_laptop = connect(&app.address, &alice.access_token).await;
     let mut bob_socket = connect(&app.address, &bob.access_token).await;
 
-    let chat: Value = app
-        .client
-        .post(app.url("/api/v1/chats"))
-        .bearer_auth(&bob.access_token)
-        .json(&json!({"participant_email": "alice@example.fr"}))
-        .send()
-        .await
-        .expect("open")
-        .json()
-        .await
-        .expect("json");
-    let chat_id = chat["id"].as_str().expect("id");
+    let chat_id = &app.open_chat(&bob.access_token, "alice@example.fr").await;
     let posted: Value = app
         .client
         .post(app.url(&format!("/api/v1/chats/{chat_id}/messages")))
