@@ -293,18 +293,7 @@ async fn shares_show_the_branch_shown(backend: Backend) {
     let (_, r1) = exchange(&app, token, &id, "Première", None).await;
     exchange(&app, token, &id, "Deuxième", None).await;
     let (q2b, _) = exchange(&app, token, &id, "Deuxième, reformulée", Some(json!(r1))).await;
-    let chat: Value = app
-        .client
-        .post(app.url("/api/v1/chats"))
-        .bearer_auth(token)
-        .json(&json!({"participant_email": "bob@example.fr"}))
-        .send()
-        .await
-        .expect("open")
-        .json()
-        .await
-        .expect("json");
-    let chat = chat["id"].as_str().expect("id");
+    let chat = &app.open_chat(token, "bob@example.fr").await;
     let mut shares = Vec::new();
     for mode in ["snapshot", "live"] {
         let posted: Value = app
