@@ -31,6 +31,8 @@ pub struct Hub {
     /// Replies written here whose progress other instances asked for (by conversation id): until when.
     relays: Mutex<HashMap<String, Instant>>,
     stop: Arc<AtomicBool>,
+    /// The PostgreSQL listener's thread, joined by [`Hub::stop_listening`].
+    listener: Mutex<Option<std::thread::JoinHandle<()>>>,
 }
 
 /// Another instance asks for the progress of the reply `message` in `conversation`, from character `from`.
@@ -102,6 +104,27 @@ impl Hub {
             followed: Mutex::new(HashMap::new()),
             relays: Mutex::new(HashMap::new()),
             stop: Arc::new(AtomicBool::new(false)),
+            listener: Mutex::new(None),
+        }
+    }
+
+    /// Whether the PostgreSQL listener's thread is running.
+    pub fn listening(&self) -> bool {
+        lock(&self.listener)
+            .as_ref()
+            .is_some_and(|thread| !thread.is_finished())
+    }
+
+    /// Ends the listener thread and waits for it (a few milliseconds: it checks the flag between polls). The
+    /// thread holds the hub, so dropping the hub cannot end it: the server does this when it stops (or when its
+    /// future is dropped, as a test's runtime does), so no thread is left inside libpq when the process exits.
+    pub fn stop_listening(&self) {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        let thread = lock(&self.listener).take();
+        if let Some(thread) = thread {
+            if thread.thread().id() != std::thread::current().id() {
+                let _ = thread.join();
+            }
         }
     }
 
@@ -378,8 +401,9 @@ impl Hub {
                     }
                 });
             });
-        if let Err(error) = spawned {
-            tracing::error!(error = %error, "could not start the event listener");
+        match spawned {
+            Ok(thread) => *lock(&self.listener) = Some(thread),
+            Err(error) => tracing::error!(error = %error, "could not start the event listener"),
         }
     }
 }

@@ -28,6 +28,16 @@ pub struct Application {
     port: u16,
     admin_port: Option<u16>,
     server: Server,
+    hub: Arc<crate::realtime::Hub>,
+}
+
+/// Ends the hub's PostgreSQL listener when the server's future ends or is dropped.
+struct StopListening(Arc<crate::realtime::Hub>);
+
+impl Drop for StopListening {
+    fn drop(&mut self) {
+        self.0.stop_listening();
+    }
 }
 
 impl Application {
@@ -152,6 +162,7 @@ impl Application {
             port,
             admin_port,
             server,
+            hub: state.hub.clone(),
         })
     }
 
@@ -162,6 +173,11 @@ impl Application {
     /// The admin listener's port, when `JOBBOT_ADMIN_BIND` is set.
     pub fn admin_port(&self) -> Option<u16> {
         self.admin_port
+    }
+
+    /// The hub of WebSocket connections (and, on PostgreSQL, of the other instances' events).
+    pub fn hub(&self) -> Arc<crate::realtime::Hub> {
+        Arc::clone(&self.hub)
     }
 
     pub fn handle(&self) -> ServerHandle {
@@ -176,11 +192,17 @@ impl Application {
             tracing::info!("shutting down");
             handle.stop(true).await;
         });
-        self.server.await
+        self.into_server().await
     }
 
-    pub fn into_server(self) -> Server {
-        self.server
+    /// The server's future; the hub's listener thread ends with it (when it completes or is dropped).
+    pub fn into_server(self) -> impl std::future::Future<Output = std::io::Result<()>> {
+        let guard = StopListening(self.hub);
+        let server = self.server;
+        async move {
+            let _guard = guard;
+            server.await
+        }
     }
 }
 

@@ -19,6 +19,8 @@ pub struct TestApp {
     pub admin_address: Option<String>,
     pub client: reqwest::Client,
     handle: ServerHandle,
+    /// The server's hub (its PostgreSQL listener thread ends with the server).
+    pub hub: std::sync::Arc<jobbot_api::realtime::Hub>,
     pub db: TestDatabase,
     /// `JOBBOT_DATA_DIR` (the file store is its `files/`).
     pub data_dir: std::path::PathBuf,
@@ -72,6 +74,7 @@ pub async fn spawn_app_with(backend: Backend, extra: &[(&str, &str)]) -> TestApp
     let address = format!("http://127.0.0.1:{}", app.port());
     let admin_address = app.admin_port().map(|port| format!("http://127.0.0.1:{port}"));
     let handle = app.handle();
+    let hub = app.hub();
     actix_rt::spawn(app.into_server());
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
@@ -82,6 +85,7 @@ pub async fn spawn_app_with(backend: Backend, extra: &[(&str, &str)]) -> TestApp
         admin_address,
         client,
         handle,
+        hub,
         db,
         data_dir,
     }

@@ -389,3 +389,26 @@ async fn one_user_holds_at_most_ten_sockets() {
     }
     assert!(reopened, "a closed socket gives its place back");
 }
+
+/// The PostgreSQL listener's thread holds its hub, so it outlived its server: a test binary ended with dozens of
+/// them polling libpq, and one crashed in it during the process's exit (SIGSEGV in `jobbot-listen`). Now the
+/// server's end stops and joins it.
+#[actix_rt::test]
+async fn the_postgres_listener_ends_with_its_server() {
+    let app = crate::helpers::spawn_app(jobbot_db::Backend::Postgres).await;
+    let hub = std::sync::Arc::clone(&app.hub);
+    assert!(
+        hub.listening(),
+        "a PostgreSQL server listens to the other instances"
+    );
+    drop(app);
+    let mut listening = true;
+    for _ in 0..100 {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        listening = hub.listening();
+        if !listening {
+            break;
+        }
+    }
+    assert!(!listening, "the listener thread ended with its server");
+}
