@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 export PATH := $(or $(CARGO_HOME),$(HOME)/.cargo)/bin:$(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: run stack test bench fuzz tools spa api fmt lint clean
+.PHONY: run stack test bench fuzz images compose-check terraform-check tools spa api fmt lint clean
 
 ## Build everything in release mode and serve the app (SPA + API) at http://localhost:3000 on SQLite.
 run: tools spa api
@@ -34,6 +34,22 @@ bench: api spa
 	cargo bench --locked -p jobbot-api --bench offer_search
 	cargo bench --locked -p jobbot-api --bench resume
 	cargo bench --locked -p jobbot-api --bench hostile_pdf
+
+## The two production images from Dockerfile.api and Dockerfile.web unchanged, the Rust builds inside the
+## containers (podman; base images from Debian's mirror where no registry answers). Cold: about 40 minutes on
+## 2 cores, so not in `make test` (docs/DEPLOYMENT.md has the measured times and sizes).
+images:
+	scripts/images.sh
+
+## docker-compose.yml brought up from the runtime images (this machine's release binary and SPA) and the
+## smoke set run through its nginx, then torn down (part of `make test`).
+compose-check: spa
+	cargo build --release --locked --bin jobbot
+	scripts/compose-check.sh target/release/jobbot
+
+## The Azure Terraform (infra/terraform/azure): its promises on the parsed files, and checkov (part of `make test`).
+terraform-check:
+	scripts/check-terraform.sh
 
 ## Longer runs than `make test`: schemathesis for 5 minutes against the OpenAPI contract.
 fuzz:

@@ -1,6 +1,6 @@
 // A fake Mistral chat-completions server for the browser tests: the real wire format (SSE chunks, usage in
 // the last chunk, `data: [DONE]`), with a delay between chunks so the browser visibly streams.
-// Usage: node fake-mistral.mjs PORT
+// Usage: node fake-mistral.mjs PORT [ADDRESS]   (127.0.0.1 by default; the compose check gives its network's gateway)
 import http from 'node:http';
 
 const port = Number(process.argv[2] ?? 0);
@@ -60,4 +60,4 @@ const server = http.createServer((req, res) => {
     res.end();
   });
 });
-server.listen(port, '127.0.0.1', () => console.log(`fake mistral on ${server.address().port}`));
+server.listen(port, process.argv[3] ?? '127.0.0.1', () => console.log(`fake mistral on ${server.address().port}`));
