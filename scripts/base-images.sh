@@ -20,15 +20,25 @@ cache=${JOBBOT_IMAGE_CACHE:-$HOME/.cache/jobbot-images}
 mkdir -p "$cache"
 
 has() { "$engine" image inspect "$1" >/dev/null 2>&1; }
+# A stand-in built here carries the hash of its folder: rebuilt when the folder changes. An image without that
+# label came from a registry and is left alone.
+digest() { (cd "$1" && sha256sum Dockerfile ./*.sh 2>/dev/null | sha256sum | cut -c1-16); }
+current() { # TAG FOLDER
+  local label
+  has "$1" || return 1
+  label=$("$engine" image inspect -f '{{ index .Config.Labels "org.jobbot.standin" }}' "$1" 2>/dev/null || true)
+  [ -z "$label" ] || [ "$label" = "<no value>" ] || [ "$label" = "$(digest "$2")" ]
+}
 # These builds reach Debian's mirror only, over HTTP (apt checks the signatures): no CA bundle needed.
 build() { # TAG CONTEXT [ARGS...]
   local tag=$1 context=$2
   shift 2
+  # Docker's classic builder (Debian's docker.io has no BuildKit); its deprecation notice is not shown.
   if [ "$engine" = podman ]; then
-    podman build --format docker -q -t "$tag" "$@" "$context" >/dev/null
+    podman build --format docker -q -t "$tag" "$@" "$context" >"$cache/build.log" 2>&1
   else
-    DOCKER_BUILDKIT=0 docker build -q -t "$tag" "$@" "$context" >/dev/null
-  fi
+    DOCKER_BUILDKIT=0 docker build -q -t "$tag" "$@" "$context" >"$cache/build.log" 2>&1
+  fi || { tail -n 30 "$cache/build.log" >&2; return 1; }
 }
 
 # The first http(s) mirror apt uses here (deb.debian.org when none is found).
@@ -106,19 +116,19 @@ for image in "$@"; do
       echo "==> $tag: imported from $tarball" >&2
       "$engine" import --change 'CMD ["bash"]' --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
         "$tarball" "$tag" >/dev/null
-      [ "$engine" = podman ] && podman tag "$tag" docker.io/library/$tag
+      if [ "$engine" = podman ]; then podman tag "$tag" "docker.io/library/$tag"; fi
       ;;
     postgres)
       tag=postgres:15-bookworm
-      has "$tag" && continue
+      current "$tag" ops/standins/postgres && continue
       "$0" "$engine" debian
       echo "==> $tag: Debian's postgresql-15 (ops/standins/postgres)" >&2
-      build "$tag" ops/standins/postgres
-      [ "$engine" = podman ] && podman tag "$tag" docker.io/library/$tag
+      build "$tag" ops/standins/postgres --label "org.jobbot.standin=$(digest ops/standins/postgres)"
+      if [ "$engine" = podman ]; then podman tag "$tag" "docker.io/library/$tag"; fi
       ;;
     rust)
       tag=rust:1.95-slim-bookworm
-      has "$tag" && continue
+      current "$tag" ops/standins/rust && continue
       "$0" "$engine" debian
       toolchain=$(rustc --print sysroot)
       echo "==> $tag: this machine's toolchain ($toolchain) and gcc (ops/standins/rust)" >&2
@@ -128,17 +138,17 @@ for image in "$@"; do
       mkdir -p "$context/toolchain"
       tar -C "$toolchain" --exclude=share/doc --exclude='lib/rustlib/*/doc' -cf - . | tar -C "$context/toolchain" -xf -
       cp "$(command -v rustup)" "$context/rustup"
-      build "$tag" "$context" || { rm -rf "$context"; exit 1; }
+      build "$tag" "$context" --label "org.jobbot.standin=$(digest ops/standins/rust)" || { rm -rf "$context"; exit 1; }
       rm -rf "$context"
-      [ "$engine" = podman ] && podman tag "$tag" docker.io/library/$tag
+      if [ "$engine" = podman ]; then podman tag "$tag" "docker.io/library/$tag"; fi
       ;;
     rust-full)
       tag=rust:1.95-bookworm
-      has "$tag" && continue
+      current "$tag" ops/standins/rust-full && continue
       "$0" "$engine" rust
       echo "==> $tag: the slim stand-in and buildpack-deps' tools (ops/standins/rust-full)" >&2
-      build "$tag" ops/standins/rust-full
-      [ "$engine" = podman ] && podman tag "$tag" docker.io/library/$tag
+      build "$tag" ops/standins/rust-full --label "org.jobbot.standin=$(digest ops/standins/rust-full)"
+      if [ "$engine" = podman ]; then podman tag "$tag" "docker.io/library/$tag"; fi
       ;;
     *) echo "unknown image $image (debian, postgres, rust, rust-full)" >&2; exit 2 ;;
   esac
