@@ -104,7 +104,7 @@ gateway=172.30.0.1 # the frontend network's, fixed by docker-compose.yml
 mkdir -p "$work/secrets" "$work/tls"
 scripts/make-secrets.sh "$work/secrets" >/dev/null
 chmod 644 "$work/secrets/mistral_api_key"
-printf 'compose-check-key' >"$work/secrets/mistral_api_key"
+printf 'e2e-key' >"$work/secrets/mistral_api_key"  # what the fake Mistral accepts
 chmod 444 "$work/secrets/mistral_api_key"
 cat >"$work/env" <<EOF
 COMPOSE_PROJECT_NAME=$project

@@ -5,7 +5,8 @@ cd "$(dirname "$0")/.."
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$HOME/.cargo/bin:$PATH"
 export CARGO_TERM_COLOR=${CARGO_TERM_COLOR:-never}
 
-step() { printf '\n==> %s\n' "$*"; }
+started=$(date +%s)
+step() { printf '\n==> %s (%s s)\n' "$*" "$(($(date +%s) - started))"; }
 
 step "tools (wasm32 target, wasm-bindgen-cli, wasm-opt)"
 scripts/ensure-tools.sh
@@ -25,8 +26,8 @@ scripts/module-cycles.py
 step "deployment files: hadolint, compose and GitLab CI schemas, nginx -t and HTTPS with Debian's nginx"
 scripts/check-deploy.sh
 
-step "Dockerfile.api's dependency layer: every target of every manifest stubbed (replayed without a container engine)"
-scripts/check-image-layers.sh
+step "the Azure Terraform: its promises (python-hcl2) and checkov"
+scripts/check-terraform.sh
 
 step "alert rules: promtool check rules and their unit tests"
 scripts/check-alerts.sh
@@ -64,3 +65,10 @@ scripts/build-spa.sh
 
 step "browser tests (Chromium, real API serving the real SPA: SQLite, PostgreSQL, a fake Mistral upstream; then through nginx as make stack runs it)"
 scripts/e2e.sh target/debug/jobbot sqlite postgres mistral stack
+
+step "the release binary (the runtime image of the compose check)"
+cargo build --release --locked --bin jobbot
+
+step "docker-compose.yml, for real: the runtime images from this build, the stack up, the smoke set through its nginx, torn down"
+scripts/compose-check.sh target/release/jobbot
+step "make test passed"
