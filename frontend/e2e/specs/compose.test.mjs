@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { launch, newPage, uniqueEmail, JobBot, BASE_URL } from '../support/browser.mjs';
+import { launch, newPage, uniqueEmail, JobBot, BASE_URL, timeSlowAnswer } from '../support/browser.mjs';
 
 const ADMIN_URL = process.env.JOBBOT_E2E_ADMIN_URL;
 const skip = process.env.JOBBOT_E2E_COMPOSE === '1' && ADMIN_URL ? false : 'runs through scripts/compose-check.sh only';
@@ -47,16 +47,8 @@ test('register, then a chat message arrives live over the WebSocket', { skip }, 
 });
 
 test('an answer streams through nginx: its first words show long before its end', { skip }, async () => {
-  const { context, page, app } = await signUp('Inès Roux', 'ines');
-  await page.goto('/chat');
-  // The fake Mistral sends 60 words, one every 150 ms, when asked to go slowly: about 9 s in all.
-  await app.byTestId('composer-input').fill('Réponds lentement, s\'il te plaît');
-  const started = Date.now();
-  await app.byTestId('composer-input').press('Enter');
-  await page.locator('[data-testid=message-assistant][data-status=streaming]').filter({ hasText: 'mot0' }).waitFor();
-  const firstWords = Date.now() - started;
-  await page.locator('[data-testid=message-assistant][data-status=complete]').waitFor({ timeout: 30_000 });
-  const complete = Date.now() - started;
+  const { context, page } = await signUp('Inès Roux', 'ines');
+  const { firstWords, complete } = await timeSlowAnswer(page);
   assert.ok(firstWords < complete - 4000, `first words after ${firstWords} ms, the end after ${complete} ms`);
   await context.close();
 });

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import http from 'node:http';
 
-import { launch, newPage, uniqueEmail, JobBot, BASE_URL } from '../support/browser.mjs';
+import { launch, newPage, uniqueEmail, JobBot, BASE_URL, timeSlowAnswer } from '../support/browser.mjs';
 
 const ADMIN_URL = process.env.JOBBOT_E2E_ADMIN_URL;
 const ACCESS_LOG = process.env.JOBBOT_E2E_ACCESS_LOG;
@@ -100,21 +100,8 @@ test('two users chat live while their sockets are held by different instances', 
 });
 
 test('an answer streams through nginx: its first words show long before its end', { skip }, async () => {
-  const { context, page, app } = await newPage(browser).then(async (p) => {
-    const app = new JobBot(p.page);
-    await app.register({ name: 'Inès Roux', email: uniqueEmail('ines'), password: PASSWORD });
-    await p.page.waitForURL('**/account');
-    return { ...p, app };
-  });
-  await page.goto('/chat');
-  // The fake Mistral sends 60 words, one every 150 ms, when asked to go slowly: about 9 s in all.
-  await app.byTestId('composer-input').fill('Réponds lentement, s\'il te plaît');
-  const started = Date.now();
-  await app.byTestId('composer-input').press('Enter');
-  await page.locator('[data-testid=message-assistant][data-status=streaming]').filter({ hasText: 'mot0' }).waitFor();
-  const firstWords = Date.now() - started;
-  await page.locator('[data-testid=message-assistant][data-status=complete]').waitFor({ timeout: 30_000 });
-  const complete = Date.now() - started;
+  const { context, page } = await signUp('Inès Roux', 'ines');
+  const { firstWords, complete } = await timeSlowAnswer(page);
   assert.ok(firstWords < complete - 4000, `first words after ${firstWords} ms, the end after ${complete} ms`);
   await context.close();
 });

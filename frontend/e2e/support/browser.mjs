@@ -92,3 +92,20 @@ export class JobBot {
     await this.page.waitForURL('**/login');
   }
 }
+
+/**
+ * Asks the fake Mistral for its slow answer (60 words, one every 150 ms: about 9 s) on a signed-in page and
+ * returns when its first words showed and when it ended (ms after the question). Through a proxy that
+ * buffers the stream, both arrive together.
+ */
+export async function timeSlowAnswer(page) {
+  const app = new JobBot(page);
+  await page.goto('/chat');
+  await app.byTestId('composer-input').fill('Réponds lentement, s\'il te plaît');
+  const started = Date.now();
+  await app.byTestId('composer-input').press('Enter');
+  await page.locator('[data-testid=message-assistant][data-status=streaming]').filter({ hasText: 'mot0' }).waitFor();
+  const firstWords = Date.now() - started;
+  await page.locator('[data-testid=message-assistant][data-status=complete]').waitFor({ timeout: 30_000 });
+  return { firstWords, complete: Date.now() - started };
+}
