@@ -54,7 +54,7 @@ dc() { "${compose[@]}" --project-directory "$root" -f "$root/docker-compose.yml"
 teardown() {
   [ -n "$fake_pid" ] && kill "$fake_pid" 2>/dev/null
   [ -f "$work/env" ] && dc down --volumes --remove-orphans --timeout 10 >/dev/null 2>&1
-  docker rmi "$image/api:$tag" "$image/web:$tag" >/dev/null 2>&1
+  docker rmi "$image/api:$tag" "$image/web:$tag" >/dev/null 2>&1 || true # (already removed after a pass)
   rm -rf "$work"
 }
 trap teardown EXIT
