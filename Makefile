@@ -36,7 +36,7 @@ bench: api spa
 	cargo bench --locked -p jobbot-api --bench hostile_pdf
 
 ## The two production images from Dockerfile.api and Dockerfile.web unchanged, the Rust builds inside the
-## containers (podman; base images from Debian's mirror where no registry answers). Cold: about 40 minutes on
+## containers (podman; base images from Debian's mirror where no registry answers). Cold: 31 minutes measured on
 ## 2 cores, so not in `make test` (docs/DEPLOYMENT.md has the measured times and sizes).
 images:
 	scripts/images.sh
