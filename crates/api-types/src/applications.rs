@@ -150,6 +150,7 @@ pub struct DocumentUpdate {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
 #[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+#[serde(deny_unknown_fields)]
 pub struct DownloadQuery {
     pub format: Option<String>,
 }

@@ -135,6 +135,7 @@ pub struct CoachContextPart {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(IntoParams))]
 #[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+#[serde(deny_unknown_fields)]
 pub struct ContextQuery {
     pub offer_id: Option<String>,
     pub application_id: Option<String>,
@@ -146,6 +147,7 @@ pub struct ContextQuery {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(IntoParams))]
 #[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+#[serde(deny_unknown_fields)]
 pub struct ConversationQuery {
     pub q: Option<String>,
     pub limit: Option<i64>,
@@ -164,6 +166,7 @@ pub struct ConversationPage {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(IntoParams))]
 #[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+#[serde(deny_unknown_fields)]
 pub struct MessageQuery {
     pub after: Option<String>,
     pub limit: Option<i64>,

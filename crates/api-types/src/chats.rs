@@ -61,6 +61,7 @@ pub struct ChatMessage {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(IntoParams))]
 #[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+#[serde(deny_unknown_fields)]
 pub struct ChatMessageQuery {
     pub before: Option<String>,
     pub after: Option<String>,

@@ -10,7 +10,7 @@
 
 use actix_web::body::{BoxBody, EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::error::{BlockingError, JsonPayloadError};
+use actix_web::error::{BlockingError, JsonPayloadError, QueryPayloadError};
 use actix_web::http::{header, StatusCode};
 use actix_web::middleware::Next;
 use actix_web::{HttpRequest, HttpResponse, ResponseError};
@@ -263,6 +263,17 @@ pub fn json_error(error: JsonPayloadError, _req: &HttpRequest) -> actix_web::Err
         ),
     };
     api_error.into()
+}
+
+/// A query string that does not match its operation's parameters (an unknown name, a number that is not one):
+/// 400 `bad_request` naming what is wrong. Every query type denies unknown fields, so a typo (`?ofer_id=`) is
+/// refused instead of silently ignored.
+pub fn query_error(error: QueryPayloadError, _req: &HttpRequest) -> actix_web::Error {
+    let detail = match &error {
+        QueryPayloadError::Deserialize(e) => format!("The query string does not match this operation: {e}."),
+        _ => "The query string could not be read.".to_owned(),
+    };
+    ApiError::new(StatusCode::BAD_REQUEST, ErrorCode::BadRequest, detail).into()
 }
 
 /// Rewrites any error response that is not already problem+json (actix's own 404, 405, 413…) into one,

@@ -18,7 +18,7 @@ use crate::cache::ReadCache;
 use crate::config::Config;
 use crate::credentials::jwt::JwtKeys;
 use crate::credentials::password::PasswordHasher;
-use crate::error::{json_error, problem_fallback, ApiError};
+use crate::error::{json_error, problem_fallback, query_error, ApiError};
 use crate::ratelimit::RateLimiter;
 use crate::state::AppState;
 
@@ -79,6 +79,7 @@ impl Application {
                         .error_handler(json_error),
                 )
                 .app_data(web::PayloadConfig::new(BODY_LIMIT))
+                .app_data(web::QueryConfig::default().error_handler(query_error))
                 .wrap(from_fn(fence_changes))
                 .wrap(from_fn(crate::network::admin_gate))
                 .wrap(cors)

@@ -23,6 +23,7 @@ const SALARY_MAX: i64 = 10_000_000;
 /// `GET /api/v1/offers`: every parameter is optional; lists are comma-separated and match any of their values.
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
 pub struct OfferQuery {
     /// Words (any form: "électriciens" finds "Électricien"), `prefix*`, `"a phrase"`; up to 200 characters.
     pub q: Option<String>,

@@ -29,6 +29,7 @@ const CSV_MAX_ROWS: i64 = 100_000;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
 pub struct UserListQuery {
     /// Part of the email or display name, any case.
     pub q: Option<String>,
@@ -46,6 +47,7 @@ pub struct UserListQuery {
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
 pub struct AuditQuery {
     /// The actor's user id.
     pub actor: Option<String>,
@@ -685,6 +687,7 @@ pub async fn system(state: web::Data<AppState>, auth: AuthUser) -> Result<web::J
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
 pub struct ShareListQuery {
     /// `active`, `expired`, `revoked` (by its owner) or `removed` (by an admin).
     pub state: Option<String>,
@@ -829,6 +832,7 @@ pub async fn remove_share(
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
 pub struct StatsQuery {
     /// Start (RFC 3339 or `YYYY-MM-DD`, inclusive); default 30 days before `to`.
     pub from: Option<String>,

@@ -119,6 +119,7 @@ fn day_of(errors: &mut Vec<FieldError>, raw: &str) -> Option<NaiveDateTime> {
 /// `GET /api/v1/applications`: both filters are optional.
 #[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
 pub struct ApplicationQuery {
     /// Only these statuses (comma-separated: `sent,followed_up`).
     pub status: Option<String>,

@@ -20,6 +20,7 @@ use crate::state::AppState;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
 pub struct UploadQuery {
     /// The file's name as the candidate sees it (folders are dropped; `.pdf` is added when missing).
     pub filename: Option<String>,

@@ -27,6 +27,7 @@ const SILENCE_LIMIT: Duration = Duration::from_secs(60);
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
 pub struct WsQuery {
     /// An access token or a personal token, for clients that cannot set headers.
     pub access_token: Option<String>,
