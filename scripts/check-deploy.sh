@@ -46,7 +46,8 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+# shellcheck source=scripts/lib.sh
+source "$root/scripts/lib.sh"
 
 step "nginx/render.sh refuses values that would inject configuration"
 for bad in "JOBBOT_ADMIN_ALLOW=10.0.0.0/8;allow all" "JOBBOT_API_UPSTREAMS=api:8080;include /etc/passwd" \

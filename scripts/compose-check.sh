@@ -43,7 +43,8 @@ if command -v docker-compose >/dev/null 2>&1; then compose=(docker-compose); els
 step "base images (debian:bookworm-slim, postgres:15-bookworm)"
 scripts/base-images.sh docker debian postgres
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+# shellcheck source=scripts/lib.sh
+source "$root/scripts/lib.sh"
 project=jobbot-check
 tag=check-$$
 image=localhost/jobbot-check

@@ -45,7 +45,8 @@ load_offers() { # DATABASE_URL
   DATABASE_URL="$1" RUST_LOG=warn "$bin" offers import samples/offres-france-travail.json >/dev/null
 }
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+# shellcheck source=scripts/lib.sh
+source "$root/scripts/lib.sh"
 
 work=$(mktemp -d)
 server_pid=""

@@ -30,7 +30,8 @@ if [ ! -x "$azurite/node_modules/.bin/azurite-blob" ]; then
   (cd "$azurite" && npm install --no-audit --no-fund --silent 'azurite@3' >&2)
 fi
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+# shellcheck source=scripts/lib.sh
+source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
 rm -rf "$state" && mkdir -p "$state/azurite"
 s3=$(free_port)
 blob=$(free_port)

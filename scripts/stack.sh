@@ -52,7 +52,8 @@ free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 for port in "$public_port" "$admin_port"; do
   free "$port" || { echo "stack: port $port is taken (JOBBOT_STACK_PUBLIC_PORT / JOBBOT_STACK_ADMIN_PORT)" >&2; exit 1; }
 done
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+# shellcheck source=scripts/lib.sh
+source "$root/scripts/lib.sh"
 
 echo "==> PostgreSQL"
 if [ -n "${JOBBOT_STACK_DATABASE_URL:-}" ]; then
