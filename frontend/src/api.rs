@@ -269,8 +269,16 @@ pub async fn recent_conversations(limit: u8) -> Result<ConversationPage, ApiErro
     call(Verb::Get, &format!("/conversations?limit={limit}"), None).await
 }
 
+/// What the dashboard shows of a saved search (the rest of its JSON is left unread).
+#[derive(Clone, serde::Deserialize)]
+pub struct SearchNews {
+    pub id: String,
+    pub name: String,
+    pub new_offers: i64,
+}
+
 /// The candidate's saved searches, as the dashboard reads them.
-pub async fn saved_searches() -> Result<Vec<crate::pages::home::SearchNews>, ApiError> {
+pub async fn saved_searches() -> Result<Vec<SearchNews>, ApiError> {
     call(Verb::Get, "/me/saved-searches", None).await
 }
 

@@ -21,7 +21,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Nullable, Text};
 use jobbot_domain::search::Clause;
 
-use crate::offers::{Cursor, FacetCount, Facets, Search, Sort};
+use crate::offers::{Cursor, FacetCount, Facets, Hit, OfferRow, Page, Search, Sort};
 use crate::schema::job_offers;
 use crate::DbConnection;
 
@@ -619,4 +619,31 @@ fn placeholder(conn: &DbConnection) -> &'static str {
         DbConnection::Pg(_) => "$1",
         DbConnection::Sqlite(_) => "?",
     }
+}
+
+/// `search` for the open public offers (`search.owner` is `None`), answered from the in-memory `index`
+/// (brought up to date first); the page's offers are then read by id.
+pub fn search_page(conn: &mut DbConnection, index: &OfferIndex, search: &Search) -> QueryResult<Page> {
+    index.refresh(conn)?;
+    let found = index.search(search);
+    let ids: Vec<&str> = found.ids.iter().map(|(id, _)| id.as_str()).collect();
+    let rows: Vec<OfferRow> = job_offers::table
+        .filter(job_offers::id.eq_any(&ids))
+        .select(OfferRow::as_select())
+        .load(conn)?;
+    let mut by_id: std::collections::HashMap<String, OfferRow> =
+        rows.into_iter().map(|row| (row.id.clone(), row)).collect();
+    let hits = found
+        .ids
+        .into_iter()
+        .filter_map(|(id, hits)| by_id.remove(&id).map(|offer| Hit { offer, hits }))
+        // Changed since the index read it (closed, made private) in another transaction.
+        .filter(|hit| !hit.offer.private && hit.offer.state == "open")
+        .collect();
+    Ok(Page {
+        hits,
+        next: found.next,
+        total: found.total,
+        facets: found.facets,
+    })
 }

@@ -576,37 +576,6 @@ pub fn search(conn: &mut DbConnection, search: &Search) -> QueryResult<Page> {
     })
 }
 
-/// `search` for the open public offers (`search.owner` is `None`), answered from the in-memory `index`
-/// (brought up to date first); the page's offers are then read by id.
-pub fn search_indexed(
-    conn: &mut DbConnection,
-    index: &crate::offer_index::OfferIndex,
-    search: &Search,
-) -> QueryResult<Page> {
-    index.refresh(conn)?;
-    let found = index.search(search);
-    let ids: Vec<&str> = found.ids.iter().map(|(id, _)| id.as_str()).collect();
-    let rows: Vec<OfferRow> = job_offers::table
-        .filter(job_offers::id.eq_any(&ids))
-        .select(OfferRow::as_select())
-        .load(conn)?;
-    let mut by_id: std::collections::HashMap<String, OfferRow> =
-        rows.into_iter().map(|row| (row.id.clone(), row)).collect();
-    let hits = found
-        .ids
-        .into_iter()
-        .filter_map(|(id, hits)| by_id.remove(&id).map(|offer| Hit { offer, hits }))
-        // Changed since the index read it (closed, made private) in another transaction.
-        .filter(|hit| !hit.offer.private && hit.offer.state == "open")
-        .collect();
-    Ok(Page {
-        hits,
-        next: found.next,
-        total: found.total,
-        facets: found.facets,
-    })
-}
-
 /// Rebuilds SQLite's full-text index from the offers (after a copy that may have renumbered rows); nothing to
 /// do on PostgreSQL, whose search columns are generated.
 pub fn rebuild_search_index(conn: &mut DbConnection) -> QueryResult<()> {

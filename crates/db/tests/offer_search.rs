@@ -4,7 +4,7 @@
 //! total and facet count, before and after offers change.
 
 use chrono::{NaiveDate, NaiveDateTime, TimeDelta};
-use jobbot_db::offer_index::OfferIndex;
+use jobbot_db::offer_index::{self, OfferIndex};
 use jobbot_db::offers::{self, Facets, OfferRow, Search, Sort};
 use jobbot_db::testing::TestDatabase;
 use jobbot_db::{migrations, Backend, DbConnection};
@@ -611,7 +611,7 @@ fn same_as_sql(conn: &mut DbConnection, index: &OfferIndex, mut search: Search, 
     let mut seen = 0;
     loop {
         let sql = offers::search(conn, &search).expect("SQL search");
-        let memory = offers::search_indexed(conn, index, &search).expect("index search");
+        let memory = offer_index::search_page(conn, index, &search).expect("index search");
         let ids = |page: &offers::Page| -> Vec<(String, i64)> {
             page.hits.iter().map(|h| (h.offer.id.clone(), h.hits)).collect()
         };
@@ -746,7 +746,7 @@ fn index_agrees_with_sql(backend: Backend) {
         rows.len() - 1,
         "one added, one closed, one deleted, the private one left out"
     );
-    let page = offers::search_indexed(
+    let page = offer_index::search_page(
         &mut conn,
         &index,
         &Search {
@@ -803,7 +803,7 @@ fn a_change_that_commits_late_still_reaches_the_index() {
             limit: 10,
             ..Search::default()
         };
-        offers::search_indexed(conn, index, &search)
+        offer_index::search_page(conn, index, &search)
             .expect("search")
             .hits
             .into_iter()

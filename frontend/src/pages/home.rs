@@ -23,14 +23,6 @@ pub fn take_farewell() -> Option<jobbot_api_types::DeletionReceipt> {
     serde_json::from_str(&raw).ok()
 }
 
-/// What the dashboard shows of a saved search (the rest of its JSON is left unread).
-#[derive(Clone, serde::Deserialize)]
-pub struct SearchNews {
-    id: String,
-    name: String,
-    new_offers: i64,
-}
-
 #[component]
 pub fn HomePage() -> impl IntoView {
     let state = expect_context::<AppState>();
@@ -72,7 +64,7 @@ fn Dashboard() -> impl IntoView {
     let state = expect_context::<AppState>();
     let applications = RwSignal::new(None::<ApplicationList>);
     let conversations = RwSignal::new(None::<Vec<Conversation>>);
-    let searches = RwSignal::new(None::<Vec<SearchNews>>);
+    let searches = RwSignal::new(None::<Vec<api::SearchNews>>);
     spawn_local(async move {
         if let Ok(list) = api::saved_searches().await {
             searches.set(Some(list));

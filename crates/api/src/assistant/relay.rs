@@ -107,8 +107,17 @@ async fn relay(assistant: Arc<Assistant>, hub: Arc<Hub>, pool: Pool, follow: Fol
 /// Adds to `pending` what of `text` (ending at character `end`) comes after the `written` characters already
 /// taken.
 fn take(text: &str, end: usize, written: &mut usize, pending: &mut Progress) {
-    if let Some(piece) = super::sse::unsent(text, end, *written) {
+    if let Some(piece) = unsent(text, end, *written) {
         pending.text.push_str(&piece);
         *written = end;
     }
+}
+
+/// What of `text`, ending at character `end`, comes after the `sent` characters the client has.
+pub(crate) fn unsent(text: &str, end: usize, sent: usize) -> Option<String> {
+    if end <= sent {
+        return None;
+    }
+    let start = end.saturating_sub(text.chars().count());
+    Some(text.chars().skip(sent.saturating_sub(start)).collect())
 }

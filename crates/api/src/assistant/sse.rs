@@ -15,6 +15,7 @@ use jobbot_domain::MessageStatus;
 use serde::Serialize;
 use tokio::sync::broadcast;
 
+use super::relay::{unsent, RENEW_EVERY};
 use super::ReplyEvent;
 use crate::error::ApiError;
 use crate::realtime::{Follow, Hub};
@@ -94,15 +95,6 @@ fn sse_stream(
 fn delta_event(text: String, end: usize) -> web::Bytes {
     let json = serde_json::to_string(&DeltaEvent { text }).unwrap_or_else(|_| "{}".to_owned());
     web::Bytes::from(format!("id: {end}\nevent: delta\ndata: {json}\n\n"))
-}
-
-/// What of `text`, ending at character `end`, comes after the `sent` characters the client has.
-pub(crate) fn unsent(text: &str, end: usize, sent: usize) -> Option<String> {
-    if end <= sent {
-        return None;
-    }
-    let start = end.saturating_sub(text.chars().count());
-    Some(text.chars().skip(sent.saturating_sub(start)).collect())
 }
 
 /// A running reply's events as SSE, from the `sent` characters the client already has: `delta`s, then `done`
@@ -266,7 +258,7 @@ async fn follow_elsewhere(
             } else {
                 POLL_EVERY
             };
-        if asked.elapsed() >= super::relay::RENEW_EVERY {
+        if asked.elapsed() >= RENEW_EVERY {
             asked = Instant::now();
             follow.from = sent;
             ask(pool.clone(), Arc::clone(&hub), follow.clone(), false).await;

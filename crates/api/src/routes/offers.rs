@@ -3,6 +3,7 @@
 
 use actix_web::{web, HttpResponse};
 use jobbot_api_types::{Offer, OfferInput, OfferPage, OfferUpdate, Problem, SavedOffer};
+use jobbot_db::offer_index;
 use jobbot_db::offers::{self, OfferRow};
 use jobbot_domain::Role;
 
@@ -39,7 +40,7 @@ pub async fn search(
         .db(move |conn| {
             // The open public offers come from the in-memory index; one's own (any state) from SQL.
             let page = match search.owner {
-                None => offers::search_indexed(conn, &index, &search)?,
+                None => offer_index::search_page(conn, &index, &search)?,
                 Some(_) => offers::search(conn, &search)?,
             };
             let ids: Vec<String> = page.hits.iter().map(|h| h.offer.id.clone()).collect();
