@@ -34,6 +34,35 @@ pub struct MessageRow {
 }
 
 impl MessageRow {
+    /// A new message with a new id at `at`, on the path shown, following nothing yet (`parent_id`), with no
+    /// provider, model, usage or error: the caller sets what it knows.
+    pub fn new(
+        conversation_id: &str,
+        role: MessageRole,
+        content: &str,
+        status: MessageStatus,
+        at: NaiveDateTime,
+    ) -> Self {
+        Self {
+            id: crate::new_id(),
+            conversation_id: conversation_id.to_owned(),
+            role: role.as_str().to_owned(),
+            content: content.to_owned(),
+            status: status.as_str().to_owned(),
+            provider: None,
+            model: None,
+            prompt_tokens: None,
+            completion_tokens: None,
+            latency_ms: None,
+            error_code: None,
+            created_at: at,
+            updated_at: at,
+            fallback_from: None,
+            parent_id: None,
+            on_path: true,
+        }
+    }
+
     /// `role` as the domain knows it (stored as its text).
     pub fn message_role(&self) -> MessageRole {
         MessageRole::parse(&self.role).unwrap_or(MessageRole::Assistant)

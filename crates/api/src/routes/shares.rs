@@ -273,31 +273,15 @@ pub async fn fork_share(
                 let mut previous: Option<String> = None;
                 for (offset, message) in transcript.iter().enumerate() {
                     let at = now + TimeDelta::microseconds(offset as i64);
-                    let id = jobbot_db::new_id();
-                    messages::insert(
-                        conn,
-                        &MessageRow {
-                            id: id.clone(),
-                            conversation_id: conversation.id.clone(),
-                            role: MessageRole::parse(&message.role)
-                                .unwrap_or(MessageRole::Assistant)
-                                .as_str()
-                                .into(),
-                            content: message.content.clone(),
-                            status: MessageStatus::Complete.as_str().into(),
-                            provider: None,
-                            model: None,
-                            prompt_tokens: None,
-                            completion_tokens: None,
-                            latency_ms: None,
-                            error_code: None,
-                            created_at: at,
-                            updated_at: at,
-                            fallback_from: None,
-                            parent_id: previous.replace(id),
-                            on_path: true,
-                        },
-                    )?;
+                    let mut row = MessageRow::new(
+                        &conversation.id,
+                        MessageRole::parse(&message.role).unwrap_or(MessageRole::Assistant),
+                        &message.content,
+                        MessageStatus::Complete,
+                        at,
+                    );
+                    row.parent_id = previous.replace(row.id.clone());
+                    messages::insert(conn, &row)?;
                 }
                 Ok::<_, ApiError>(())
             })?;
