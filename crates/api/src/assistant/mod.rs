@@ -10,6 +10,7 @@ use jobbot_api_types::ErrorCode;
 pub mod grounding;
 pub mod relay;
 pub mod sse;
+pub mod turn;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -677,25 +678,9 @@ mod tests {
     use super::*;
 
     fn row(role: &str, content: &str, status: &str) -> MessageRow {
-        let now = jobbot_db::now();
-        MessageRow {
-            id: jobbot_db::new_id(),
-            conversation_id: "c".into(),
-            role: role.into(),
-            content: content.into(),
-            status: status.into(),
-            provider: None,
-            model: None,
-            prompt_tokens: None,
-            completion_tokens: None,
-            latency_ms: None,
-            error_code: None,
-            created_at: now,
-            updated_at: now,
-            fallback_from: None,
-            parent_id: None,
-            on_path: true,
-        }
+        let role = MessageRole::parse(role).expect("a role");
+        let status = MessageStatus::parse(status).expect("a status");
+        MessageRow::new("c", role, content, status, jobbot_db::now())
     }
 
     #[test]

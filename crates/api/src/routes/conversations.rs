@@ -2,10 +2,9 @@
 //! Every lookup is scoped to the caller: another user's conversation is a 404 whatever the method.
 
 use crate::assistant::grounding;
+use crate::assistant::message_dto;
 use crate::assistant::sse::{self, respond, wait_for_end};
-use crate::assistant::{
-    self, build_context, message_dto, reply_in_progress, title_from, QuotaCheck, ReplyJob, Reservation,
-};
+use crate::assistant::turn::{self, Desk, Started, Turn};
 use crate::auth::AuthUser;
 use crate::body::Body;
 use crate::cache::PAGE_MESSAGES;
@@ -14,25 +13,21 @@ use crate::error::ApiError;
 use crate::state::AppState;
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
-use chrono::TimeDelta;
 use jobbot_api_types::{
     AssistantInfo, AssistantModel, CoachContext, ContextQuery, Conversation, ConversationPage,
     ConversationQuery, CreateConversationRequest, DoneEvent, ErrorCode, Exchange, Feedback, FeedbackRequest,
-    LiveEvent, Message, MessagePage, MessageQuery, Problem, Rating, ReplyStarted, SendMessageRequest,
-    UpdateConversationRequest,
+    Message, MessagePage, MessageQuery, Problem, Rating, SendMessageRequest, UpdateConversationRequest,
 };
 use jobbot_db::conversations::{self, ConversationRow};
 use jobbot_db::feedback::{self, FeedbackRow};
 use jobbot_db::messages::{self, MessageRow};
-use jobbot_db::{usage, DbConnection};
+use jobbot_db::DbConnection;
 use jobbot_domain::{Locale, MessageRole, MessageStatus};
 use std::collections::HashMap;
 use std::sync::Arc;
 
 const CONTENT_MAX_CHARS: usize = 8_000;
 const TITLE_MAX_CHARS: usize = 200;
-/// Messages read to build the model's context (the character budget then trims them).
-const HISTORY_ROWS: i64 = 200;
 
 fn conversation_dto(config: &AssistantConfig, row: ConversationRow) -> Conversation {
     Conversation {
@@ -47,25 +42,6 @@ fn conversation_dto(config: &AssistantConfig, row: ConversationRow) -> Conversat
     }
 }
 
-/// `parent` if it is one of the assistant's replies in the conversation (a question follows a reply), else 422
-/// on `parent_id`.
-fn reply_in(conn: &mut DbConnection, conversation_id: &str, parent: &str) -> Result<String, ApiError> {
-    match messages::find(conn, conversation_id, parent)? {
-        Some(row) if row.message_role() == MessageRole::Assistant => Ok(row.id),
-        Some(_) => Err(ApiError::field(
-            "parent_id",
-            "not_a_reply",
-            "A question follows one of the assistant's replies (or starts the conversation: null).",
-        )),
-        // Like any id the caller cannot reach.
-        None => Err(ApiError::new(
-            StatusCode::NOT_FOUND,
-            ErrorCode::NotFound,
-            "No message with this parent_id in the conversation.",
-        )),
-    }
-}
-
 /// `model` if users may pick it, else 422 `invalid_choice` on `model`.
 fn offered_model(config: &AssistantConfig, model: &str) -> Result<String, ApiError> {
     if config.offers(model) {
@@ -77,22 +53,6 @@ fn offered_model(config: &AssistantConfig, model: &str) -> Result<String, ApiErr
             "Pick one of the models GET /api/v1/assistant lists.",
         ))
     }
-}
-
-/// The system message of `conversation` now: JobBot's instructions and what it is about, minus the parts
-/// the candidate left out.
-fn system_prompt(conn: &mut DbConnection, conversation: &ConversationRow) -> Result<String, ApiError> {
-    if conversation.offer_id.is_none() && conversation.application_id.is_none() {
-        return Ok(assistant::SYSTEM_PROMPT.to_owned());
-    }
-    let found = grounding::current(
-        conn,
-        &conversation.user_id,
-        conversation.offer_id.as_deref(),
-        conversation.application_id.as_deref(),
-    )?;
-    let excluded = grounding::parse_excluded(&conversation.context_excluded);
-    Ok(grounding::context(&found, &excluded).system_prompt)
 }
 
 fn default_title(locale: Locale) -> &'static str {
@@ -267,7 +227,7 @@ pub async fn rename(
             jobbot_db::transaction(conn, |conn| {
                 owned(conn, &auth.user.id, &id)?;
                 if let Some(shown) = &shown {
-                    ensure_idle(conn, &auth.user.id, &id, alive_since)?;
+                    turn::idle(conn, &auth.user.id, &id, alive_since)?;
                     if !messages::show_branch(conn, &id, shown)? {
                         return Err(ApiError::new(
                             StatusCode::NOT_FOUND,
@@ -635,56 +595,6 @@ fn wants_stream(req: &HttpRequest) -> bool {
         .is_some_and(|accept| accept.contains("text/event-stream"))
 }
 
-/// Today's spending against the daily token quota (UTC day), if there is one.
-async fn quota_check(state: &AppState, user_id: &str) -> Result<Option<QuotaCheck>, ApiError> {
-    let Some(quota) = state.assistant.config.daily_token_quota else {
-        return Ok(None);
-    };
-    let day_start = chrono::Utc::now().date_naive().and_time(chrono::NaiveTime::MIN);
-    let user_id = user_id.to_owned();
-    let spent = state
-        .db(move |conn| Ok(usage::tokens_since(conn, &user_id, day_start)?))
-        .await?;
-    Ok(Some(QuotaCheck { spent, quota }))
-}
-
-fn new_reply_rows(
-    conversation_id: &str,
-    user: Option<&str>,
-    state: &AppState,
-) -> (Option<MessageRow>, MessageRow) {
-    let now = jobbot_db::now();
-    let base = |role: MessageRole, content: &str, status: MessageStatus, at| MessageRow {
-        id: jobbot_db::new_id(),
-        conversation_id: conversation_id.to_owned(),
-        role: role.as_str().to_owned(),
-        content: content.to_owned(),
-        status: status.as_str().to_owned(),
-        provider: None,
-        model: None,
-        prompt_tokens: None,
-        completion_tokens: None,
-        latency_ms: None,
-        error_code: None,
-        created_at: at,
-        updated_at: at,
-        fallback_from: None,
-        parent_id: None,
-        on_path: true,
-    };
-    let user_row = user.map(|content| base(MessageRole::User, content, MessageStatus::Complete, now));
-    // One microsecond later, so the answer always sorts after its question.
-    let mut reply = base(
-        MessageRole::Assistant,
-        "",
-        MessageStatus::Streaming,
-        now + TimeDelta::microseconds(1),
-    );
-    reply.provider = Some(state.assistant.provider.name().to_owned());
-    reply.model = Some(state.assistant.provider.model().to_owned());
-    (user_row, reply)
-}
-
 /// Asks the assistant. The question is stored before anything else can fail.
 #[utoipa::path(post, path = "/api/v1/conversations/{id}/messages", tag = "assistant", request_body = SendMessageRequest,
     params(("id" = String, Path, description = "Conversation id")),
@@ -718,49 +628,9 @@ pub async fn send(
             "A message has at most 8,000 characters.",
         ));
     }
-    let user_id = auth.user.id;
-    let reservation = claim(&state, &user_id, &conversation_id).await?;
-    let (question, mut reply) = new_reply_rows(&conversation_id, Some(&content), &state);
-    let question = question.ok_or_else(|| ApiError::internal("no user message"))?;
-    let assistant = state.assistant.clone();
-    let alive_since = jobbot_db::now() - state.assistant.abandoned_after();
-    let (cid, uid) = (conversation_id.clone(), user_id.clone());
-    let stored = state
-        .db(move |conn| {
-            jobbot_db::transaction(conn, |conn| {
-                let conversation = ensure_idle(conn, &uid, &cid, alive_since)?;
-                reply.model = Some(assistant.model_for(&conversation).to_owned());
-                let first = messages::count(conn, &cid)? == 0;
-                let leaf = messages::latest(conn, &cid, 1)?.pop().map(|m| m.id);
-                let mut question = question;
-                question.parent_id = match parent_id {
-                    None => leaf.clone(),
-                    Some(None) => None,
-                    Some(Some(parent)) => Some(reply_in(conn, &cid, &parent)?),
-                };
-                reply.parent_id = Some(question.id.clone());
-                messages::insert(conn, &question)?;
-                messages::insert(conn, &reply)?;
-                if question.parent_id != leaf {
-                    // An edit: the new branch becomes the one shown.
-                    messages::show_branch(conn, &cid, &reply.id)?;
-                }
-                if first {
-                    conversations::set_auto_title(conn, &cid, &title_from(&question.content))?;
-                }
-                conversations::touch(conn, &cid, reply.created_at)?;
-                let history = messages::latest(conn, &cid, HISTORY_ROWS)?;
-                let system = system_prompt(conn, &conversation)?;
-                Ok(Stored {
-                    question,
-                    reply,
-                    history,
-                    system,
-                })
-            })
-        })
-        .await?;
-    Ok(answer(&state, &req, reservation, user_id, conversation_id, stored).await)
+    let turn = Turn::Ask { content, parent_id };
+    let started = turn::take(desk(&state), auth.user.id, conversation_id, turn).await?;
+    Ok(reply_to(&req, started).await)
 }
 
 /// Answers the last question again: the new answer is shown, the previous one stays as its sibling.
@@ -780,132 +650,26 @@ pub async fn regenerate(
     path: web::Path<String>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let conversation_id = path.into_inner();
-    let user_id = auth.user.id;
-    let reservation = claim(&state, &user_id, &conversation_id).await?;
-    let (_, mut reply) = new_reply_rows(&conversation_id, None, &state);
-    let assistant = state.assistant.clone();
-    let alive_since = jobbot_db::now() - state.assistant.abandoned_after();
-    let (cid, uid) = (conversation_id.clone(), user_id.clone());
-    let stored = state
-        .db(move |conn| {
-            jobbot_db::transaction(conn, |conn| {
-                let conversation = ensure_idle(conn, &uid, &cid, alive_since)?;
-                reply.model = Some(assistant.model_for(&conversation).to_owned());
-                // The previous answer stays, as a sibling of the new one, off the path shown.
-                if let Some(last) = messages::latest(conn, &cid, 1)?
-                    .into_iter()
-                    .find(|m| m.message_role() == MessageRole::Assistant)
-                {
-                    messages::leave_path(conn, &last.id)?;
-                }
-                let question = messages::latest(conn, &cid, 1)?
-                    .into_iter()
-                    .find(|m| m.message_role() == MessageRole::User);
-                let Some(question) = question else {
-                    return Err(ApiError::new(
-                        StatusCode::CONFLICT,
-                        ErrorCode::NothingToRegenerate,
-                        "There is no question to answer again.",
-                    ));
-                };
-                reply.parent_id = Some(question.id.clone());
-                messages::insert(conn, &reply)?;
-                conversations::touch(conn, &cid, reply.created_at)?;
-                let history = messages::latest(conn, &cid, HISTORY_ROWS)?;
-                let system = system_prompt(conn, &conversation)?;
-                Ok(Stored {
-                    question,
-                    reply,
-                    history,
-                    system,
-                })
-            })
-        })
-        .await?;
-    Ok(answer(&state, &req, reservation, user_id, conversation_id, stored).await)
+    let started = turn::take(desk(&state), auth.user.id, path.into_inner(), Turn::Again).await?;
+    Ok(reply_to(&req, started).await)
 }
 
-/// The caller's conversation, with no reply being written in it (on this instance or another).
-fn ensure_idle(
-    conn: &mut DbConnection,
-    user_id: &str,
-    conversation_id: &str,
-    alive_since: chrono::NaiveDateTime,
-) -> Result<ConversationRow, ApiError> {
-    let conversation = owned(conn, user_id, conversation_id)?;
-    if messages::streaming(conn, conversation_id, alive_since)?.is_some() {
-        return Err(reply_in_progress());
+fn desk(state: &AppState) -> Desk<'_> {
+    Desk {
+        assistant: &state.assistant,
+        pool: &state.pool,
+        hub: &state.hub,
     }
-    Ok(conversation)
 }
 
-/// What a new reply starts from: the question it answers, its empty row, the recent history and the system
-/// message.
-struct Stored {
-    question: MessageRow,
-    reply: MessageRow,
-    history: Vec<MessageRow>,
-    system: String,
-}
-
-/// Checks that the caller owns the conversation and has quota left, then claims it for a new reply.
-async fn claim(state: &AppState, user_id: &str, conversation_id: &str) -> Result<Reservation, ApiError> {
-    let (uid, cid) = (user_id.to_owned(), conversation_id.to_owned());
-    state.db(move |conn| owned(conn, &uid, &cid).map(|_| ())).await?;
-    let quota = quota_check(state, user_id).await?;
-    state.assistant.reserve(conversation_id, user_id, quota)
-}
-
-/// Starts generating the stored reply and answers as the client asked: SSE, or JSON once it is done.
-async fn answer(
-    state: &web::Data<AppState>,
-    req: &HttpRequest,
-    reservation: Reservation,
-    user_id: String,
-    conversation_id: String,
-    stored: Stored,
-) -> HttpResponse {
-    let request = build_context(
-        &stored.history,
-        state.assistant.config.context_chars,
-        stored.system,
-    );
-    let receiver = reservation.subscribe();
-    let written = reservation.written();
-    let (conversation_id_for_event, user_for_event) = (conversation_id.clone(), user_id.clone());
-    let job = ReplyJob {
-        model: stored.reply.model.clone().unwrap_or_default(),
-        user_id,
-        conversation_id,
-        message_id: stored.reply.id.clone(),
-        request,
-    };
-    assistant::spawn(state.assistant.clone(), state.pool.clone(), job, reservation);
-    // The user's other tabs and devices (on any instance) learn of it and can follow it.
-    let (hub, started) = (
-        state.hub.clone(),
-        LiveEvent::ConversationReply(ReplyStarted {
-            conversation_id: conversation_id_for_event,
-            message_id: stored.reply.id.clone(),
-        }),
-    );
-    let users = vec![user_for_event];
-    if let Err(error) = state
-        .db(move |conn| {
-            hub.publish(conn, &users, &started, None);
-            Ok(())
-        })
-        .await
-    {
-        tracing::warn!(error = %error, "could not announce the reply to the user's other tabs");
-    }
+/// Answers as the client asked: the reply's events as SSE, or JSON once it is done.
+async fn reply_to(req: &HttpRequest, started: Started) -> HttpResponse {
     respond(
         wants_stream(req),
-        message_dto(stored.question),
-        message_dto(stored.reply),
-        receiver,
-        written,
+        message_dto(started.question),
+        message_dto(started.reply),
+        started.events,
+        started.written,
     )
     .await
 }
