@@ -6,30 +6,30 @@
 //! clients, a waiting JSON request, `stop`) and saving progress every half second → the final status
 //! (`complete`, `stopped` or `failed`, with what was written), usage and latency are stored.
 
-use jobbot_api_types::ErrorCode;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use actix_web::http::StatusCode;
+use chrono::TimeDelta;
+use jobbot_api_types::{ErrorCode, Message, Problem, TokenUsage};
+use jobbot_db::messages;
+use jobbot_db::messages::MessageRow;
+use jobbot_llm::Provider;
+use tokio::sync::{broadcast, watch};
+
+use crate::config::AssistantConfig;
+use crate::error::ApiError;
+
+mod generation;
 pub mod grounding;
+mod prompt;
 pub mod relay;
 pub mod sse;
 pub mod turn;
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+pub use generation::{spawn, ReplyJob};
+pub use prompt::{build_context, title_from, SYSTEM_PROMPT};
 
-use chrono::TimeDelta;
-use futures_util::StreamExt;
-use jobbot_api_types::{Message, MessageRole, MessageStatus, Problem, TokenUsage};
-use jobbot_db::messages::{self, MessageRow, ReplyOutcome};
-use jobbot_db::{conversations, usage};
-use jobbot_llm::{ChatMessage, ChatRequest, Chunk, LlmError, Provider, Role};
-use tokio::sync::{broadcast, watch};
-
-use crate::config::AssistantConfig;
-use crate::error::{llm_status_and_code, problem, ApiError};
-use actix_web::http::StatusCode;
-use jobbot_db::Pool;
-
-const PROGRESS_EVERY: Duration = Duration::from_millis(500);
 /// Deltas kept for a slow listener; one that falls further behind skips deltas but still gets the full
 /// text in the final event. Small, because every running reply holds one.
 const EVENT_BUFFER: usize = 256;
@@ -105,14 +105,6 @@ impl Reservation {
         Arc::clone(&self.written)
     }
 }
-
-pub const SYSTEM_PROMPT: &str = "You are JobBot, a careful job-search coach for people looking for work in France. \
-You help with CVs, cover letters (lettre de motivation), job interviews, salary negotiation, employment contracts \
-(CDI, CDD, intérim, alternance, stage) and France Travail procedures (inscription, actualisation, allocations). \
-Always answer in the language the user writes in; French by default. Be concrete and honest: give steps the user \
-can act on, say when a rule depends on the situation or may have changed and where to check it (France Travail, \
-service-public.fr), and never invent facts about a company, a person or a job offer. Use short paragraphs and \
-Markdown lists when they help.";
 
 impl Assistant {
     pub fn new(config: AssistantConfig) -> Self {
@@ -305,62 +297,6 @@ pub fn reply_in_progress() -> ApiError {
     )
 }
 
-/// The messages sent to the model: the system prompt (`system`: JobBot's instructions, and the workspace of a
-/// grounded conversation), then as much recent history as fits in `budget_chars`, oldest turns dropped first.
-/// `newest_first` comes from the database; the question is always kept.
-pub fn build_context(newest_first: &[MessageRow], budget_chars: usize, system: String) -> ChatRequest {
-    let mut kept = Vec::new();
-    let mut used = 0;
-    for row in newest_first {
-        let usable = row.message_role() == MessageRole::User
-            || !matches!(
-                row.message_status(),
-                MessageStatus::Failed | MessageStatus::Streaming
-            );
-        if !usable || row.content.trim().is_empty() {
-            continue;
-        }
-        let size = row.content.chars().count();
-        if !kept.is_empty() && used + size > budget_chars {
-            break;
-        }
-        used += size;
-        let role = if row.message_role() == MessageRole::User {
-            Role::User
-        } else {
-            Role::Assistant
-        };
-        kept.push(ChatMessage {
-            role,
-            content: row.content.clone(),
-        });
-    }
-    kept.reverse();
-    let mut messages = vec![ChatMessage {
-        role: Role::System,
-        content: system,
-    }];
-    messages.extend(kept);
-    ChatRequest {
-        messages,
-        model: None,
-    }
-}
-
-/// The automatic title: the first question, on one line, cut at a word under 60 characters.
-pub fn title_from(question: &str) -> String {
-    let flat = question.split_whitespace().collect::<Vec<_>>().join(" ");
-    if flat.chars().count() <= 60 {
-        return flat;
-    }
-    let cut: String = flat.chars().take(60).collect();
-    let cut = cut
-        .rsplit_once(' ')
-        .map_or(cut.as_str(), |(head, _)| head)
-        .trim_end_matches([',', '.', ';', ':']);
-    format!("{cut}…")
-}
-
 pub fn message_dto(row: MessageRow) -> Message {
     let usage = match (row.prompt_tokens, row.completion_tokens) {
         (Some(prompt_tokens), Some(completion_tokens)) => Some(TokenUsage {
@@ -384,355 +320,5 @@ pub fn message_dto(row: MessageRow) -> Message {
         fallback_from: row.fallback_from,
         parent_id: row.parent_id,
         siblings: Vec::new(),
-    }
-}
-
-/// Everything a reply task needs.
-pub struct ReplyJob {
-    pub user_id: String,
-    /// The model the conversation asks for (the fallback may write the reply instead).
-    pub model: String,
-    pub conversation_id: String,
-    pub message_id: String,
-    pub request: ChatRequest,
-}
-
-/// Starts generating in the background; listeners subscribe through the reservation before this call.
-pub fn spawn(assistant: Arc<Assistant>, pool: Pool, job: ReplyJob, reservation: Reservation) {
-    assistant.writing().insert(job.message_id.clone());
-    actix_web::rt::spawn(async move {
-        let outcome = generate(&assistant, &pool, &job, &reservation).await;
-        let event = finish(&assistant, &pool, &job, outcome).await;
-        assistant.writing().remove(&job.message_id);
-        // Free the conversation before telling listeners, so a client may send its next question at once.
-        let events = reservation.events.clone();
-        drop(reservation);
-        let _ = events.send(event);
-    });
-}
-
-struct Generated {
-    /// The model that wrote it, and the one chosen when the fallback wrote it instead.
-    model: String,
-    fallback_from: Option<String>,
-    content: String,
-    status: MessageStatus,
-    usage: Option<jobbot_llm::Usage>,
-    error: Option<LlmError>,
-    latency: Duration,
-}
-
-async fn generate(
-    assistant: &Assistant,
-    pool: &Pool,
-    job: &ReplyJob,
-    reservation: &Reservation,
-) -> Generated {
-    let config = &assistant.config;
-    let provider = &assistant.provider;
-    let started = Instant::now();
-    let mut stop = reservation.stop.clone();
-    let mut model = job.model.clone();
-    let mut fallback_from: Option<String> = None;
-    let mut content = String::new();
-    let mut written_chars = 0;
-    let mut usage = None;
-    let mut last_save = Instant::now();
-    let end = |model: String,
-               fallback_from: Option<String>,
-               content: String,
-               status: MessageStatus,
-               usage: Option<jobbot_llm::Usage>,
-               error: Option<LlmError>| Generated {
-        model,
-        fallback_from,
-        content,
-        status,
-        usage,
-        error,
-        latency: started.elapsed(),
-    };
-
-    // The first-token limit covers connecting, retries and the wait for the first chunk, for the chosen model
-    // and again for the fallback when the chosen one is overloaded or down.
-    let (stream, attempt_started) = loop {
-        let attempt_started = Instant::now();
-        let mut request = job.request.clone();
-        request.model = Some(model.clone());
-        let start = tokio::time::timeout(config.first_token_timeout, provider.start(request));
-        let error = tokio::select! {
-            _ = stop.wait_for(|stopped| *stopped) => {
-                return end(model, fallback_from, content, MessageStatus::Stopped, usage, None);
-            }
-            started_stream = start => match started_stream {
-                Ok(Ok(stream)) => break (stream, attempt_started),
-                Ok(Err(error)) => error,
-                Err(_) => LlmError::FirstTokenTimeout,
-            },
-        };
-        let fallback = config
-            .fallback_model
-            .as_ref()
-            .filter(|fallback| error.is_overload() && fallback_from.is_none() && **fallback != model);
-        let Some(fallback) = fallback else {
-            return end(
-                model,
-                fallback_from,
-                content,
-                MessageStatus::Failed,
-                usage,
-                Some(error),
-            );
-        };
-        tracing::warn!(
-            provider = provider.name(),
-            model = %model,
-            fallback = %fallback,
-            error = %error,
-            "the chosen model keeps failing; the fallback model answers"
-        );
-        crate::metrics::METRICS.upstream_error(provider.name(), llm_status_and_code(&error).1.as_str());
-        fallback_from = Some(std::mem::replace(&mut model, fallback.clone()));
-    };
-    let remaining_first = config
-        .first_token_timeout
-        .saturating_sub(attempt_started.elapsed())
-        .max(Duration::from_millis(1));
-    let mut stream = jobbot_llm::with_timeouts(stream, remaining_first, config.idle_timeout);
-
-    loop {
-        let next = tokio::select! {
-            _ = stop.wait_for(|stopped| *stopped) => {
-                return end(model, fallback_from, content, MessageStatus::Stopped, usage, None);
-            }
-            next = stream.next() => next,
-        };
-        match next {
-            Some(Ok(Chunk::Text(text))) => {
-                if content.is_empty() {
-                    crate::metrics::METRICS.first_token(provider.name(), &model, started.elapsed());
-                }
-                content.push_str(&text);
-                written_chars += text.chars().count();
-                {
-                    let mut shared = lock(&reservation.written);
-                    shared.push_str(&text);
-                    let _ = reservation.events.send(ReplyEvent::Delta(text, written_chars));
-                }
-                if last_save.elapsed() >= PROGRESS_EVERY {
-                    last_save = Instant::now();
-                    let (id, so_far) = (job.message_id.clone(), content.clone());
-                    let saved = crate::database::run(pool, move |conn| {
-                        Ok(messages::save_progress(conn, &id, &so_far, jobbot_db::now())?)
-                    })
-                    .await;
-                    if let Err(error) = saved {
-                        tracing::warn!(error = %error, "could not save reply progress");
-                    }
-                }
-            }
-            Some(Ok(Chunk::Usage(reported))) => usage = Some(reported),
-            Some(Err(error)) => {
-                return end(
-                    model,
-                    fallback_from,
-                    content,
-                    MessageStatus::Failed,
-                    usage,
-                    Some(error),
-                );
-            }
-            None => {
-                return end(
-                    model,
-                    fallback_from,
-                    content,
-                    MessageStatus::Complete,
-                    usage,
-                    None,
-                )
-            }
-        }
-    }
-}
-
-/// Stores the outcome and returns the event that tells listeners.
-async fn finish(assistant: &Assistant, pool: &Pool, job: &ReplyJob, generated: Generated) -> ReplyEvent {
-    let provider = assistant.provider.clone();
-    if let Some(error) = &generated.error {
-        tracing::warn!(
-            provider = provider.name(),
-            conversation_id = %job.conversation_id,
-            code = %llm_status_and_code(error).1,
-            error = %error,
-            "reply failed"
-        );
-    }
-    let estimate = |chars: usize| i64::try_from(chars.div_ceil(4)).unwrap_or(i64::MAX);
-    let prompt_chars: usize = job
-        .request
-        .messages
-        .iter()
-        .map(|m| m.content.chars().count())
-        .sum();
-    // Providers report usage at the end; a stopped or failed reply is counted by estimate.
-    let usage = generated.usage.unwrap_or(jobbot_llm::Usage {
-        prompt_tokens: if generated.content.is_empty() && generated.error.is_some() {
-            0
-        } else {
-            estimate(prompt_chars)
-        },
-        completion_tokens: estimate(generated.content.chars().count()),
-    });
-    let metrics = &*crate::metrics::METRICS;
-    let outcome = match generated.status {
-        MessageStatus::Complete => "done",
-        MessageStatus::Stopped => "stopped",
-        _ => "failed",
-    };
-    metrics.reply(
-        provider.name(),
-        &generated.model,
-        outcome,
-        usage.prompt_tokens,
-        usage.completion_tokens,
-    );
-    if let Some(error) = &generated.error {
-        metrics.upstream_error(provider.name(), llm_status_and_code(error).1.as_str());
-    }
-    let latency_ms = i64::try_from(generated.latency.as_millis()).unwrap_or(i64::MAX);
-    let now = jobbot_db::now();
-    let outcome = ReplyOutcome {
-        model: Some(generated.model.clone()),
-        fallback_from: generated.fallback_from,
-        content: generated.content,
-        status: generated.status.as_str().to_owned(),
-        prompt_tokens: Some(usage.prompt_tokens),
-        completion_tokens: Some(usage.completion_tokens),
-        latency_ms: Some(latency_ms),
-        error_code: generated
-            .error
-            .as_ref()
-            .map(|e| llm_status_and_code(e).1.as_str().to_owned()),
-        updated_at: now,
-    };
-    let usage_row = usage::UsageRow {
-        id: jobbot_db::new_id(),
-        user_id: job.user_id.clone(),
-        provider: provider.name().to_owned(),
-        model: generated.model,
-        prompt_tokens: usage.prompt_tokens,
-        completion_tokens: usage.completion_tokens,
-        latency_ms,
-        created_at: now,
-    };
-    let (message_id, conversation_id) = (job.message_id.clone(), job.conversation_id.clone());
-    let stored = crate::database::run(pool, move |conn| {
-        let row = messages::finish(conn, &message_id, &outcome)?;
-        if usage_row.prompt_tokens + usage_row.completion_tokens > 0 {
-            usage::insert(conn, &usage_row)?;
-        }
-        conversations::touch(conn, &conversation_id, now)?;
-        Ok(row)
-    })
-    .await;
-    let problem_of = |error: &LlmError| {
-        let (status, code) = llm_status_and_code(error);
-        Box::new(problem(status, code, Some(error.detail()), None))
-    };
-    match stored {
-        Ok(row) => {
-            let problem = generated.error.as_ref().map(problem_of);
-            ReplyEvent::Finished(Box::new(message_dto(row)), problem)
-        }
-        Err(error) => {
-            tracing::error!(error = %error, "could not store the reply");
-            let problem = Box::new(error.problem());
-            ReplyEvent::Finished(Box::new(placeholder(job)), Some(problem))
-        }
-    }
-}
-
-/// The reply as far as we know it when storing it failed.
-fn placeholder(job: &ReplyJob) -> Message {
-    Message {
-        id: job.message_id.clone(),
-        role: MessageRole::Assistant,
-        content: String::new(),
-        status: MessageStatus::Failed,
-        created_at: chrono::Utc::now(),
-        provider: None,
-        model: None,
-        usage: None,
-        latency_ms: None,
-        error_code: Some("internal_error".into()),
-        feedback: None,
-        fallback_from: None,
-        parent_id: None,
-        siblings: Vec::new(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn row(role: &str, content: &str, status: &str) -> MessageRow {
-        let role = MessageRole::parse(role).expect("a role");
-        let status = MessageStatus::parse(status).expect("a status");
-        MessageRow::new("c", role, content, status, jobbot_db::now())
-    }
-
-    #[test]
-    fn context_keeps_recent_turns_within_budget_oldest_dropped_first() {
-        let newest_first = vec![
-            row("user", "question 3", "complete"),
-            row("assistant", "", "failed"),
-            row("assistant", "answer 2 ".repeat(10).trim(), "complete"),
-            row("user", "question 2", "complete"),
-            row("assistant", "answer 1", "complete"),
-            row("user", "question 1", "complete"),
-        ];
-        let all = build_context(&newest_first, 10_000, SYSTEM_PROMPT.to_owned());
-        let texts: Vec<&str> = all.messages.iter().map(|m| m.content.as_str()).collect();
-        assert_eq!(all.messages[0].role, Role::System);
-        assert_eq!(
-            &texts[1..],
-            ["question 1", "answer 1", "question 2", texts[4], "question 3"]
-        );
-
-        let tight = build_context(&newest_first, 110, SYSTEM_PROMPT.to_owned());
-        let texts: Vec<&str> = tight
-            .messages
-            .iter()
-            .skip(1)
-            .map(|m| m.content.as_str())
-            .collect();
-        assert_eq!(
-            texts.first(),
-            Some(&"question 2"),
-            "the oldest turns go first: {texts:?}"
-        );
-        assert_eq!(texts.last(), Some(&"question 3"));
-
-        let nothing_fits = build_context(&newest_first, 1, SYSTEM_PROMPT.to_owned());
-        assert_eq!(
-            nothing_fits.messages.len(),
-            2,
-            "the question itself is always sent"
-        );
-    }
-
-    #[test]
-    fn titles_are_one_line_and_short() {
-        assert_eq!(
-            title_from("  Comment   rédiger\nmon CV ? "),
-            "Comment rédiger mon CV ?"
-        );
-        let long = title_from(
-            "Je cherche un poste de développeuse Rust à Lyon, en CDI, avec du télétravail partiel",
-        );
-        assert!(long.ends_with('…') && long.chars().count() <= 61, "{long}");
-        assert!(long.starts_with("Je cherche un poste de développeuse Rust à Lyon"));
     }
 }
