@@ -1,26 +1,33 @@
 //! A candidate's applications: one per offer (or free-form), their status and its history, contact, notes,
 //! the next action, and what JobBot suggests (follow up, mark "sans réponse"). Another user's application is
 //! a 404 everywhere.
+//!
+//! Here the applications (the board's cards, their status and reminders); `documents` beside.
 
 use actix_web::{web, HttpResponse};
 use chrono::{NaiveDate, NaiveDateTime, TimeDelta};
 use jobbot_api_types::{
-    Application, ApplicationDetail, ApplicationDocument, ApplicationList, ApplicationStatus,
-    ApplicationUpdate, DocumentKind, DocumentUpdate, DownloadQuery, FieldError, NewApplication, NewDocument,
-    Problem, Reminder, StatusChange, StatusCount,
+    Application, ApplicationDetail, ApplicationList, ApplicationStatus, ApplicationUpdate, FieldError,
+    NewApplication, Problem, Reminder, StatusChange, StatusCount,
 };
-use jobbot_db::applications::{self, ApplicationRow, DocumentRow};
-use jobbot_domain::MessageRole;
+use jobbot_db::applications;
+use jobbot_db::applications::{ApplicationRow, DocumentRow};
 
 use crate::auth::AuthUser;
 use crate::body::Body;
 use crate::error::ApiError;
 use crate::state::AppState;
 
+mod documents;
+
+use documents::document_dto;
+pub use documents::*;
+
 const TITLE_MAX_CHARS: usize = 200;
+
 const SHORT_MAX_CHARS: usize = 500;
+
 const NOTES_MAX_CHARS: usize = 20_000;
-const DOCUMENT_MAX_CHARS: usize = 50_000;
 
 /// What to suggest about `row` at `now`: the next action when its day has come, else a follow-up
 /// `follow_up_days` after sending, then "sans réponse" after `no_response_days`.
@@ -286,18 +293,6 @@ pub async fn create(
     Ok(HttpResponse::Created().json(detail(row, extras, &state)))
 }
 
-fn document_dto(row: DocumentRow) -> ApplicationDocument {
-    ApplicationDocument {
-        kind: DocumentKind::parse(&row.kind).unwrap_or_default(),
-        created_at: row.created_at.and_utc(),
-        updated_at: row.updated_at.and_utc(),
-        id: row.id,
-        title: row.title,
-        content: row.content,
-        message_id: row.message_id,
-    }
-}
-
 /// An application with its history and documents.
 fn detail(
     row: ApplicationRow,
@@ -454,247 +449,6 @@ pub async fn delete(
     } else {
         Err(ApiError::not_found())
     }
-}
-
-/// A document's title: 1 to 200 characters, spaces trimmed.
-fn document_title(errors: &mut Vec<FieldError>, raw: &str) -> Option<String> {
-    let title = jobbot_domain::text::trim(raw);
-    if title.is_empty() || raw.chars().count() > TITLE_MAX_CHARS {
-        field(
-            errors,
-            "title",
-            "invalid_length",
-            "Give a title of 1 to 200 characters.",
-        );
-        return None;
-    }
-    Some(title.to_owned())
-}
-
-/// A document's text: not blank, at most 50,000 characters.
-fn document_content(errors: &mut Vec<FieldError>, raw: &str) -> Option<String> {
-    if jobbot_domain::text::is_blank(raw) || raw.chars().count() > DOCUMENT_MAX_CHARS {
-        field(
-            errors,
-            "content",
-            "invalid_length",
-            "Give a text of 1 to 50,000 characters.",
-        );
-        return None;
-    }
-    Some(raw.to_owned())
-}
-
-/// Keeps a document with the application: written, or saved from one of the coach's replies (`message_id`,
-/// an answer in one of the caller's conversations; its text is copied).
-#[utoipa::path(post, path = "/api/v1/applications/{id}/documents", tag = "applications", request_body = NewDocument,
-    params(("id" = String, Path, description = "Application id")),
-    security(("bearer" = []), ("cookie" = [])),
-    responses(
-        (status = 201, description = "Created", body = ApplicationDocument),
-        (status = 404, description = "`not_found`: the application, or a `message_id` that is not one of the coach's replies in the caller's conversations", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "`validation_failed`", body = Problem, content_type = "application/problem+json"),
-    ))]
-pub async fn create_document(
-    state: web::Data<AppState>,
-    auth: AuthUser,
-    path: web::Path<String>,
-    body: Body<NewDocument>,
-) -> Result<HttpResponse, ApiError> {
-    let input = body.into_inner();
-    let mut errors = Vec::new();
-    let title = document_title(&mut errors, &input.title);
-    let content = match (&input.content, &input.message_id) {
-        (Some(content), _) => document_content(&mut errors, content),
-        (None, Some(_)) => None,
-        (None, None) => {
-            field(
-                &mut errors,
-                "content",
-                "required",
-                "Give the text, or a message_id.",
-            );
-            None
-        }
-    };
-    if !errors.is_empty() {
-        return Err(ApiError::validation(errors));
-    }
-    let application_id = path.into_inner();
-    let user_id = auth.user.id;
-    let row = state
-        .db(move |conn| {
-            applications::find(conn, &user_id, &application_id)?.ok_or_else(ApiError::not_found)?;
-            let mut content = content;
-            if let Some(message_id) = &input.message_id {
-                let message = jobbot_db::messages::find_for_user(conn, &user_id, message_id)?
-                    .filter(|m| m.message_role() == MessageRole::Assistant && !m.content.trim().is_empty())
-                    .ok_or_else(ApiError::not_found)?;
-                content.get_or_insert(message.content);
-            }
-            let now = jobbot_db::now();
-            let row = DocumentRow {
-                id: jobbot_db::new_id(),
-                application_id,
-                kind: input.kind.unwrap_or_default().as_str().to_owned(),
-                title: title.unwrap_or_default(),
-                content: content.unwrap_or_default(),
-                message_id: input.message_id,
-                created_at: now,
-                updated_at: now,
-            };
-            applications::insert_document(conn, &row)?;
-            Ok(row)
-        })
-        .await?;
-    Ok(HttpResponse::Created().json(document_dto(row)))
-}
-
-/// The caller's document (another user's, or another application's, is 404).
-fn owned_document(
-    conn: &mut jobbot_db::DbConnection,
-    user_id: &str,
-    (application_id, id): &(String, String),
-) -> Result<DocumentRow, ApiError> {
-    applications::document(conn, user_id, application_id, id)?.ok_or_else(ApiError::not_found)
-}
-
-/// One document.
-#[utoipa::path(get, path = "/api/v1/applications/{id}/documents/{document_id}", tag = "applications",
-    params(("id" = String, Path, description = "Application id"), ("document_id" = String, Path, description = "Document id")),
-    security(("bearer" = []), ("cookie" = [])),
-    responses(
-        (status = 200, description = "The document", body = ApplicationDocument),
-        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
-    ))]
-pub async fn get_document(
-    state: web::Data<AppState>,
-    auth: AuthUser,
-    path: web::Path<(String, String)>,
-) -> Result<web::Json<ApplicationDocument>, ApiError> {
-    let ids = path.into_inner();
-    let row = state
-        .db(move |conn| owned_document(conn, &auth.user.id, &ids))
-        .await?;
-    Ok(web::Json(document_dto(row)))
-}
-
-/// Edits a document.
-#[utoipa::path(patch, path = "/api/v1/applications/{id}/documents/{document_id}", tag = "applications", request_body = DocumentUpdate,
-    params(("id" = String, Path, description = "Application id"), ("document_id" = String, Path, description = "Document id")),
-    security(("bearer" = []), ("cookie" = [])),
-    responses(
-        (status = 200, description = "The document", body = ApplicationDocument),
-        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "`validation_failed`", body = Problem, content_type = "application/problem+json"),
-    ))]
-pub async fn update_document(
-    state: web::Data<AppState>,
-    auth: AuthUser,
-    path: web::Path<(String, String)>,
-    body: Body<DocumentUpdate>,
-) -> Result<web::Json<ApplicationDocument>, ApiError> {
-    let change = body.into_inner();
-    let mut errors = Vec::new();
-    let title = change.title.as_deref().map(|t| document_title(&mut errors, t));
-    let content = change
-        .content
-        .as_deref()
-        .map(|c| document_content(&mut errors, c));
-    if !errors.is_empty() {
-        return Err(ApiError::validation(errors));
-    }
-    let ids = path.into_inner();
-    let row = state
-        .db(move |conn| {
-            let mut row = owned_document(conn, &auth.user.id, &ids)?;
-            if let Some(Some(title)) = title {
-                row.title = title;
-            }
-            if let Some(Some(content)) = content {
-                row.content = content;
-            }
-            if let Some(kind) = change.kind {
-                row.kind = kind.as_str().to_owned();
-            }
-            row.updated_at = jobbot_db::now();
-            applications::update_document(conn, &row)?;
-            Ok(row)
-        })
-        .await?;
-    Ok(web::Json(document_dto(row)))
-}
-
-/// Deletes a document.
-#[utoipa::path(delete, path = "/api/v1/applications/{id}/documents/{document_id}", tag = "applications",
-    params(("id" = String, Path, description = "Application id"), ("document_id" = String, Path, description = "Document id")),
-    security(("bearer" = []), ("cookie" = [])),
-    responses(
-        (status = 204, description = "Deleted"),
-        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
-    ))]
-pub async fn delete_document(
-    state: web::Data<AppState>,
-    auth: AuthUser,
-    path: web::Path<(String, String)>,
-) -> Result<HttpResponse, ApiError> {
-    let ids = path.into_inner();
-    state
-        .db(move |conn| {
-            let row = owned_document(conn, &auth.user.id, &ids)?;
-            Ok(applications::delete_document(conn, &row.id)?)
-        })
-        .await?;
-    Ok(HttpResponse::NoContent().finish())
-}
-
-/// The document as a file: Markdown (`format=md`, the default) or plain text (`format=txt`).
-#[utoipa::path(get, path = "/api/v1/applications/{id}/documents/{document_id}/download", tag = "applications",
-    params(("id" = String, Path, description = "Application id"), ("document_id" = String, Path, description = "Document id"), DownloadQuery),
-    security(("bearer" = []), ("cookie" = [])),
-    responses(
-        (status = 200, description = "The document as an attachment: Markdown, or plain text", content(
-            (String = "text/markdown"),
-            (String = "text/plain"),
-        )),
-        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "`validation_failed`: an unknown format", body = Problem, content_type = "application/problem+json"),
-    ))]
-pub async fn download_document(
-    state: web::Data<AppState>,
-    auth: AuthUser,
-    path: web::Path<(String, String)>,
-    query: web::Query<DownloadQuery>,
-) -> Result<HttpResponse, ApiError> {
-    let plain = match query.format.as_deref() {
-        None | Some("md") => false,
-        Some("txt") => true,
-        Some(_) => return Err(ApiError::field("format", "unknown_value", "Ask for md or txt.")),
-    };
-    let ids = path.into_inner();
-    let row = state
-        .db(move |conn| owned_document(conn, &auth.user.id, &ids))
-        .await?;
-    let (body, content_type, extension) = if plain {
-        (
-            jobbot_domain::markdown::to_plain_text(&row.content),
-            "text/plain; charset=utf-8",
-            "txt",
-        )
-    } else {
-        (row.content, "text/markdown; charset=utf-8", "md")
-    };
-    Ok(HttpResponse::Ok()
-        .content_type(content_type)
-        .insert_header((
-            actix_web::http::header::CONTENT_DISPOSITION,
-            format!(
-                "attachment; filename=\"{}.{extension}\"",
-                jobbot_domain::text::file_stem(&row.title)
-            ),
-        ))
-        .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
-        .body(body))
 }
 
 #[cfg(test)]
