@@ -1,26 +1,31 @@
 #!/usr/bin/env python3
-"""Fails when the top-level modules of crates/api/src import each other in a cycle (comments ignored).
-Route modules (`routes/*`) may not use one another either."""
+"""Fails when the top-level modules of a crate (every crates/*/src and frontend/src) import each other in a
+cycle (comments ignored). The server's route modules (`routes/*`) may not use one another either. Between
+crates, cargo itself refuses a cycle."""
 import collections
 import pathlib
 import re
 import sys
 
-SRC = pathlib.Path(__file__).resolve().parent.parent / "crates/api/src"
+ROOT = pathlib.Path(__file__).resolve().parent.parent
 
 
 def code(path: pathlib.Path) -> str:
     return "\n".join(line.split("//")[0] for line in path.read_text(encoding="utf-8").splitlines())
 
 
-def main() -> int:
+def check(src: pathlib.Path) -> list[str]:
     edges = collections.defaultdict(set)
     route_edges = []
-    for path in SRC.rglob("*.rs"):
-        parts = path.relative_to(SRC).with_suffix("").parts
+    for path in src.rglob("*.rs"):
+        parts = path.relative_to(src).with_suffix("").parts
         top = parts[0]
         text = code(path)
-        for used in set(re.findall(r"crate::([a-z_]+)", text)):
+        used_here = set(re.findall(r"crate::([a-z_]+)", text))
+        if len(parts) == 1:
+            # A top-level module's `super::` is the crate's root (a crate whose lib.rs holds its main type).
+            used_here |= set(re.findall(r"super::([a-z_]+)::", text))
+        for used in used_here:
             if used != top:
                 edges[top].add(used)
         if top == "routes" and parts[-1] != "mod":
@@ -37,12 +42,20 @@ def main() -> int:
                 visit(nxt, stack + [nxt], seen)
     for start in sorted(edges):
         visit(start, [start], {start})
-    problems = sorted(set(cycles)) + route_edges
-    if problems:
-        print("import cycles in crates/api/src:\n  " + "\n  ".join(problems), file=sys.stderr)
-        return 1
-    print(f"no import cycle among {len(edges)} modules of crates/api/src")
-    return 0
+    return sorted(set(cycles)) + route_edges, len(edges)
+
+
+def main() -> int:
+    failed = False
+    for src in sorted(ROOT.glob("crates/*/src")) + [ROOT / "frontend/src"]:
+        name = src.relative_to(ROOT)
+        problems, modules = check(src)
+        if problems:
+            print(f"import cycles in {name}:\n  " + "\n  ".join(problems), file=sys.stderr)
+            failed = True
+        else:
+            print(f"no import cycle among {modules} modules of {name}")
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

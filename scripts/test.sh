@@ -37,8 +37,8 @@ cargo fmt --all -- --check
 step "no lines joined by an edit (code after a comment or a closing tag)"
 scripts/check-joined-lines.py
 
-step "no import cycle between the API's modules, no route module using another"
-scripts/module-cycles.py
+step "the layers: no import cycle inside a crate, no route module using another, no actix below the server"
+scripts/check-layers.sh
 
 step "deployment files: hadolint, compose and GitLab CI schemas, nginx -t and HTTPS with Debian's nginx"
 scripts/check-deploy.sh

@@ -1,34 +1,25 @@
-//! JobBot's REST API: configuration, startup, errors, authentication and the route table.
+//! JobBot's HTTP server: startup, the route table and handlers, authentication, errors as problem+json, the
+//! OpenAPI document, the SPA's files and the admin gate. What the API does lives in `jobbot-services`; its
+//! modules are re-exported here under their old paths (`crate::assistant`, `crate::config`…).
 
-pub mod alerts;
-pub mod assistant;
+pub use jobbot_assistant as assistant;
+pub use jobbot_services::{
+    alerts, cache, chat_writer, config, credentials, cv, database, erasure, extraction, net, offers, profile,
+    ratelimit, realtime, retention, sharing, telemetry,
+};
+pub use jobbot_storage::{backup, files};
+
 pub mod audit;
 pub mod auth;
-pub mod backup;
 pub mod body;
-pub mod cache;
-pub mod chat_writer;
 pub mod cli;
-pub mod config;
-pub mod credentials;
-pub mod cv;
-pub mod database;
-pub mod erasure;
 pub mod error;
-pub mod extraction;
-pub mod files;
 pub mod metrics;
 pub mod network;
-pub mod offers;
 pub mod openapi;
 pub mod openapi_rules;
-pub mod profile;
-pub mod ratelimit;
-pub mod realtime;
-pub mod retention;
 pub mod routes;
-pub mod sharing;
 pub mod spa;
+pub mod sse;
 pub mod startup;
 pub mod state;
-pub mod telemetry;

@@ -142,7 +142,11 @@ impl Application {
                 }
             });
         }
-        actix_web::rt::spawn(crate::alerts::daemon(state.clone(), state.config.alerts_every));
+        actix_web::rt::spawn(crate::alerts::daemon(
+            state.pool.clone(),
+            state.hub.clone(),
+            state.config.alerts_every,
+        ));
         let sweeper = state.clone();
         actix_web::rt::spawn(async move {
             let mut hourly = tokio::time::interval(std::time::Duration::from_secs(3600));

@@ -41,6 +41,6 @@ impl AppState {
         F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
         T: Send + 'static,
     {
-        crate::database::run(&self.pool, f).await
+        jobbot_services::database::run_as(&self.pool, f).await
     }
 }

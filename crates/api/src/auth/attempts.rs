@@ -94,14 +94,12 @@ fn locked(kind: Kind, retry_after: u64) -> ApiError {
         }
         Kind::Password => "Too many wrong passwords for this account: try again later.",
     };
-    ApiError {
-        retry_after: Some(retry_after),
-        ..ApiError::new(
-            actix_web::http::StatusCode::TOO_MANY_REQUESTS,
-            ErrorCode::AttemptsLocked,
-            detail,
-        )
-    }
+    ApiError::new(
+        actix_web::http::StatusCode::TOO_MANY_REQUESTS,
+        ErrorCode::AttemptsLocked,
+        detail,
+    )
+    .with_retry_after(retry_after)
 }
 
 /// The attempt succeeded: the account's failures of that kind are forgotten.

@@ -141,7 +141,7 @@ pub async fn login(
         email: email.as_ref().map(Email::as_str),
     }) {
         audit_login_failures(&state, &req, &ip, email.as_ref()).await;
-        return Err(limited);
+        return Err(limited.into());
     }
 
     let user = match email {
@@ -180,7 +180,7 @@ pub async fn login(
                 "Enter the code from your authenticator app (or a recovery code).",
             ));
         };
-        let origin = crate::audit::Origin::of(&req);
+        let origin = crate::audit::origin(&req);
         // Counted against the account's second-factor budget before it is checked (see `auth::attempts`).
         let recovery = crate::auth::second_factor::looks_like_recovery_code(&code);
         crate::auth::attempts::spend(&state, &user.id, Kind::Otp, &origin, recovery).await?;
@@ -255,7 +255,7 @@ async fn audit_login_failures(state: &AppState, req: &HttpRequest, ip: &str, ema
     {
         return;
     }
-    let origin = crate::audit::Origin::of(req);
+    let origin = crate::audit::origin(req);
     let email = email.map(|e| e.as_str().to_owned());
     let written = state
         .db(move |conn| {
@@ -318,7 +318,7 @@ pub async fn refresh(
         }
         (Rotation::Reused, _) => {
             tracing::warn!("refresh token reused: session revoked");
-            let origin = crate::audit::Origin::of(&req);
+            let origin = crate::audit::origin(&req);
             state
                 .db(move |conn| {
                     crate::audit::record_or_log(

@@ -84,7 +84,7 @@ pub async fn upload(
         return Err(ApiError::field("file", "empty", "The file is empty."));
     }
     // In a worker process, within a time and a memory budget; killed if the client goes.
-    let client = crate::network::Connection::of(&req);
+    let client = crate::network::connection(&req);
     let parsed = state.extractor.pdf(&body, client).await?;
     let user_id = auth.user.id;
     let key = format!("cv/{user_id}/{}.pdf", jobbot_db::new_id());

@@ -64,7 +64,7 @@ fn opt(time: Option<chrono::NaiveDateTime>) -> Value {
 pub async fn export_me(
     state: web::Data<AppState>,
     auth: AuthUser,
-    origin: crate::audit::Origin,
+    crate::audit::Here(origin): crate::audit::Here,
 ) -> Result<HttpResponse, ApiError> {
     let user_id = auth.user.id.clone();
     state

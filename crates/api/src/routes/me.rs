@@ -36,7 +36,7 @@ pub async fn get_me(auth: AuthUser) -> web::Json<User> {
 pub async fn update_me(
     state: web::Data<AppState>,
     auth: AuthUser,
-    origin: crate::audit::Origin,
+    crate::audit::Here(origin): crate::audit::Here,
     body: Body<UpdateMeRequest>,
 ) -> Result<web::Json<User>, ApiError> {
     let body = body.into_inner();
@@ -106,7 +106,7 @@ pub async fn update_me(
 pub async fn change_password(
     state: web::Data<AppState>,
     auth: AuthUser,
-    origin: crate::audit::Origin,
+    crate::audit::Here(origin): crate::audit::Here,
     body: Body<ChangePasswordRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let session_id = auth.require_session()?.to_owned();
@@ -161,7 +161,7 @@ pub async fn change_password(
 pub async fn delete_me(
     state: web::Data<AppState>,
     auth: AuthUser,
-    origin: crate::audit::Origin,
+    crate::audit::Here(origin): crate::audit::Here,
     body: Body<jobbot_api_types::DeleteAccountRequest>,
 ) -> Result<HttpResponse, ApiError> {
     auth.require_session()?;

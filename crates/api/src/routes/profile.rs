@@ -20,7 +20,7 @@ use crate::state::AppState;
     ))]
 pub async fn get(state: web::Data<AppState>, auth: AuthUser) -> Result<web::Json<ProfileDocument>, ApiError> {
     let user_id = auth.user.id;
-    let document = state.db(move |conn| load(conn, &user_id)).await?;
+    let document = state.db(move |conn| Ok(load(conn, &user_id)?)).await?;
     Ok(web::Json(document))
 }
 

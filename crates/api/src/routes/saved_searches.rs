@@ -307,7 +307,7 @@ pub async fn mark_read(
         .db(move |conn| {
             let marked = saved_searches::mark_read(conn, &user_id, ids.as_deref(), jobbot_db::now())?;
             if marked > 0 {
-                alerts::publish_unread(&hub, conn, &user_id)
+                Ok(alerts::publish_unread(&hub, conn, &user_id)?)
             } else {
                 Ok(saved_searches::unread(conn, &user_id)?)
             }

@@ -59,7 +59,7 @@ pub async fn list(
 pub async fn create(
     state: web::Data<AppState>,
     auth: AuthUser,
-    origin: crate::audit::Origin,
+    crate::audit::Here(origin): crate::audit::Here,
     body: Body<CreateTokenRequest>,
 ) -> Result<HttpResponse, ApiError> {
     auth.require_session()?;
@@ -149,7 +149,7 @@ pub async fn create(
 pub async fn revoke(
     state: web::Data<AppState>,
     auth: AuthUser,
-    origin: crate::audit::Origin,
+    crate::audit::Here(origin): crate::audit::Here,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     auth.require_session()?;

@@ -11,7 +11,7 @@ use jobbot_db::auth_failures::Kind;
 use jobbot_db::users;
 use serde_json::json;
 
-use crate::audit::{self, action, Event, Origin};
+use crate::audit::{self, action, Event, Here};
 use crate::auth::second_factor;
 use crate::auth::AuthUser;
 use crate::body::Body;
@@ -104,7 +104,7 @@ pub async fn setup(
 pub async fn enable(
     state: web::Data<AppState>,
     auth: AuthUser,
-    origin: Origin,
+    Here(origin): Here,
     body: Body<EnableTwoFactorRequest>,
 ) -> Result<web::Json<TwoFactorEnabled>, ApiError> {
     auth.require_session()?;
@@ -164,7 +164,7 @@ pub async fn enable(
 pub async fn disable(
     state: web::Data<AppState>,
     auth: AuthUser,
-    origin: Origin,
+    Here(origin): Here,
     body: Body<DisableTwoFactorRequest>,
 ) -> Result<HttpResponse, ApiError> {
     auth.require_session()?;

@@ -62,13 +62,13 @@ pub async fn connect(
     let mut events = state
         .hub
         .subscribe_at_most(&auth.user.id, MAX_SOCKETS_PER_USER)
-        .ok_or_else(|| ApiError {
-            retry_after: Some(30),
-            ..ApiError::new(
+        .ok_or_else(|| {
+            ApiError::new(
                 actix_web::http::StatusCode::TOO_MANY_REQUESTS,
                 ErrorCode::TooManyConnections,
                 "Too many real-time connections are open for this account; close a tab or a device.",
             )
+            .with_retry_after(30)
         })?;
     let (response, mut session, mut stream) = actix_ws::handle(&req, body).map_err(|e| {
         ApiError::new(

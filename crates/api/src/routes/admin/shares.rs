@@ -7,7 +7,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::{reason, require_admin};
-use crate::audit::{self, action, Event, Origin};
+use crate::audit::{self, action, Event, Here};
 use crate::auth::AuthUser;
 use crate::body::Body;
 use crate::error::ApiError;
@@ -124,7 +124,7 @@ pub async fn list_shares(
 pub async fn remove_share(
     state: web::Data<AppState>,
     auth: AuthUser,
-    origin: Origin,
+    Here(origin): Here,
     path: web::Path<String>,
     body: Body<AdminReason>,
 ) -> Result<HttpResponse, ApiError> {

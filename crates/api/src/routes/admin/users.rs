@@ -14,7 +14,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::{conflict, reason, require_admin};
-use crate::audit::{self, action, Event, Origin};
+use crate::audit::{self, action, Event, Here};
 use crate::auth::AuthUser;
 use crate::body::Body;
 use crate::error::ApiError;
@@ -228,7 +228,7 @@ pub async fn get_user(
 pub async fn update_user(
     state: web::Data<AppState>,
     auth: AuthUser,
-    origin: Origin,
+    Here(origin): Here,
     path: web::Path<String>,
     body: Body<AdminUserChange>,
 ) -> Result<web::Json<AdminUser>, ApiError> {
@@ -339,7 +339,7 @@ pub async fn update_user(
 pub async fn logout_user(
     state: web::Data<AppState>,
     auth: AuthUser,
-    origin: Origin,
+    Here(origin): Here,
     path: web::Path<String>,
 ) -> Result<web::Json<AdminLogoutReport>, ApiError> {
     require_admin(&state, &auth).await?;
@@ -392,7 +392,7 @@ pub async fn logout_user(
 pub async fn delete_user(
     state: web::Data<AppState>,
     auth: AuthUser,
-    origin: Origin,
+    Here(origin): Here,
     path: web::Path<String>,
     body: Body<AdminReason>,
 ) -> Result<web::Json<DeletionReceipt>, ApiError> {

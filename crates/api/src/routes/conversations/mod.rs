@@ -14,12 +14,12 @@ use jobbot_db::conversations::ConversationRow;
 use jobbot_db::{conversations, DbConnection};
 use jobbot_domain::Locale;
 
-use crate::assistant::sse::wait_for_end;
 use crate::assistant::{grounding, turn};
 use crate::auth::AuthUser;
 use crate::body::Body;
 use crate::config::AssistantConfig;
 use crate::error::ApiError;
+use crate::sse::wait_for_end;
 use crate::state::AppState;
 
 mod messages;

@@ -10,12 +10,12 @@ use jobbot_db::messages;
 use jobbot_domain::MessageStatus;
 
 use super::owned;
-use crate::assistant::sse::{respond, wait_for_end};
 use crate::assistant::turn::{Desk, Started, Turn};
-use crate::assistant::{message_dto, sse, turn};
+use crate::assistant::{message_dto, turn};
 use crate::auth::AuthUser;
 use crate::body::Body;
 use crate::error::ApiError;
+use crate::sse::{self, respond, wait_for_end};
 use crate::state::AppState;
 
 pub(super) const CONTENT_MAX_CHARS: usize = 8_000;

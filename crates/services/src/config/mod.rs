@@ -53,7 +53,7 @@ pub struct Config {
     /// A second listener for `/api/v1/admin/*` and `/metrics` (which the main one then refuses with 404).
     pub admin_bind: Option<SocketAddr>,
     /// The networks the admin routes answer to (empty: any, behind the admin role).
-    pub admin_allow: Vec<crate::network::Cidr>,
+    pub admin_allow: Vec<crate::net::Cidr>,
     pub cookie_secure: bool,
     pub db_pool_size: u32,
     /// Keep checked login sessions and conversations' first pages in memory (PostgreSQL only; see `cache`).

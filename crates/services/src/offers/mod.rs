@@ -11,7 +11,7 @@ use jobbot_db::offers::{Cursor, OfferRow, Search, Sort};
 use jobbot_domain::{ContractType, OfferSource, OfferState, Remote, WorkingTime};
 use serde::Deserialize;
 
-use crate::error::ApiError;
+use crate::error::ServiceError;
 
 pub const TITLE_MAX_CHARS: usize = 200;
 pub const DESCRIPTION_MAX_CHARS: usize = 20_000;
@@ -47,7 +47,7 @@ pub struct OfferQuery {
     pub mine: Option<bool>,
 }
 
-pub(crate) fn invalid(field: &str, code: &str, message: &str) -> FieldError {
+pub fn invalid(field: &str, code: &str, message: &str) -> FieldError {
     FieldError {
         field: field.into(),
         code: code.into(),
@@ -55,7 +55,7 @@ pub(crate) fn invalid(field: &str, code: &str, message: &str) -> FieldError {
     }
 }
 
-pub(crate) fn list<T>(
+pub fn list<T>(
     raw: Option<&str>,
     field: &str,
     parse: impl Fn(&str) -> Option<T>,
@@ -154,7 +154,7 @@ fn decode_cursor(raw: &str) -> Option<Cursor> {
 
 impl OfferQuery {
     /// The search it asks for, for `user_id`; 422 with every invalid parameter.
-    pub fn to_search(&self, user_id: &str) -> Result<Search, ApiError> {
+    pub fn to_search(&self, user_id: &str) -> Result<Search, ServiceError> {
         let mut errors = Vec::new();
         let q = self.q.as_deref().unwrap_or_default();
         if q.chars().count() > QUERY_MAX_CHARS {
@@ -221,7 +221,7 @@ impl OfferQuery {
             }
         };
         if !errors.is_empty() {
-            return Err(ApiError::validation(errors));
+            return Err(ServiceError::validation(errors));
         }
         Ok(Search {
             clauses: jobbot_domain::search::parse_query(q),
@@ -433,18 +433,18 @@ impl Fields<'_> {
         }
     }
 
-    fn finish(self) -> Result<(), ApiError> {
+    fn finish(self) -> Result<(), ServiceError> {
         if self.errors.is_empty() {
             self.row.index();
             Ok(())
         } else {
-            Err(ApiError::validation(self.errors))
+            Err(ServiceError::validation(self.errors))
         }
     }
 }
 
 /// A new offer by `owner`: public when a recruiter posts it, private otherwise.
-pub fn new_offer(input: OfferInput, owner: &str, recruiter: bool) -> Result<OfferRow, ApiError> {
+pub fn new_offer(input: OfferInput, owner: &str, recruiter: bool) -> Result<OfferRow, ServiceError> {
     let now = jobbot_db::now();
     let mut row = OfferRow {
         id: jobbot_db::new_id(),
@@ -508,7 +508,7 @@ pub fn new_offer(input: OfferInput, owner: &str, recruiter: bool) -> Result<Offe
 }
 
 /// `row` with `update` applied (its `updated_at` moved to now).
-pub fn apply_update(row: &mut OfferRow, update: OfferUpdate) -> Result<(), ApiError> {
+pub fn apply_update(row: &mut OfferRow, update: OfferUpdate) -> Result<(), ServiceError> {
     let mut fields = Fields {
         row,
         errors: Vec::new(),

@@ -9,7 +9,7 @@ use argon2::password_hash::{PasswordHash, PasswordHasher as _, PasswordVerifier 
 use argon2::{Algorithm, Argon2, Params, Version};
 use tokio::sync::Semaphore;
 
-use crate::error::ApiError;
+use crate::error::ServiceError;
 
 #[derive(Clone)]
 pub struct PasswordHasher {
@@ -44,19 +44,19 @@ impl PasswordHasher {
         })
     }
 
-    pub async fn hash(&self, password: String) -> Result<String, ApiError> {
-        let _permit = self.permits.acquire().await.map_err(ApiError::internal)?;
-        actix_web::web::block(move || hash_blocking(&password))
+    pub async fn hash(&self, password: String) -> Result<String, ServiceError> {
+        let _permit = self.permits.acquire().await.map_err(ServiceError::internal)?;
+        tokio::task::spawn_blocking(move || hash_blocking(&password))
             .await?
-            .map_err(|e| ApiError::internal(e.to_string()))
+            .map_err(|e| ServiceError::internal(e.to_string()))
     }
 
     /// Verifies against `hash`, or against the dummy hash when there is no account, taking the same time.
-    pub async fn verify(&self, password: String, hash: Option<String>) -> Result<bool, ApiError> {
-        let _permit = self.permits.acquire().await.map_err(ApiError::internal)?;
+    pub async fn verify(&self, password: String, hash: Option<String>) -> Result<bool, ServiceError> {
+        let _permit = self.permits.acquire().await.map_err(ServiceError::internal)?;
         let known = hash.is_some();
         let hash = hash.unwrap_or_else(|| self.dummy_hash.to_string());
-        let matches = actix_web::web::block(move || verify_blocking(&password, &hash)).await?;
+        let matches = tokio::task::spawn_blocking(move || verify_blocking(&password, &hash)).await?;
         Ok(known && matches)
     }
 }

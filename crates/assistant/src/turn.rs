@@ -6,22 +6,22 @@
 
 use std::sync::{Arc, Mutex};
 
-use actix_web::http::StatusCode;
 use chrono::TimeDelta;
 use jobbot_api_types::{ErrorCode, LiveEvent, ReplyStarted};
 use jobbot_db::conversations::{self, ConversationRow};
 use jobbot_db::messages::{self, MessageRow};
 use jobbot_db::{usage, DbConnection, Pool};
 use jobbot_domain::{MessageRole, MessageStatus};
+use jobbot_services::error::StatusCode;
 use tokio::sync::broadcast;
 
 use super::{
     build_context, grounding, reply_in_progress, spawn, title_from, Assistant, QuotaCheck, ReplyEvent,
     ReplyJob, Reservation, SYSTEM_PROMPT,
 };
-use crate::database::run as db;
-use crate::error::ApiError;
-use crate::realtime::Hub;
+use jobbot_services::database::run as db;
+use jobbot_services::error::ServiceError;
+use jobbot_services::realtime::Hub;
 
 /// Messages read to build the model's context (the character budget then trims them).
 const HISTORY_ROWS: i64 = 200;
@@ -60,7 +60,7 @@ pub async fn take(
     user_id: String,
     conversation_id: String,
     turn: Turn,
-) -> Result<Started, ApiError> {
+) -> Result<Started, ServiceError> {
     let reservation = reserve(&desk, &user_id, &conversation_id).await?;
     let mut reply = MessageRow::new(
         &conversation_id,
@@ -125,7 +125,7 @@ fn ask(
     content: String,
     parent_id: Option<Option<String>>,
     reply: &MessageRow,
-) -> Result<(MessageRow, bool), ApiError> {
+) -> Result<(MessageRow, bool), ServiceError> {
     let first = messages::count(conn, conversation_id)? == 0;
     let leaf = messages::latest(conn, conversation_id, 1)?.pop().map(|m| m.id);
     let mut question = MessageRow::new(
@@ -149,7 +149,7 @@ fn ask(
 }
 
 /// The question an `Again` answers (the last one), the previous answer taken off the path shown.
-fn again(conn: &mut DbConnection, conversation_id: &str) -> Result<MessageRow, ApiError> {
+fn again(conn: &mut DbConnection, conversation_id: &str) -> Result<MessageRow, ServiceError> {
     if let Some(last) = messages::latest(conn, conversation_id, 1)?
         .into_iter()
         .find(|m| m.message_role() == MessageRole::Assistant)
@@ -160,7 +160,7 @@ fn again(conn: &mut DbConnection, conversation_id: &str) -> Result<MessageRow, A
         .into_iter()
         .find(|m| m.message_role() == MessageRole::User)
         .ok_or_else(|| {
-            ApiError::new(
+            ServiceError::new(
                 StatusCode::CONFLICT,
                 ErrorCode::NothingToRegenerate,
                 "There is no question to answer again.",
@@ -170,16 +170,16 @@ fn again(conn: &mut DbConnection, conversation_id: &str) -> Result<MessageRow, A
 
 /// `parent` if it is one of the assistant's replies in the conversation (a question follows a reply), else 422
 /// on `parent_id`.
-fn reply_in(conn: &mut DbConnection, conversation_id: &str, parent: &str) -> Result<String, ApiError> {
+fn reply_in(conn: &mut DbConnection, conversation_id: &str, parent: &str) -> Result<String, ServiceError> {
     match messages::find(conn, conversation_id, parent)? {
         Some(row) if row.message_role() == MessageRole::Assistant => Ok(row.id),
-        Some(_) => Err(ApiError::field(
+        Some(_) => Err(ServiceError::field(
             "parent_id",
             "not_a_reply",
             "A question follows one of the assistant's replies (or starts the conversation: null).",
         )),
         // Like any id the caller cannot reach.
-        None => Err(ApiError::new(
+        None => Err(ServiceError::new(
             StatusCode::NOT_FOUND,
             ErrorCode::NotFound,
             "No message with this parent_id in the conversation.",
@@ -188,14 +188,14 @@ fn reply_in(conn: &mut DbConnection, conversation_id: &str, parent: &str) -> Res
 }
 
 /// The caller's conversation, with no reply being written in it (on this instance or another).
-pub(crate) fn idle(
+pub fn idle(
     conn: &mut DbConnection,
     user_id: &str,
     conversation_id: &str,
     alive_since: chrono::NaiveDateTime,
-) -> Result<ConversationRow, ApiError> {
+) -> Result<ConversationRow, ServiceError> {
     let conversation =
-        conversations::find_for_user(conn, user_id, conversation_id)?.ok_or_else(ApiError::not_found)?;
+        conversations::find_for_user(conn, user_id, conversation_id)?.ok_or_else(ServiceError::not_found)?;
     if messages::streaming(conn, conversation_id, alive_since)?.is_some() {
         return Err(reply_in_progress());
     }
@@ -204,7 +204,7 @@ pub(crate) fn idle(
 
 /// The system message of `conversation` now: JobBot's instructions and what it is about, minus the parts
 /// the candidate left out.
-fn system_prompt(conn: &mut DbConnection, conversation: &ConversationRow) -> Result<String, ApiError> {
+fn system_prompt(conn: &mut DbConnection, conversation: &ConversationRow) -> Result<String, ServiceError> {
     if conversation.offer_id.is_none() && conversation.application_id.is_none() {
         return Ok(SYSTEM_PROMPT.to_owned());
     }
@@ -219,12 +219,12 @@ fn system_prompt(conn: &mut DbConnection, conversation: &ConversationRow) -> Res
 }
 
 /// Checks that the caller owns the conversation and has quota left, then claims it for a new reply.
-async fn reserve(desk: &Desk<'_>, user_id: &str, conversation_id: &str) -> Result<Reservation, ApiError> {
+async fn reserve(desk: &Desk<'_>, user_id: &str, conversation_id: &str) -> Result<Reservation, ServiceError> {
     let (uid, cid) = (user_id.to_owned(), conversation_id.to_owned());
     db(desk.pool, move |conn| {
         conversations::find_for_user(conn, &uid, &cid)?
             .map(|_| ())
-            .ok_or_else(ApiError::not_found)
+            .ok_or_else(ServiceError::not_found)
     })
     .await?;
     let quota = quota_check(desk, user_id).await?;
@@ -232,7 +232,7 @@ async fn reserve(desk: &Desk<'_>, user_id: &str, conversation_id: &str) -> Resul
 }
 
 /// Today's spending against the daily token quota (UTC day), if there is one.
-async fn quota_check(desk: &Desk<'_>, user_id: &str) -> Result<Option<QuotaCheck>, ApiError> {
+async fn quota_check(desk: &Desk<'_>, user_id: &str) -> Result<Option<QuotaCheck>, ServiceError> {
     let Some(quota) = desk.assistant.config.daily_token_quota else {
         return Ok(None);
     };

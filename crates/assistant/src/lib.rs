@@ -9,22 +9,21 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use actix_web::http::StatusCode;
 use chrono::TimeDelta;
 use jobbot_api_types::{ErrorCode, Message, Problem, TokenUsage};
 use jobbot_db::messages;
 use jobbot_db::messages::MessageRow;
 use jobbot_llm::Provider;
+use jobbot_services::error::StatusCode;
 use tokio::sync::{broadcast, watch};
 
-use crate::config::AssistantConfig;
-use crate::error::ApiError;
+use jobbot_services::config::AssistantConfig;
+use jobbot_services::error::ServiceError;
 
 mod generation;
 pub mod grounding;
 mod prompt;
 pub mod relay;
-pub mod sse;
 pub mod turn;
 
 pub use generation::{spawn, ReplyJob};
@@ -127,14 +126,14 @@ impl Assistant {
     /// or a kill leaves no reply "in progress" and no conversation refusing questions.
     pub fn keep_leases(self: &Arc<Self>, pool: jobbot_db::Pool) {
         let assistant = Arc::clone(self);
-        actix_web::rt::spawn(async move {
+        tokio::task::spawn_local(async move {
             let mut tick = tokio::time::interval(assistant.config.reply_lease / 4);
             tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
                 tick.tick().await;
                 let ids: Vec<String> = assistant.writing().iter().cloned().collect();
                 let (pool, lease) = (pool.clone(), assistant.abandoned_after());
-                let renewed = actix_web::web::block(move || -> Result<usize, String> {
+                let renewed = tokio::task::spawn_blocking(move || -> Result<usize, String> {
                     let mut conn = pool.get().map_err(|e| e.to_string())?;
                     let now = jobbot_db::now();
                     if !ids.is_empty() {
@@ -176,7 +175,7 @@ impl Assistant {
         conversation_id: &str,
         user_id: &str,
         quota: Option<QuotaCheck>,
-    ) -> Result<Reservation, ApiError> {
+    ) -> Result<Reservation, ServiceError> {
         let mut running = self.running();
         if running.contains_key(conversation_id) {
             return Err(reply_in_progress());
@@ -259,26 +258,26 @@ impl Assistant {
     }
 }
 
-pub(crate) fn lock(text: &Mutex<String>) -> std::sync::MutexGuard<'_, String> {
+pub fn lock(text: &Mutex<String>) -> std::sync::MutexGuard<'_, String> {
     text.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-fn busy(status: StatusCode, detail: &str) -> ApiError {
-    ApiError {
+fn busy(status: StatusCode, detail: &str) -> ServiceError {
+    ServiceError {
         retry_after: Some(5),
-        ..ApiError::new(status, ErrorCode::AssistantBusy, detail)
+        ..ServiceError::new(status, ErrorCode::AssistantBusy, detail)
     }
 }
 
 /// 429 `quota_exceeded`, with the seconds to the reset (midnight UTC) in Retry-After.
-pub fn quota_exceeded(quota: i64) -> ApiError {
+pub fn quota_exceeded(quota: i64) -> ServiceError {
     let now = chrono::Utc::now();
     let reset = (now.date_naive() + TimeDelta::days(1))
         .and_time(chrono::NaiveTime::MIN)
         .and_utc();
-    ApiError {
+    ServiceError {
         retry_after: Some((reset - now).num_seconds().max(1) as u64),
-        ..ApiError::new(
+        ..ServiceError::new(
             StatusCode::TOO_MANY_REQUESTS,
             ErrorCode::QuotaExceeded,
             format!(
@@ -289,9 +288,9 @@ pub fn quota_exceeded(quota: i64) -> ApiError {
     }
 }
 
-pub fn reply_in_progress() -> ApiError {
-    ApiError::new(
-        actix_web::http::StatusCode::CONFLICT,
+pub fn reply_in_progress() -> ServiceError {
+    ServiceError::new(
+        jobbot_services::error::StatusCode::CONFLICT,
         ErrorCode::ReplyInProgress,
         "JobBot is still answering in this conversation; wait or stop the reply.",
     )

@@ -15,8 +15,8 @@ use jobbot_domain::MessageStatus;
 use serde::Serialize;
 use tokio::sync::broadcast;
 
-use super::relay::{unsent, RENEW_EVERY};
-use super::ReplyEvent;
+use crate::assistant::relay::{unsent, RENEW_EVERY};
+use crate::assistant::{self, ReplyEvent};
 use crate::error::ApiError;
 use crate::realtime::{Follow, Hub};
 
@@ -124,7 +124,7 @@ fn reply_events(
                         return Some((Ok(sse_event("error", &problem)), None))
                     }
                     Err(broadcast::error::RecvError::Lagged(_)) => {
-                        let so_far = super::lock(&written).clone();
+                        let so_far = assistant::lock(&written).clone();
                         let end = so_far.chars().count();
                         match unsent(&so_far, end, sent) {
                             Some(piece) => {
@@ -156,7 +156,7 @@ fn resumed_start(mut reply: Message, so_far: &str, from: usize) -> (Vec<web::Byt
 }
 
 /// Re-attaches to a reply this instance is writing.
-pub fn resume_here(reply: Message, attached: super::Attached, from: usize) -> HttpResponse {
+pub fn resume_here(reply: Message, attached: assistant::Attached, from: usize) -> HttpResponse {
     let (start, sent) = resumed_start(reply, &attached.written, from);
     let start = futures_util::stream::iter(start.into_iter().map(Ok::<_, actix_web::Error>));
     sse_stream(start.chain(reply_events(attached.events, sent, attached.shared)))
@@ -172,7 +172,7 @@ const POLL_RELAYED_EVERY: Duration = Duration::from_secs(1);
 pub fn resume_elsewhere(pool: Pool, hub: Arc<Hub>, reply: MessageRow, from: usize) -> HttpResponse {
     let (conversation_id, message_id) = (reply.conversation_id.clone(), reply.id.clone());
     let so_far = reply.content.clone();
-    let (start, sent) = resumed_start(super::message_dto(reply), &so_far, from);
+    let (start, sent) = resumed_start(assistant::message_dto(reply), &so_far, from);
     let (sender, receiver) = tokio::sync::mpsc::channel::<web::Bytes>(64);
     actix_web::rt::spawn(follow_elsewhere(
         pool,
@@ -302,7 +302,7 @@ async fn follow_elsewhere(
             None => sse_event(
                 "done",
                 &DoneEvent {
-                    message: super::message_dto(row),
+                    message: assistant::message_dto(row),
                 },
             ),
         };

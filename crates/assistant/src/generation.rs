@@ -12,7 +12,7 @@ use jobbot_db::{conversations, messages, usage, Pool};
 use jobbot_llm::{ChatRequest, Chunk, LlmError};
 
 use super::{lock, message_dto, Assistant, ReplyEvent, Reservation};
-use crate::error::{llm_status_and_code, problem};
+use jobbot_services::error::{llm_status_and_code, problem};
 
 pub(super) const PROGRESS_EVERY: Duration = Duration::from_millis(500);
 
@@ -29,7 +29,7 @@ pub struct ReplyJob {
 /// Starts generating in the background; listeners subscribe through the reservation before this call.
 pub fn spawn(assistant: Arc<Assistant>, pool: Pool, job: ReplyJob, reservation: Reservation) {
     assistant.writing().insert(job.message_id.clone());
-    actix_web::rt::spawn(async move {
+    tokio::task::spawn_local(async move {
         let outcome = generate(&assistant, &pool, &job, &reservation).await;
         let event = finish(&assistant, &pool, &job, outcome).await;
         assistant.writing().remove(&job.message_id);
@@ -120,7 +120,8 @@ pub(super) async fn generate(
             error = %error,
             "the chosen model keeps failing; the fallback model answers"
         );
-        crate::metrics::METRICS.upstream_error(provider.name(), llm_status_and_code(&error).1.as_str());
+        jobbot_services::metrics::METRICS
+            .upstream_error(provider.name(), llm_status_and_code(&error).1.as_str());
         fallback_from = Some(std::mem::replace(&mut model, fallback.clone()));
     };
     let remaining_first = config
@@ -139,7 +140,7 @@ pub(super) async fn generate(
         match next {
             Some(Ok(Chunk::Text(text))) => {
                 if content.is_empty() {
-                    crate::metrics::METRICS.first_token(provider.name(), &model, started.elapsed());
+                    jobbot_services::metrics::METRICS.first_token(provider.name(), &model, started.elapsed());
                 }
                 content.push_str(&text);
                 written_chars += text.chars().count();
@@ -151,7 +152,7 @@ pub(super) async fn generate(
                 if last_save.elapsed() >= PROGRESS_EVERY {
                     last_save = Instant::now();
                     let (id, so_far) = (job.message_id.clone(), content.clone());
-                    let saved = crate::database::run(pool, move |conn| {
+                    let saved = jobbot_services::database::run(pool, move |conn| {
                         Ok(messages::save_progress(conn, &id, &so_far, jobbot_db::now())?)
                     })
                     .await;
@@ -218,7 +219,7 @@ pub(super) async fn finish(
         },
         completion_tokens: estimate(generated.content.chars().count()),
     });
-    let metrics = &*crate::metrics::METRICS;
+    let metrics = &*jobbot_services::metrics::METRICS;
     let outcome = match generated.status {
         MessageStatus::Complete => "done",
         MessageStatus::Stopped => "stopped",
@@ -261,7 +262,7 @@ pub(super) async fn finish(
         created_at: now,
     };
     let (message_id, conversation_id) = (job.message_id.clone(), job.conversation_id.clone());
-    let stored = crate::database::run(pool, move |conn| {
+    let stored = jobbot_services::database::run(pool, move |conn| {
         let row = messages::finish(conn, &message_id, &outcome)?;
         if usage_row.prompt_tokens + usage_row.completion_tokens > 0 {
             usage::insert(conn, &usage_row)?;

@@ -6,7 +6,7 @@
 //!   anything; running out is the same refusal, and the server's own memory never grows with the file;
 //! - a client that goes away kills its worker: actix-web keeps running a handler whose client has left, so the
 //!   wait asks the kernel every [`CLIENT_CHECK`] whether the connection is still open
-//!   ([`crate::network::Connection::is_open`]); a request dropped by the server (shutdown) kills it too
+//!   ([`crate::net::Connection::is_open`]); a request dropped by the server (shutdown) kills it too
 //!   (`kill_on_drop`);
 //! - at most [`Extractor::slots`] extractions at once per instance (`JOBBOT_EXTRACT_WORKERS`, default 2):
 //!   beyond, 503 `busy` with Retry-After.
@@ -23,7 +23,7 @@ use serde::{Deserialize, Serialize};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use crate::cv;
-use crate::error::ApiError;
+use crate::error::ServiceError;
 
 /// The worker's address space: the program itself, lopdf's structures for a 5 MB file, and room to spare.
 pub const WORKER_MEMORY: u64 = 512 * 1024 * 1024;
@@ -53,8 +53,8 @@ pub struct Extractor {
     permits: Arc<tokio::sync::Semaphore>,
 }
 
-fn too_costly() -> ApiError {
-    ApiError::validation(vec![FieldError {
+fn too_costly() -> ServiceError {
+    ServiceError::validation(vec![FieldError {
         field: "file".into(),
         code: "too_costly".into(),
         message: "This PDF would take too long to read: export it again from your word processor.".into(),
@@ -87,14 +87,14 @@ impl Extractor {
     pub async fn pdf(
         &self,
         bytes: &[u8],
-        client: Option<crate::network::Connection>,
-    ) -> Result<cv::Parsed, ApiError> {
+        client: Option<crate::net::Connection>,
+    ) -> Result<cv::Parsed, ServiceError> {
         let _permit = self.permits.clone().try_acquire_owned().map_err(|_| {
             tracing::warn!("file extraction refused: every slot is taken");
-            ApiError {
+            ServiceError {
                 retry_after: Some(2),
-                ..ApiError::new(
-                    actix_web::http::StatusCode::SERVICE_UNAVAILABLE,
+                ..ServiceError::new(
+                    crate::error::StatusCode::SERVICE_UNAVAILABLE,
                     ErrorCode::Busy,
                     "Too many files are being read right now: try again in a moment.",
                 )
@@ -109,15 +109,17 @@ impl Extractor {
             .stderr(std::process::Stdio::null())
             .kill_on_drop(true)
             .spawn()
-            .map_err(|error| ApiError::internal(format!("cannot start the extraction worker: {error}")))?;
+            .map_err(|error| {
+                ServiceError::internal(format!("cannot start the extraction worker: {error}"))
+            })?;
         let mut stdin = child
             .stdin
             .take()
-            .ok_or_else(|| ApiError::internal("no worker stdin"))?;
+            .ok_or_else(|| ServiceError::internal("no worker stdin"))?;
         let mut stdout = child
             .stdout
             .take()
-            .ok_or_else(|| ApiError::internal("no worker stdout"))?;
+            .ok_or_else(|| ServiceError::internal("no worker stdout"))?;
         let input = bytes.to_vec();
         let work = async move {
             // Written while the answer is read: a worker that dies early closes its end, which ends the write.
@@ -152,9 +154,9 @@ impl Extractor {
                     elapsed_ms = started.elapsed().as_millis() as u64,
                     "file extraction cancelled: the client left; worker killed"
                 );
-                return Err(ApiError::new(
-                    actix_web::http::StatusCode::from_u16(499)
-                        .unwrap_or(actix_web::http::StatusCode::REQUEST_TIMEOUT),
+                return Err(ServiceError::new(
+                    crate::error::StatusCode::from_u16(499)
+                        .unwrap_or(crate::error::StatusCode::REQUEST_TIMEOUT),
                     ErrorCode::ClientGone,
                     "The client left before the file was read.",
                 ));
@@ -166,16 +168,16 @@ impl Extractor {
             tracing::warn!(elapsed_ms, "file extraction over its time budget: worker killed");
             return Err(too_costly());
         };
-        let status = status.map_err(ApiError::internal)?;
-        let answer = answer.map_err(ApiError::internal)?;
+        let status = status.map_err(ServiceError::internal)?;
+        let answer = answer.map_err(ServiceError::internal)?;
         if !status.success() {
             tracing::warn!(elapsed_ms, status = %status, "file extraction worker failed (memory or CPU budget)");
             return Err(too_costly());
         }
         match serde_json::from_slice::<Answer>(&answer) {
             Ok(Answer::Parsed { pages, text, sha256 }) => Ok(cv::Parsed { pages, text, sha256 }),
-            Ok(Answer::Refused(refusal)) => Err(ApiError::validation(vec![refusal])),
-            Err(error) => Err(ApiError::internal(format!(
+            Ok(Answer::Refused(refusal)) => Err(ServiceError::validation(vec![refusal])),
+            Err(error) => Err(ServiceError::internal(format!(
                 "the extraction worker's answer: {error}"
             ))),
         }

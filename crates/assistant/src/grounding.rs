@@ -13,7 +13,7 @@ use jobbot_llm::grounding::{
 };
 
 use super::SYSTEM_PROMPT;
-use crate::error::ApiError;
+use jobbot_services::error::ServiceError;
 
 /// An offer's description is cut here (the rest of the context and the history need room too).
 const DESCRIPTION_MAX_CHARS: usize = 6_000;
@@ -33,13 +33,13 @@ pub struct Grounding {
 
 /// The CV's text of `user_id` when `grounded` and they uploaded one: tidied (no blank line can end its part),
 /// cut at [`CV_MAX_CHARS`].
-fn cv_for(conn: &mut DbConnection, user_id: &str, grounded: bool) -> Result<Option<String>, ApiError> {
+fn cv_for(conn: &mut DbConnection, user_id: &str, grounded: bool) -> Result<Option<String>, ServiceError> {
     if !grounded {
         return Ok(None);
     }
     Ok(jobbot_db::cvs::get(conn, user_id)?
         .map(|row| {
-            crate::cv::tidy(&row.text)
+            jobbot_services::cv::tidy(&row.text)
                 .chars()
                 .take(CV_MAX_CHARS)
                 .collect::<String>()
@@ -48,11 +48,15 @@ fn cv_for(conn: &mut DbConnection, user_id: &str, grounded: bool) -> Result<Opti
 }
 
 /// The profile of `user_id` when `grounded` and they saved one.
-fn profile_for(conn: &mut DbConnection, user_id: &str, grounded: bool) -> Result<Option<Profile>, ApiError> {
+fn profile_for(
+    conn: &mut DbConnection,
+    user_id: &str,
+    grounded: bool,
+) -> Result<Option<Profile>, ServiceError> {
     if !grounded {
         return Ok(None);
     }
-    let document = crate::profile::load(conn, user_id)?;
+    let document = jobbot_services::profile::load(conn, user_id)?;
     Ok(document.updated_at.map(|_| document.profile))
 }
 
@@ -63,9 +67,9 @@ pub fn resolve(
     user_id: &str,
     offer_id: Option<&str>,
     application_id: Option<&str>,
-) -> Result<Grounding, ApiError> {
+) -> Result<Grounding, ServiceError> {
     let application = match application_id {
-        Some(id) => Some(applications::find(conn, user_id, id)?.ok_or_else(ApiError::not_found)?),
+        Some(id) => Some(applications::find(conn, user_id, id)?.ok_or_else(ServiceError::not_found)?),
         None => None,
     };
     let offer_id = offer_id.or_else(|| application.as_ref().and_then(|a| a.offer_id.as_deref()));
@@ -73,7 +77,7 @@ pub fn resolve(
         Some(id) => Some(
             offers::find(conn, id)?
                 .filter(|o| o.visible_to(user_id))
-                .ok_or_else(ApiError::not_found)?,
+                .ok_or_else(ServiceError::not_found)?,
         ),
         None => None,
     };
@@ -101,7 +105,7 @@ pub fn current(
     user_id: &str,
     offer_id: Option<&str>,
     application_id: Option<&str>,
-) -> Result<Grounding, ApiError> {
+) -> Result<Grounding, ServiceError> {
     let offer = match offer_id {
         Some(id) => offers::find(conn, id)?.filter(|o| o.visible_to(user_id)),
         None => None,

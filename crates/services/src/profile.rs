@@ -5,7 +5,7 @@
 use jobbot_api_types::{Education, Experience, FieldError, LanguageSkill, Profile, ProfileDocument};
 use jobbot_db::profiles;
 
-use crate::error::ApiError;
+use crate::error::ServiceError;
 
 /// `(field, most items, characters an item)` of the lists of words.
 pub const WORD_LISTS: &[(&str, usize, usize)] = &[
@@ -198,10 +198,10 @@ pub fn validate(input: Profile) -> Result<Profile, Vec<FieldError>> {
 }
 
 /// The stored profile of `user_id`, or an empty one.
-pub fn load(conn: &mut jobbot_db::DbConnection, user_id: &str) -> Result<ProfileDocument, ApiError> {
+pub fn load(conn: &mut jobbot_db::DbConnection, user_id: &str) -> Result<ProfileDocument, ServiceError> {
     Ok(match profiles::get(conn, user_id)? {
         Some((data, at)) => ProfileDocument {
-            profile: serde_json::from_str(&data).map_err(ApiError::internal)?,
+            profile: serde_json::from_str(&data).map_err(ServiceError::internal)?,
             updated_at: Some(at.and_utc()),
         },
         None => ProfileDocument {

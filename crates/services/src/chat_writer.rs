@@ -17,7 +17,7 @@ use jobbot_db::chats::{self, ChatMessageRow};
 use jobbot_db::{DbConnection, Pool};
 use tokio::sync::oneshot;
 
-use crate::error::ApiError;
+use crate::error::ServiceError;
 use crate::realtime::Hub;
 use crate::sharing;
 
@@ -28,7 +28,7 @@ struct Post {
     user_id: String,
     chat_id: String,
     content: String,
-    reply: oneshot::Sender<Result<ChatMessage, ApiError>>,
+    reply: oneshot::Sender<Result<ChatMessage, ServiceError>>,
 }
 
 pub struct ChatWriter {
@@ -51,7 +51,7 @@ impl ChatWriter {
         user_id: String,
         chat_id: String,
         content: String,
-    ) -> Result<ChatMessage, ApiError> {
+    ) -> Result<ChatMessage, ServiceError> {
         let (reply, answer) = oneshot::channel();
         let post = Post {
             user_id,
@@ -61,10 +61,10 @@ impl ChatWriter {
         };
         self.posts
             .send(post)
-            .map_err(|_| ApiError::internal("the chat writer has stopped"))?;
+            .map_err(|_| ServiceError::internal("the chat writer has stopped"))?;
         answer
             .await
-            .map_err(|_| ApiError::internal("the chat writer stopped before answering"))?
+            .map_err(|_| ServiceError::internal("the chat writer stopped before answering"))?
     }
 }
 
@@ -85,7 +85,7 @@ fn run(pool: &Pool, hub: &Hub, waiting: &mpsc::Receiver<Post>) {
                         tracing::error!(posts = batch.len(), "the chat writer panicked on a batch");
                         batch
                             .iter()
-                            .map(|_| Err(ApiError::internal("the chat writer failed")))
+                            .map(|_| Err(ServiceError::internal("the chat writer failed")))
                             .collect()
                     },
                 )
@@ -95,7 +95,7 @@ fn run(pool: &Pool, hub: &Hub, waiting: &mpsc::Receiver<Post>) {
                 batch
                     .iter()
                     .map(|_| {
-                        Err(ApiError::unavailable(
+                        Err(ServiceError::unavailable(
                             ErrorCode::DatabaseUnavailable,
                             error.clone(),
                         ))
@@ -118,8 +118,8 @@ struct Accepted {
 }
 
 /// Writes `batch`; one result per post, in order.
-fn write(conn: &mut DbConnection, hub: &Hub, batch: &[Post]) -> Vec<Result<ChatMessage, ApiError>> {
-    let mut results: Vec<Option<Result<ChatMessage, ApiError>>> = batch.iter().map(|_| None).collect();
+fn write(conn: &mut DbConnection, hub: &Hub, batch: &[Post]) -> Vec<Result<ChatMessage, ServiceError>> {
+    let mut results: Vec<Option<Result<ChatMessage, ServiceError>>> = batch.iter().map(|_| None).collect();
     let mut accepted = Vec::new();
     let pairs: Vec<(&str, &str)> = batch
         .iter()
@@ -128,12 +128,12 @@ fn write(conn: &mut DbConnection, hub: &Hub, batch: &[Post]) -> Vec<Result<ChatM
     let audiences = match chats::post_audiences(conn, &pairs) {
         Ok(audiences) => audiences,
         Err(error) => {
-            let error = ApiError::from(error);
+            let error = ServiceError::from(error);
             let detail = error.to_string();
             return batch
                 .iter()
                 .map(|_| {
-                    Err(ApiError::unavailable(
+                    Err(ServiceError::unavailable(
                         ErrorCode::DatabaseUnavailable,
                         detail.clone(),
                     ))
@@ -163,16 +163,16 @@ fn write(conn: &mut DbConnection, hub: &Hub, batch: &[Post]) -> Vec<Result<ChatM
         }
     }
     let rows: Vec<ChatMessageRow> = accepted.iter().map(|post| post.row.clone()).collect();
-    let together = jobbot_db::transaction(conn, |conn| -> Result<(), ApiError> {
+    let together = jobbot_db::transaction(conn, |conn| -> Result<(), ServiceError> {
         Ok(chats::insert_messages(conn, &rows)?)
     });
-    let stored: Vec<(Accepted, Result<(), ApiError>)> = match together {
+    let stored: Vec<(Accepted, Result<(), ServiceError>)> = match together {
         Ok(()) => accepted.into_iter().map(|post| (post, Ok(()))).collect(),
         // One post's failure must not fail the others: each on its own.
         Err(_) if accepted.len() > 1 => accepted
             .into_iter()
             .map(|post| {
-                let alone = jobbot_db::transaction(conn, |conn| -> Result<(), ApiError> {
+                let alone = jobbot_db::transaction(conn, |conn| -> Result<(), ServiceError> {
                     Ok(chats::insert_messages(conn, std::slice::from_ref(&post.row))?)
                 });
                 (post, alone)
@@ -185,7 +185,7 @@ fn write(conn: &mut DbConnection, hub: &Hub, batch: &[Post]) -> Vec<Result<ChatM
                 .map(|post| {
                     let failed = error
                         .take()
-                        .unwrap_or_else(|| ApiError::internal("the transaction failed"));
+                        .unwrap_or_else(|| ServiceError::internal("the transaction failed"));
                     (post, Err(failed))
                 })
                 .collect()
@@ -210,6 +210,6 @@ fn write(conn: &mut DbConnection, hub: &Hub, batch: &[Post]) -> Vec<Result<ChatM
     hub.notify_others_all(conn, &payloads);
     results
         .into_iter()
-        .map(|r| r.unwrap_or_else(|| Err(ApiError::internal("a post was not written"))))
+        .map(|r| r.unwrap_or_else(|| Err(ServiceError::internal("a post was not written"))))
         .collect()
 }

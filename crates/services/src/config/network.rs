@@ -3,7 +3,7 @@
 
 use std::net::SocketAddr;
 
-use crate::network::Cidr;
+use crate::net::Cidr;
 
 use super::env::{err, ConfigError};
 

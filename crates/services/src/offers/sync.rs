@@ -249,7 +249,7 @@ pub async fn run_once(pool: &jobbot_db::Pool, config: &SyncConfig) -> Result<Opt
     let db = |e: &dyn std::fmt::Display| SyncError::Database(e.to_string());
     // The lock lives as long as this connection: kept for the whole run.
     let pool_for_lock = pool.clone();
-    let lock = actix_web::rt::task::spawn_blocking(move || -> Result<_, String> {
+    let lock = tokio::task::spawn_blocking(move || -> Result<_, String> {
         let mut conn = pool_for_lock.get().map_err(|e| e.to_string())?;
         let locked = jobbot_db::try_advisory_lock(&mut conn, jobbot_db::OFFERS_SYNC_LOCK)
             .map_err(|e| e.to_string())?;
@@ -270,7 +270,7 @@ pub async fn run_once(pool: &jobbot_db::Pool, config: &SyncConfig) -> Result<Opt
     let mut client = Client::new(config.clone());
     let offers = client.fetch(from, started).await;
     let pool = pool.clone();
-    let report = actix_web::rt::task::spawn_blocking(move || -> Result<SyncReport, String> {
+    let report = tokio::task::spawn_blocking(move || -> Result<SyncReport, String> {
         let mut lock_conn = lock_conn;
         let result = (|| {
             let offers = offers.map_err(|e| e.to_string())?;

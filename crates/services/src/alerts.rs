@@ -15,7 +15,7 @@ use jobbot_db::saved_searches::{self, NotificationRow, SavedSearchRow};
 use jobbot_db::DbConnection;
 use serde::{Deserialize, Serialize};
 
-use crate::error::ApiError;
+use crate::error::ServiceError;
 use crate::offers::invalid;
 use crate::realtime::Hub;
 
@@ -156,7 +156,7 @@ pub fn new_offers(
     conn: &mut DbConnection,
     row: &SavedSearchRow,
     latest: Option<NaiveDateTime>,
-) -> Result<i64, ApiError> {
+) -> Result<i64, ServiceError> {
     if latest.is_none_or(|latest| latest <= row.seen_at) {
         return Ok(0);
     }
@@ -206,7 +206,7 @@ pub fn notification_dto(row: NotificationRow) -> Notification {
 }
 
 /// Tells the user's open pages, on every instance, how many notifications are unread.
-pub fn publish_unread(hub: &Hub, conn: &mut DbConnection, user_id: &str) -> Result<i64, ApiError> {
+pub fn publish_unread(hub: &Hub, conn: &mut DbConnection, user_id: &str) -> Result<i64, ServiceError> {
     let unread = saved_searches::unread(conn, user_id)?;
     hub.publish(
         conn,
@@ -219,7 +219,7 @@ pub fn publish_unread(hub: &Hub, conn: &mut DbConnection, user_id: &str) -> Resu
 
 /// One check at `now`: every search with alerts on and no alert in the last day gets one if offers matching
 /// it were added since its last check. Returns the alerts raised (`None`: another instance is checking).
-pub fn check(conn: &mut DbConnection, hub: &Hub, now: NaiveDateTime) -> Result<Option<usize>, ApiError> {
+pub fn check(conn: &mut DbConnection, hub: &Hub, now: NaiveDateTime) -> Result<Option<usize>, ServiceError> {
     if !jobbot_db::try_advisory_lock(conn, jobbot_db::ALERTS_LOCK)? {
         return Ok(None);
     }
@@ -228,7 +228,7 @@ pub fn check(conn: &mut DbConnection, hub: &Hub, now: NaiveDateTime) -> Result<O
     result.map(Some)
 }
 
-fn check_locked(conn: &mut DbConnection, hub: &Hub, now: NaiveDateTime) -> Result<usize, ApiError> {
+fn check_locked(conn: &mut DbConnection, hub: &Hub, now: NaiveDateTime) -> Result<usize, ServiceError> {
     let mut raised = 0;
     // Most checks find nothing added since the last: no search then.
     let latest = jobbot_db::offers::latest_created(conn)?;
@@ -259,7 +259,7 @@ fn check_locked(conn: &mut DbConnection, hub: &Hub, now: NaiveDateTime) -> Resul
             user_id: search.user_id.clone(),
             kind: KIND_SAVED_SEARCH.to_owned(),
             saved_search_id: Some(search.id.clone()),
-            data: serde_json::to_string(&data).map_err(ApiError::internal)?,
+            data: serde_json::to_string(&data).map_err(ServiceError::internal)?,
             created_at: now,
             read_at: None,
         };
@@ -276,13 +276,17 @@ fn check_locked(conn: &mut DbConnection, hub: &Hub, now: NaiveDateTime) -> Resul
 }
 
 /// Runs [`check`] every `every`, for ever.
-pub async fn daemon(state: crate::state::AppState, every: std::time::Duration) {
+pub async fn daemon(
+    pool: jobbot_db::Pool,
+    hub: std::sync::Arc<crate::realtime::Hub>,
+    every: std::time::Duration,
+) {
     let mut tick = tokio::time::interval(every);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tick.tick().await;
-        let hub = state.hub.clone();
-        match state.db(move |conn| check(conn, &hub, jobbot_db::now())).await {
+        let hub = hub.clone();
+        match crate::database::run(&pool, move |conn| check(conn, &hub, jobbot_db::now())).await {
             Ok(Some(n)) if n > 0 => tracing::debug!(alerts = n, "saved searches checked"),
             Ok(_) => {}
             Err(error) => tracing::warn!(error = %error, "saved search alerts: check failed"),

@@ -13,7 +13,7 @@ use std::time::Instant;
 
 use sha2::{Digest, Sha256};
 
-use crate::error::ApiError;
+use crate::error::ServiceError;
 
 /// About 48 bytes of key and bucket each, plus the table's own overhead: a few MiB at most.
 pub const MAX_KEYS: usize = 50_000;
@@ -88,7 +88,7 @@ impl RateLimiter {
     }
 
     /// Takes one attempt from each budget of the attempt, or answers 429 with the wait in seconds.
-    pub fn check_auth(&self, attempt: &AuthAttempt<'_>) -> Result<(), ApiError> {
+    pub fn check_auth(&self, attempt: &AuthAttempt<'_>) -> Result<(), ServiceError> {
         if self.per_minute == 0 {
             return Ok(());
         }
@@ -119,7 +119,7 @@ impl RateLimiter {
         subject: &str,
         capacity: u32,
         window: std::time::Duration,
-    ) -> Result<(), ApiError> {
+    ) -> Result<(), ServiceError> {
         self.check(&[Budget {
             key: key(&[action, subject]),
             capacity: capacity as f32,
@@ -143,7 +143,7 @@ impl RateLimiter {
     }
 
     /// Takes one token from each bucket, all or nothing.
-    fn check(&self, budgets: &[Budget]) -> Result<(), ApiError> {
+    fn check(&self, budgets: &[Budget]) -> Result<(), ServiceError> {
         let now = Instant::now();
         let refill = |bucket: &Bucket, budget: &Budget| {
             (bucket.tokens + now.duration_since(bucket.updated).as_secs_f32() * budget.per_second)
@@ -171,7 +171,7 @@ impl RateLimiter {
             }
         }
         if wait > 0.0 {
-            return Err(ApiError::rate_limited(wait.ceil().max(1.0) as u64));
+            return Err(ServiceError::rate_limited(wait.ceil().max(1.0) as u64));
         }
         for budget in budgets {
             let tokens = buckets

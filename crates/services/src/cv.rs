@@ -275,7 +275,7 @@ pub const SWEEP_GRACE: chrono::TimeDelta = chrono::TimeDelta::hours(6);
 /// Deletes the CV files no row refers to, written more than [`SWEEP_GRACE`] before `now`; returns how many
 /// (would) go. The server runs it every hour, `jobbot purge` too.
 pub async fn sweep(
-    files: &crate::files::Files,
+    files: &jobbot_storage::files::Files,
     pool: &jobbot_db::Pool,
     now: chrono::DateTime<chrono::Utc>,
     dry_run: bool,
@@ -283,7 +283,7 @@ pub async fn sweep(
     let stored = files.list("cv/").await?;
     let pool = pool.clone();
     let kept: std::collections::HashSet<String> =
-        actix_web::rt::task::spawn_blocking(move || -> anyhow::Result<_> {
+        tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
             let mut conn = pool.get()?;
             Ok(jobbot_db::cvs::keys(&mut conn)?.into_iter().collect())
         })

@@ -10,7 +10,7 @@ use jobbot_db::Pool;
 use tokio::sync::broadcast;
 
 use super::{lock, Assistant, ReplyEvent};
-use crate::realtime::{Follow, Hub, Progress};
+use jobbot_services::realtime::{Follow, Hub, Progress};
 
 /// How long a follow request keeps the relay going without renewal.
 pub const LEASE: Duration = Duration::from_secs(15);
@@ -89,7 +89,7 @@ async fn relay(assistant: Arc<Assistant>, hub: Arc<Hub>, pool: Pool, follow: Fol
         let mut piece = std::mem::replace(&mut pending, next);
         piece.ended = ended;
         let hub_for = Arc::clone(&hub);
-        let published = crate::database::run(&pool, move |conn| {
+        let published = jobbot_services::database::run(&pool, move |conn| {
             hub_for.publish_progress(conn, piece);
             Ok(())
         })
@@ -114,7 +114,7 @@ fn take(text: &str, end: usize, written: &mut usize, pending: &mut Progress) {
 }
 
 /// What of `text`, ending at character `end`, comes after the `sent` characters the client has.
-pub(crate) fn unsent(text: &str, end: usize, sent: usize) -> Option<String> {
+pub fn unsent(text: &str, end: usize, sent: usize) -> Option<String> {
     if end <= sent {
         return None;
     }
