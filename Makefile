@@ -26,14 +26,14 @@ test:
 bench: api spa
 	scripts/bench-spa.sh target/release/jobbot
 	python3 scripts/bench-readpath.py target/release/jobbot
-	cargo bench --locked -p jobbot-api --bench auth
-	cargo bench --locked -p jobbot-api --bench assistant
-	cargo bench --locked -p jobbot-api --bench fanout
-	cargo bench --locked -p jobbot-api --bench admin_stats
-	cargo bench --locked -p jobbot-api --bench backup
-	cargo bench --locked -p jobbot-api --bench offer_search
-	cargo bench --locked -p jobbot-api --bench resume
-	cargo bench --locked -p jobbot-api --bench hostile_pdf
+	cargo bench --locked -p jobbot --bench auth
+	cargo bench --locked -p jobbot --bench assistant
+	cargo bench --locked -p jobbot --bench fanout
+	cargo bench --locked -p jobbot --bench admin_stats
+	cargo bench --locked -p jobbot --bench backup
+	cargo bench --locked -p jobbot --bench offer_search
+	cargo bench --locked -p jobbot --bench resume
+	cargo bench --locked -p jobbot --bench hostile_pdf
 
 ## The two production images from Dockerfile.api and Dockerfile.web unchanged, the Rust builds inside the
 ## containers (podman; base images from Debian's mirror where no registry answers). Cold: 31 minutes measured on

@@ -13,5 +13,5 @@ for manifest in crates/*/Cargo.toml frontend/Cargo.toml; do
     echo 'fn main() {}' >"$dir/benches/$bench.rs"
   done
 done
-echo 'fn main() {}' >crates/api/src/main.rs
+echo 'fn main() {}' >crates/jobbot/src/main.rs
 echo 'fn main() {}' >frontend/src/main.rs

@@ -12,7 +12,6 @@ pub use jobbot_storage::{backup, files};
 pub mod audit;
 pub mod auth;
 pub mod body;
-pub mod cli;
 pub mod error;
 pub mod metrics;
 pub mod network;

@@ -678,7 +678,7 @@ async fn the_logs_hold_no_contents_passwords_tokens_or_emails() {
     )
     .await;
     let base = server.base.clone();
-    let client = reqwest::Client::new();
+    let client = crate::helpers::client();
     let (email, password, question, note) = (
         "secret.person@example.fr",
         crate::helpers::PASSWORD,

@@ -503,7 +503,7 @@ async fn cvs_in_s3_and_azure_are_shared_by_two_instances() {
         return;
     };
     let name = format!("jobbot-cv-{}", &uuid::Uuid::now_v7().simple().to_string()[20..]);
-    let made = reqwest::Client::new()
+    let made = crate::helpers::client()
         .put(format!("{s3}/{name}"))
         .send()
         .await
@@ -517,7 +517,7 @@ async fn cvs_in_s3_and_azure_are_shared_by_two_instances() {
         env.extend(crate::backup::emulator_env(&s3, &azurite));
         let one = crate::helpers::start_process(&url, &env, std::process::Stdio::null()).await;
         let two = crate::helpers::start_process(&url, &env, std::process::Stdio::null()).await;
-        let client = reqwest::Client::new();
+        let client = crate::helpers::client();
         let nora = crate::helpers::login_at(&one.base, "nora@example.fr").await;
         let cv = pdf(&[LINES], true);
         let uploaded = client

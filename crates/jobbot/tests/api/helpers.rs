@@ -13,6 +13,19 @@ use serde_json::{json, Value};
 pub const TEST_JWT_SECRET: &str = "test-secret-test-secret-test-secret-0123";
 pub const PASSWORD: &str = "Un-mot-de-passe-solide-42";
 
+/// How long the tests' clients keep an idle connection: under actix-web's 5 s keep-alive, so a request is
+/// never sent on a connection the server is closing (reqwest then fails with `IncompleteMessage`; it happened
+/// to a backup test whose `jobbot backup` commands took over 5 s between two requests on a busy machine).
+pub const IDLE_BEFORE_THE_SERVER: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// A client as the tests' servers expect (redirects followed, idle connections dropped in time).
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .pool_idle_timeout(IDLE_BEFORE_THE_SERVER)
+        .build()
+        .expect("client")
+}
+
 pub struct TestApp {
     pub address: String,
     /// The admin listener, when `JOBBOT_ADMIN_BIND` is set.
@@ -78,6 +91,7 @@ pub async fn spawn_app_with(backend: Backend, extra: &[(&str, &str)]) -> TestApp
     actix_rt::spawn(app.into_server());
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
+        .pool_idle_timeout(IDLE_BEFORE_THE_SERVER)
         .build()
         .expect("client");
     TestApp {
@@ -434,7 +448,7 @@ impl Drop for Process {
 
 /// Registers `email` on a server started with [`start_process`] and logs in.
 pub async fn login_at(base: &str, email: &str) -> TestUser {
-    let client = reqwest::Client::new();
+    let client = client();
     client
         .post(format!("{base}/api/v1/auth/register"))
         .json(&json!({"email": email, "password": PASSWORD, "display_name": email, "accept_terms": true}))
@@ -452,7 +466,7 @@ pub async fn login_at(base: &str, email: &str) -> TestUser {
 
 /// Logs in to a server started with [`start_process`]: the token response.
 pub async fn login_with(base: &str, email: &str, password: &str) -> Value {
-    reqwest::Client::new()
+    client()
         .post(format!("{base}/api/v1/auth/login"))
         .json(&json!({"email": email, "password": password}))
         .send()
@@ -492,7 +506,7 @@ pub async fn start_process(
         child,
         base: format!("http://127.0.0.1:{port}"),
     };
-    let client = reqwest::Client::new();
+    let client = client();
     for _ in 0..200 {
         if client
             .get(format!("{}/readyz", process.base))

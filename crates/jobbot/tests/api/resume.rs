@@ -262,7 +262,7 @@ async fn across_instances_and_after_the_writer_dies() {
     ];
     let mut writer: Process = start_process(&url, &llm, std::process::Stdio::null()).await;
     let reader = start_process(&url, &llm, std::process::Stdio::null()).await;
-    let client = reqwest::Client::new();
+    let client = crate::helpers::client();
     let user = login_at(&writer.base, "deux@example.fr").await;
     let token = user.access_token.as_str();
     let (reply, full) = long_reply();

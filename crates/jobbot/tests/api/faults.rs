@@ -49,7 +49,7 @@ async fn a_crash_mid_stream_leaves_nothing_stuck(backend: jobbot_db::Backend) {
     ];
     let mut first = start_process(&url, &env, Stdio::null()).await;
     let user = login_at(&first.base, "crash@example.fr").await;
-    let client = reqwest::Client::new();
+    let client = crate::helpers::client();
     let mut conversations = Vec::new();
     for _ in 0..REPLIES {
         conversations.push(new_conversation(&client, &first.base, &user.access_token).await);
@@ -188,6 +188,7 @@ async fn a_database_outage_answers_503_and_recovers_without_a_restart() {
     let user = login_at(&server.base, "outage@example.fr").await;
     let client = reqwest::Client::builder()
         .timeout(Duration::from_secs(20))
+        .pool_idle_timeout(crate::helpers::IDLE_BEFORE_THE_SERVER)
         .build()
         .expect("client");
     let conversation = new_conversation(&client, &server.base, &user.access_token).await;

@@ -47,7 +47,7 @@ async fn every_revocation_reaches_the_other_instance_by_the_next_request() {
     let url = crate::helpers::db_url(&db);
     let first = start_process(&url, &[], Stdio::null()).await;
     let second = start_process(&url, &[], Stdio::null()).await;
-    let client = reqwest::Client::new();
+    let client = crate::helpers::client();
 
     for round in 0..5 {
         let email = format!("round{round}@example.fr");
@@ -303,7 +303,7 @@ async fn first_pages_from_memory_are_exact_and_never_stale() {
     let first = start_process(&url, &[], Stdio::null()).await;
     let second = start_process(&url, &[], Stdio::null()).await;
     let reference = start_process(&url, &[("JOBBOT_READ_CACHE", "false")], Stdio::null()).await;
-    let client = reqwest::Client::new();
+    let client = crate::helpers::client();
     let alice = login_at(&first.base, "alice@example.fr").await;
     let mallory = login_at(&first.base, "mallory@example.fr").await;
     let conversation: Value = client
@@ -440,7 +440,7 @@ async fn on_sqlite_warm_sessions_come_from_memory_and_api_changes_show_at_once()
     let url = format!("sqlite://{}", dir.join("jobbot.sqlite3").display());
     let server = start_process(&url, &[], Stdio::null()).await;
     let base = server.base.clone();
-    let client = reqwest::Client::new();
+    let client = crate::helpers::client();
     let alice = login_at(&base, "alice@example.fr").await;
     let alice_two = login_with(&base, "alice@example.fr", PASSWORD).await;
     let alice_two = alice_two["access_token"].as_str().expect("token").to_owned();

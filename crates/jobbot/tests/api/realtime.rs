@@ -203,7 +203,7 @@ async fn two_instances_on_one_postgres_deliver_to_each_other() {
     let bob = login(&first.base, "bob@example.fr").await;
     // Alice listens on the second instance; Bob talks to the first.
     let mut alice_socket = connect(&second.base, &alice.access_token).await;
-    let client = reqwest::Client::new();
+    let client = crate::helpers::client();
     let chat: Value = client
         .post(format!("{}/api/v1/chats", first.base))
         .bearer_auth(&bob.access_token)
@@ -290,7 +290,7 @@ async fn a_reply_running_on_one_instance_stops_from_another() {
     let first = start_process(&url, &env, Stdio::null()).await;
     let second = start_process(&url, &env, Stdio::null()).await;
     let alice = login(&first.base, "alice@example.fr").await;
-    let client = reqwest::Client::new();
+    let client = crate::helpers::client();
     let conversation: Value = client
         .post(format!("{}/api/v1/conversations", first.base))
         .bearer_auth(&alice.access_token)

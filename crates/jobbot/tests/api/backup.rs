@@ -66,7 +66,7 @@ async fn backup_restore_round_trip(backend: jobbot_db::Backend) {
     let backups = tempdir("jobbot-backups");
     let server = start_process(&url, &[], Stdio::null()).await;
     let user = login_at(&server.base, "backup@example.fr").await;
-    let client = reqwest::Client::new();
+    let client = crate::helpers::client();
     let conversation = new_conversation(&client, &server.base, &user.access_token).await;
     let asked = client
         .post(format!(
@@ -438,7 +438,7 @@ pub(crate) async fn create_azurite_container(endpoint: &str, container: &str) {
         to_sign.as_bytes(),
     );
     let signature = base64::engine::general_purpose::STANDARD.encode(mac.as_ref());
-    let created = reqwest::Client::new()
+    let created = crate::helpers::client()
         .put(format!("{endpoint}/{ACCOUNT}/{container}?restype=container"))
         .header("x-ms-date", date)
         .header("x-ms-version", version)
@@ -475,7 +475,7 @@ async fn backups_go_to_s3_and_azure() {
         jobbot_db::migrations::run_pending(&mut conn).expect("migrate");
     }
     let name = format!("jobbot-{}", &uuid::Uuid::now_v7().simple().to_string()[20..]);
-    let made = reqwest::Client::new()
+    let made = crate::helpers::client()
         .put(format!("{s3}/{name}"))
         .send()
         .await

@@ -9,8 +9,8 @@ use clap::{Parser, Subcommand};
 use jobbot_db::users::{self, UserRow};
 use jobbot_domain::{DisplayName, Email, Password, Role};
 
-use crate::config::Config;
-use crate::startup::Application;
+use jobbot_api::config::Config;
+use jobbot_api::startup::Application;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -143,7 +143,7 @@ pub fn main() -> ExitCode {
     }
     // The extraction worker needs no configuration either (it is started with an empty environment).
     if let Some(Command::Extract { kind }) = &cli.command {
-        return crate::extraction::worker(kind);
+        return jobbot_api::extraction::worker(kind);
     }
     let config = match Config::from_env() {
         Ok(config) => config,
@@ -152,7 +152,7 @@ pub fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    crate::telemetry::init();
+    jobbot_api::telemetry::init();
     let result = actix_web::rt::System::new().block_on(run(cli, config));
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -168,7 +168,7 @@ fn healthcheck() -> ExitCode {
     use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpStream};
     use std::time::Duration;
 
-    let bind = std::env::var("JOBBOT_BIND").unwrap_or_else(|_| crate::config::DEFAULT_BIND.to_owned());
+    let bind = std::env::var("JOBBOT_BIND").unwrap_or_else(|_| jobbot_api::config::DEFAULT_BIND.to_owned());
     let Ok(mut addr) = bind.trim().parse::<SocketAddr>() else {
         eprintln!("jobbot healthcheck: JOBBOT_BIND is not an address: {bind}");
         return ExitCode::from(2);
@@ -229,7 +229,7 @@ async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
         } => {
             let bytes =
                 std::fs::read(&file).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
-            let offers = crate::offers::france_travail::parse_file(&bytes)
+            let offers = jobbot_api::offers::france_travail::parse_file(&bytes)
                 .map_err(|e| anyhow::anyhow!("{} is not France Travail offers JSON: {e}", file.display()))?;
             let pool = jobbot_db::connect(&config.database_url, 1)?;
             let mut conn = pool.get()?;
@@ -259,7 +259,7 @@ async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
                 let mut conn = pool.get()?;
                 jobbot_db::migrations::run_pending(&mut conn).map_err(|e| anyhow::anyhow!(e))?;
             }
-            match crate::offers::sync::run_once(&pool, &sync).await? {
+            match jobbot_api::offers::sync::run_once(&pool, &sync).await? {
                 Some(r) => println!(
                     "{} offer(s) read in {} request(s): {} new, {} updated, {} unchanged",
                     r.read, r.requests, r.inserted, r.updated, r.unchanged
@@ -273,7 +273,7 @@ async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             let mut conn = pool.get()?;
             jobbot_db::migrations::run_pending(&mut conn).map_err(|e| anyhow::anyhow!(e))?;
             match config.retention_days {
-                Some(days) => print!("{}", crate::retention::purge(&mut conn, days, dry_run)?),
+                Some(days) => print!("{}", jobbot_api::retention::purge(&mut conn, days, dry_run)?),
                 None => println!("conversations and shares kept: set JOBBOT_RETENTION_DAYS to purge them"),
             }
             let days = config.audit_retention_days;
@@ -285,16 +285,16 @@ async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
                 let n = jobbot_db::audit::purge(&mut conn, before)?;
                 println!("deleted {n} audit record(s) older than {days} days");
             }
-            let read_before = jobbot_db::now() - chrono::TimeDelta::days(crate::alerts::READ_KEPT_DAYS);
+            let read_before = jobbot_db::now() - chrono::TimeDelta::days(jobbot_api::alerts::READ_KEPT_DAYS);
             let n = jobbot_db::saved_searches::purge_read(&mut conn, read_before, dry_run)?;
             let verb = if dry_run { "would delete" } else { "deleted" };
             println!(
                 "{verb} {n} notification(s) read over {} days ago",
-                crate::alerts::READ_KEPT_DAYS
+                jobbot_api::alerts::READ_KEPT_DAYS
             );
             drop(conn);
-            let files = crate::files::Files::open(&config.files_url)?;
-            let n = crate::cv::sweep(&files, &pool, chrono::Utc::now(), dry_run).await?;
+            let files = jobbot_api::files::Files::open(&config.files_url)?;
+            let n = jobbot_api::cv::sweep(&files, &pool, chrono::Utc::now(), dry_run).await?;
             let verb = if dry_run { "would delete" } else { "deleted" };
             println!("{verb} {n} file(s) no CV refers to");
             Ok(())
@@ -313,12 +313,12 @@ async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
 }
 
 async fn backup_command(config: &Config, action: BackupCommand) -> anyhow::Result<()> {
-    use crate::backup;
+    use jobbot_api::backup;
     let dir = &config.backup_dir;
     let now = chrono::Utc::now();
     let keys = backup::Keys::from_env();
-    let offsite = backup::Offsite::from_env(config.env == crate::config::Environment::Production)?;
-    let files = crate::files::Files::open(&config.files_url)?;
+    let offsite = backup::Offsite::from_env(config.env == jobbot_api::config::Environment::Production)?;
+    let files = jobbot_api::files::Files::open(&config.files_url)?;
     match action {
         BackupCommand::Create => {
             let manifest =
@@ -525,7 +525,7 @@ fn create_user(
     let row = UserRow {
         id: jobbot_db::new_id(),
         email: email.as_str().to_owned(),
-        password_hash: crate::credentials::password::hash_blocking(password.expose())
+        password_hash: jobbot_api::credentials::password::hash_blocking(password.expose())
             .map_err(|e| anyhow::anyhow!("argon2: {e}"))?,
         display_name: name.into_inner(),
         role: role.as_str().to_owned(),

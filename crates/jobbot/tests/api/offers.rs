@@ -578,7 +578,7 @@ async fn another_instance_sees_every_change_at_its_next_search() {
     let url = db_url(&db);
     let writer = crate::helpers::start_process(&url, &[], std::process::Stdio::null()).await;
     let reader = crate::helpers::start_process(&url, &[], std::process::Stdio::null()).await;
-    let client = reqwest::Client::new();
+    let client = crate::helpers::client();
     let boss = crate::helpers::login_at(&writer.base, "rh@volta.fr").await;
     {
         let pool = jobbot_db::connect(&db.url, 1).expect("pool");
