@@ -14,7 +14,7 @@ use crate::helpers::{assert_problem, spawn_app_with, TestApp};
 both_backends!(
     conversations_are_private_searchable_and_paginated,
     the_offline_coach_answers_and_titles_the_conversation,
-    concurrent_questions_all_succeed,
+    concurrent_questions_all_succeed
 );
 
 /// Many replies starting at once (each a read-then-write transaction) must not trip SQLite's lock: 27 at
@@ -114,7 +114,7 @@ pub(crate) async fn messages(app: &TestApp, token: &str, id: &str) -> Vec<Value>
 }
 
 /// Polls until the last reply is no longer `streaming`.
-async fn settled(app: &TestApp, token: &str, id: &str) -> Vec<Value> {
+pub(crate) async fn settled(app: &TestApp, token: &str, id: &str) -> Vec<Value> {
     for _ in 0..100 {
         let all = messages(app, token, id).await;
         if all.last().is_some_and(|m| m["status"] != "streaming") {
@@ -125,7 +125,7 @@ async fn settled(app: &TestApp, token: &str, id: &str) -> Vec<Value> {
     panic!("the reply never finished");
 }
 
-async fn with_fake(flavor: Flavor, extra: &[(&str, &str)]) -> (TestApp, FakeLlm) {
+pub(crate) async fn with_fake(flavor: Flavor, extra: &[(&str, &str)]) -> (TestApp, FakeLlm) {
     with_fake_on(Backend::Sqlite, flavor, extra).await
 }
 
@@ -469,172 +469,6 @@ async fn openrouter_gets_its_headers_and_its_comments_are_skipped() {
     assert_eq!(sent.title.as_deref(), Some("JobBot"));
 }
 
-/// Sends one question against a scripted upstream; returns the JSON problem and the stored messages.
-async fn fault(
-    behaviours: Vec<Behaviour>,
-    expected_status: u16,
-    expected_code: &str,
-) -> (FakeLlm, Value, Vec<Value>) {
-    let (app, fake) = with_fake(Flavor::Mistral, &[]).await;
-    fake.script(behaviours);
-    let user = app.user("fault@example.fr").await;
-    let id = new_conversation(&app, &user.access_token).await;
-    let problem = assert_problem(
-        send(&app, &user.access_token, &id, "Ma question précieuse").await,
-        expected_status,
-        expected_code,
-    )
-    .await;
-    let stored = settled(&app, &user.access_token, &id).await;
-    assert_eq!(
-        stored[0]["content"], "Ma question précieuse",
-        "the question survives every fault"
-    );
-    assert_eq!(stored[0]["status"], "complete");
-    (fake, problem, stored)
-}
-
-#[actix_rt::test]
-async fn a_wrong_key_tells_the_admin_without_retrying() {
-    let body = r#"{"message":"Unauthorized","request_id":"5c1e"}"#.to_owned();
-    let (fake, problem, stored) = fault(
-        vec![Behaviour::Status {
-            status: 401,
-            body,
-            retry_after: None,
-        }],
-        503,
-        "llm_unavailable",
-    )
-    .await;
-    assert!(problem["detail"]
-        .as_str()
-        .expect("detail")
-        .contains("administrator"));
-    assert_eq!(
-        (stored[1]["status"].as_str(), stored[1]["error_code"].as_str()),
-        (Some("failed"), Some("llm_unavailable"))
-    );
-    assert_eq!(fake.requests().len(), 1);
-}
-
-#[actix_rt::test]
-async fn a_refused_request_is_not_retried() {
-    let body = r#"{"object":"error","message":{"detail":[{"type":"missing","loc":["body","messages"],"msg":"Field required"}]},"type":"invalid_request_message_error"}"#.to_owned();
-    let (fake, problem, _) = fault(
-        vec![Behaviour::Status {
-            status: 422,
-            body,
-            retry_after: None,
-        }],
-        502,
-        "llm_rejected",
-    )
-    .await;
-    assert!(problem["detail"]
-        .as_str()
-        .expect("detail")
-        .contains("Field required"));
-    assert_eq!(fake.requests().len(), 1);
-}
-
-#[actix_rt::test]
-async fn rate_limits_are_retried_honouring_retry_after_then_reported() {
-    let limited = || Behaviour::Status {
-        status: 429,
-        body: r#"{"message":"Requests rate limit exceeded"}"#.into(),
-        retry_after: Some("0.2"),
-    };
-    let ok = Behaviour::Reply {
-        pieces: pieces(&["Réponse après attente"]),
-        delay: Duration::ZERO,
-    };
-    let (app, fake) = with_fake(Flavor::Mistral, &[]).await;
-    fake.script(vec![limited(), limited(), ok]);
-    let user = app.user("patient@example.fr").await;
-    let id = new_conversation(&app, &user.access_token).await;
-    let started = std::time::Instant::now();
-    let response = send(&app, &user.access_token, &id, "Question").await;
-    assert_eq!(response.status(), StatusCode::CREATED);
-    assert!(
-        started.elapsed() >= Duration::from_millis(400),
-        "two waits of Retry-After: 0.2 s"
-    );
-    assert_eq!(fake.requests().len(), 3);
-
-    let (fake, _, stored) = fault(vec![limited(), limited(), limited()], 429, "llm_rate_limited").await;
-    assert_eq!(fake.requests().len(), 3, "one try and two retries");
-    assert_eq!(stored[1]["error_code"], "llm_rate_limited");
-}
-
-#[actix_rt::test]
-async fn server_errors_are_retried_then_reported() {
-    let error = |status| Behaviour::Status {
-        status,
-        body: r#"{"detail":"Service unavailable"}"#.into(),
-        retry_after: None,
-    };
-    let (fake, problem, _) = fault(vec![error(500), error(503), error(500)], 503, "llm_unavailable").await;
-    assert_eq!(
-        fake.requests().len(),
-        3,
-        "a 500 and a 503 are retried, then the third answer is reported"
-    );
-    assert!(problem["detail"]
-        .as_str()
-        .expect("detail")
-        .contains("Service unavailable"));
-}
-
-#[actix_rt::test]
-async fn no_first_token_in_time_fails_the_reply() {
-    let (_, _, stored) = fault(vec![Behaviour::HangBeforeFirstToken], 504, "llm_timeout").await;
-    assert_eq!(
-        (stored[1]["status"].as_str(), stored[1]["content"].as_str()),
-        (Some("failed"), Some(""))
-    );
-}
-
-#[actix_rt::test]
-async fn a_stall_a_cut_or_an_error_chunk_keeps_what_was_written() {
-    for (behaviour, status, code) in [
-        (
-            Behaviour::StallAfter(pieces(&["Début", " de réponse"])),
-            504,
-            "llm_timeout",
-        ),
-        (
-            Behaviour::CutAfter(pieces(&["Début", " de réponse"])),
-            503,
-            "llm_unavailable",
-        ),
-        (
-            Behaviour::ErrorChunkAfter(pieces(&["Début", " de réponse"])),
-            503,
-            "llm_unavailable",
-        ),
-    ] {
-        let (_, _, stored) = fault(vec![behaviour.clone()], status, code).await;
-        let reply = &stored[1];
-        assert_eq!(reply["status"], "failed", "{behaviour:?}");
-        assert_eq!(reply["content"], "Début de réponse", "{behaviour:?}");
-        assert_eq!(reply["error_code"], code, "{behaviour:?}");
-    }
-}
-
-#[actix_rt::test]
-async fn streaming_reports_failures_as_an_error_event() {
-    let (app, fake) = with_fake(Flavor::Mistral, &[]).await;
-    fake.script(vec![Behaviour::CutAfter(pieces(&["Début"]))]);
-    let user = app.user("sse@example.fr").await;
-    let id = new_conversation(&app, &user.access_token).await;
-    let events = send_streaming(&app, &user.access_token, &id, "Question").await;
-    let names: Vec<&str> = events.iter().map(|e| e.0.as_str()).collect();
-    assert_eq!(names, ["user_message", "delta", "error"]);
-    assert_eq!(events[2].1["code"], "llm_unavailable");
-    assert_eq!(events[2].1["status"], 503);
-}
-
 #[actix_rt::test]
 async fn one_reply_at_a_time_and_stop_keeps_what_was_written() {
     let (app, fake) = with_fake(Flavor::Mistral, &[]).await;
@@ -785,130 +619,4 @@ async fn regenerate_replaces_the_last_answer() {
         .filter_map(|m| m["content"].as_str())
         .collect();
     assert_eq!(sent, ["Question"], "the replaced answer is not sent back");
-}
-
-#[actix_rt::test]
-async fn the_daily_quota_stops_further_questions_until_the_reset() {
-    let app = spawn_app_with(Backend::Sqlite, &[("JOBBOT_DAILY_TOKEN_QUOTA", "50")]).await;
-    let user = app.user("quota@example.fr").await;
-    let id = new_conversation(&app, &user.access_token).await;
-    assert_eq!(
-        send(&app, &user.access_token, &id, "Comment rédiger mon CV ?")
-            .await
-            .status(),
-        StatusCode::CREATED
-    );
-    let refused = send(&app, &user.access_token, &id, "Et la lettre de motivation ?").await;
-    let retry_after: i64 = refused.headers()["retry-after"]
-        .to_str()
-        .expect("ascii")
-        .parse()
-        .expect("seconds");
-    assert!((1..=86_400).contains(&retry_after));
-    let body = assert_problem(refused, 429, "quota_exceeded").await;
-    assert!(body["detail"].as_str().expect("detail").contains("T00:00:00Z"));
-    assert_eq!(
-        messages(&app, &user.access_token, &id).await.len(),
-        2,
-        "a refused question is not stored"
-    );
-    // Deleting conversations does not give the tokens back.
-    app.client
-        .delete(app.url(&format!("/api/v1/conversations/{id}")))
-        .bearer_auth(&user.access_token)
-        .send()
-        .await
-        .expect("delete");
-    let other = new_conversation(&app, &user.access_token).await;
-    assert_problem(
-        send(&app, &user.access_token, &other, "Encore ?").await,
-        429,
-        "quota_exceeded",
-    )
-    .await;
-}
-
-/// Five slow replies asked at once by one user, each in its own conversation: `outcome` of each send.
-async fn five_at_once(app: &TestApp, token: &str) -> Vec<reqwest::Response> {
-    let mut ids = Vec::new();
-    for _ in 0..5 {
-        ids.push(new_conversation(app, token).await);
-    }
-    futures_util::future::join_all(ids.iter().map(|id| send(app, token, id, "Réponds longuement"))).await
-}
-
-fn slow_reply() -> Behaviour {
-    Behaviour::Reply {
-        pieces: pieces(&["Un ", "deux ", "trois ", "quatre ", "cinq."]),
-        delay: Duration::from_millis(150),
-    }
-}
-
-#[actix_rt::test]
-async fn one_user_runs_at_most_three_replies_at_once() {
-    // Finding: nothing bounded the work one user could start.
-    let (app, fake) = with_fake(Flavor::Mistral, &[]).await;
-    fake.set_fallback(slow_reply());
-    let user = app.user("greedy@example.fr").await;
-    let mut created = 0;
-    for response in five_at_once(&app, &user.access_token).await {
-        if response.status() == StatusCode::CREATED {
-            created += 1;
-            continue;
-        }
-        assert!(response.headers().contains_key("retry-after"));
-        assert_problem(response, 429, "assistant_busy").await;
-    }
-    assert_eq!(created, 3, "three replies run, the others are refused");
-    let other = app.user("patient@example.fr").await;
-    let id = new_conversation(&app, &other.access_token).await;
-    assert_eq!(
-        send(&app, &other.access_token, &id, "Bonjour").await.status(),
-        StatusCode::CREATED,
-        "another user is not affected"
-    );
-}
-
-#[actix_rt::test]
-async fn the_whole_instance_has_a_reply_cap() {
-    let (app, fake) = with_fake(Flavor::Mistral, &[("JOBBOT_MAX_REPLIES", "2")]).await;
-    fake.set_fallback(slow_reply());
-    let user = app.user("first@example.fr").await;
-    let statuses: Vec<u16> = five_at_once(&app, &user.access_token)
-        .await
-        .into_iter()
-        .map(|r| r.status().as_u16())
-        .collect();
-    assert_eq!(statuses.iter().filter(|s| **s == 201).count(), 2, "{statuses:?}");
-    assert_eq!(statuses.iter().filter(|s| **s == 503).count(), 3, "{statuses:?}");
-}
-
-#[actix_rt::test]
-async fn a_burst_cannot_overspend_the_daily_quota() {
-    // Finding: the quota was checked before any running reply was paid for, so a burst all passed.
-    let (app, fake) = with_fake(Flavor::Mistral, &[("JOBBOT_DAILY_TOKEN_QUOTA", "1000")]).await;
-    fake.set_fallback(slow_reply());
-    let user = app.user("burst@example.fr").await;
-    let mut outcomes = Vec::new();
-    for response in five_at_once(&app, &user.access_token).await {
-        let status = response.status().as_u16();
-        let code = response
-            .json::<Value>()
-            .await
-            .ok()
-            .and_then(|b| b["code"].as_str().map(str::to_owned));
-        outcomes.push((status, code));
-    }
-    let created = outcomes.iter().filter(|(s, _)| *s == 201).count();
-    assert_eq!(
-        created, 1,
-        "only one reply fits in what is left of the quota: {outcomes:?}"
-    );
-    assert!(
-        outcomes
-            .iter()
-            .filter(|(s, _)| *s != 201)
-            .all(|(s, c)| *s == 429 && c.as_deref() == Some("quota_exceeded")),
-        "{outcomes:?}"
-    );
 }

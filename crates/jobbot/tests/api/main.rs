@@ -2,11 +2,16 @@
 //! on SQLite and on PostgreSQL.
 
 mod helpers;
+mod speak;
 
 mod account;
 mod admin;
+mod admin_audit;
+mod admin_stats;
 mod applications;
 mod assistant;
+mod assistant_faults;
+mod assistant_limits;
 mod auth;
 mod backup;
 mod branches;
@@ -20,6 +25,7 @@ mod faults;
 mod feedback;
 mod france_travail;
 mod hardening;
+mod hardening_requests;
 mod hostile_pdf;
 mod metrics;
 mod models;
@@ -31,5 +37,6 @@ mod read_cache;
 mod realtime;
 mod resume;
 mod saved_searches;
+mod share_reach;
 mod tokens;
 mod two_factor;

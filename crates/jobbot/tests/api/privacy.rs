@@ -6,6 +6,8 @@ use serde_json::{json, Value};
 
 use crate::both_backends;
 use crate::helpers::{assert_problem, spawn_app_with, TestApp};
+use crate::speak::share_id;
+use jobbot_domain::ShareMode;
 
 both_backends!(
     consent_is_recorded_with_its_history,
@@ -191,49 +193,14 @@ async fn deleting_an_account_removes_everything(app: TestApp) {
         .send()
         .await
         .expect("consent");
-    let conversation: Value = post(&alice.access_token, "/api/v1/conversations", json!({}))
-        .await
-        .expect("c")
-        .json()
-        .await
-        .expect("json");
-    let conversation_id = conversation["id"].as_str().expect("id");
-    post(
-        &alice.access_token,
-        &format!("/api/v1/conversations/{conversation_id}/messages"),
-        json!({"content": "Comment rédiger mon CV ?"}),
-    )
-    .await
-    .expect("ask");
-    let chat: Value = post(
-        &alice.access_token,
-        "/api/v1/chats",
-        json!({"participant_email": "bob@example.fr"}),
-    )
-    .await
-    .expect("chat")
-    .json()
-    .await
-    .expect("json");
-    let chat_id = chat["id"].as_str().expect("id");
-    post(
-        &alice.access_token,
-        &format!("/api/v1/chats/{chat_id}/messages"),
-        json!({"content": "Mon numéro : 06 12 34 56 78"}),
-    )
-    .await
-    .expect("msg");
-    let shared: Value = post(
-        &alice.access_token,
-        &format!("/api/v1/chats/{chat_id}/shares"),
-        json!({"conversation_id": conversation_id, "mode": "live"}),
-    )
-    .await
-    .expect("share")
-    .json()
-    .await
-    .expect("json");
-    let share_id = shared["share"]["id"].as_str().expect("id").to_owned();
+    let speaks = app.as_user(&alice);
+    let conversation = speaks.new_conversation().await;
+    let conversation_id = conversation.id.as_str();
+    speaks.ask(conversation_id, "Comment rédiger mon CV ?").await;
+    let chat = speaks.open_chat("bob@example.fr").await;
+    let chat_id = chat.id.as_str();
+    speaks.say(chat_id, "Mon numéro : 06 12 34 56 78").await;
+    let share_id = share_id(&speaks.share(chat_id, conversation_id, ShareMode::Live).await);
     assert_eq!(
         app.get_bearer(&format!("/api/v1/shares/{share_id}"), &bob.access_token)
             .await
@@ -381,76 +348,22 @@ async fn the_export_holds_everything(app: TestApp) {
         .send()
         .await
         .expect("consent");
-    let conversation: Value = post(&alice.access_token, "/api/v1/conversations", json!({}))
-        .await
-        .expect("c")
-        .json()
-        .await
-        .expect("json");
-    let conversation_id = conversation["id"].as_str().expect("id").to_owned();
-    post(
-        &alice.access_token,
-        &format!("/api/v1/conversations/{conversation_id}/messages"),
-        json!({"content": "Comment rédiger mon CV ?"}),
-    )
-    .await
-    .expect("ask");
-    let chat: Value = post(
-        &alice.access_token,
-        "/api/v1/chats",
-        json!({"participant_email": "bob@example.fr"}),
-    )
-    .await
-    .expect("chat")
-    .json()
-    .await
-    .expect("json");
-    let chat_id = chat["id"].as_str().expect("id");
-    post(
-        &alice.access_token,
-        &format!("/api/v1/chats/{chat_id}/messages"),
-        json!({"content": "Bonjour Bob"}),
-    )
-    .await
-    .expect("msg");
-    let shared: Value = post(
-        &alice.access_token,
-        &format!("/api/v1/chats/{chat_id}/shares"),
-        json!({"conversation_id": conversation_id, "mode": "snapshot"}),
-    )
-    .await
-    .expect("share")
-    .json()
-    .await
-    .expect("json");
+    let speaks = app.as_user(&alice);
+    let conversation_id = speaks.new_conversation().await.id;
+    speaks.ask(&conversation_id, "Comment rédiger mon CV ?").await;
+    let chat = speaks.open_chat("bob@example.fr").await;
+    let chat_id = chat.id.as_str();
+    speaks.say(chat_id, "Bonjour Bob").await;
+    let shared = speaks.share(chat_id, &conversation_id, ShareMode::Snapshot).await;
     app.get_bearer(
-        &format!("/api/v1/shares/{}", shared["share"]["id"].as_str().expect("id")),
+        &format!("/api/v1/shares/{}", share_id(&shared)),
         &bob.access_token,
     )
     .await;
-    let bobs: Value = post(&bob.access_token, "/api/v1/conversations", json!({}))
-        .await
-        .expect("c")
-        .json()
-        .await
-        .expect("json");
-    post(
-        &bob.access_token,
-        &format!(
-            "/api/v1/conversations/{}/messages",
-            bobs["id"].as_str().expect("id")
-        ),
-        json!({"content": "Préparer un entretien"}),
-    )
-    .await
-    .expect("ask");
-    post(
-        &bob.access_token,
-        &format!("/api/v1/chats/{chat_id}/shares"),
-        json!({"conversation_id": bobs["id"], "mode": "live"}),
-    )
-    .await
-    .expect("share");
+    let bob_speaks = app.as_user(&bob);
+    let bobs = bob_speaks.new_conversation().await;
+    bob_speaks.ask(&bobs.id, "Préparer un entretien").await;
+    bob_speaks.share(chat_id, &bobs.id, ShareMode::Live).await;
 
     let response = app.get_bearer("/api/v1/me/export", &alice.access_token).await;
     assert_eq!(response.status(), StatusCode::OK);
@@ -536,63 +449,17 @@ fn named(report: &str) -> Vec<String> {
 async fn purge_deletes_exactly_what_its_dry_run_announced(app: TestApp) {
     let alice = app.user("alice@example.fr").await;
     let bob = app.user("bob@example.fr").await;
-    let post = |token: &str, path: &str, body: Value| {
-        app.client
-            .post(app.url(path))
-            .bearer_auth(token)
-            .json(&body)
-            .send()
-    };
+    let speaks = app.as_user(&alice);
     let mut ids = Vec::new();
     for question in ["Vieille question", "Question récente"] {
-        let c: Value = post(&alice.access_token, "/api/v1/conversations", json!({}))
-            .await
-            .expect("c")
-            .json()
-            .await
-            .expect("json");
-        let id = c["id"].as_str().expect("id").to_owned();
-        post(
-            &alice.access_token,
-            &format!("/api/v1/conversations/{id}/messages"),
-            json!({"content": question}),
-        )
-        .await
-        .expect("ask");
+        let id = speaks.new_conversation().await.id;
+        speaks.ask(&id, question).await;
         ids.push(id);
     }
-    let chat: Value = post(
-        &alice.access_token,
-        "/api/v1/chats",
-        json!({"participant_email": "bob@example.fr"}),
-    )
-    .await
-    .expect("chat")
-    .json()
-    .await
-    .expect("json");
-    let chat_id = chat["id"].as_str().expect("id");
-    let old_share: Value = post(
-        &alice.access_token,
-        &format!("/api/v1/chats/{chat_id}/shares"),
-        json!({"conversation_id": ids[0], "mode": "live"}),
-    )
-    .await
-    .expect("s")
-    .json()
-    .await
-    .expect("json");
-    let expired: Value = post(
-        &alice.access_token,
-        &format!("/api/v1/chats/{chat_id}/shares"),
-        json!({"conversation_id": ids[1], "mode": "snapshot"}),
-    )
-    .await
-    .expect("s")
-    .json()
-    .await
-    .expect("json");
-    let expired_id = expired["share"]["id"].as_str().expect("id").to_owned();
+    let chat = speaks.open_chat("bob@example.fr").await;
+    let chat_id = chat.id.as_str();
+    let old_share = speaks.share(chat_id, &ids[0], ShareMode::Live).await;
+    let expired_id = share_id(&speaks.share(chat_id, &ids[1], ShareMode::Snapshot).await);
     // Age the first conversation and expire the second share.
     let pool = jobbot_db::connect(&app.db.url, 1).expect("pool");
     let mut conn = pool.get().expect("conn");
@@ -648,10 +515,7 @@ async fn purge_deletes_exactly_what_its_dry_run_announced(app: TestApp) {
             .status(),
         StatusCode::OK
     );
-    for share_id in [
-        old_share["share"]["id"].as_str().expect("id"),
-        expired_id.as_str(),
-    ] {
+    for share_id in [share_id(&old_share), expired_id] {
         assert_problem(
             app.get_bearer(&format!("/api/v1/shares/{share_id}"), &bob.access_token)
                 .await,
