@@ -1,5 +1,6 @@
 //! What the annotations cannot say, added to the OpenAPI document so it is the exact contract clients
 //! generate code from:
+//! - who must sign in: every operation but the few public ones (`PUBLIC`), with a bearer token or the cookie;
 //! - the error answers every operation can give, by what it takes (a body: 400/413/415/422; a login: 401/403;
 //!   a path id: 404; the database: 503), each a problem+json with its stable codes;
 //! - the request rules the handlers enforce (lengths, non-blank text, ranges, enumerations, `const`), so a
@@ -293,6 +294,20 @@ fn merge(target: &mut Value, rule: Value) {
 }
 
 /// Adds the standard answers and the request rules to the document.
+/// The operations anyone may call. Every other one takes a bearer token (a JWT or a personal token) or the
+/// session cookie: said once here, not on each handler, so a new operation is documented as secured unless it
+/// is listed.
+const PUBLIC: &[(&str, &str)] = &[
+    ("get", "/api/v1/assistant"),
+    ("post", "/api/v1/auth/login"),
+    ("post", "/api/v1/auth/logout"),
+    ("post", "/api/v1/auth/refresh"),
+    ("post", "/api/v1/auth/register"),
+    ("get", "/api/v1/privacy"),
+    ("get", "/healthz"),
+    ("get", "/readyz"),
+];
+
 pub fn refine(doc: &mut Value) {
     for (schema, property, rule) in rules() {
         if let Some(target) = doc.pointer_mut(&format!("/components/schemas/{schema}/properties/{property}"))
@@ -336,7 +351,10 @@ pub fn refine(doc: &mut Value) {
         let Some(operations) = item.as_object_mut() else {
             continue;
         };
-        for (_, operation) in operations.iter_mut() {
+        for (method, operation) in operations.iter_mut() {
+            if !PUBLIC.contains(&(method.as_str(), path.as_str())) && operation.get("security").is_none() {
+                operation["security"] = json!([{"bearer": []}, {"cookie": []}]);
+            }
             for (rule_path, parameter, rule) in parameter_schemas() {
                 if rule_path != path {
                     continue;

@@ -53,7 +53,6 @@ fn summary(
 
 /// Opens a one-to-one session with another user, or returns the existing one (201 vs 200).
 #[utoipa::path(post, path = "/api/v1/chats", tag = "chats", request_body = OpenChatRequest,
-    security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 201, description = "Opened", body = ChatSummary),
         (status = 200, description = "It already existed", body = ChatSummary),
@@ -98,7 +97,6 @@ pub async fn open(
 
 /// The caller's sessions, newest activity first, with the last message and the unread count.
 #[utoipa::path(get, path = "/api/v1/chats", tag = "chats",
-    security(("bearer" = []), ("cookie" = [])),
     responses((status = 200, description = "Sessions", body = Vec<ChatSummary>)))]
 pub async fn list(
     state: web::Data<AppState>,
@@ -119,7 +117,6 @@ pub async fn list(
 /// Messages, oldest first; `?before=` pages back, `?after=` catches up (e.g. after a reconnection).
 #[utoipa::path(get, path = "/api/v1/chats/{id}/messages", tag = "chats",
     params(("id" = String, Path, description = "Chat id"), ChatMessageQuery),
-    security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, description = "A page", body = ChatMessagePage),
         (status = 404, description = "`not_found`: no such chat, or `before`/`after` names no message of it (`errors[0].field` says which)", body = Problem, content_type = "application/problem+json"),
@@ -178,7 +175,6 @@ pub async fn messages_page(
 /// Posts a message.
 #[utoipa::path(post, path = "/api/v1/chats/{id}/messages", tag = "chats", request_body = PostChatMessageRequest,
     params(("id" = String, Path, description = "Chat id")),
-    security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 201, description = "Posted", body = ChatMessage),
         (status = 403, description = "`blocked`: the other participant blocked you", body = Problem, content_type = "application/problem+json"),
@@ -209,7 +205,6 @@ pub async fn post_message(
 /// Marks everything up to a message as read.
 #[utoipa::path(post, path = "/api/v1/chats/{id}/read", tag = "chats", request_body = MarkReadRequest,
     params(("id" = String, Path, description = "Chat id")),
-    security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 204, description = "Marked"),
         (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
@@ -250,7 +245,6 @@ pub async fn mark_read(
 /// Leaves the session (opening it again later brings it back).
 #[utoipa::path(post, path = "/api/v1/chats/{id}/leave", tag = "chats",
     params(("id" = String, Path, description = "Chat id")),
-    security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 204, description = "Left"),
         (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
@@ -273,7 +267,6 @@ pub async fn leave(
 /// Blocks the other participant: no new messages or shares from them.
 #[utoipa::path(post, path = "/api/v1/chats/{id}/block", tag = "chats",
     params(("id" = String, Path, description = "Chat id")),
-    security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 204, description = "Blocked"),
         (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
@@ -289,7 +282,6 @@ pub async fn block(
 /// Unblocks the other participant.
 #[utoipa::path(delete, path = "/api/v1/chats/{id}/block", tag = "chats",
     params(("id" = String, Path, description = "Chat id")),
-    security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 204, description = "Unblocked"),
         (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),

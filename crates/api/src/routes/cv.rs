@@ -51,7 +51,6 @@ fn unavailable(error: anyhow::Error) -> ApiError {
 /// Uploads the CV (replacing the previous one): the body is the PDF itself.
 #[utoipa::path(put, path = "/api/v1/me/cv", tag = "profile", params(UploadQuery),
     request_body(content = Vec<u8>, content_type = "application/pdf", description = "The PDF, up to 5 MB"),
-    security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, description = "The CV as kept, with its extracted text", body = Cv),
         (status = 403, description = "`insufficient_scope` (a read-only token) or `csrf_failed`", body = Problem, content_type = "application/problem+json"),
@@ -117,7 +116,6 @@ pub async fn upload(
 
 /// The CV's details and text (404 before the first upload).
 #[utoipa::path(get, path = "/api/v1/me/cv", tag = "profile",
-    security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, description = "The CV", body = Cv),
         (status = 404, description = "`not_found`: no CV", body = Problem, content_type = "application/problem+json"),
@@ -132,7 +130,6 @@ pub async fn get(state: web::Data<AppState>, auth: AuthUser) -> Result<web::Json
 
 /// Replaces the CV's text with the candidate's correction.
 #[utoipa::path(patch, path = "/api/v1/me/cv", tag = "profile", request_body = CvTextUpdate,
-    security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, description = "The CV", body = Cv),
         (status = 404, description = "`not_found`: no CV", body = Problem, content_type = "application/problem+json"),
@@ -166,7 +163,6 @@ pub async fn update_text(
 
 /// Deletes the CV: its text at once, its file with the next sweep (it can no longer be downloaded).
 #[utoipa::path(delete, path = "/api/v1/me/cv", tag = "profile",
-    security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 204, description = "Deleted"),
         (status = 404, description = "`not_found`: no CV", body = Problem, content_type = "application/problem+json"),
@@ -181,7 +177,6 @@ pub async fn delete(state: web::Data<AppState>, auth: AuthUser) -> Result<HttpRe
 
 /// The PDF itself, to its owner only (a download, never shown inline).
 #[utoipa::path(get, path = "/api/v1/me/cv/file", tag = "profile",
-    security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, description = "The PDF", content_type = "application/pdf", body = Vec<u8>),
         (status = 404, description = "`not_found`: no CV", body = Problem, content_type = "application/problem+json"),

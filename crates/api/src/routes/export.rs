@@ -56,7 +56,6 @@ fn opt(time: Option<chrono::NaiveDateTime>) -> Value {
 
 /// Downloads everything JobBot holds about me.
 #[utoipa::path(get, path = "/api/v1/me/export", tag = "privacy",
-    security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, description = "A zip: README.txt, account.json, consent-history.json, sessions.json, personal-tokens.json, conversations/*.json and *.md, chat-messages.json, shares-made.json, shares-received.json, usage.json, offers.json, saved-offers.json, applications.json (with their history and documents), profile.json, saved-searches.json, notifications.json, cv.json and cv.pdf (when a CV was uploaded)", content_type = "application/zip", body = Vec<u8>),
         (status = 401, description = "Not logged in", body = jobbot_api_types::Problem, content_type = "application/problem+json"),

@@ -13,7 +13,6 @@ use crate::state::AppState;
 
 /// The logged-in user.
 #[utoipa::path(get, path = "/api/v1/me", tag = "account",
-    security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, description = "The caller", body = User),
         (status = 401, description = "`unauthenticated`, `invalid_token`, `token_expired` or `session_revoked`", body = Problem, content_type = "application/problem+json"),
@@ -25,7 +24,6 @@ pub async fn get_me(auth: AuthUser) -> web::Json<User> {
 /// Changes the display name, the interface language and/or the login email (which needs a login session and
 /// the current password, like a password change).
 #[utoipa::path(patch, path = "/api/v1/me", tag = "account", request_body = UpdateMeRequest,
-    security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, description = "The updated user", body = User),
         (status = 403, description = "`csrf_failed`, `insufficient_scope`, or `session_required` (an email change with a personal token)", body = Problem, content_type = "application/problem+json"),
@@ -96,7 +94,6 @@ pub async fn update_me(
 
 /// Changes the password (the current one is required) and ends every other session.
 #[utoipa::path(post, path = "/api/v1/me/password", tag = "account", request_body = ChangePasswordRequest,
-    security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 204, description = "Changed; every other session and every personal token revoked"),
         (status = 429, description = "`rate_limited` (this address) or `attempts_locked` (this account): too many wrong current passwords, with Retry-After", body = Problem, content_type = "application/problem+json"),
@@ -151,7 +148,6 @@ pub async fn change_password(
 
 /// Deletes the account and everything it owns, in one transaction (the password is required).
 #[utoipa::path(delete, path = "/api/v1/me", tag = "privacy", request_body = jobbot_api_types::DeleteAccountRequest,
-    security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, description = "Deleted; the receipt says what went", body = jobbot_api_types::DeletionReceipt),
         (status = 403, description = "`session_required` or `csrf_failed`", body = Problem, content_type = "application/problem+json"),

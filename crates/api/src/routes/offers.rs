@@ -22,7 +22,6 @@ fn visible(conn: &mut jobbot_db::DbConnection, id: &str, user_id: &str) -> Resul
 
 /// Searches the open offers (or, with `mine=true`, the caller's own), with facet counts on the first page.
 #[utoipa::path(get, path = "/api/v1/offers", tag = "offers", params(OfferQuery),
-    security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, description = "A page of offers", body = OfferPage),
         (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
@@ -68,7 +67,6 @@ pub async fn search(
 /// Posts an offer: a recruiter's is public (source `recruiter`); anyone else's is private to them (source
 /// `candidate`: an offer found elsewhere, with its address and pasted text), and saved for them.
 #[utoipa::path(post, path = "/api/v1/offers", tag = "offers", request_body = OfferInput,
-    security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 201, description = "Created", body = Offer),
         (status = 403, description = "`insufficient_scope` (a read-only token) or `csrf_failed`", body = Problem, content_type = "application/problem+json"),
@@ -102,7 +100,6 @@ pub async fn create(
 /// One offer (a closed one too: a candidate may have saved it).
 #[utoipa::path(get, path = "/api/v1/offers/{id}", tag = "offers",
     params(("id" = String, Path, description = "Offer id")),
-    security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, description = "The offer", body = Offer),
         (status = 404, description = "`not_found` (or another user's private offer)", body = Problem, content_type = "application/problem+json"),
@@ -128,7 +125,6 @@ pub async fn get(
 /// Changes one's own offer; `state: closed` closes it to candidates. Someone else's public offer is 403.
 #[utoipa::path(patch, path = "/api/v1/offers/{id}", tag = "offers", request_body = OfferUpdate,
     params(("id" = String, Path, description = "Offer id")),
-    security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, description = "The changed offer", body = Offer),
         (status = 403, description = "`forbidden`: not the caller's offer", body = Problem, content_type = "application/problem+json"),
@@ -172,7 +168,6 @@ fn not_yours() -> ApiError {
 /// Deletes one's own private offer. A public offer is closed instead (`PATCH` with `state: closed`): 409.
 #[utoipa::path(delete, path = "/api/v1/offers/{id}", tag = "offers",
     params(("id" = String, Path, description = "Offer id")),
-    security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 204, description = "Deleted"),
         (status = 403, description = "`forbidden`: not the caller's offer", body = Problem, content_type = "application/problem+json"),
@@ -208,7 +203,6 @@ pub async fn delete(
 
 /// The caller's saved offers, the latest saved first (closed ones included, marked `closed`).
 #[utoipa::path(get, path = "/api/v1/me/saved-offers", tag = "offers",
-    security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, description = "Saved offers", body = Vec<SavedOffer>),
         (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
@@ -235,7 +229,6 @@ pub async fn saved(
 /// Saves an offer (again: no change).
 #[utoipa::path(put, path = "/api/v1/me/saved-offers/{offer_id}", tag = "offers",
     params(("offer_id" = String, Path, description = "Offer id")),
-    security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 204, description = "Saved"),
         (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
@@ -260,7 +253,6 @@ pub async fn save(
 /// Forgets a saved offer.
 #[utoipa::path(delete, path = "/api/v1/me/saved-offers/{offer_id}", tag = "offers",
     params(("offer_id" = String, Path, description = "Offer id")),
-    security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 204, description = "No longer saved"),
         (status = 404, description = "`not_found`: not saved", body = Problem, content_type = "application/problem+json"),

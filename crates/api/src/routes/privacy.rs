@@ -38,7 +38,6 @@ async fn consent_state(state: &AppState, user_id: String) -> Result<ConsentState
 
 /// My consent: the current choice and its history.
 #[utoipa::path(get, path = "/api/v1/me/consent", tag = "privacy",
-    security(("bearer" = []), ("cookie" = [])),
     responses((status = 200, description = "Current choice and history", body = ConsentState)))]
 pub async fn get_consent(
     state: web::Data<AppState>,
@@ -49,7 +48,6 @@ pub async fn get_consent(
 
 /// Records a consent choice (appended to the history).
 #[utoipa::path(put, path = "/api/v1/me/consent", tag = "privacy", request_body = ConsentChoice,
-    security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, description = "Recorded; the new state", body = ConsentState),
         (status = 422, description = "`validation_failed`", body = Problem, content_type = "application/problem+json"),

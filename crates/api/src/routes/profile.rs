@@ -13,7 +13,6 @@ use crate::state::AppState;
 
 /// The caller's profile (empty, `updated_at: null`, before the first save).
 #[utoipa::path(get, path = "/api/v1/me/profile", tag = "profile",
-    security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, description = "The profile", body = ProfileDocument),
         (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
@@ -26,7 +25,6 @@ pub async fn get(state: web::Data<AppState>, auth: AuthUser) -> Result<web::Json
 
 /// Replaces the caller's profile with the one given (fields left out are emptied).
 #[utoipa::path(put, path = "/api/v1/me/profile", tag = "profile", request_body = Profile,
-    security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, description = "The profile as saved", body = ProfileDocument),
         (status = 422, description = "`validation_failed`: each field at fault, lists with the item's index (`experiences[0].title`)", body = Problem, content_type = "application/problem+json"),

@@ -24,7 +24,6 @@ fn find(conn: &mut jobbot_db::DbConnection, user_id: &str, id: &str) -> Result<S
 
 /// The caller's saved searches, the oldest first, each with its new offers since they last opened it.
 #[utoipa::path(get, path = "/api/v1/me/saved-searches", tag = "offers",
-    security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, description = "Saved searches", body = Vec<SavedSearch>),
         (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
@@ -51,7 +50,6 @@ pub async fn list(
 
 /// Keeps a search (up to 20 per user). Only offers added from now on are new to it.
 #[utoipa::path(post, path = "/api/v1/me/saved-searches", tag = "offers", request_body = SavedSearchInput,
-    security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 201, description = "Saved", body = SavedSearch),
         (status = 403, description = "`insufficient_scope` (a read-only token) or `csrf_failed`", body = Problem, content_type = "application/problem+json"),
@@ -115,7 +113,6 @@ pub async fn create(
 /// One saved search.
 #[utoipa::path(get, path = "/api/v1/me/saved-searches/{id}", tag = "offers",
     params(("id" = String, Path, description = "Saved search id")),
-    security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, description = "The saved search", body = SavedSearch),
         (status = 404, description = "`not_found` (or someone else's)", body = Problem, content_type = "application/problem+json"),
@@ -142,7 +139,6 @@ pub async fn get(
 /// alerts on or off.
 #[utoipa::path(patch, path = "/api/v1/me/saved-searches/{id}", tag = "offers", request_body = SavedSearchUpdate,
     params(("id" = String, Path, description = "Saved search id")),
-    security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, description = "The changed search", body = SavedSearch),
         (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
@@ -203,7 +199,6 @@ pub async fn update(
 /// Deletes a saved search and its notifications.
 #[utoipa::path(delete, path = "/api/v1/me/saved-searches/{id}", tag = "offers",
     params(("id" = String, Path, description = "Saved search id")),
-    security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 204, description = "Deleted"),
         (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
@@ -232,7 +227,6 @@ pub async fn delete(
 /// Marks the saved search's results as seen: its `new_offers` starts again from zero.
 #[utoipa::path(post, path = "/api/v1/me/saved-searches/{id}/seen", tag = "offers",
     params(("id" = String, Path, description = "Saved search id")),
-    security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, description = "The saved search", body = SavedSearch),
         (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
@@ -257,7 +251,6 @@ pub async fn seen(
 
 /// The caller's latest notifications (up to 50, the newest first) and how many are unread.
 #[utoipa::path(get, path = "/api/v1/me/notifications", tag = "notifications",
-    security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, description = "Notifications", body = NotificationList),
         (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
@@ -282,7 +275,6 @@ pub async fn notifications(
 
 /// Marks notifications read (`ids`, or all without it); the caller's other pages hear of it.
 #[utoipa::path(post, path = "/api/v1/me/notifications/read", tag = "notifications", request_body = MarkNotificationsRead,
-    security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, description = "How many are still unread", body = UnreadNotifications),
         (status = 403, description = "`insufficient_scope` (a read-only token) or `csrf_failed`", body = Problem, content_type = "application/problem+json"),

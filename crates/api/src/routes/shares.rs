@@ -28,7 +28,6 @@ fn to_json<T: serde::Serialize>(value: &T) -> Result<String, ApiError> {
 /// Shares one of the caller's JobBot conversations into a session they are in; posts its card.
 #[utoipa::path(post, path = "/api/v1/chats/{id}/shares", tag = "shares", request_body = CreateShareRequest,
     params(("id" = String, Path, description = "Chat id")),
-    security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 201, description = "The share card, posted in the session", body = ChatMessage),
         (status = 403, description = "`blocked`", body = Problem, content_type = "application/problem+json"),
@@ -103,7 +102,6 @@ pub async fn create_share(
 /// The read-only transcript. Each view by the recipient is recorded; the owner also gets the views.
 #[utoipa::path(get, path = "/api/v1/shares/{id}", tag = "shares",
     params(("id" = String, Path, description = "Share id")),
-    security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, description = "The transcript", body = ShareTranscript),
         (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
@@ -149,7 +147,6 @@ fn view_list(conn: &mut DbConnection, share_id: &str) -> Result<Vec<ShareView>, 
 /// Re-snapshots, switches the mode, changes the expiry or the redactions (owner only).
 #[utoipa::path(patch, path = "/api/v1/shares/{id}", tag = "shares", request_body = UpdateShareRequest,
     params(("id" = String, Path, description = "Share id")),
-    security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, description = "The updated card", body = ShareCard),
         (status = 404, description = "`not_found` (also for anyone but the owner)", body = Problem, content_type = "application/problem+json"),
@@ -210,7 +207,6 @@ pub async fn update_share(
 /// Revokes a share (owner only): it answers 410 from now on, to everyone; the owner keeps its card in `GET /me/shares`.
 #[utoipa::path(delete, path = "/api/v1/shares/{id}", tag = "shares",
     params(("id" = String, Path, description = "Share id")),
-    security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 204, description = "Revoked"),
         (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
@@ -235,7 +231,6 @@ pub async fn revoke_share(
 /// "Continue as my own conversation": a new JobBot conversation of the caller's, seeded with the transcript.
 #[utoipa::path(post, path = "/api/v1/shares/{id}/fork", tag = "shares",
     params(("id" = String, Path, description = "Share id")),
-    security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 201, description = "The new conversation", body = Conversation),
         (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
@@ -302,7 +297,6 @@ pub async fn fork_share(
 
 /// Everything I have shared, with state, expiry and views.
 #[utoipa::path(get, path = "/api/v1/me/shares", tag = "shares",
-    security(("bearer" = []), ("cookie" = [])),
     responses((status = 200, description = "My shares, newest first", body = Vec<MyShare>)))]
 pub async fn my_shares(
     state: web::Data<AppState>,

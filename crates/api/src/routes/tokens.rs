@@ -31,7 +31,6 @@ fn to_dto(row: PersonalTokenRow) -> PersonalToken {
 
 /// The caller's live tokens, newest first, without secrets.
 #[utoipa::path(get, path = "/api/v1/me/tokens", tag = "tokens",
-    security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, description = "Tokens", body = Vec<PersonalToken>),
         (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
@@ -49,7 +48,6 @@ pub async fn list(
 
 /// Creates a token; the response holds its secret, which is never shown again.
 #[utoipa::path(post, path = "/api/v1/me/tokens", tag = "tokens", request_body = CreateTokenRequest,
-    security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 201, description = "Created; `secret` is shown only now", body = CreatedToken),
         (status = 403, description = "`session_required` (a personal token cannot create tokens) or `csrf_failed`", body = Problem, content_type = "application/problem+json"),
@@ -141,7 +139,6 @@ pub async fn create(
 /// Revokes one of the caller's tokens. Another user's token id is a 404.
 #[utoipa::path(delete, path = "/api/v1/me/tokens/{id}", tag = "tokens",
     params(("id" = String, Path, description = "Token id")),
-    security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 204, description = "Revoked"),
         (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),

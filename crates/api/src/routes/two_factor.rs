@@ -29,7 +29,6 @@ fn invalid_code() -> ApiError {
 
 /// Whether two-factor sign-in is on, and how many recovery codes are left.
 #[utoipa::path(get, path = "/api/v1/me/2fa", tag = "account",
-    security(("bearer" = []), ("cookie" = [])),
     responses((status = 200, description = "The status", body = TwoFactorStatus)))]
 pub async fn status(
     state: web::Data<AppState>,
@@ -52,7 +51,6 @@ pub async fn status(
 
 /// Starts setting up: a new secret, kept aside until a code confirms it.
 #[utoipa::path(post, path = "/api/v1/me/2fa/setup", tag = "account",
-    security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, description = "The secret, its link and QR code", body = TwoFactorSetup),
         (status = 403, description = "`session_required`", body = Problem, content_type = "application/problem+json"),
@@ -93,7 +91,6 @@ pub async fn setup(
 /// Confirms the secret being set up with a code from the app: two-factor sign-in is on, and ten recovery
 /// codes are returned (only their hashes are kept).
 #[utoipa::path(post, path = "/api/v1/me/2fa/enable", tag = "account", request_body = EnableTwoFactorRequest,
-    security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, description = "On; the recovery codes, shown once", body = TwoFactorEnabled),
         (status = 403, description = "`session_required`", body = Problem, content_type = "application/problem+json"),
@@ -153,7 +150,6 @@ pub async fn enable(
 
 /// Turns two-factor sign-in off: the password and a code (or a recovery code) are required.
 #[utoipa::path(delete, path = "/api/v1/me/2fa", tag = "account", request_body = DisableTwoFactorRequest,
-    security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 204, description = "Off"),
         (status = 403, description = "`session_required`", body = Problem, content_type = "application/problem+json"),

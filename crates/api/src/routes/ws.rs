@@ -35,7 +35,6 @@ pub struct WsQuery {
 
 /// Upgrades to a WebSocket that receives the caller's chat and share events.
 #[utoipa::path(get, path = "/api/v1/ws", tag = "chats", params(WsQuery),
-    security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 101, description = "Switching protocols; events arrive as text frames `{\"type\", \"data\"}`"),
         (status = 401, description = "Not authenticated", body = jobbot_api_types::Problem, content_type = "application/problem+json"),

@@ -18,7 +18,7 @@ fn openapi_document_matches_the_snapshot() {
     let snapshot = std::fs::read_to_string(SNAPSHOT).unwrap_or_default();
     assert!(
         snapshot.trim_end() == current.trim_end(),
-        "the OpenAPI document changed; review the diff and run `UPDATE_SNAPSHOTS=1 cargo test -p jobbot-api --test api openapi` to accept it"
+        "the OpenAPI document changed; review the diff and run `UPDATE_SNAPSHOTS=1 cargo test -p jobbot --test api openapi` to accept it"
     );
 }
 

@@ -56,7 +56,6 @@ pub(super) fn admin_share(listing: jobbot_db::admin::ShareListing, now: NaiveDat
 
 /// Every share, newest first: metadata for moderation, never a title or a transcript (admins only).
 #[utoipa::path(get, path = "/api/v1/admin/shares", tag = "admin", params(ShareListQuery),
-    security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, description = "A page of shares", body = AdminSharePage),
         (status = 403, description = "`forbidden`: not an admin; `admin_2fa_required`: an admin without two-factor sign-in", body = Problem, content_type = "application/problem+json"),
@@ -113,7 +112,6 @@ pub async fn list_shares(
 /// from then on (admins only).
 #[utoipa::path(delete, path = "/api/v1/admin/shares/{id}", tag = "admin", request_body = AdminReason,
     params(("id" = String, Path, description = "Share id")),
-    security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 204, description = "Removed"),
         (status = 403, description = "`forbidden`: not an admin; `admin_2fa_required`: an admin without two-factor sign-in", body = Problem, content_type = "application/problem+json"),

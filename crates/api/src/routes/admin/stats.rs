@@ -40,7 +40,6 @@ pub(super) fn parse_day_or_time(field: &str, raw: Option<&str>) -> Result<Option
 /// Usage and cost over time: sign-ups, active users, conversations, replies by provider, model and outcome,
 /// tokens and their estimated cost, shares, chat messages and failed replies by code (admins only).
 #[utoipa::path(get, path = "/api/v1/admin/stats", tag = "admin", params(StatsQuery),
-    security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, description = "The series", body = AdminStats),
         (status = 403, description = "`forbidden`: not an admin; `admin_2fa_required`: an admin without two-factor sign-in", body = Problem, content_type = "application/problem+json"),

@@ -29,7 +29,6 @@ pub(super) fn backup_status(status: jobbot_db::backup::Status) -> AdminBackupSta
 
 /// The running system: version, uptime, database, assistant, live connections (admins only).
 #[utoipa::path(get, path = "/api/v1/admin/system", tag = "admin",
-    security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, description = "The system", body = AdminSystem),
         (status = 403, description = "`forbidden`: not an admin; `admin_2fa_required`: an admin without two-factor sign-in", body = Problem, content_type = "application/problem+json"),

@@ -119,7 +119,6 @@ pub(super) fn announce_session_end(
 
 /// Accounts with their activity figures (admins only).
 #[utoipa::path(get, path = "/api/v1/admin/users", tag = "admin", params(UserListQuery),
-    security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, description = "A page of accounts", body = AdminUserPage),
         (status = 403, description = "`forbidden`: not an admin; `admin_2fa_required`: an admin without two-factor sign-in; `admin_network`: outside `JOBBOT_ADMIN_ALLOW`", body = Problem, content_type = "application/problem+json"),
@@ -188,7 +187,6 @@ pub async fn list_users(
 /// One account with its activity figures (admins only).
 #[utoipa::path(get, path = "/api/v1/admin/users/{id}", tag = "admin",
     params(("id" = String, Path, description = "User id")),
-    security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, description = "The account", body = AdminUser),
         (status = 403, description = "`forbidden`: not an admin; `admin_2fa_required`: an admin without two-factor sign-in", body = Problem, content_type = "application/problem+json"),
@@ -216,7 +214,6 @@ pub async fn get_user(
 /// session and personal token at once and closes the account's open WebSockets.
 #[utoipa::path(patch, path = "/api/v1/admin/users/{id}", tag = "admin", request_body = AdminUserChange,
     params(("id" = String, Path, description = "User id")),
-    security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, description = "The account as changed", body = AdminUser),
         (status = 403, description = "`forbidden`: not an admin; `admin_2fa_required`: an admin without two-factor sign-in", body = Problem, content_type = "application/problem+json"),
@@ -329,7 +326,6 @@ pub async fn update_user(
 /// Ends every session and personal token of an account (admins only); its open WebSockets close.
 #[utoipa::path(post, path = "/api/v1/admin/users/{id}/logout", tag = "admin",
     params(("id" = String, Path, description = "User id")),
-    security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, description = "What was ended", body = AdminLogoutReport),
         (status = 403, description = "`forbidden`: not an admin; `admin_2fa_required`: an admin without two-factor sign-in", body = Problem, content_type = "application/problem+json"),
@@ -380,7 +376,6 @@ pub async fn logout_user(
 /// receipt is kept in the audit log.
 #[utoipa::path(delete, path = "/api/v1/admin/users/{id}", tag = "admin", request_body = AdminReason,
     params(("id" = String, Path, description = "User id")),
-    security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, description = "Deleted; the receipt says what went", body = DeletionReceipt),
         (status = 403, description = "`forbidden`: not an admin; `admin_2fa_required`: an admin without two-factor sign-in", body = Problem, content_type = "application/problem+json"),

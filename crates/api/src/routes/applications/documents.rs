@@ -62,7 +62,6 @@ pub(super) fn document_content(errors: &mut Vec<FieldError>, raw: &str) -> Optio
 /// an answer in one of the caller's conversations; its text is copied).
 #[utoipa::path(post, path = "/api/v1/applications/{id}/documents", tag = "applications", request_body = NewDocument,
     params(("id" = String, Path, description = "Application id")),
-    security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 201, description = "Created", body = ApplicationDocument),
         (status = 404, description = "`not_found`: the application, or a `message_id` that is not one of the coach's replies in the caller's conversations", body = Problem, content_type = "application/problem+json"),
@@ -135,7 +134,6 @@ pub(super) fn owned_document(
 /// One document.
 #[utoipa::path(get, path = "/api/v1/applications/{id}/documents/{document_id}", tag = "applications",
     params(("id" = String, Path, description = "Application id"), ("document_id" = String, Path, description = "Document id")),
-    security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, description = "The document", body = ApplicationDocument),
         (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
@@ -155,7 +153,6 @@ pub async fn get_document(
 /// Edits a document.
 #[utoipa::path(patch, path = "/api/v1/applications/{id}/documents/{document_id}", tag = "applications", request_body = DocumentUpdate,
     params(("id" = String, Path, description = "Application id"), ("document_id" = String, Path, description = "Document id")),
-    security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, description = "The document", body = ApplicationDocument),
         (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
@@ -201,7 +198,6 @@ pub async fn update_document(
 /// Deletes a document.
 #[utoipa::path(delete, path = "/api/v1/applications/{id}/documents/{document_id}", tag = "applications",
     params(("id" = String, Path, description = "Application id"), ("document_id" = String, Path, description = "Document id")),
-    security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 204, description = "Deleted"),
         (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
@@ -224,7 +220,6 @@ pub async fn delete_document(
 /// The document as a file: Markdown (`format=md`, the default) or plain text (`format=txt`).
 #[utoipa::path(get, path = "/api/v1/applications/{id}/documents/{document_id}/download", tag = "applications",
     params(("id" = String, Path, description = "Application id"), ("document_id" = String, Path, description = "Document id"), DownloadQuery),
-    security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, description = "The document as an attachment: Markdown, or plain text", content(
             (String = "text/markdown"),

@@ -148,7 +148,6 @@ fn statuses(raw: Option<&str>) -> Result<Vec<ApplicationStatus>, ApiError> {
 /// The caller's applications, the latest changed first (filtered by `status` and `offer_id`), with the count
 /// of each status and the response rate over all of them.
 #[utoipa::path(get, path = "/api/v1/applications", tag = "applications", params(ApplicationQuery),
-    security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, description = "Applications", body = ApplicationList),
         (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
@@ -206,7 +205,6 @@ pub async fn list(
 /// Starts tracking an application: for an offer the caller can see (its title and company are copied; one
 /// application per offer: 409 `conflict` for a second) or free-form.
 #[utoipa::path(post, path = "/api/v1/applications", tag = "applications", request_body = NewApplication,
-    security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 201, description = "Created", body = ApplicationDetail),
         (status = 404, description = "`not_found`: the offer", body = Problem, content_type = "application/problem+json"),
@@ -326,7 +324,6 @@ fn extras(conn: &mut jobbot_db::DbConnection, id: &str) -> Result<Extras, ApiErr
 /// One application with its history and documents.
 #[utoipa::path(get, path = "/api/v1/applications/{id}", tag = "applications",
     params(("id" = String, Path, description = "Application id")),
-    security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, description = "The application", body = ApplicationDetail),
         (status = 404, description = "`not_found` (or another user's)", body = Problem, content_type = "application/problem+json"),
@@ -351,7 +348,6 @@ pub async fn get(
 /// Changes an application; a new status is dated and added to its history.
 #[utoipa::path(patch, path = "/api/v1/applications/{id}", tag = "applications", request_body = ApplicationUpdate,
     params(("id" = String, Path, description = "Application id")),
-    security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, description = "The application", body = ApplicationDetail),
         (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
@@ -429,7 +425,6 @@ pub async fn update(
 /// Stops tracking an application (its history goes too).
 #[utoipa::path(delete, path = "/api/v1/applications/{id}", tag = "applications",
     params(("id" = String, Path, description = "Application id")),
-    security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 204, description = "Deleted"),
         (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),

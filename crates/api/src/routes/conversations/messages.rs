@@ -24,7 +24,6 @@ use crate::state::AppState;
 /// Messages, oldest first.
 #[utoipa::path(get, path = "/api/v1/conversations/{id}/messages", tag = "assistant",
     params(("id" = String, Path, description = "Conversation id"), MessageQuery),
-    security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, description = "A page of messages", body = MessagePage),
         (status = 404, description = "`not_found`: no such conversation, or `after` names no message of it (`errors[0].field` = `after`)", body = Problem, content_type = "application/problem+json"),
@@ -158,7 +157,6 @@ pub(super) const FEEDBACK_COMMENT_MAX: usize = 2_000;
         ("id" = String, Path, description = "Conversation id"),
         ("message_id" = String, Path, description = "One of the assistant's replies in it"),
     ),
-    security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, description = "The rating, as stored", body = Feedback),
         (status = 404, description = "`not_found`: no such conversation of the caller's, or no such message in it", body = Problem, content_type = "application/problem+json"),
@@ -207,7 +205,6 @@ pub async fn put_feedback(
         ("id" = String, Path, description = "Conversation id"),
         ("message_id" = String, Path, description = "One of the assistant's replies in it"),
     ),
-    security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 204, description = "Removed"),
         (status = 404, description = "`not_found`: no such conversation of the caller's, no such message in it, or no rating of it", body = Problem, content_type = "application/problem+json"),

@@ -85,7 +85,6 @@ fn owned(conn: &mut DbConnection, user_id: &str, id: &str) -> Result<Conversatio
 
 /// The caller's conversations, newest activity first.
 #[utoipa::path(get, path = "/api/v1/conversations", tag = "assistant", params(ConversationQuery),
-    security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, description = "A page of conversations", body = ConversationPage),
         (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
@@ -123,7 +122,6 @@ pub async fn list(
 
 /// Starts a conversation, grounded in an offer and/or an application when they are given.
 #[utoipa::path(post, path = "/api/v1/conversations", tag = "assistant", request_body = CreateConversationRequest,
-    security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 201, description = "Created", body = Conversation),
         (status = 404, description = "`not_found`: the offer (or one the caller cannot see) or the application", body = Problem, content_type = "application/problem+json"),
@@ -179,7 +177,6 @@ pub async fn create(
 /// One conversation.
 #[utoipa::path(get, path = "/api/v1/conversations/{id}", tag = "assistant",
     params(("id" = String, Path, description = "Conversation id")),
-    security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, description = "The conversation", body = Conversation),
         (status = 404, description = "`not_found` (also for another user's conversation)", body = Problem, content_type = "application/problem+json"),
@@ -198,7 +195,6 @@ pub async fn get(
 /// its next questions, or the branch it shows.
 #[utoipa::path(patch, path = "/api/v1/conversations/{id}", tag = "assistant", request_body = UpdateConversationRequest,
     params(("id" = String, Path, description = "Conversation id")),
-    security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, description = "Changed", body = Conversation),
         (status = 404, description = "`not_found`: the conversation, or the `active_message_id` in it (then nothing changes)", body = Problem, content_type = "application/problem+json"),
@@ -256,7 +252,6 @@ pub async fn rename(
 /// Deletes a conversation and its messages (a running reply is stopped first).
 #[utoipa::path(delete, path = "/api/v1/conversations/{id}", tag = "assistant",
     params(("id" = String, Path, description = "Conversation id")),
-    security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 204, description = "Deleted"),
         (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
@@ -288,7 +283,6 @@ pub async fn delete(
 /// (as they are now), which are left out, and the exact system message.
 #[utoipa::path(get, path = "/api/v1/conversations/{id}/context", tag = "assistant",
     params(("id" = String, Path, description = "Conversation id")),
-    security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, description = "The context", body = CoachContext),
         (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
@@ -320,7 +314,6 @@ pub async fn context(
 /// What a conversation about this offer and/or application would send, before it is started: shown to the
 /// candidate so they can leave parts out.
 #[utoipa::path(get, path = "/api/v1/assistant/context", tag = "assistant", params(ContextQuery),
-    security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, description = "The context", body = CoachContext),
         (status = 404, description = "`not_found`: the offer (or one the caller cannot see) or the application", body = Problem, content_type = "application/problem+json"),

@@ -30,7 +30,6 @@ pub(super) fn wants_stream(req: &HttpRequest) -> bool {
 /// Asks the assistant. The question is stored before anything else can fail.
 #[utoipa::path(post, path = "/api/v1/conversations/{id}/messages", tag = "assistant", request_body = SendMessageRequest,
     params(("id" = String, Path, description = "Conversation id")),
-    security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 201, description = "Without `Accept: text/event-stream`: the question and the finished answer", body = Exchange),
         (status = 200, description = "With `Accept: text/event-stream`: `event: user_message` (a Message), then `event: delta` (DeltaEvent) as tokens arrive, then `event: done` (DoneEvent) or `event: error` (a Problem)", content_type = "text/event-stream", body = String),
@@ -68,7 +67,6 @@ pub async fn send(
 /// Answers the last question again: the new answer is shown, the previous one stays as its sibling.
 #[utoipa::path(post, path = "/api/v1/conversations/{id}/regenerate", tag = "assistant",
     params(("id" = String, Path, description = "Conversation id")),
-    security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 201, description = "The last question and the new answer (JSON mode)", body = Exchange),
         (status = 200, description = "With `Accept: text/event-stream`: the same events as sending a message", content_type = "text/event-stream", body = String),
@@ -112,7 +110,6 @@ pub(super) async fn reply_to(req: &HttpRequest, started: Started) -> HttpRespons
         ("id" = String, Path, description = "Conversation id"),
         ("Last-Event-ID" = Option<String>, Header, description = "The `id` of the last `delta` event received (the reply's length in characters then): the stream resumes after it. Without it, it starts with everything written so far."),
     ),
-    security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, description = "`event: reply` (the Message, its `content` being the text the client already has), then `event: delta` (DeltaEvent, with `id:` the reply's length in characters after it) as the reply grows, then `event: done` (DoneEvent) or `event: error` (a Problem). The first delta carries everything written since `Last-Event-ID`.", content_type = "text/event-stream", body = String),
         (status = 204, description = "No reply is being written in the conversation"),
@@ -157,7 +154,6 @@ pub async fn stream(
 /// Stops the running reply, keeping what was written (`stopped`).
 #[utoipa::path(post, path = "/api/v1/conversations/{id}/stop", tag = "assistant",
     params(("id" = String, Path, description = "Conversation id")),
-    security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, description = "The stopped reply", body = DoneEvent),
         (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
