@@ -92,7 +92,6 @@ test('ask a question, watch the answer stream in, reload and find it again', asy
   await page.reload();
   const again = page.locator('[data-testid=message-assistant][data-status=complete]');
   await again.waitFor();
-  assert.equal((await again.textContent()).trim(), text);
   // The model that wrote the reply is shown under it, as the API recorded it.
   const conversation = new URL(page.url()).pathname.split('/').at(-1);
   const stored = await (await page.request.get(`/api/v1/conversations/${conversation}/messages`)).json();
@@ -100,9 +99,14 @@ test('ask a question, watch the answer stream in, reload and find it again', asy
   assert.ok(reply.model, 'the reply records its model');
   const label = again.getByTestId('reply-model');
   assert.equal(await label.getAttribute('data-model'), reply.model);
-  // Its display name (the operator's), the provider and the model's id in the tooltip.
-  assert.equal((await label.textContent()).trim(), info.models.find((m) => m.id === reply.model).name);
+  // Its display name (the operator's) once the assistant's description has arrived — never the raw id while it
+  // loads —, the provider and the model's id in the tooltip.
+  const name = info.models.find((m) => m.id === reply.model).name;
+  assert.notEqual((await label.textContent()).trim(), reply.model, 'the raw id never shows in place of the name');
+  await label.filter({ hasText: name }).waitFor();
+  assert.equal((await label.textContent()).trim(), name);
   assert.equal(await label.getAttribute('title'), `${reply.provider} · ${reply.model}`);
+  assert.equal((await again.textContent()).trim(), text);
   assert.equal((await app.byTestId('message-user').textContent()).includes(question), true);
   await context.close();
 });

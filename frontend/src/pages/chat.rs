@@ -57,14 +57,17 @@ impl Chat {
         }
     }
 
-    /// What users read for model `id`: its display name when the operator gave one.
+    /// What users read for model `id`: its display name when the operator gave one, its id for a model no
+    /// longer offered, nothing while the assistant's description is still on its way (the id would flash).
     fn model_name(self, id: &str) -> String {
-        self.info
-            .with(|info| {
-                info.as_ref()
-                    .and_then(|i| i.models.iter().find(|m| m.id == id).map(|m| m.name.clone()))
-            })
-            .unwrap_or_else(|| id.to_owned())
+        self.info.with(|info| match info {
+            None => String::new(),
+            Some(i) => i
+                .models
+                .iter()
+                .find(|m| m.id == id)
+                .map_or_else(|| id.to_owned(), |m| m.name.clone()),
+        })
     }
 
     fn reload_list(self) {
