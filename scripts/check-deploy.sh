@@ -89,9 +89,9 @@ for port in "$public" "$admin"; do
   grep -qi '^strict-transport-security: max-age=63072000; includeSubDomains' <<<"$headers" ||
     fail "no HSTS over HTTPS on $port: $headers"
   grep -qi "^content-security-policy: default-src 'self'" <<<"$headers" || fail "no CSP on $port"
-  redirect=$(curl -sS -D - -o /dev/null "http://127.0.0.1:$port/chat?x=1")
+  redirect=$(curl -sS -D - -o /dev/null "http://127.0.0.1:$port/assistant?x=1")
   grep -qi '^HTTP/[0-9.]* 301' <<<"$redirect" || fail "plain HTTP on $port is not redirected: $redirect"
-  grep -qi "^location: https://127.0.0.1:$port/chat?x=1" <<<"$redirect" ||
+  grep -qi "^location: https://127.0.0.1:$port/assistant?x=1" <<<"$redirect" ||
     fail "plain HTTP on $port is redirected elsewhere: $redirect"
 done
 curl -ksS --tlsv1.3 -o /dev/null "https://127.0.0.1:$public/" || fail "TLS 1.3 is refused"

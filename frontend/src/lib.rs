@@ -1,5 +1,5 @@
 //! JobBot's SPA. The main build (the first page's bundle) holds what a visitor sees — home, sign-up, sign-in,
-//! legal pages —; the signed-in app (the coach's conversations, chats, shares, and the job seeker's workspace)
+//! legal pages —; the signed-in app (the assistant's conversations, chats, shares, and the job seeker's workspace)
 //! is the workspace build, the admin console the console build: other bundles, reached with a full page load.
 
 use leptos::prelude::*;

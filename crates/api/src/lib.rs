@@ -4,8 +4,8 @@
 
 pub use jobbot_assistant as assistant;
 pub use jobbot_services::{
-    alerts, cache, chat_writer, config, credentials, cv, database, erasure, extraction, net, offers, profile,
-    ratelimit, realtime, retention, sharing, telemetry,
+    alerts, attempts, cache, chat_writer, config, credentials, cv, database, erasure, export, extraction,
+    net, offers, profile, ratelimit, realtime, retention, sharing, telemetry,
 };
 pub use jobbot_storage::{backup, files};
 

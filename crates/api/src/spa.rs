@@ -5,12 +5,14 @@
 //! - Hashed files (`name-0123456789abcdef.ext`) are cached for a year (`immutable`); `index.html` is revalidated
 //!   on every load (`no-cache`) so a new release is picked up at once, and so is the service worker (`/sw.js`);
 //!   other files for an hour.
-//! - A client route (`/chats/…`: no extension) gets `index.html`; a missing file with an extension is a 404.
+//! - A client route (`/legal/terms`: no extension) gets `index.html`; a missing file with an extension is a 404.
+//! - An address of an earlier release (`/chat…` for the assistant, `/messages…` for the chats) is a permanent
+//!   redirect to today's (`jobbot_domain::builds::moved`), its query string kept.
 //! - The console build (`console/index.html`: the admin console and the two-step sign-in settings, kept out
 //!   of the first page's bundle) answers `/admin`, `/admin/…` and `/account/security`; the workspace build
 //!   (`workspace/index.html`: the signed-in app — the job seeker's offers, applications, profile, account and
-//!   alerts, the coach's conversations, chats and shares) answers `/offers`, `/offers/…`, `/applications`,
-//!   `/applications/…`, `/profile`, `/account`, `/alerts`, `/chat`, `/chat/…`, `/messages`, `/messages/…`,
+//!   alerts, the assistant's conversations, chats and shares) answers `/offers`, `/offers/…`, `/applications`,
+//!   `/applications/…`, `/profile`, `/account`, `/alerts`, `/assistant`, `/assistant/…`, `/chats`, `/chats/…`,
 //!   `/shares` and `/shares/…`.
 
 use std::path::{Path, PathBuf};
@@ -20,7 +22,7 @@ use actix_web::http::header::{self, ContentEncoding, HeaderValue};
 use actix_web::{web, HttpRequest, HttpResponse};
 use jobbot_api_types::ErrorCode;
 // Which build owns a client route: one list, which the SPA's routers read too.
-use jobbot_domain::builds::{is_console_path, is_workspace_path};
+use jobbot_domain::builds::{is_console_path, is_workspace_path, moved};
 
 use crate::error::ApiError;
 
@@ -155,6 +157,17 @@ async fn send(req: &HttpRequest, file: &Path, cache: &'static str) -> Result<Htt
 
 /// GET and HEAD on any path no API route took.
 pub async fn serve(req: HttpRequest, dir: web::Data<SpaDir>) -> Result<HttpResponse, ApiError> {
+    if let Some(to) = moved(req.path()) {
+        let query = req.query_string();
+        let location = if query.is_empty() {
+            to
+        } else {
+            format!("{to}?{query}")
+        };
+        return Ok(HttpResponse::MovedPermanently()
+            .insert_header((header::LOCATION, location))
+            .finish());
+    }
     let index = dir.0.join("index.html");
     match resolve(&dir.0, req.path()) {
         Target::Index => send(&req, &index, REVALIDATE).await,
@@ -214,7 +227,7 @@ mod tests {
             resolve(&dir, "/assets/app-0123456789abcdef.js"),
             Target::File(dir.join("assets/app-0123456789abcdef.js"))
         );
-        assert_eq!(resolve(&dir, "/chats/0190-abc"), Target::Index);
+        assert_eq!(resolve(&dir, "/legal/terms"), Target::Index);
         assert_eq!(resolve(&dir, "/missing.js"), Target::Missing);
         // Never a file outside the folder: at most index.html.
         assert_eq!(resolve(&dir, "/../etc/passwd"), Target::Index);
@@ -250,16 +263,17 @@ mod tests {
         assert_eq!(resolve(&dir, "/account"), Target::BuildIndex("workspace"));
         assert_eq!(resolve(&dir, "/alerts"), Target::BuildIndex("workspace"));
         for path in [
-            "/chat",
-            "/chat/0190-abc",
-            "/messages",
-            "/messages/0190-abc",
+            "/assistant",
+            "/assistant/0190-abc",
+            "/chats",
+            "/chats/0190-abc",
             "/shares",
             "/shares/0190-abc",
         ] {
             assert_eq!(resolve(&dir, path), Target::BuildIndex("workspace"), "{path}");
         }
         assert_eq!(resolve(&dir, "/chatter"), Target::Index);
+        assert_eq!(resolve(&dir, "/assistants"), Target::Index);
         assert_eq!(resolve(&dir, "/alerts/x"), Target::Index);
         assert_eq!(resolve(&dir, "/account/security"), Target::BuildIndex("console"));
         assert_eq!(

@@ -9,7 +9,7 @@ use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpResponse};
 use futures_util::StreamExt;
 use jobbot_api_types::{DeltaEvent, DoneEvent, ErrorCode, Exchange, Message, Problem, PROBLEM_CONTENT_TYPE};
-use jobbot_db::messages::{self, MessageRow};
+use jobbot_db::assistant::messages::{self, MessageRow};
 use jobbot_db::Pool;
 use jobbot_domain::MessageStatus;
 use serde::Serialize;

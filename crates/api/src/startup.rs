@@ -262,7 +262,11 @@ pub async fn prepare_state(config: Config) -> anyhow::Result<AppState> {
         } else {
             now - abandoned_after
         };
-        Ok(jobbot_db::messages::fail_abandoned(&mut conn, alive_since, now)?)
+        Ok(jobbot_db::assistant::messages::fail_abandoned(
+            &mut conn,
+            alive_since,
+            now,
+        )?)
     })
     .await??;
     assistant.keep_leases(pool.clone());

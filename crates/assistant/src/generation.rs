@@ -7,8 +7,9 @@ use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
 use jobbot_api_types::{Message, MessageRole, MessageStatus};
-use jobbot_db::messages::ReplyOutcome;
-use jobbot_db::{conversations, messages, usage, Pool};
+use jobbot_db::assistant::messages::ReplyOutcome;
+use jobbot_db::assistant::{conversations, messages};
+use jobbot_db::{usage, Pool};
 use jobbot_llm::{ChatRequest, Chunk, LlmError};
 
 use super::{lock, message_dto, Assistant, ReplyEvent, Reservation};

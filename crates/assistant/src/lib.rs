@@ -11,8 +11,8 @@ use std::sync::{Arc, Mutex};
 
 use chrono::TimeDelta;
 use jobbot_api_types::{ErrorCode, Message, Problem, TokenUsage};
-use jobbot_db::messages;
-use jobbot_db::messages::MessageRow;
+use jobbot_db::assistant::messages;
+use jobbot_db::assistant::messages::MessageRow;
 use jobbot_llm::Provider;
 use jobbot_services::error::StatusCode;
 use tokio::sync::{broadcast, watch};
@@ -249,7 +249,10 @@ impl Assistant {
     }
 
     /// The model that answers in `conversation` now.
-    pub fn model_for<'a>(&'a self, conversation: &'a jobbot_db::conversations::ConversationRow) -> &'a str {
+    pub fn model_for<'a>(
+        &'a self,
+        conversation: &'a jobbot_db::assistant::conversations::ConversationRow,
+    ) -> &'a str {
         self.config.model_for(conversation.model.as_deref())
     }
 

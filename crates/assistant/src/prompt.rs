@@ -2,7 +2,7 @@
 //! new conversation's title from its first question.
 
 use jobbot_api_types::{MessageRole, MessageStatus};
-use jobbot_db::messages::MessageRow;
+use jobbot_db::assistant::messages::MessageRow;
 use jobbot_llm::{ChatMessage, ChatRequest, Role};
 
 pub const SYSTEM_PROMPT: &str = "You are JobBot, a careful job-search coach for people looking for work in France. \

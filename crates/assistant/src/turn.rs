@@ -8,8 +8,8 @@ use std::sync::{Arc, Mutex};
 
 use chrono::TimeDelta;
 use jobbot_api_types::{ErrorCode, LiveEvent, ReplyStarted};
-use jobbot_db::conversations::{self, ConversationRow};
-use jobbot_db::messages::{self, MessageRow};
+use jobbot_db::assistant::conversations::{self, ConversationRow};
+use jobbot_db::assistant::messages::{self, MessageRow};
 use jobbot_db::{usage, DbConnection, Pool};
 use jobbot_domain::{MessageRole, MessageStatus};
 use jobbot_services::error::StatusCode;

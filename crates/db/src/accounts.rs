@@ -117,9 +117,9 @@ pub fn tombstone_chat(conn: &mut DbConnection, share_id: &str) -> QueryResult<Op
 pub mod export {
     use diesel::prelude::*;
 
+    use crate::assistant::conversations::ConversationRow;
     use crate::chats::ChatMessageRow;
     use crate::consents::ConsentRow;
-    use crate::conversations::ConversationRow;
     use crate::personal_tokens::PersonalTokenRow;
     use crate::schema::{
         chat_members, chat_messages, conversations, llm_usage, personal_tokens, sessions, shares,

@@ -6,16 +6,14 @@
 pub mod accounts;
 pub mod admin;
 pub mod applications;
+pub mod assistant;
 pub mod audit;
 pub mod auth_failures;
 pub mod backup;
 pub mod chats;
 mod connection;
 pub mod consents;
-pub mod conversations;
 pub mod cvs;
-pub mod feedback;
-pub mod messages;
 pub mod migrations;
 pub mod notify;
 pub mod offer_index;

@@ -43,7 +43,7 @@ pub fn plan(
 pub fn apply(conn: &mut DbConnection, plan: &Plan, now: NaiveDateTime) -> QueryResult<()> {
     crate::transaction(conn, |conn| {
         for (id, _) in &plan.conversations {
-            crate::conversations::delete(conn, id)?;
+            crate::assistant::conversations::delete(conn, id)?;
         }
         for (id, _) in &plan.expired_shares {
             if let Some(chat_id) = shares::table

@@ -134,7 +134,7 @@ fn branches_migration_links_existing_messages(backend: Backend) {
     )
     .expect("rows of the previous schema");
     migrations::run_pending(&mut conn).expect("the branches migration");
-    let all = jobbot_db::messages::all(&mut conn, "c1").expect("messages");
+    let all = jobbot_db::assistant::messages::all(&mut conn, "c1").expect("messages");
     let links: Vec<(&str, Option<&str>, bool)> = all
         .iter()
         .map(|m| (m.id.as_str(), m.parent_id.as_deref(), m.on_path))
@@ -148,7 +148,7 @@ fn branches_migration_links_existing_messages(backend: Backend) {
             ("m4", Some("m3"), true)
         ]
     );
-    let other = jobbot_db::messages::all(&mut conn, "c2").expect("messages");
+    let other = jobbot_db::assistant::messages::all(&mut conn, "c2").expect("messages");
     assert_eq!(
         other[0].parent_id, None,
         "another conversation's messages are not its parents"

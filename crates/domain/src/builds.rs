@@ -7,7 +7,7 @@ pub fn is_console_path(path: &str) -> bool {
 }
 
 /// The workspace build (`frontend/workspace/`): the signed-in app — offers, applications, profile, account,
-/// alerts, the coach's conversations, chats and shares.
+/// alerts, the assistant's conversations, chats and shares.
 pub fn is_workspace_path(path: &str) -> bool {
     path == "/account"
         || path == "/alerts"
@@ -15,12 +15,25 @@ pub fn is_workspace_path(path: &str) -> bool {
             "/offers",
             "/applications",
             "/profile",
-            "/chat",
-            "/messages",
+            "/assistant",
+            "/chats",
             "/shares",
         ]
         .iter()
         .any(|p| path == *p || path.strip_prefix(p).is_some_and(|rest| rest.starts_with('/')))
+}
+
+/// Where an address of an earlier release now lives: the assistant was `/chat…` and the chats `/messages…`
+/// (bookmarks and links in old emails keep working). The server answers these with a permanent redirect, the
+/// query string kept; nginx's `snippets/spa.conf` says the same.
+pub fn moved(path: &str) -> Option<String> {
+    [("/chat", "/assistant"), ("/messages", "/chats")]
+        .iter()
+        .find_map(|(old, new)| match path.strip_prefix(old) {
+            Some("") => Some((*new).to_owned()),
+            Some(rest) if rest.starts_with('/') => Some(format!("{new}{rest}")),
+            _ => None,
+        })
 }
 
 #[cfg(test)]
@@ -37,9 +50,10 @@ mod tests {
             "/offers/saved",
             "/account",
             "/alerts",
-            "/chat",
-            "/chat/1",
-            "/messages/1",
+            "/assistant",
+            "/assistant/1",
+            "/chats",
+            "/chats/1",
             "/shares",
         ] {
             assert!(is_workspace_path(path) && !is_console_path(path), "{path}");
@@ -47,13 +61,34 @@ mod tests {
         for path in [
             "/",
             "/login",
-            "/chats/1",
+            "/chat/1",
+            "/messages",
             "/chatter",
+            "/assistants",
             "/administrator",
             "/alerts/x",
             "/account/tokens",
         ] {
             assert!(!is_workspace_path(path) && !is_console_path(path), "{path}");
+        }
+    }
+
+    #[test]
+    fn the_old_addresses_lead_to_the_new_ones() {
+        assert_eq!(moved("/chat").as_deref(), Some("/assistant"));
+        assert_eq!(moved("/chat/0190-abc").as_deref(), Some("/assistant/0190-abc"));
+        assert_eq!(moved("/messages").as_deref(), Some("/chats"));
+        assert_eq!(moved("/messages/0190-abc").as_deref(), Some("/chats/0190-abc"));
+        for path in [
+            "/",
+            "/chats",
+            "/chats/1",
+            "/assistant",
+            "/chatter",
+            "/messagesx",
+            "/api/v1/chats",
+        ] {
+            assert_eq!(moved(path), None, "{path}");
         }
     }
 }

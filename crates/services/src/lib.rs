@@ -4,7 +4,10 @@
 //! actix-web: the server crate (`jobbot-api`) owns requests and responses and turns a [`error::ServiceError`]
 //! into an answer in one place.
 
+pub mod accounts;
 pub mod alerts;
+pub mod applications;
+pub mod attempts;
 pub mod audit;
 pub mod cache;
 pub mod chat_writer;
@@ -14,6 +17,7 @@ pub mod cv;
 pub mod database;
 pub mod erasure;
 pub mod error;
+pub mod export;
 pub mod extraction;
 pub mod metrics;
 pub mod net;
@@ -22,6 +26,7 @@ pub mod profile;
 pub mod ratelimit;
 pub mod realtime;
 pub mod retention;
+pub mod shares;
 pub mod sharing;
 pub mod stats;
 pub mod telemetry;

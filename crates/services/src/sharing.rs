@@ -8,11 +8,11 @@
 
 use chrono::{NaiveDateTime, TimeDelta};
 use jobbot_api_types::{
-    ChatMessage, ChatMessageKind, LiveEvent, Participant, Redaction, ShareCard, ShareMode, ShareState,
-    SharedMessage,
+    ChatMessage, ChatMessageKind, ChatSummary, LiveEvent, Participant, Redaction, ShareCard, ShareMode,
+    ShareState, SharedMessage,
 };
-use jobbot_db::chats::{self, ChatMessageRow};
-use jobbot_db::messages::{self, MessageRow};
+use jobbot_db::assistant::messages::{self, MessageRow};
+use jobbot_db::chats::{self, ChatMessageRow, ChatRow, MemberRow};
 use jobbot_db::shares::{self, ShareRow};
 use jobbot_db::users::UserRow;
 use jobbot_db::{DbConnection, QueryError};
@@ -107,6 +107,33 @@ pub fn card(row: &ShareRow, now: NaiveDateTime) -> ShareCard {
         expires_at: row.expires_at.map(|at| at.and_utc()),
         removed_reason: row.removed_reason.clone(),
     }
+}
+
+/// A chat as its member `user_id` lists it: the other participant, the last message, the unread count.
+pub fn chat_summary(
+    conn: &mut DbConnection,
+    user_id: &str,
+    chat: ChatRow,
+    me: &MemberRow,
+) -> Result<ChatSummary, QueryError> {
+    let now = jobbot_db::now();
+    let other = chats::other_member(conn, &chat.id, user_id)?;
+    let blocked = match &other {
+        Some((_, user)) => chats::is_blocked(conn, user_id, &user.id)?,
+        None => false,
+    };
+    let last_message = match chats::last_message(conn, &chat.id)? {
+        Some(row) => Some(message_dto(conn, row, now)?),
+        None => None,
+    };
+    Ok(ChatSummary {
+        participant: participant(other.as_ref().map(|(_, user)| user)),
+        last_message,
+        unread_count: chats::unread_count(conn, me)?,
+        blocked,
+        updated_at: chat.updated_at.and_utc(),
+        id: chat.id,
+    })
 }
 
 /// A chat message as the API shows it, with its share card when it carries one.

@@ -28,8 +28,8 @@ test('an admin enrols two-step sign-in, reads the charts and disables a user, wh
   await zoe.register({ name: 'Zoé', email: zoeEmail, password: PASSWORD });
   await candidate.page.waitForURL('**/account');
   await zoe.byTestId('consent-refuse').click();
-  await zoe.byTestId('nav-chat').click();
-  await candidate.page.waitForURL('**/chat**');
+  await zoe.byTestId('nav-assistant').click();
+  await candidate.page.waitForURL('**/assistant**');
   assert.equal(await zoe.byTestId('nav-admin').count(), 0, 'no admin link for a candidate');
 
   // The admin logs in on the console's origin; the header has the admin link.

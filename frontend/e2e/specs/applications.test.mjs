@@ -125,7 +125,7 @@ test('apply from an offer, then follow the application on the board and in the l
   const reply = await app.byTestId('coach-reply').innerText();
   assert.match(reply, /Électricien \/ Électricienne du bâtiment/);
   if (reply.includes('mode hors ligne')) assert.match(reply, /Habilitation électrique B1V-BR exigée/);
-  assert.match(await app.byTestId('coach-continue').getAttribute('href'), /^\/chat\/[0-9a-f-]{36}$/);
+  assert.match(await app.byTestId('coach-continue').getAttribute('href'), /^\/assistant\/[0-9a-f-]{36}$/);
 
   // Kept as the application's cover letter, edited, downloaded as plain text.
   await app.byTestId('coach-keep').click();

@@ -20,8 +20,8 @@ async function signedInChat(browser, options = {}) {
   // The chat page is the workspace build's, like the account page (routed in the page): it is ready once it has
   // asked which assistant answers.
   const asked = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/assistant');
-  await app.byTestId('nav-chat').click();
-  await page.waitForURL('**/chat');
+  await app.byTestId('nav-assistant').click();
+  await page.waitForURL('**/assistant');
   const info = await (await asked).json();
   await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
   return { context, page, app, info };
@@ -355,7 +355,7 @@ test('conversations can be searched, renamed and deleted from the list', async (
 
   page.once('dialog', (dialog) => dialog.accept());
   await app.byTestId('delete-conversation').click();
-  await page.waitForURL(/\/chat$/);
+  await page.waitForURL(/\/assistant$/);
   await page.waitForFunction(() => document.querySelectorAll('[data-testid=conversation-link]').length === 0);
   await context.close();
 });

@@ -28,10 +28,10 @@ async function signUp(name, prefix) {
 test('register, then a chat message arrives live over the WebSocket', { skip }, async () => {
   const lea = await signUp('Léa Fabre', 'lea');
   const marc = await signUp('Marc Petit', 'marc');
-  await lea.page.goto('/messages');
+  await lea.page.goto('/chats');
   await lea.app.byTestId('start-chat-email').fill(marc.email);
   await lea.app.byTestId('start-chat').click();
-  await lea.page.waitForURL(/\/messages\/.+/);
+  await lea.page.waitForURL(/\/chats\/.+/);
   await lea.app.byTestId('chat-input').waitFor();
   await marc.page.goto(new URL(lea.page.url()).pathname);
   await marc.app.byTestId('chat-input').waitFor();

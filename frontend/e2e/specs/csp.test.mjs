@@ -32,7 +32,7 @@ test('the policy is strict, sent on every response, and the app works under it',
   await app.register({ name: 'Cyril', email: uniqueEmail('csp'), password: PASSWORD });
   await page.waitForURL('**/account');
   await app.byTestId('consent-refuse').click();
-  for (const path of ['/chat', '/messages', '/account', '/privacy', '/legal/terms']) {
+  for (const path of ['/assistant', '/chats', '/account', '/privacy', '/legal/terms']) {
     await page.goto(path);
     await page.locator('main h1').first().waitFor();
   }

@@ -78,8 +78,8 @@ test('search the offers, open one, save it, add one found elsewhere', async () =
   assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow}px`);
 
   // The other links of the header lead back to the main app.
-  await app.byTestId('nav-chat').click();
-  await page.waitForURL('**/chat');
+  await app.byTestId('nav-assistant').click();
+  await page.waitForURL('**/assistant');
   await context.close();
 });
 

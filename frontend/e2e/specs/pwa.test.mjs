@@ -74,8 +74,8 @@ test('the service worker keeps the hashed build files only, and serves them on t
   await page.reload();
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
   const asked = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/assistant');
-  await app.byTestId('nav-chat').click();
-  await page.waitForURL('**/chat');
+  await app.byTestId('nav-assistant').click();
+  await page.waitForURL('**/assistant');
   await asked;
 
   const cached = await cachedPaths(page);
@@ -101,7 +101,7 @@ test('every page of the signed-in app fits a phone screen', async () => {
   const app = new JobBot(page);
   await app.register({ name: 'Léo Petit', email: uniqueEmail('leo'), password: PASSWORD });
   await page.waitForURL('**/account');
-  for (const path of ['/', '/chat', '/messages', '/shares', '/offers', '/offers/saved', '/alerts', '/applications', '/profile', '/account']) {
+  for (const path of ['/', '/assistant', '/chats', '/shares', '/offers', '/offers/saved', '/alerts', '/applications', '/profile', '/account']) {
     await page.goto(path);
     await page.locator('main h1, main h2').first().waitFor();
     await page.waitForFunction(() => !document.querySelector('main').textContent.includes('Chargement'));

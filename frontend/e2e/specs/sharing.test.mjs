@@ -27,20 +27,20 @@ test('share a conversation into a chat, watch it live, continue it, revoke it', 
   const ben = await signUp('Ben Durand', 'ben');
 
   // Ana asks JobBot, with her phone number in the question.
-  await ana.page.goto('/chat');
+  await ana.page.goto('/assistant');
   await ana.app.byTestId('composer-input').fill(`Mon numéro est le ${PHONE} : comment rédiger mon CV ?`);
   await ana.app.byTestId('composer-input').press('Enter');
   await ana.page.locator('[data-testid=message-assistant][data-status=complete]').waitFor();
   const conversationUrl = ana.page.url();
 
   // Ana opens a chat with Ben; Ben has it open too.
-  await ana.page.goto('/messages');
+  await ana.page.goto('/chats');
   await ana.app.byTestId('start-chat-email').fill(ben.email);
   await ana.app.byTestId('start-chat').click();
-  await ana.page.waitForURL(/\/messages\/.+/);
-  await ben.page.goto('/messages');
+  await ana.page.waitForURL(/\/chats\/.+/);
+  await ben.page.goto('/chats');
   await ben.app.byTestId('chat-link').filter({ hasText: 'Ana Martin' }).click();
-  await ben.page.waitForURL(/\/messages\/.+/);
+  await ben.page.waitForURL(/\/chats\/.+/);
   await ben.app.byTestId('chat-input').waitFor();
   assert.equal(await ben.app.byTestId('share-card').count(), 0);
 
@@ -53,7 +53,7 @@ test('share a conversation into a chat, watch it live, continue it, revoke it', 
   await phone.getByTestId('redact').click();
   assert.equal(await phone.getByTestId('redact').getAttribute('aria-pressed'), 'true');
   await ana.app.byTestId('share-submit').click();
-  await ana.page.waitForURL(/\/messages\/.+/);
+  await ana.page.waitForURL(/\/chats\/.+/);
 
   // Ben's card appears without a reload (WebSocket).
   const card = ben.app.byTestId('share-card');
@@ -74,7 +74,7 @@ test('share a conversation into a chat, watch it live, continue it, revoke it', 
 
   // …and continues it as his own conversation.
   await transcript.getByTestId('fork-share').click();
-  await transcript.waitForURL(/\/chat\/.+/);
+  await transcript.waitForURL(/\/assistant\/.+/);
   await transcript.getByTestId('message-user').first().waitFor();
   assert.match(await transcript.getByTestId('message-user').first().textContent(), /\[téléphone\]/);
   assert.equal(await transcript.getByTestId('message-assistant').count(), 1);
@@ -96,7 +96,7 @@ test('share a conversation into a chat, watch it live, continue it, revoke it', 
 test('sharing with a person by email opens the session with them', async () => {
   const cleo = await signUp('Cléo Petit', 'cleo');
   const dan = await signUp('Dan Moreau', 'dan');
-  await cleo.page.goto('/chat');
+  await cleo.page.goto('/assistant');
   await cleo.app.byTestId('composer-input').fill('Comment préparer un entretien ?');
   await cleo.app.byTestId('composer-input').press('Enter');
   await cleo.page.locator('[data-testid=message-assistant][data-status=complete]').waitFor();
@@ -105,9 +105,9 @@ test('sharing with a person by email opens the session with them', async () => {
   await cleo.app.byTestId('share-email').fill(dan.email);
   await cleo.app.byTestId('share-mode-live').check();
   await cleo.app.byTestId('share-submit').click();
-  await cleo.page.waitForURL(/\/messages\/.+/);
+  await cleo.page.waitForURL(/\/chats\/.+/);
 
-  await dan.page.goto('/messages');
+  await dan.page.goto('/chats');
   await dan.app.byTestId('chat-link').filter({ hasText: 'Cléo Petit' }).click();
   const card = dan.app.byTestId('share-card');
   await card.waitFor();

@@ -60,10 +60,10 @@ async function nextSocketOf(agent, seen) {
 test('two users chat live while their sockets are held by different instances', { skip }, async () => {
   const lea = await signUp('Léa Fabre', 'lea');
   const marc = await signUp('Marc Petit', 'marc');
-  await lea.page.goto('/messages');
+  await lea.page.goto('/chats');
   await lea.app.byTestId('start-chat-email').fill(marc.email);
   await lea.app.byTestId('start-chat').click();
-  await lea.page.waitForURL(/\/messages\/.+/);
+  await lea.page.waitForURL(/\/chats\/.+/);
   await lea.app.byTestId('chat-input').waitFor();
   const chatPath = new URL(lea.page.url()).pathname;
   await marc.page.close();
@@ -132,8 +132,14 @@ test('admin routes: not on the public port, only from allowed addresses on the a
 });
 
 test('nginx: caching, compression, request ids, real files, and a limit on sign-in bursts', { skip }, async () => {
-  const index = await fetch(`${BASE_URL}/chat/some-conversation`, { headers: { 'accept-encoding': 'br, gzip' } });
+  const index = await fetch(`${BASE_URL}/assistant/some-conversation`, { headers: { 'accept-encoding': 'br, gzip' } });
   assert.equal(index.status, 200, 'client routes get index.html');
+  // An earlier release's addresses lead to today's, the query kept, the Location relative.
+  for (const [old, now] of [['/chat', '/assistant'], ['/chat/c1?x=1', '/assistant/c1?x=1'], ['/messages', '/chats'], ['/messages/c2', '/chats/c2']]) {
+    const moved = await fetch(`${BASE_URL}${old}`, { redirect: 'manual' });
+    assert.equal(moved.status, 301, old);
+    assert.equal(moved.headers.get('location'), now, old);
+  }
   assert.equal(index.headers.get('cache-control'), 'no-cache');
   assert.equal(index.headers.get('content-type'), 'text/html; charset=utf-8');
   const html = await index.text();

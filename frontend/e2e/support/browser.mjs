@@ -100,7 +100,7 @@ export class JobBot {
  */
 export async function timeSlowAnswer(page) {
   const app = new JobBot(page);
-  await page.goto('/chat');
+  await page.goto('/assistant');
   await app.byTestId('composer-input').fill('Réponds lentement, s\'il te plaît');
   const started = Date.now();
   await app.byTestId('composer-input').press('Enter');

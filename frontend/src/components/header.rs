@@ -92,8 +92,8 @@ pub fn Header() -> impl IntoView {
                                 }}
                             </a>
                         </li>
-                        <li><A href="/chat" attr:rel=signed_in_app attr:data-testid="nav-chat">{move || state.t(Key::NavChat)}</A></li>
-                        <li><A href="/messages" attr:rel=signed_in_app attr:data-testid="nav-messages">{move || state.t(Key::NavMessages)}</A></li>
+                        <li><A href="/assistant" attr:rel=signed_in_app attr:data-testid="nav-assistant">{move || state.t(Key::NavAssistant)}</A></li>
+                        <li><A href="/chats" attr:rel=signed_in_app attr:data-testid="nav-chats">{move || state.t(Key::NavChats)}</A></li>
                         <li><A href="/shares" attr:rel=signed_in_app attr:data-testid="nav-shares">{move || state.t(Key::NavShares)}</A></li>
                         <li><a href="/account" rel="external" data-testid="nav-account">{move || state.t(Key::NavAccount)}</a></li>
                         <Show when=move || state.user.with(|u| u.as_ref().is_some_and(|u| u.role == Role::Admin))>

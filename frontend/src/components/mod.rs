@@ -3,5 +3,3 @@
 pub mod consent_banner;
 pub mod field;
 pub mod header;
-#[cfg(feature = "workspace")]
-pub mod share_dialog;

@@ -131,7 +131,7 @@ fn Dashboard() -> impl IntoView {
             }
             let items = items
                 .into_iter()
-                .map(|c| view! { <li><a href=format!("/chat/{}", c.id) rel="external" data-testid="recent-conversation">{c.title}</a></li> })
+                .map(|c| view! { <li><a href=format!("/assistant/{}", c.id) rel="external" data-testid="recent-conversation">{c.title}</a></li> })
                 .collect_view();
             view! { <ul>{items}</ul> }.into_any()
         })
@@ -172,7 +172,7 @@ fn Dashboard() -> impl IntoView {
             <section class="card" aria-labelledby="recent-title">
                 <h2 id="recent-title">{move || state.t(Key::RecentConversations)}</h2>
                 {recent}
-                <p><a href="/chat" rel="external" class="button">{move || state.t(Key::NavChat)}</a></p>
+                <p><a href="/assistant" rel="external" class="button">{move || state.t(Key::NavAssistant)}</a></p>
             </section>
             <p class="actions">
                 <a href="/offers" rel="external" class="button primary">{move || state.t(Key::SearchOffers)}</a>

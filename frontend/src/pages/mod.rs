@@ -1,14 +1,9 @@
-//! One module per page (the conversations', chats' and shares' pages belong to the workspace build).
+//! The first page's build: one module per page a visitor sees (the signed-in app's pages are the workspace
+//! build's, in `workspace/`).
 
-#[cfg(feature = "workspace")]
-pub mod chat;
 pub mod home;
 pub mod legal;
 pub mod login;
-#[cfg(feature = "workspace")]
-pub mod messages;
 pub mod not_found;
 pub mod privacy;
 pub mod register;
-#[cfg(feature = "workspace")]
-pub mod shares;

@@ -11,9 +11,10 @@ use jobbot_domain::markdown;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use super::assistant::api::ReplyEvent;
 use super::i18n::Key;
 use super::{api, tr, ErrorLine};
-use crate::api::{ApiError, ReplyEvent};
+use crate::api::ApiError;
 
 /// The one-click starts: what they ask, and the kind of document the reply makes.
 const STARTS: &[(Key, Key, DocumentKind)] = &[
@@ -110,7 +111,7 @@ pub fn CoachPanel(application_id: String, title: String, reload: Callback<()>) -
             let outcome = async {
                 let conversation = api::create_conversation(&request).await?;
                 let id = conversation.id.clone();
-                crate::api::stream_reply(&id, Some(&content), |event| match event {
+                super::assistant::api::stream_reply(&id, Some(&content), |event| match event {
                     ReplyEvent::Delta(text, _) => reply.update(|r| {
                         if let Some(Reply::Writing(so_far)) = r {
                             so_far.push_str(&text);
@@ -218,7 +219,7 @@ pub fn CoachPanel(application_id: String, title: String, reload: Callback<()>) -
                     <div class="actions">
                         <button type="button" class="button primary" data-testid="coach-keep" on:click=keep.clone()
                             disabled=move || saved.get()>{move || tr(Key::KeepAsDocument)}</button>
-                        <leptos_router::components::A attr:class="button" attr:data-testid="coach-continue" href=format!("/chat/{conversation}")>
+                        <leptos_router::components::A attr:class="button" attr:data-testid="coach-continue" href=format!("/assistant/{conversation}")>
                             {move || tr(Key::ContinueInChat)}
                         </leptos_router::components::A>
                     </div>

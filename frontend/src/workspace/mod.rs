@@ -1,10 +1,12 @@
 //! The workspace build (`--features workspace`, built from `frontend/workspace/index.html` into
 //! `dist/workspace/`): the job seeker's offers — search, details, saved offers, offers found elsewhere —, their
 //! applications (board, list, details, the coach grounded in them, documents), their profile, and a recruiter's
-//! own offers, saved searches and their alerts; and the rest of the signed-in app: the coach's conversations
-//! (`/chat…`), chats between users (`/messages…`) and shares (`/shares…`). The server sends its page for
-//! `/offers…`, `/applications…`, `/profile`, `/account`, `/alerts`, `/chat…`, `/messages…` and `/shares…`, so the
-//! first page's bundle stays small; every other path is the main app's, reached with a full page load.
+//! own offers, saved searches and their alerts; and the rest of the signed-in app: the assistant's conversations
+//! (`assistant/`, `/assistant…`), chats between users (`chats/`, `/chats…`) and shares (`shares/`, `/shares…`),
+//! each folder with its calls beside it (`api.rs`). The server sends its page for `/offers…`, `/applications…`,
+//! `/profile`, `/account`, `/alerts`, `/assistant…`, `/chats…` and `/shares…`, so the first page's bundle stays
+//! small; every other path is the main app's, reached with a full page load. The old `/chat…` and `/messages…`
+//! addresses are redirected by the server (`jobbot_domain::builds::moved`).
 
 use jobbot_domain::builds::is_workspace_path;
 use leptos::prelude::*;
@@ -20,12 +22,15 @@ mod account;
 mod alerts;
 mod api;
 mod applications;
+mod assistant;
+mod chats;
 mod coach;
 mod form;
 mod i18n;
 mod offers;
 mod profile;
 mod saved;
+mod shares;
 
 use i18n::{t, Key};
 
@@ -35,7 +40,7 @@ pub fn WorkspaceApp() -> impl IntoView {
     provide_context(state);
     // The header's alert badge follows the WebSocket here too.
     provide_context(crate::realtime::Live::start(state));
-    provide_context(crate::pages::chat::Chat::new());
+    provide_context(assistant::Assistant::new());
     let consent = crate::consent::Consent::start(state);
     provide_context(consent);
     state.follow_locale();
@@ -65,11 +70,11 @@ pub fn WorkspaceApp() -> impl IntoView {
                         <Route path=path!("") view=applications::ApplicationsPage />
                         <Route path=path!(":id") view=applications::ApplicationPage />
                     </ParentRoute>
-                    // The coach's conversations, chats between users and shares.
-                    <Route path=path!("/chat/:id?") view=|| signed_in(crate::pages::chat::ChatPage) />
-                    <Route path=path!("/messages/:id?") view=|| signed_in(crate::pages::messages::MessagesPage) />
-                    <Route path=path!("/shares") view=|| signed_in(crate::pages::shares::MySharesPage) />
-                    <Route path=path!("/shares/:id") view=|| signed_in(crate::pages::shares::ShareTranscriptPage) />
+                    // The assistant's conversations, chats between users and shares.
+                    <Route path=path!("/assistant/:id?") view=|| signed_in(assistant::AssistantPage) />
+                    <Route path=path!("/chats/:id?") view=|| signed_in(chats::ChatsPage) />
+                    <Route path=path!("/shares") view=|| signed_in(shares::MySharesPage) />
+                    <Route path=path!("/shares/:id") view=|| signed_in(shares::ShareTranscriptPage) />
                 </Routes>
             </main>
         </Router>
@@ -105,7 +110,7 @@ fn require_login() -> impl Fn() -> bool + Copy {
     move || state.ready.get() && state.user.with(Option::is_some)
 }
 
-/// A page for signed-in users only, whose route keeps it across its own id (`/chat/:id?`): a visitor, or a user
+/// A page for signed-in users only, whose route keeps it across its own id (`/assistant/:id?`): a visitor, or a user
 /// whose session ends, goes to the login page with one full page load. Shown again only when being signed in
 /// changes, not on every change of the user.
 fn signed_in<V: IntoView + 'static>(page: fn() -> V) -> impl IntoView {

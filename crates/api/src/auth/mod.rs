@@ -1,6 +1,5 @@
 //! Authentication: who the caller is (session JWT, cookie + CSRF, or personal token) and what they may do.
 
-pub mod attempts;
 pub mod extractor;
 pub mod second_factor;
 

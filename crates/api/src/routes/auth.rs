@@ -181,9 +181,9 @@ pub async fn login(
             ));
         };
         let origin = crate::audit::origin(&req);
-        // Counted against the account's second-factor budget before it is checked (see `auth::attempts`).
+        // Counted against the account's second-factor budget before it is checked (see `jobbot_services::attempts`).
         let recovery = crate::auth::second_factor::looks_like_recovery_code(&code);
-        crate::auth::attempts::spend(&state, &user.id, Kind::Otp, &origin, recovery).await?;
+        crate::attempts::spend(&state.pool, &user.id, Kind::Otp, &origin, recovery).await?;
         let checked = user.clone();
         let accepted = state
             .db(move |conn| {
@@ -211,7 +211,7 @@ pub async fn login(
                 "This code is wrong or was already used.",
             ));
         }
-        crate::auth::attempts::succeeded(&state, &user.id, Kind::Otp).await?;
+        crate::attempts::succeeded(&state.pool, &user.id, Kind::Otp).await?;
     }
 
     let user_agent = req

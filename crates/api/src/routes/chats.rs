@@ -9,7 +9,7 @@ use jobbot_api_types::{
     ChatMessage, ChatMessagePage, ChatMessageQuery, ChatReadEvent, ChatSummary, LiveEvent, MarkReadRequest,
     OpenChatRequest, PostChatMessageRequest, Problem,
 };
-use jobbot_db::chats::{self, ChatRow, MemberRow};
+use jobbot_db::chats;
 use jobbot_db::users;
 use jobbot_db::DbConnection;
 use jobbot_domain::Email;
@@ -24,32 +24,6 @@ const CONTENT_MAX_CHARS: usize = 4_000;
 /// Chats a user may try to open per hour (refilled continuously).
 const OPEN_CHAT_BUDGET: u32 = 30;
 const OPEN_CHAT_WINDOW: std::time::Duration = std::time::Duration::from_secs(3_600);
-
-fn summary(
-    conn: &mut DbConnection,
-    user_id: &str,
-    chat: ChatRow,
-    me: &MemberRow,
-) -> Result<ChatSummary, ApiError> {
-    let now = jobbot_db::now();
-    let other = chats::other_member(conn, &chat.id, user_id)?;
-    let blocked = match &other {
-        Some((_, user)) => chats::is_blocked(conn, user_id, &user.id)?,
-        None => false,
-    };
-    let last_message = match chats::last_message(conn, &chat.id)? {
-        Some(row) => Some(sharing::message_dto(conn, row, now)?),
-        None => None,
-    };
-    Ok(ChatSummary {
-        participant: sharing::participant(other.as_ref().map(|(_, user)| user)),
-        last_message,
-        unread_count: chats::unread_count(conn, me)?,
-        blocked,
-        updated_at: chat.updated_at.and_utc(),
-        id: chat.id,
-    })
-}
 
 /// Opens a one-to-one session with another user, or returns the existing one (201 vs 200).
 #[utoipa::path(post, path = "/api/v1/chats", tag = "chats", request_body = OpenChatRequest,
@@ -85,7 +59,7 @@ pub async fn open(
                 .ok_or_else(unreachable)?;
             let (chat, created) = chats::open(conn, &user_id, &other.id, jobbot_db::now())?;
             let (chat, me) = sharing::member(conn, &user_id, &chat.id)?;
-            Ok((created, summary(conn, &user_id, chat, &me)?))
+            Ok((created, sharing::chat_summary(conn, &user_id, chat, &me)?))
         })
         .await?;
     Ok(if created {
@@ -105,10 +79,10 @@ pub async fn list(
     let user_id = auth.user.id;
     let list = state
         .db(move |conn| {
-            chats::list_for_user(conn, &user_id, 200)?
+            Ok(chats::list_for_user(conn, &user_id, 200)?
                 .into_iter()
-                .map(|(chat, me)| summary(conn, &user_id, chat, &me))
-                .collect::<Result<Vec<_>, _>>()
+                .map(|(chat, me)| sharing::chat_summary(conn, &user_id, chat, &me))
+                .collect::<Result<Vec<_>, _>>()?)
         })
         .await?;
     Ok(web::Json(list))

@@ -57,8 +57,9 @@ pub async fn update_me(
                 "Enter your current password to change your email.",
             ));
         };
-        crate::auth::attempts::confirm_password(
-            &state,
+        crate::attempts::confirm_password(
+            &state.pool,
+            &state.hasher,
             &auth.user.id,
             &origin,
             current_password,
@@ -113,8 +114,9 @@ pub async fn change_password(
     } = body.into_inner();
     let new_password = Password::parse(&new_password)
         .map_err(|invalid| ApiError::validation(vec![field_error("new_password", invalid)]))?;
-    crate::auth::attempts::confirm_password(
-        &state,
+    crate::attempts::confirm_password(
+        &state.pool,
+        &state.hasher,
         &auth.user.id,
         &origin,
         current_password,
@@ -162,8 +164,9 @@ pub async fn delete_me(
 ) -> Result<HttpResponse, ApiError> {
     auth.require_session()?;
     let user_id = auth.user.id.clone();
-    crate::auth::attempts::confirm_password(
-        &state,
+    crate::attempts::confirm_password(
+        &state.pool,
+        &state.hasher,
         &user_id,
         &origin,
         body.into_inner().password,

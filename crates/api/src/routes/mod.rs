@@ -8,9 +8,9 @@ use crate::error::ApiError;
 
 pub mod admin;
 pub mod applications;
+pub mod assistant;
 pub mod auth;
 pub mod chats;
-pub mod conversations;
 pub mod cv;
 pub mod export;
 pub mod health;
@@ -153,35 +153,33 @@ pub fn config(cfg: &mut web::ServiceConfig) {
                 .service(resource("/admin/stats").route(get().to(admin::stats)))
                 .service(resource("/admin/shares").route(get().to(admin::list_shares)))
                 .service(resource("/admin/shares/{id}").route(delete().to(admin::remove_share)))
-                .service(resource("/assistant").route(get().to(conversations::info)))
-                .service(resource("/assistant/context").route(get().to(conversations::preview_context)))
-                .service(resource("/conversations/{id}/context").route(get().to(conversations::context)))
+                .service(resource("/assistant").route(get().to(assistant::info)))
+                .service(resource("/assistant/context").route(get().to(assistant::preview_context)))
+                .service(resource("/conversations/{id}/context").route(get().to(assistant::context)))
                 .service(
                     resource("/conversations")
-                        .route(get().to(conversations::list))
-                        .route(post().to(conversations::create)),
+                        .route(get().to(assistant::list))
+                        .route(post().to(assistant::create)),
                 )
                 .service(
                     resource("/conversations/{id}")
-                        .route(get().to(conversations::get))
-                        .route(patch().to(conversations::rename))
-                        .route(delete().to(conversations::delete)),
+                        .route(get().to(assistant::get))
+                        .route(patch().to(assistant::rename))
+                        .route(delete().to(assistant::delete)),
                 )
                 .service(
                     resource("/conversations/{id}/messages")
-                        .route(get().to(conversations::list_messages))
-                        .route(post().to(conversations::send)),
+                        .route(get().to(assistant::list_messages))
+                        .route(post().to(assistant::send)),
                 )
                 .service(
                     resource("/conversations/{id}/messages/{message_id}/feedback")
-                        .route(put().to(conversations::put_feedback))
-                        .route(delete().to(conversations::delete_feedback)),
+                        .route(put().to(assistant::put_feedback))
+                        .route(delete().to(assistant::delete_feedback)),
                 )
-                .service(resource("/conversations/{id}/stop").route(post().to(conversations::stop)))
-                .service(resource("/conversations/{id}/stream").route(get().to(conversations::stream)))
-                .service(
-                    resource("/conversations/{id}/regenerate").route(post().to(conversations::regenerate)),
-                )
+                .service(resource("/conversations/{id}/stop").route(post().to(assistant::stop)))
+                .service(resource("/conversations/{id}/stream").route(get().to(assistant::stream)))
+                .service(resource("/conversations/{id}/regenerate").route(post().to(assistant::regenerate)))
                 .service(
                     resource("/chats")
                         .route(get().to(chats::list))

@@ -107,7 +107,15 @@ pub async fn enable(
     auth.require_session()?;
     let EnableTwoFactorRequest { code, password } = body.into_inner();
     // A stolen session must not be able to enrol its own authenticator and lock the owner out.
-    crate::auth::attempts::confirm_password(&state, &auth.user.id, &origin, password, "password").await?;
+    crate::attempts::confirm_password(
+        &state.pool,
+        &state.hasher,
+        &auth.user.id,
+        &origin,
+        password,
+        "password",
+    )
+    .await?;
     let user_id = auth.user.id.clone();
     let codes = second_factor::new_recovery_codes();
     let hashes: Vec<String> = codes.iter().map(|c| second_factor::recovery_hash(c)).collect();
@@ -173,9 +181,17 @@ pub async fn disable(
     if user.totp_secret.is_none() {
         return Err(conflict("Two-factor sign-in is not on."));
     }
-    crate::auth::attempts::confirm_password(&state, &user.id, &origin, password, "password").await?;
+    crate::attempts::confirm_password(
+        &state.pool,
+        &state.hasher,
+        &user.id,
+        &origin,
+        password,
+        "password",
+    )
+    .await?;
     let recovery = second_factor::looks_like_recovery_code(&code);
-    crate::auth::attempts::spend(&state, &user.id, Kind::Otp, &origin, recovery).await?;
+    crate::attempts::spend(&state.pool, &user.id, Kind::Otp, &origin, recovery).await?;
     state
         .db(move |conn| {
             jobbot_db::transaction(conn, |conn| -> Result<_, ApiError> {

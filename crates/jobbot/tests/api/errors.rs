@@ -161,6 +161,29 @@ async fn the_spa_is_served_with_index_for_client_routes() {
     }
     let asset = app.client.get(app.url("/app.js")).send().await.expect("asset");
     assert!(asset.text().await.expect("text").contains("jobbot"));
+    // The earlier release's addresses (the assistant was /chat, the chats /messages) lead to today's.
+    let no_redirects = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    for (old, new) in [
+        ("/chat", "/assistant"),
+        ("/chat/0190-abc?x=1", "/assistant/0190-abc?x=1"),
+        ("/messages", "/chats"),
+        ("/messages/0190-abc", "/chats/0190-abc"),
+    ] {
+        let moved = no_redirects.get(app.url(old)).send().await.expect("page");
+        assert_eq!(moved.status(), StatusCode::MOVED_PERMANENTLY, "{old}");
+        assert_eq!(moved.headers()["location"], new, "{old}");
+    }
+    // A browser follows it to the page.
+    let followed = reqwest::get(app.url("/messages/1")).await.expect("page");
+    assert_eq!(followed.url().path(), "/chats/1");
+    assert!(followed
+        .text()
+        .await
+        .expect("text")
+        .contains("<title>JobBot</title>"));
     // API paths never fall back to the SPA.
     assert_problem(
         app.client

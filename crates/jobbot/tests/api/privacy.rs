@@ -463,8 +463,12 @@ async fn purge_deletes_exactly_what_its_dry_run_announced(app: TestApp) {
     // Age the first conversation and expire the second share.
     let pool = jobbot_db::connect(&app.db.url, 1).expect("pool");
     let mut conn = pool.get().expect("conn");
-    jobbot_db::conversations::touch(&mut conn, &ids[0], jobbot_db::now() - chrono::TimeDelta::days(90))
-        .expect("age");
+    jobbot_db::assistant::conversations::touch(
+        &mut conn,
+        &ids[0],
+        jobbot_db::now() - chrono::TimeDelta::days(90),
+    )
+    .expect("age");
     let mut share = jobbot_db::shares::find(&mut conn, &expired_id)
         .expect("q")
         .expect("share");

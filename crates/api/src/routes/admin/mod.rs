@@ -3,7 +3,6 @@
 //!
 //! By resource: `users`, `audit`, `system`, `shares`, `stats`; here the role guard and the helpers they share.
 
-use actix_web::http::StatusCode;
 use chrono::NaiveDateTime;
 use jobbot_api_types::ErrorCode;
 use jobbot_domain::Role;
@@ -59,10 +58,6 @@ fn reason(raw: &str) -> Result<String, ApiError> {
         ));
     }
     Ok(trimmed.to_owned())
-}
-
-fn conflict(code: ErrorCode, detail: &str) -> ApiError {
-    ApiError::new(StatusCode::CONFLICT, code, detail)
 }
 
 fn parse_time(field: &str, raw: Option<&str>) -> Result<Option<NaiveDateTime>, ApiError> {

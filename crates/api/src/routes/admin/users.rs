@@ -1,19 +1,18 @@
 //! `/api/v1/admin/users`: the user list with its counts, one user, a change of role or state (with the
-//! sessions it ends), signing a user out everywhere, and erasure.
+//! sessions it ends), signing a user out everywhere, and erasure. The rules are `jobbot_services::accounts`'.
 
 use actix_web::web;
-use chrono::{Datelike, NaiveDateTime};
 use jobbot_api_types::{
-    AdminLogoutReport, AdminReason, AdminUser, AdminUserChange, AdminUserPage, DeletionReceipt, ErrorCode,
-    LiveEvent, Problem, Resync,
+    AdminLogoutReport, AdminReason, AdminUser, AdminUserChange, AdminUserPage, DeletionReceipt, Problem,
 };
-use jobbot_db::admin::{UserQuery, UserSort, UserStats};
-use jobbot_db::{personal_tokens, sessions, users, DbConnection};
-use jobbot_domain::{Locale, Role};
+use jobbot_db::admin::{UserQuery, UserSort};
+use jobbot_db::users;
+use jobbot_domain::Role;
+use jobbot_services::accounts::{admin_user, announce_session_end, check_removal, end_sessions, month_start};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{conflict, reason, require_admin};
+use super::{reason, require_admin};
 use crate::audit::{self, action, Event, Here};
 use crate::auth::AuthUser;
 use crate::body::Body;
@@ -36,85 +35,6 @@ pub struct UserListQuery {
     pub limit: Option<i64>,
     /// Default 0.
     pub offset: Option<i64>,
-}
-
-pub(super) fn month_start(now: NaiveDateTime) -> NaiveDateTime {
-    now.date()
-        .with_day(1)
-        .and_then(|d| d.and_hms_opt(0, 0, 0))
-        .unwrap_or(now)
-}
-
-pub(super) fn admin_user(stats: UserStats) -> AdminUser {
-    let user = stats.user;
-    AdminUser {
-        role: Role::parse(&user.role).unwrap_or_default(),
-        locale: Locale::parse(&user.locale).unwrap_or_default(),
-        created_at: user.created_at.and_utc(),
-        last_active_at: stats.last_active_at.map(|t| t.and_utc()),
-        disabled_at: user.disabled_at.map(|t| t.and_utc()),
-        disabled_reason: user.disabled_reason,
-        conversations: stats.conversations,
-        chats: stats.chats,
-        shares: stats.shares,
-        tokens_this_month: stats.tokens_this_month,
-        id: user.id,
-        email: user.email,
-        display_name: user.display_name,
-    }
-}
-
-/// Refuses to leave JobBot without an enabled admin (409 `last_admin`), then an admin's action on
-/// themself (409 `self_action`).
-pub(super) fn check_removal(
-    conn: &mut DbConnection,
-    target: &users::UserRow,
-    actor_id: &str,
-    removes_admin: bool,
-) -> Result<(), ApiError> {
-    if removes_admin && target.role == Role::Admin.as_str() && !target.is_disabled() {
-        jobbot_db::admin::serialise_admin_changes(conn)?;
-        if jobbot_db::admin::active_admins(conn)? <= 1 {
-            return Err(conflict(
-                ErrorCode::LastAdmin,
-                "This is the last enabled administrator: promote another account first.",
-            ));
-        }
-    }
-    if removes_admin && target.id == actor_id {
-        return Err(conflict(
-            ErrorCode::SelfAction,
-            "Administrators cannot disable, demote or delete their own account.",
-        ));
-    }
-    Ok(())
-}
-
-/// Ends every session and personal token of a user; returns (sessions, tokens).
-pub(super) fn end_sessions(
-    conn: &mut DbConnection,
-    user_id: &str,
-    now: NaiveDateTime,
-) -> Result<(i64, i64), ApiError> {
-    let sessions = sessions::revoke_all_for_user_except(conn, user_id, None, now)?;
-    let tokens = personal_tokens::revoke_all_for_user(conn, user_id, now)?;
-    Ok((sessions as i64, tokens as i64))
-}
-
-/// Tells the user's open sockets, here and on the other instances, that sessions ended: each closes if
-/// its own did.
-pub(super) fn announce_session_end(
-    state: &AppState,
-    conn: &mut DbConnection,
-    user_id: &str,
-) -> Option<crate::realtime::Prepared> {
-    let event = state.hub.prepare(
-        vec![user_id.to_owned()],
-        &LiveEvent::SessionEnded(Resync {}),
-        None,
-    )?;
-    state.hub.notify_others(conn, &event);
-    Some(event)
 }
 
 /// Accounts with their activity figures (admins only).
@@ -309,7 +229,7 @@ pub async fn update_user(
             })
             .map(|(stats, ended)| {
                 let event = if ended {
-                    announce_session_end(&worker, conn, &stats.user.id)
+                    announce_session_end(&worker.hub, conn, &stats.user.id)
                 } else {
                     None
                 };
@@ -363,7 +283,7 @@ pub async fn logout_user(
                     personal_tokens,
                 })
             })?;
-            Ok((report, announce_session_end(&worker, conn, &id)))
+            Ok((report, announce_session_end(&worker.hub, conn, &id)))
         })
         .await?;
     if let Some(event) = event {
@@ -416,7 +336,7 @@ pub async fn delete_user(
                 )?;
                 Ok(receipt)
             })?;
-            Ok((receipt, announce_session_end(&worker, conn, &id)))
+            Ok((receipt, announce_session_end(&worker.hub, conn, &id)))
         })
         .await?;
     if let Some(event) = event {

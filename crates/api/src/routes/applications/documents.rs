@@ -3,31 +3,19 @@
 
 use actix_web::{web, HttpResponse};
 use jobbot_api_types::{
-    ApplicationDocument, DocumentKind, DocumentUpdate, DownloadQuery, FieldError, NewDocument, Problem,
+    ApplicationDocument, DocumentUpdate, DownloadQuery, FieldError, NewDocument, Problem,
 };
 use jobbot_db::applications;
 use jobbot_db::applications::DocumentRow;
 use jobbot_domain::MessageRole;
+use jobbot_services::applications::{document_dto, field, TITLE_MAX_CHARS};
 
-use super::{field, TITLE_MAX_CHARS};
 use crate::auth::AuthUser;
 use crate::body::Body;
 use crate::error::ApiError;
 use crate::state::AppState;
 
 pub(super) const DOCUMENT_MAX_CHARS: usize = 50_000;
-
-pub(super) fn document_dto(row: DocumentRow) -> ApplicationDocument {
-    ApplicationDocument {
-        kind: DocumentKind::parse(&row.kind).unwrap_or_default(),
-        created_at: row.created_at.and_utc(),
-        updated_at: row.updated_at.and_utc(),
-        id: row.id,
-        title: row.title,
-        content: row.content,
-        message_id: row.message_id,
-    }
-}
 
 /// A document's title: 1 to 200 characters, spaces trimmed.
 pub(super) fn document_title(errors: &mut Vec<FieldError>, raw: &str) -> Option<String> {
@@ -99,7 +87,7 @@ pub async fn create_document(
             applications::find(conn, &user_id, &application_id)?.ok_or_else(ApiError::not_found)?;
             let mut content = content;
             if let Some(message_id) = &input.message_id {
-                let message = jobbot_db::messages::find_for_user(conn, &user_id, message_id)?
+                let message = jobbot_db::assistant::messages::find_for_user(conn, &user_id, message_id)?
                     .filter(|m| m.message_role() == MessageRole::Assistant && !m.content.trim().is_empty())
                     .ok_or_else(ApiError::not_found)?;
                 content.get_or_insert(message.content);

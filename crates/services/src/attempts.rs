@@ -13,12 +13,15 @@
 //!   while the codes are locked.
 
 use chrono::TimeDelta;
+use http::StatusCode;
 use jobbot_api_types::ErrorCode;
 use jobbot_db::auth_failures::{self, Kind};
+use jobbot_db::Pool;
 
 use crate::audit::{self, Origin};
-use crate::error::ApiError;
-use crate::state::AppState;
+use crate::credentials::password::PasswordHasher;
+use crate::database;
+use crate::error::ServiceError;
 
 /// How long a failure counts.
 pub const WINDOW: TimeDelta = TimeDelta::minutes(15);
@@ -36,57 +39,59 @@ fn wait_seconds(oldest: Option<chrono::NaiveDateTime>, now: chrono::NaiveDateTim
 /// Counts one attempt of `kind` for `user_id` from `origin`'s address, or refuses it with 429 when a budget is
 /// spent. `recovery` (a recovery code at sign-in) is held only to the client's budget.
 pub async fn spend(
-    state: &AppState,
+    pool: &Pool,
     user_id: &str,
     kind: Kind,
     origin: &Origin,
     recovery: bool,
-) -> Result<(), ApiError> {
+) -> Result<(), ServiceError> {
     let (user_id, origin) = (user_id.to_owned(), origin.clone());
     let client = origin
         .client_ip
         .as_deref()
         .and_then(|ip| ip.parse::<std::net::IpAddr>().ok())
         .map_or_else(|| "unknown".to_owned(), |ip| ip.to_string());
-    state
-        .db(move |conn| {
-            jobbot_db::transaction(conn, |conn| -> Result<(), ApiError> {
-                jobbot_db::lock_user(conn, &user_id)?;
-                let now = jobbot_db::now();
-                let counts = auth_failures::counts(conn, &user_id, kind, &client, now - WINDOW)?;
-                if counts.client >= PER_CLIENT {
-                    return Err(ApiError::rate_limited(wait_seconds(counts.oldest_from_client, now)));
-                }
-                if counts.account >= PER_ACCOUNT && !recovery {
-                    return Err(locked(kind, wait_seconds(counts.oldest, now)));
-                }
-                auth_failures::record(conn, &user_id, kind, &client, now, now - WINDOW)?;
-                if counts.account + 1 == PER_ACCOUNT {
-                    tracing::warn!(user_id = %user_id, kind = kind.as_str(), "attempts locked for this account");
-                    audit::record(
-                        conn,
-                        &origin,
-                        audit::Event {
-                            actor_id: None,
-                            action: match kind {
-                                Kind::Otp => audit::action::SECOND_FACTOR_LOCKED,
-                                Kind::Password => audit::action::PASSWORD_LOCKED,
-                            },
-                            target: Some(("user", &user_id)),
-                            details: serde_json::json!({
-                                "failures": PER_ACCOUNT,
-                                "minutes": WINDOW.num_minutes(),
-                            }),
+    database::run(pool, move |conn| {
+        jobbot_db::transaction(conn, |conn| -> Result<(), ServiceError> {
+            jobbot_db::lock_user(conn, &user_id)?;
+            let now = jobbot_db::now();
+            let counts = auth_failures::counts(conn, &user_id, kind, &client, now - WINDOW)?;
+            if counts.client >= PER_CLIENT {
+                return Err(ServiceError::rate_limited(wait_seconds(
+                    counts.oldest_from_client,
+                    now,
+                )));
+            }
+            if counts.account >= PER_ACCOUNT && !recovery {
+                return Err(locked(kind, wait_seconds(counts.oldest, now)));
+            }
+            auth_failures::record(conn, &user_id, kind, &client, now, now - WINDOW)?;
+            if counts.account + 1 == PER_ACCOUNT {
+                tracing::warn!(user_id = %user_id, kind = kind.as_str(), "attempts locked for this account");
+                audit::record(
+                    conn,
+                    &origin,
+                    audit::Event {
+                        actor_id: None,
+                        action: match kind {
+                            Kind::Otp => audit::action::SECOND_FACTOR_LOCKED,
+                            Kind::Password => audit::action::PASSWORD_LOCKED,
                         },
-                    )?;
-                }
-                Ok(())
-            })
+                        target: Some(("user", &user_id)),
+                        details: serde_json::json!({
+                            "failures": PER_ACCOUNT,
+                            "minutes": WINDOW.num_minutes(),
+                        }),
+                    },
+                )?;
+            }
+            Ok(())
         })
-        .await
+    })
+    .await
 }
 
-fn locked(kind: Kind, retry_after: u64) -> ApiError {
+fn locked(kind: Kind, retry_after: u64) -> ServiceError {
     let detail = match kind {
         Kind::Otp => {
             "Too many wrong codes for this account: codes from the app are refused for a while. \
@@ -94,47 +99,43 @@ fn locked(kind: Kind, retry_after: u64) -> ApiError {
         }
         Kind::Password => "Too many wrong passwords for this account: try again later.",
     };
-    ApiError::new(
-        actix_web::http::StatusCode::TOO_MANY_REQUESTS,
-        ErrorCode::AttemptsLocked,
-        detail,
-    )
-    .with_retry_after(retry_after)
+    let mut error = ServiceError::new(StatusCode::TOO_MANY_REQUESTS, ErrorCode::AttemptsLocked, detail);
+    error.retry_after = Some(retry_after);
+    error
 }
 
 /// The attempt succeeded: the account's failures of that kind are forgotten.
-pub async fn succeeded(state: &AppState, user_id: &str, kind: Kind) -> Result<(), ApiError> {
+pub async fn succeeded(pool: &Pool, user_id: &str, kind: Kind) -> Result<(), ServiceError> {
     let user_id = user_id.to_owned();
-    state
-        .db(move |conn| {
-            auth_failures::clear(conn, &user_id, kind)?;
-            Ok(())
-        })
-        .await
+    database::run(pool, move |conn| {
+        auth_failures::clear(conn, &user_id, kind)?;
+        Ok(())
+    })
+    .await
 }
 
 /// Checks the caller's current password before a sensitive change, within the password budget: 422
 /// `incorrect` on `field` when it is wrong, 429 once the budget is spent.
 pub async fn confirm_password(
-    state: &AppState,
+    pool: &Pool,
+    hasher: &PasswordHasher,
     user_id: &str,
     origin: &Origin,
     password: String,
     field: &str,
-) -> Result<(), ApiError> {
-    spend(state, user_id, Kind::Password, origin, false).await?;
+) -> Result<(), ServiceError> {
+    spend(pool, user_id, Kind::Password, origin, false).await?;
     let id = user_id.to_owned();
-    let stored = state
-        .db(move |conn| Ok(jobbot_db::users::find(conn, &id)?))
+    let stored = database::run(pool, move |conn| Ok(jobbot_db::users::find(conn, &id)?))
         .await?
-        .ok_or_else(ApiError::not_found)?;
-    if state.hasher.verify(password, Some(stored.password_hash)).await? {
-        return succeeded(state, user_id, Kind::Password).await;
+        .ok_or_else(ServiceError::not_found)?;
+    if hasher.verify(password, Some(stored.password_hash)).await? {
+        return succeeded(pool, user_id, Kind::Password).await;
     }
     let message = if field == "password" {
         "The password is wrong."
     } else {
         "The current password is wrong."
     };
-    Err(ApiError::field(field, "incorrect", message))
+    Err(ServiceError::field(field, "incorrect", message))
 }

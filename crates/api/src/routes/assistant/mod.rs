@@ -10,8 +10,9 @@ use jobbot_api_types::{
     AssistantInfo, AssistantModel, CoachContext, ContextQuery, Conversation, ConversationPage,
     ConversationQuery, CreateConversationRequest, ErrorCode, Problem, UpdateConversationRequest,
 };
-use jobbot_db::conversations::ConversationRow;
-use jobbot_db::{conversations, DbConnection};
+use jobbot_db::assistant::conversations;
+use jobbot_db::assistant::conversations::ConversationRow;
+use jobbot_db::DbConnection;
 use jobbot_domain::Locale;
 
 use crate::assistant::{grounding, turn};
@@ -225,7 +226,7 @@ pub async fn rename(
                 owned(conn, &auth.user.id, &id)?;
                 if let Some(shown) = &shown {
                     turn::idle(conn, &auth.user.id, &id, alive_since)?;
-                    if !jobbot_db::messages::show_branch(conn, &id, shown)? {
+                    if !jobbot_db::assistant::messages::show_branch(conn, &id, shown)? {
                         return Err(ApiError::new(
                             StatusCode::NOT_FOUND,
                             ErrorCode::NotFound,

@@ -1,4 +1,5 @@
-//! A shared conversation (read-only, with "continue as my conversation") and "My shares".
+//! A shared conversation (`/shares/:id`: read-only, with "continue as my conversation") and "My shares"
+//! (`/shares`). Its calls are in `api.rs`.
 
 use jobbot_api_types::{ErrorCode, MyShare, ShareMode, ShareState, ShareTranscript, UpdateShareRequest};
 use jobbot_domain::markdown;
@@ -6,9 +7,10 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
-use crate::api;
 use crate::i18n::{problem_message, Key};
 use crate::state::AppState;
+
+mod api;
 
 #[component]
 pub fn ShareTranscriptPage() -> impl IntoView {
@@ -36,7 +38,7 @@ pub fn ShareTranscriptPage() -> impl IntoView {
         let navigate = navigate.clone();
         spawn_local(async move {
             match api::fork_share(&t.share.id).await {
-                Ok(conversation) => navigate(&format!("/chat/{}", conversation.id), Default::default()),
+                Ok(conversation) => navigate(&format!("/assistant/{}", conversation.id), Default::default()),
                 Err(e) => error.set(Some(problem_message(state.locale.get_untracked(), &e.0))),
             }
         });

@@ -1,4 +1,5 @@
-//! "Messages": chat sessions with unread badges, the open session updating live, and share cards inline.
+//! The chats between users (`/chats`, `/chats/:id`): the list with unread badges, the open chat updating live, and
+//! share cards inline. Its calls are in `api.rs`.
 
 use jobbot_api_types::{
     ChatMessage, ChatMessageKind, ChatSummary, LiveEvent, ShareCard, ShareMode, ShareState,
@@ -9,10 +10,11 @@ use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
-use crate::api;
 use crate::i18n::{problem_message, Key};
 use crate::realtime::Live;
 use crate::state::AppState;
+
+pub mod api;
 
 /// The card of a shared JobBot conversation, as the chat shows it.
 #[component]
@@ -45,7 +47,7 @@ pub fn ShareCardView(card: ShareCard) -> impl IntoView {
 }
 
 #[component]
-pub fn MessagesPage() -> impl IntoView {
+pub fn ChatsPage() -> impl IntoView {
     let state = expect_context::<AppState>();
     let live = expect_context::<Live>();
     let params = use_params_map();
@@ -128,7 +130,7 @@ pub fn MessagesPage() -> impl IntoView {
                 Ok(chat) => {
                     email.set(String::new());
                     error.set(None);
-                    navigate(&format!("/messages/{}", chat.id), Default::default());
+                    navigate(&format!("/chats/{}", chat.id), Default::default());
                 }
                 Err(e) => error.set(Some(problem_message(state.locale.get_untracked(), &e.0))),
             }
@@ -159,9 +161,9 @@ pub fn MessagesPage() -> impl IntoView {
     let me = move || state.user.get().map(|u| u.id).unwrap_or_default();
 
     view! {
-        <div class="chat" class:has-conversation=move || current.get().is_some()>
-            <aside class="chat-list" aria-labelledby="messages-title">
-                <h1 id="messages-title">{move || state.t(Key::MessagesTitle)}</h1>
+        <div class="panes" class:has-conversation=move || current.get().is_some()>
+            <aside class="pane-list" aria-labelledby="messages-title">
+                <h1 id="chats-title">{move || state.t(Key::ChatsTitle)}</h1>
                 <form class="start-chat" on:submit=start>
                     <label for="start-chat-email">{move || state.t(Key::StartChat)}</label>
                     <div class="inline">
@@ -177,7 +179,7 @@ pub fn MessagesPage() -> impl IntoView {
                 <ul data-testid="chat-list">
                     <For each=move || chats.get() key=|c| (c.id.clone(), c.unread_count, c.updated_at) let:chat>
                         <li class="conversation-item" class:active=move || current.get().as_deref() == Some(chat.id.as_str())>
-                            <A href=format!("/messages/{}", chat.id) attr:data-testid="chat-link">
+                            <A href=format!("/chats/{}", chat.id) attr:data-testid="chat-link">
                                 {chat.participant.display_name.clone()}
                                 {(chat.unread_count > 0).then(|| view! {
                                     <span class="badge" data-testid="unread-badge" aria-label=move || format!("{} {}", chat.unread_count, state.t(Key::Unread))>
@@ -190,8 +192,8 @@ pub fn MessagesPage() -> impl IntoView {
                     </For>
                 </ul>
             </aside>
-            <section class="chat-view" aria-label=move || state.t(Key::MessagesTitle)>
-                <A href="/messages" attr:class="back-link">"← " {move || state.t(Key::MessagesTitle)}</A>
+            <section class="pane-view" aria-label=move || state.t(Key::ChatsTitle)>
+                <A href="/chats" attr:class="back-link">"← " {move || state.t(Key::ChatsTitle)}</A>
                 <Show when=move || error.get().is_some()>
                     <p class="form-alert error" role="alert" data-testid="messages-error">{move || error.get()}</p>
                 </Show>

@@ -8,9 +8,9 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 
-use crate::api;
 use crate::i18n::{problem_message, Key};
 use crate::state::AppState;
+use crate::workspace::chats::api;
 
 fn kind_label(kind: PiiKind, fr: bool) -> &'static str {
     match (kind, fr) {
@@ -87,7 +87,7 @@ pub fn ShareDialog(conversation_id: String, messages: Vec<Message>, on_close: Ca
                 }
             };
             match api::create_share(&chat, &request).await {
-                Ok(_) => navigate(&format!("/messages/{chat}"), Default::default()),
+                Ok(_) => navigate(&format!("/chats/{chat}"), Default::default()),
                 Err(e) => error.set(Some(problem_message(state.locale.get_untracked(), &e.0))),
             }
         });

@@ -8,9 +8,10 @@ use actix_web::{web, HttpResponse};
 use jobbot_api_types::{
     ErrorCode, Feedback, FeedbackRequest, Message, MessagePage, MessageQuery, Problem, Rating,
 };
-use jobbot_db::feedback::FeedbackRow;
-use jobbot_db::messages::MessageRow;
-use jobbot_db::{feedback, messages, DbConnection};
+use jobbot_db::assistant::feedback::FeedbackRow;
+use jobbot_db::assistant::messages::MessageRow;
+use jobbot_db::assistant::{feedback, messages};
+use jobbot_db::DbConnection;
 use jobbot_domain::{MessageRole, MessageStatus};
 
 use super::owned;

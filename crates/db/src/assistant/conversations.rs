@@ -1,4 +1,4 @@
-//! The `conversations` table: a user's chats with the assistant.
+//! The `conversations` table: a user's conversations with the assistant.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;

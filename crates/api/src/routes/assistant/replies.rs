@@ -6,7 +6,7 @@ use std::sync::Arc;
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 use jobbot_api_types::{DoneEvent, ErrorCode, Exchange, Problem, SendMessageRequest};
-use jobbot_db::messages;
+use jobbot_db::assistant::messages;
 use jobbot_domain::MessageStatus;
 
 use super::owned;
