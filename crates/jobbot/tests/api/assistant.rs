@@ -42,27 +42,16 @@ async fn concurrent_questions_all_succeed(app: TestApp) {
 }
 
 pub(crate) async fn new_conversation(app: &TestApp, token: &str) -> String {
-    let response = app
-        .client
-        .post(app.url("/api/v1/conversations"))
-        .bearer_auth(token)
-        .json(&json!({}))
-        .send()
-        .await
-        .expect("create");
-    assert_eq!(response.status(), StatusCode::CREATED);
-    let body: Value = response.json().await.expect("json");
-    body["id"].as_str().expect("id").to_owned()
+    app.with_token(token).new_conversation().await.id
 }
 
 pub(crate) async fn send(app: &TestApp, token: &str, id: &str, content: &str) -> reqwest::Response {
-    app.client
-        .post(app.url(&format!("/api/v1/conversations/{id}/messages")))
-        .bearer_auth(token)
-        .json(&json!({"content": content}))
-        .send()
+    app.with_token(token)
+        .send(
+            &format!("/api/v1/conversations/{id}/messages"),
+            json!({"content": content}),
+        )
         .await
-        .expect("send")
 }
 
 /// Sends with `Accept: text/event-stream` and reads every event until the stream ends.

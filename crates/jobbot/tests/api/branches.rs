@@ -293,7 +293,7 @@ async fn shares_show_the_branch_shown(backend: Backend) {
     let (_, r1) = exchange(&app, token, &id, "Première", None).await;
     exchange(&app, token, &id, "Deuxième", None).await;
     let (q2b, _) = exchange(&app, token, &id, "Deuxième, reformulée", Some(json!(r1))).await;
-    let chat = &app.open_chat(token, "bob@example.fr").await;
+    let chat = &app.as_user(&alice).open_chat("bob@example.fr").await.id;
     let mut shares = Vec::new();
     for mode in ["snapshot", "live"] {
         let posted: Value = app

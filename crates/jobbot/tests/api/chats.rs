@@ -15,23 +15,18 @@ both_backends!(
 );
 
 async fn open(app: &TestApp, user: &TestUser, email: &str) -> reqwest::Response {
-    app.client
-        .post(app.url("/api/v1/chats"))
-        .bearer_auth(&user.access_token)
-        .json(&json!({"participant_email": email}))
-        .send()
+    app.as_user(user)
+        .send("/api/v1/chats", json!({"participant_email": email}))
         .await
-        .expect("open")
 }
 
 async fn post(app: &TestApp, user: &TestUser, chat: &str, content: &str) -> reqwest::Response {
-    app.client
-        .post(app.url(&format!("/api/v1/chats/{chat}/messages")))
-        .bearer_auth(&user.access_token)
-        .json(&json!({"content": content}))
-        .send()
+    app.as_user(user)
+        .send(
+            &format!("/api/v1/chats/{chat}/messages"),
+            json!({"content": content}),
+        )
         .await
-        .expect("post")
 }
 
 /// Blocks (`on`) or unblocks the other participant of `chat`, as `user`.
@@ -54,44 +49,10 @@ pub(crate) async fn json_of(response: reqwest::Response) -> Value {
     response.json().await.expect("json")
 }
 
-pub(crate) async fn chat_between(app: &TestApp, a: &TestUser, b_email: &str) -> String {
-    let opened = json_of(open(app, a, b_email).await).await;
-    opened["id"].as_str().expect("id").to_owned()
-}
-
-/// A conversation of `user` with one offline exchange; returns its id.
-pub(crate) async fn conversation_with(app: &TestApp, user: &TestUser, question: &str) -> String {
-    let created = json_of(
-        app.client
-            .post(app.url("/api/v1/conversations"))
-            .bearer_auth(&user.access_token)
-            .json(&json!({}))
-            .send()
-            .await
-            .expect("create"),
-    )
-    .await;
-    let id = created["id"].as_str().expect("id").to_owned();
-    let sent = app
-        .client
-        .post(app.url(&format!("/api/v1/conversations/{id}/messages")))
-        .bearer_auth(&user.access_token)
-        .json(&json!({"content": question}))
-        .send()
-        .await
-        .expect("ask");
-    assert_eq!(sent.status(), StatusCode::CREATED);
-    id
-}
-
 pub(crate) async fn share(app: &TestApp, user: &TestUser, chat: &str, body: Value) -> reqwest::Response {
-    app.client
-        .post(app.url(&format!("/api/v1/chats/{chat}/shares")))
-        .bearer_auth(&user.access_token)
-        .json(&body)
-        .send()
+    app.as_user(user)
+        .send(&format!("/api/v1/chats/{chat}/shares"), body)
         .await
-        .expect("share")
 }
 
 async fn sessions_open_once_list_unread_and_page(app: TestApp) {
@@ -250,8 +211,12 @@ async fn sessions_open_once_list_unread_and_page(app: TestApp) {
 async fn blocking_stops_messages_and_shares(app: TestApp) {
     let alice = app.user("alice@example.fr").await;
     let bob = app.user("bob@example.fr").await;
-    let chat = chat_between(&app, &alice, "bob@example.fr").await;
-    let conversation = conversation_with(&app, &alice, "Comment rédiger mon CV ?").await;
+    let chat = app.as_user(&alice).open_chat("bob@example.fr").await.id;
+    let conversation = app
+        .as_user(&alice)
+        .conversation_about("Comment rédiger mon CV ?")
+        .await
+        .id;
     set_block(&app, &bob, &chat, true).await;
     assert_problem(post(&app, &alice, &chat, "Tu es là ?").await, 403, "blocked").await;
     assert_problem(
@@ -286,9 +251,9 @@ async fn blocking_stops_messages_and_shares(app: TestApp) {
 async fn sharing_redacts_follows_and_forks(app: TestApp) {
     let alice = app.user("alice@example.fr").await;
     let bob = app.user("bob@example.fr").await;
-    let chat = chat_between(&app, &alice, "bob@example.fr").await;
+    let chat = app.as_user(&alice).open_chat("bob@example.fr").await.id;
     let question = "Mon numéro est le 06 12 34 56 78, comment rédiger mon CV ?";
-    let conversation = conversation_with(&app, &alice, question).await;
+    let conversation = app.as_user(&alice).conversation_about(question).await.id;
     let messages = json_of(
         app.get_bearer(
             &format!("/api/v1/conversations/{conversation}/messages"),
@@ -510,8 +475,8 @@ async fn a_burst_of_posts_is_written_together_and_each_answered(app: TestApp) {
     let bob = app.user("bob@example.fr").await;
     let carol = app.user("carol@example.fr").await;
     let dan = app.user("dan@example.fr").await;
-    let with_bob = chat_between(&app, &alice, "bob@example.fr").await;
-    let with_carol = chat_between(&app, &alice, "carol@example.fr").await;
+    let with_bob = app.as_user(&alice).open_chat("bob@example.fr").await.id;
+    let with_carol = app.as_user(&alice).open_chat("carol@example.fr").await.id;
     set_block(&app, &carol, &with_carol, true).await;
     let texts: Vec<String> = (0..40).map(|i| format!("message {i}")).collect();
     let mut sends = Vec::new();

@@ -126,7 +126,7 @@ async fn query_parameters_take_what_their_schema_says(backend: Backend) {
     assert_eq!(problem["errors"][0]["field"], "after");
     assert_eq!(problem["errors"][0]["code"], "unknown_message");
 
-    let chat = app.open_chat(&user.access_token, "sam@example.fr").await;
+    let chat = app.as_user(&user).open_chat("sam@example.fr").await.id;
     for name in ["before", "after"] {
         let unknown = app
             .get_bearer(

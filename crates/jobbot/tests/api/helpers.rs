@@ -189,22 +189,6 @@ impl TestApp {
             .expect("json")
     }
 
-    /// Opens a chat from the holder of `access` with the account of `email`; returns the chat's id.
-    pub async fn open_chat(&self, access: &str, email: &str) -> String {
-        let chat: Value = self
-            .client
-            .post(self.url("/api/v1/chats"))
-            .bearer_auth(access)
-            .json(&json!({"participant_email": email}))
-            .send()
-            .await
-            .expect("open")
-            .json()
-            .await
-            .expect("json");
-        chat["id"].as_str().expect("chat id").to_owned()
-    }
-
     /// Creates a personal token of `scope` (`read` or `write`) for the holder of `access`; returns its JSON.
     pub async fn create_token(&self, access: &str, scope: &str) -> Value {
         let response = self

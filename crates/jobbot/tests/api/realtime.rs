@@ -48,32 +48,27 @@ async fn events_reach_every_participant_connection(app: TestApp) {
     let mut alice_laptop = connect(&app.address, &alice.access_token).await;
     let mut bob_socket = connect(&app.address, &bob.access_token).await;
 
-    let chat_id = &app.open_chat(&bob.access_token, "alice@example.fr").await;
-    let posted: Value = app
-        .client
-        .post(app.url(&format!("/api/v1/chats/{chat_id}/messages")))
-        .bearer_auth(&bob.access_token)
-        .json(&json!({"content": "Salut Alice !"}))
-        .send()
-        .await
-        .expect("post")
-        .json()
-        .await
-        .expect("json");
+    let (as_alice, as_bob) = (app.as_user(&alice), app.as_user(&bob));
+    let chat_id = &as_bob.open_chat("alice@example.fr").await.id;
+    let posted: Value = as_bob
+        .post(
+            &format!("/api/v1/chats/{chat_id}/messages"),
+            json!({"content": "Salut Alice !"}),
+            &[StatusCode::CREATED],
+        )
+        .await;
     for socket in [&mut alice_phone, &mut alice_laptop, &mut bob_socket] {
         let event = next_event(socket).await;
         assert_eq!(event["type"], "chat.message");
         assert_eq!(event["data"], posted, "the same JSON as the REST API");
     }
 
-    let read = app
-        .client
-        .post(app.url(&format!("/api/v1/chats/{chat_id}/read")))
-        .bearer_auth(&alice.access_token)
-        .json(&json!({"message_id": posted["id"]}))
-        .send()
-        .await
-        .expect("read");
+    let read = as_alice
+        .send(
+            &format!("/api/v1/chats/{chat_id}/read"),
+            json!({"message_id": posted["id"]}),
+        )
+        .await;
     assert_eq!(read.status(), StatusCode::NO_CONTENT);
     let event = next_event(&mut bob_socket).await;
     assert_eq!(
@@ -82,36 +77,14 @@ async fn events_reach_every_participant_connection(app: TestApp) {
     );
 
     // Shares: created, updated, revoked.
-    let conversation: Value = app
-        .client
-        .post(app.url("/api/v1/conversations"))
-        .bearer_auth(&alice.access_token)
-        .json(&json!({}))
-        .send()
-        .await
-        .expect("c")
-        .json()
-        .await
-        .expect("json");
-    let conversation_id = conversation["id"].as_str().expect("id");
-    app.client
-        .post(app.url(&format!("/api/v1/conversations/{conversation_id}/messages")))
-        .bearer_auth(&alice.access_token)
-        .json(&json!({"content": "Comment rédiger mon CV ?"}))
-        .send()
-        .await
-        .expect("ask");
-    let shared: Value = app
-        .client
-        .post(app.url(&format!("/api/v1/chats/{chat_id}/shares")))
-        .bearer_auth(&alice.access_token)
-        .json(&json!({"conversation_id": conversation_id, "mode": "snapshot"}))
-        .send()
-        .await
-        .expect("share")
-        .json()
-        .await
-        .expect("json");
+    let conversation_id = &as_alice.conversation_about("Comment rédiger mon CV ?").await.id;
+    let shared: Value = as_alice
+        .post(
+            &format!("/api/v1/chats/{chat_id}/shares"),
+            json!({"conversation_id": conversation_id, "mode": "snapshot"}),
+            &[StatusCode::CREATED],
+        )
+        .await;
     let share_id = shared["share"]["id"].as_str().expect("id");
     let created = next_event(&mut bob_socket).await;
     assert_eq!(created["type"], "share.created");

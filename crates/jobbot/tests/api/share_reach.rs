@@ -6,7 +6,7 @@ use reqwest::StatusCode;
 use serde_json::{json, Value};
 
 use crate::both_backends;
-use crate::chats::{chat_between, conversation_with, json_of, set_block, share};
+use crate::chats::{json_of, set_block, share};
 use crate::helpers::{assert_problem, TestApp, TestUser};
 
 both_backends!(
@@ -19,8 +19,12 @@ async fn authorization_matrix(app: TestApp) {
     let alice = app.user("alice@example.fr").await;
     let bob = app.user("bob@example.fr").await;
     let carol = app.user("carol@example.fr").await;
-    let chat = chat_between(&app, &alice, "bob@example.fr").await;
-    let conversation = conversation_with(&app, &alice, "Préparer un entretien").await;
+    let chat = app.as_user(&alice).open_chat("bob@example.fr").await.id;
+    let conversation = app
+        .as_user(&alice)
+        .conversation_about("Préparer un entretien")
+        .await
+        .id;
     let card = json_of(
         share(
             &app,
@@ -198,8 +202,12 @@ async fn transcript_len(app: &TestApp, user: &TestUser, share: &str) -> Option<u
 async fn live_shares_stop_at_their_cut(app: TestApp) {
     let alice = app.user("alice@example.fr").await;
     let bob = app.user("bob@example.fr").await;
-    let chat = chat_between(&app, &alice, "bob@example.fr").await;
-    let conversation = conversation_with(&app, &alice, "Comment rédiger mon CV ?").await;
+    let chat = app.as_user(&alice).open_chat("bob@example.fr").await.id;
+    let conversation = app
+        .as_user(&alice)
+        .conversation_about("Comment rédiger mon CV ?")
+        .await
+        .id;
     ask(&app, &alice, &conversation, "Et la lettre de motivation ?").await;
     let listed = json_of(
         app.get_bearer(
@@ -283,10 +291,14 @@ fn by_id<'a>(list: &'a [Value], id: &str) -> &'a Value {
 async fn gone_and_blocked_shares_stay_out_of_reach(app: TestApp) {
     let alice = app.user("alice@example.fr").await;
     let bob = app.user("bob@example.fr").await;
-    let chat = chat_between(&app, &alice, "bob@example.fr").await;
+    let chat = app.as_user(&alice).open_chat("bob@example.fr").await.id;
     let secret = "Mon ancien employeur s'appelle Durand Industries";
-    let conversation = conversation_with(&app, &alice, secret).await;
-    let other = conversation_with(&app, &alice, "Comment préparer un entretien ?").await;
+    let conversation = app.as_user(&alice).conversation_about(secret).await.id;
+    let other = app
+        .as_user(&alice)
+        .conversation_about("Comment préparer un entretien ?")
+        .await
+        .id;
     let body = |c: &str, mode: &str| json!({"conversation_id": c, "mode": mode});
     let revoked = share_id(share(&app, &alice, &chat, body(&conversation, "snapshot")).await).await;
     let expired = share_id(share(&app, &alice, &chat, body(&conversation, "live")).await).await;

@@ -19,25 +19,31 @@ pub struct Speaker<'a> {
 impl TestApp {
     /// `user`, calling the API with their access token.
     pub fn as_user<'a>(&'a self, user: &'a TestUser) -> Speaker<'a> {
-        Speaker {
-            app: self,
-            token: &user.access_token,
-        }
+        self.with_token(&user.access_token)
+    }
+
+    /// The holder of `token` (an access or personal token).
+    pub fn with_token<'a>(&'a self, token: &'a str) -> Speaker<'a> {
+        Speaker { app: self, token }
     }
 }
 
 impl Speaker<'_> {
-    /// POSTs `body` to `path` and reads the answer as `T`, which must come with one of `statuses`.
-    pub async fn post<T: DeserializeOwned>(&self, path: &str, body: Value, statuses: &[StatusCode]) -> T {
-        let response = self
-            .app
+    /// POSTs `body` to `path`: the answer as it comes, for the tests of refusals.
+    pub async fn send(&self, path: &str, body: Value) -> reqwest::Response {
+        self.app
             .client
             .post(self.app.url(path))
             .bearer_auth(self.token)
             .json(&body)
             .send()
             .await
-            .unwrap_or_else(|e| panic!("POST {path}: {e}"));
+            .unwrap_or_else(|e| panic!("POST {path}: {e}"))
+    }
+
+    /// POSTs `body` to `path` and reads the answer as `T`, which must come with one of `statuses`.
+    pub async fn post<T: DeserializeOwned>(&self, path: &str, body: Value, statuses: &[StatusCode]) -> T {
+        let response = self.send(path, body).await;
         let status = response.status();
         let text = response.text().await.expect("a body");
         assert!(statuses.contains(&status), "POST {path}: {status} {text}");
@@ -58,6 +64,13 @@ impl Speaker<'_> {
             &[StatusCode::CREATED],
         )
         .await
+    }
+
+    /// A new conversation with one question asked and answered.
+    pub async fn conversation_about(&self, question: &str) -> Conversation {
+        let conversation = self.new_conversation().await;
+        self.ask(&conversation.id, question).await;
+        conversation
     }
 
     /// The chat with the person at `email` (opened, or the one that already exists).
