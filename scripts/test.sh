@@ -24,6 +24,10 @@ wait_beside() { # LOG WHAT
   echo "$2: done beside ($(wc -l <"$1") lines of log in $1)"
 }
 stop_beside() { for pid in "${beside_pids[@]}"; do kill "$pid" 2>/dev/null || true; done; }
+# The builds beside have their own target directory: cargo locks a target directory for a whole build, so one
+# shared with the tests would make them wait for each other. The SPA and the release binary share it (their
+# host tools: proc macros, build scripts).
+beside_target=target/beside
 
 step "tools (wasm32 target, wasm-bindgen-cli, wasm-opt)"
 scripts/ensure-tools.sh
@@ -57,6 +61,9 @@ cargo clippy --locked --target wasm32-unknown-unknown -p jobbot-frontend -p jobb
 cargo clippy --locked --target wasm32-unknown-unknown -p jobbot-frontend --features console -- -D warnings
 cargo clippy --locked --target wasm32-unknown-unknown -p jobbot-frontend --features workspace -- -D warnings
 
+step "the SPA builds beside the tests from here to the contract checks (nice 19, log in target/spa-build.log)"
+start_beside target/spa-build.log env CARGO_TARGET_DIR="$beside_target" scripts/build-spa.sh
+
 step "PostgreSQL for the tests"
 TEST_DATABASE_URL=$(scripts/postgres-url.sh)
 export TEST_DATABASE_URL
@@ -71,20 +78,17 @@ step "unit and API integration tests (SQLite and PostgreSQL)"
 cargo test --locked
 cargo test --locked -p jobbot-domain --features markdown
 
-step "the SPA builds beside the contract checks (nice 19, log in target/spa-build.log)"
-start_beside target/spa-build.log scripts/build-spa.sh
-
 step "the OpenAPI contract: schemathesis, every check and phase, 120 s (make fuzz runs 300 s)"
 scripts/schemathesis.sh target/debug/jobbot 120 20261122
 
 step "a client generated from the served OpenAPI document (openapi-python-client) used against a real server"
 scripts/generated-client.sh target/debug/jobbot
 
-step "the SPA build (beside the contract checks)"
+step "the SPA build (beside the API tests and the contract checks)"
 wait_beside target/spa-build.log "the SPA build"
 
 step "the release binary (the runtime image of the compose check) builds beside the browser tests (nice 19)"
-start_beside target/release-build.log cargo build --release --locked --bin jobbot
+start_beside target/release-build.log env CARGO_TARGET_DIR="$beside_target" cargo build --release --locked --bin jobbot
 
 step "browser tests (Chromium, real API serving the real SPA: SQLite, PostgreSQL, a fake Mistral upstream; then through nginx as make stack runs it)"
 scripts/e2e.sh target/debug/jobbot sqlite postgres mistral stack
@@ -93,5 +97,5 @@ step "the release binary (built beside the browser tests)"
 wait_beside target/release-build.log "the release build"
 
 step "docker-compose.yml, for real: the runtime images from this build, the stack up, the smoke set through its nginx, torn down"
-scripts/compose-check.sh target/release/jobbot
+scripts/compose-check.sh "$beside_target/release/jobbot"
 step "make test passed"
