@@ -49,6 +49,47 @@ pub struct OfferRow {
 }
 
 impl OfferRow {
+    /// A blank open public offer from `source`, published and created at `at`, with a new id: fill in what
+    /// is known with `OfferRow { title, …, ..OfferRow::blank(source, at) }.indexed()`.
+    pub fn blank(source: &str, at: NaiveDateTime) -> Self {
+        Self {
+            id: crate::new_id(),
+            source: source.to_owned(),
+            source_id: None,
+            source_url: None,
+            owner_id: None,
+            private: false,
+            title: String::new(),
+            company: None,
+            description: String::new(),
+            contract_type: None,
+            working_time: None,
+            remote: None,
+            location_label: None,
+            commune: None,
+            postcode: None,
+            departement: None,
+            salary_text: None,
+            salary_min: None,
+            salary_max: None,
+            experience: None,
+            published_at: at,
+            updated_at: at,
+            state: jobbot_domain::OfferState::Open.as_str().to_owned(),
+            created_at: at,
+            title_words: String::new(),
+            title_stems: String::new(),
+            body_words: String::new(),
+            body_stems: String::new(),
+        }
+    }
+
+    /// The row with its search columns filled.
+    pub fn indexed(mut self) -> Self {
+        self.index();
+        self
+    }
+
     /// Fills the search columns from the title, company, place and description (call after any change).
     pub fn index(&mut self) {
         let title = analyze(&self.title);

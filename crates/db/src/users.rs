@@ -31,6 +31,29 @@ pub struct UserRow {
 }
 
 impl UserRow {
+    /// A new account, created now: enabled, without two-factor sign-in, terms not yet accepted.
+    pub fn new(email: &str, password_hash: String, display_name: String, role: &str, locale: &str) -> Self {
+        let now = crate::now();
+        Self {
+            id: crate::new_id(),
+            email: email.to_owned(),
+            password_hash,
+            display_name,
+            role: role.to_owned(),
+            locale: locale.to_owned(),
+            created_at: now,
+            updated_at: now,
+            terms_version: None,
+            terms_accepted_at: None,
+            disabled_at: None,
+            disabled_reason: None,
+            totp_secret: None,
+            totp_pending: None,
+            totp_enabled_at: None,
+            totp_last_step: None,
+        }
+    }
+
     pub fn is_disabled(&self) -> bool {
         self.disabled_at.is_some()
     }
