@@ -123,14 +123,11 @@ pub struct ApplicationDocument {
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct NewDocument {
     /// `other` by default.
-    #[serde(default)]
     pub kind: Option<DocumentKind>,
     /// 1 to 200 characters.
     pub title: String,
     /// Required without `message_id`; up to 50,000 characters.
-    #[serde(default)]
     pub content: Option<String>,
-    #[serde(default)]
     pub message_id: Option<String>,
 }
 
@@ -138,11 +135,8 @@ pub struct NewDocument {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct DocumentUpdate {
-    #[serde(default)]
     pub kind: Option<DocumentKind>,
-    #[serde(default)]
     pub title: Option<String>,
-    #[serde(default)]
     pub content: Option<String>,
 }
 
@@ -177,24 +171,16 @@ pub struct ApplicationList {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct NewApplication {
-    #[serde(default)]
     pub offer_id: Option<String>,
     /// Required without `offer_id`, 1 to 200 characters.
-    #[serde(default)]
     pub title: Option<String>,
-    #[serde(default)]
     pub company: Option<String>,
     /// `to_send` by default.
-    #[serde(default)]
     pub status: Option<ApplicationStatus>,
-    #[serde(default)]
     pub contact: Option<String>,
-    #[serde(default)]
     pub notes: Option<String>,
-    #[serde(default)]
     pub next_action: Option<String>,
     /// `YYYY-MM-DD`.
-    #[serde(default)]
     pub next_action_due: Option<String>,
 }
 
@@ -203,19 +189,12 @@ pub struct NewApplication {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct ApplicationUpdate {
-    #[serde(default)]
     pub status: Option<ApplicationStatus>,
-    #[serde(default)]
     pub title: Option<String>,
-    #[serde(default)]
     pub company: Option<String>,
-    #[serde(default)]
     pub contact: Option<String>,
-    #[serde(default)]
     pub notes: Option<String>,
-    #[serde(default)]
     pub next_action: Option<String>,
     /// `YYYY-MM-DD`, or `""` to clear it.
-    #[serde(default)]
     pub next_action_due: Option<String>,
 }

@@ -15,10 +15,8 @@ pub struct Conversation {
     /// Time of the last message: lists are sorted on it, newest first.
     pub updated_at: DateTime<Utc>,
     /// The offer it is about, while that exists: its text goes with each question.
-    #[serde(default)]
     pub offer_id: Option<String>,
     /// The application it is about, while that exists: its state goes with each question.
-    #[serde(default)]
     pub application_id: Option<String>,
     /// The parts of the workspace the candidate left out of what the AI provider is sent.
     #[serde(default)]

@@ -24,14 +24,10 @@ pub struct OfferLocation {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct OfferPlace {
-    #[serde(default)]
     pub label: Option<String>,
-    #[serde(default)]
     pub commune: Option<String>,
-    #[serde(default)]
     pub postcode: Option<String>,
     /// "69", "2A", "974".
-    #[serde(default)]
     pub departement: Option<String>,
 }
 
@@ -104,25 +100,18 @@ pub struct OfferInput {
     pub title: String,
     /// 1 to 20,000 characters.
     pub description: String,
-    #[serde(default)]
     pub company: Option<String>,
-    #[serde(default)]
     pub source_url: Option<String>,
-    #[serde(default)]
     pub contract_type: Option<ContractType>,
-    #[serde(default)]
     pub working_time: Option<WorkingTime>,
-    #[serde(default)]
     pub remote: Option<Remote>,
     #[serde(default, deserialize_with = "crate::whole::option_object")]
     pub location: Option<OfferPlace>,
-    #[serde(default)]
     pub salary_text: Option<String>,
     #[serde(default, deserialize_with = "crate::whole::option_i64")]
     pub salary_min: Option<i64>,
     #[serde(default, deserialize_with = "crate::whole::option_i64")]
     pub salary_max: Option<i64>,
-    #[serde(default)]
     pub experience: Option<String>,
 }
 
@@ -132,31 +121,21 @@ pub struct OfferInput {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct OfferUpdate {
-    #[serde(default)]
     pub title: Option<String>,
-    #[serde(default)]
     pub description: Option<String>,
-    #[serde(default)]
     pub company: Option<String>,
-    #[serde(default)]
     pub source_url: Option<String>,
-    #[serde(default)]
     pub contract_type: Option<ContractType>,
-    #[serde(default)]
     pub working_time: Option<WorkingTime>,
-    #[serde(default)]
     pub remote: Option<Remote>,
     #[serde(default, deserialize_with = "crate::whole::option_object")]
     pub location: Option<OfferPlace>,
-    #[serde(default)]
     pub salary_text: Option<String>,
     #[serde(default, deserialize_with = "crate::whole::option_i64")]
     pub salary_min: Option<i64>,
     #[serde(default, deserialize_with = "crate::whole::option_i64")]
     pub salary_max: Option<i64>,
-    #[serde(default)]
     pub experience: Option<String>,
-    #[serde(default)]
     pub state: Option<OfferState>,
 }
 
@@ -208,11 +187,9 @@ pub struct SavedSearch {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct SavedSearchInput {
-    #[serde(default)]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "crate::whole::option_object")]
     pub query: Option<SearchParams>,
-    #[serde(default)]
     pub alerts: Option<bool>,
 }
 
@@ -220,11 +197,9 @@ pub struct SavedSearchInput {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct SavedSearchUpdate {
-    #[serde(default)]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "crate::whole::option_object")]
     pub query: Option<SearchParams>,
-    #[serde(default)]
     pub alerts: Option<bool>,
 }
 
@@ -265,7 +240,6 @@ pub struct NotificationList {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct MarkNotificationsRead {
-    #[serde(default)]
     pub ids: Option<Vec<String>>,
 }
 

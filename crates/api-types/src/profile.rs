@@ -15,16 +15,12 @@ use jobbot_domain::{ContractType, Remote};
 pub struct Experience {
     /// 1 to 200 characters.
     pub title: String,
-    #[serde(default)]
     pub company: Option<String>,
     /// `YYYY-MM`.
-    #[serde(default)]
     pub start: Option<String>,
     /// `YYYY-MM`; none while it lasts.
-    #[serde(default)]
     pub end: Option<String>,
     /// Up to 2,000 characters.
-    #[serde(default)]
     pub description: Option<String>,
 }
 
@@ -34,7 +30,6 @@ pub struct Experience {
 pub struct Education {
     /// 1 to 200 characters.
     pub title: String,
-    #[serde(default)]
     pub school: Option<String>,
     /// The year it was obtained (1950 to 2100).
     #[serde(default, deserialize_with = "crate::whole::option_u32")]
@@ -48,7 +43,6 @@ pub struct LanguageSkill {
     /// 1 to 60 characters: "Anglais".
     pub language: String,
     /// Up to 60 characters: "B2", "courant".
-    #[serde(default)]
     pub level: Option<String>,
 }
 
@@ -57,7 +51,6 @@ pub struct LanguageSkill {
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct Profile {
     /// Up to 200 characters: "Électricienne du bâtiment, 5 ans d'expérience".
-    #[serde(default)]
     pub headline: Option<String>,
     /// Up to 10 jobs looked for.
     #[serde(default)]
@@ -66,7 +59,6 @@ pub struct Profile {
     #[serde(default)]
     pub locations: Vec<String>,
     /// Up to 200 characters: "30 km autour de Lyon, permis B".
-    #[serde(default)]
     pub mobility: Option<String>,
     #[serde(default)]
     pub contract_types: Vec<ContractType>,
@@ -76,7 +68,6 @@ pub struct Profile {
     #[serde(default, deserialize_with = "crate::whole::option_i64")]
     pub salary_expectation: Option<i64>,
     /// Up to 200 characters: "immédiate", "préavis d'un mois".
-    #[serde(default)]
     pub availability: Option<String>,
     /// Up to 50 skills.
     #[serde(default)]

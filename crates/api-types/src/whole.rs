@@ -33,53 +33,36 @@ fn narrow<T: TryFrom<u64>, E: de::Error>(v: u64) -> Result<T, E> {
     T::try_from(v).map_err(|_| E::invalid_value(de::Unexpected::Unsigned(v), &"a smaller number"))
 }
 
-pub fn u32<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
-    narrow(d.deserialize_any(Whole)?)
-}
-
 pub fn usize<'de, D: Deserializer<'de>>(d: D) -> Result<usize, D::Error> {
     narrow(d.deserialize_any(Whole)?)
 }
 
-pub fn option_u32<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
-    struct Maybe;
-    impl<'de> Visitor<'de> for Maybe {
-        type Value = Option<u32>;
-        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str("a non-negative whole number or null")
-        }
-        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-        fn visit_some<D2: Deserializer<'de>>(self, d: D2) -> Result<Self::Value, D2::Error> {
-            u32(d).map(Some)
-        }
+/// A non-negative whole number that fits in a `T`, or null.
+struct Maybe<T>(std::marker::PhantomData<T>);
+
+impl<'de, T: TryFrom<u64>> Visitor<'de> for Maybe<T> {
+    type Value = Option<T>;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a non-negative whole number or null")
     }
-    d.deserialize_option(Maybe)
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_some<D2: Deserializer<'de>>(self, d: D2) -> Result<Self::Value, D2::Error> {
+        narrow(d.deserialize_any(Whole)?).map(Some)
+    }
+}
+
+pub fn option_u32<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
+    d.deserialize_option(Maybe(std::marker::PhantomData))
 }
 
 /// A non-negative whole number that fits in an `i64`, or null (amounts such as salaries).
 pub fn option_i64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
-    struct Maybe;
-    impl<'de> Visitor<'de> for Maybe {
-        type Value = Option<i64>;
-        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str("a non-negative whole number or null")
-        }
-        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-        fn visit_some<D2: Deserializer<'de>>(self, d: D2) -> Result<Self::Value, D2::Error> {
-            narrow(d.deserialize_any(Whole)?).map(Some)
-        }
-    }
-    d.deserialize_option(Maybe)
+    d.deserialize_option(Maybe(std::marker::PhantomData))
 }
 
 /// An optional nested object, from a JSON object only: serde would also build a struct whose fields all have

@@ -81,22 +81,8 @@ pub fn resolve(
         ),
         None => None,
     };
-    let application = match application {
-        Some(row) => {
-            let history = applications::history(conn, &row.id)?;
-            Some((row, history))
-        }
-        None => None,
-    };
     let grounded = offer.is_some() || application.is_some();
-    let profile = profile_for(conn, user_id, grounded)?;
-    let cv = cv_for(conn, user_id, grounded)?;
-    Ok(Grounding {
-        offer,
-        application,
-        profile,
-        cv,
-    })
+    assemble(conn, user_id, offer, application, grounded)
 }
 
 /// What an existing conversation is about now: what was deleted or hidden since is simply left out.
@@ -111,16 +97,29 @@ pub fn current(
         None => None,
     };
     let application = match application_id {
-        Some(id) => match applications::find(conn, user_id, id)? {
-            Some(row) => {
-                let history = applications::history(conn, &row.id)?;
-                Some((row, history))
-            }
-            None => None,
-        },
+        Some(id) => applications::find(conn, user_id, id)?,
         None => None,
     };
     let grounded = offer_id.is_some() || application_id.is_some();
+    assemble(conn, user_id, offer, application, grounded)
+}
+
+/// The grounding of `offer` and `application` (with its history), and the profile and CV (see
+/// [`profile_for`]).
+fn assemble(
+    conn: &mut DbConnection,
+    user_id: &str,
+    offer: Option<OfferRow>,
+    application: Option<ApplicationRow>,
+    grounded: bool,
+) -> Result<Grounding, ServiceError> {
+    let application = match application {
+        Some(row) => {
+            let history = applications::history(conn, &row.id)?;
+            Some((row, history))
+        }
+        None => None,
+    };
     let profile = profile_for(conn, user_id, grounded)?;
     let cv = cv_for(conn, user_id, grounded)?;
     Ok(Grounding {

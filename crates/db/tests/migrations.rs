@@ -97,29 +97,9 @@ fn branches_migration_links_existing_messages(backend: Backend) {
             break;
         }
     }
-    let now = jobbot_db::now();
-    users::insert(
-        &mut conn,
-        &users::UserRow {
-            id: "u".into(),
-            email: "u@example.fr".into(),
-            password_hash: "x".into(),
-            display_name: "U".into(),
-            role: "candidate".into(),
-            locale: "fr".into(),
-            created_at: now,
-            updated_at: now,
-            terms_version: None,
-            terms_accepted_at: None,
-            disabled_at: None,
-            disabled_reason: None,
-            totp_secret: None,
-            totp_pending: None,
-            totp_enabled_at: None,
-            totp_last_step: None,
-        },
-    )
-    .expect("user");
+    let mut user = users::UserRow::new("u@example.fr", "x".into(), "U".into(), "candidate", "fr");
+    user.id = "u".into();
+    users::insert(&mut conn, &user).expect("user");
     // Two conversations; in the first, two messages share a timestamp (ordered by id then).
     conn.batch_execute(
         "INSERT INTO conversations (id, user_id, title, title_is_auto, created_at, updated_at, context_excluded) \

@@ -521,27 +521,15 @@ fn create_user(
     let pool = jobbot_db::connect(&config.database_url, 1)?;
     let mut conn = pool.get()?;
     jobbot_db::migrations::run_pending(&mut conn).map_err(|e| anyhow::anyhow!(e))?;
-    let now = jobbot_db::now();
-    let row = UserRow {
-        id: jobbot_db::new_id(),
-        email: email.as_str().to_owned(),
-        password_hash: jobbot_api::credentials::password::hash_blocking(password.expose())
+    // Created by an administrator: the user accepts the terms at first login in the SPA.
+    let row = UserRow::new(
+        email.as_str(),
+        jobbot_api::credentials::password::hash_blocking(password.expose())
             .map_err(|e| anyhow::anyhow!("argon2: {e}"))?,
-        display_name: name.into_inner(),
-        role: role.as_str().to_owned(),
-        locale: "fr".to_owned(),
-        created_at: now,
-        updated_at: now,
-        // Created by an administrator: the user accepts the terms at first login in the SPA.
-        terms_version: None,
-        terms_accepted_at: None,
-        disabled_at: None,
-        disabled_reason: None,
-        totp_secret: None,
-        totp_pending: None,
-        totp_enabled_at: None,
-        totp_last_step: None,
-    };
+        name.into_inner(),
+        role.as_str(),
+        "fr",
+    );
     users::insert(&mut conn, &row).map_err(|e| {
         if jobbot_db::is_unique_violation(&e) {
             anyhow::anyhow!("an account already uses {}", email)

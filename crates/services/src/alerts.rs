@@ -16,15 +16,13 @@ use jobbot_db::DbConnection;
 use serde::{Deserialize, Serialize};
 
 use crate::error::ServiceError;
-use crate::offers::invalid;
+use crate::offers::{invalid, QUERY_MAX_CHARS, SALARY_MAX};
 use crate::realtime::Hub;
 
 /// Saved searches per user.
 pub const MAX_SAVED_SEARCHES: i64 = 20;
 pub const NAME_MAX_CHARS: usize = 100;
-const QUERY_MAX_CHARS: usize = 200;
 const DEPARTEMENTS_MAX: usize = 20;
-const SALARY_MAX: i64 = 10_000_000;
 /// Offers a notification names.
 const OFFERS_SHOWN: i64 = 3;
 /// At most one alert per search in this time.

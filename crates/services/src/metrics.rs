@@ -122,103 +122,37 @@ impl Metrics {
             backup_last_failure: Gauge::default(),
             registry: Registry::default(),
         };
-        registry.register(
-            "http_requests",
-            "HTTP requests answered, by route template, method and status",
-            metrics.http_requests.clone(),
-        );
-        registry.register_with_unit(
-            "http_request_duration",
-            "Time to answer an HTTP request (to its first byte for streams)",
-            Unit::Seconds,
-            metrics.http_duration.clone(),
-        );
-        registry.register(
-            "http_requests_in_flight",
-            "HTTP requests being answered",
-            metrics.http_in_flight.clone(),
-        );
-        registry.register(
-            "db_pool_connections",
-            "Connections the database pool holds",
-            metrics.db_pool_connections.clone(),
-        );
-        registry.register(
-            "db_pool_idle_connections",
-            "Connections of the pool waiting for work",
-            metrics.db_pool_idle.clone(),
-        );
-        registry.register(
-            "db_pool_unavailable",
-            "Requests that got no database connection in time (answered 503)",
-            metrics.db_pool_unavailable.clone(),
-        );
-        registry.register_with_unit(
-            "db_pool_wait",
-            "Time a request waited for a pooled database connection",
-            Unit::Seconds,
-            metrics.db_pool_wait.clone(),
-        );
-        registry.register(
-            "database_up",
-            "1 when the database answered this scrape's ping, else 0",
-            metrics.database_up.clone(),
-        );
-        registry.register(
-            "assistant_replies",
-            "Assistant replies ended, by provider, model and outcome",
-            metrics.replies.clone(),
-        );
-        registry.register_with_unit(
-            "assistant_first_token",
-            "Time from the question to the reply's first token",
-            Unit::Seconds,
-            metrics.first_token.clone(),
-        );
-        registry.register(
-            "assistant_upstream_errors",
-            "Replies failed by the AI provider, by error code",
-            metrics.upstream_errors.clone(),
-        );
-        registry.register(
-            "assistant_tokens",
-            "Tokens used (reported by the provider, else estimated), by kind",
-            metrics.tokens.clone(),
-        );
-        registry.register(
-            "websockets",
-            "Live WebSocket connections on this instance",
-            metrics.websockets.clone(),
-        );
-        registry.register_with_unit(
-            "notify_delivery_lag",
-            "Time from another instance's NOTIFY to its delivery here",
-            Unit::Seconds,
-            metrics.notify_lag.clone(),
-        );
-        registry.register_with_unit(
-            "backup_last_success_timestamp",
-            "When the last successful backup ended (Unix time; 0: never)",
-            Unit::Seconds,
-            metrics.backup_last_success.clone(),
-        );
-        registry.register_with_unit(
-            "backup_last_verification_timestamp",
-            "When the last successful verification (a restore into a scratch database) ended (0: never)",
-            Unit::Seconds,
-            metrics.backup_last_verification.clone(),
-        );
-        registry.register_with_unit(
-            "backup_last_size",
-            "The last successful backup's size",
-            Unit::Bytes,
-            metrics.backup_last_size.clone(),
-        );
-        registry.register_with_unit(
-            "backup_last_failure_timestamp",
-            "When the last failed backup run ended (0: never)",
-            Unit::Seconds,
-            metrics.backup_last_failure.clone(),
+        // One row a family: field, name, help and, for a measure, its unit.
+        macro_rules! register {
+            ($($field:ident: $name:literal, $help:literal $(, $unit:ident)?;)*) => {
+                $(register!(@one $field, $name, $help $(, $unit)?);)*
+            };
+            (@one $field:ident, $name:literal, $help:literal) => {
+                registry.register($name, $help, metrics.$field.clone())
+            };
+            (@one $field:ident, $name:literal, $help:literal, $unit:ident) => {
+                registry.register_with_unit($name, $help, Unit::$unit, metrics.$field.clone())
+            };
+        }
+        register!(
+            http_requests: "http_requests", "HTTP requests answered, by route template, method and status";
+            http_duration: "http_request_duration", "Time to answer an HTTP request (to its first byte for streams)", Seconds;
+            http_in_flight: "http_requests_in_flight", "HTTP requests being answered";
+            db_pool_connections: "db_pool_connections", "Connections the database pool holds";
+            db_pool_idle: "db_pool_idle_connections", "Connections of the pool waiting for work";
+            db_pool_unavailable: "db_pool_unavailable", "Requests that got no database connection in time (answered 503)";
+            db_pool_wait: "db_pool_wait", "Time a request waited for a pooled database connection", Seconds;
+            database_up: "database_up", "1 when the database answered this scrape's ping, else 0";
+            replies: "assistant_replies", "Assistant replies ended, by provider, model and outcome";
+            first_token: "assistant_first_token", "Time from the question to the reply's first token", Seconds;
+            upstream_errors: "assistant_upstream_errors", "Replies failed by the AI provider, by error code";
+            tokens: "assistant_tokens", "Tokens used (reported by the provider, else estimated), by kind";
+            websockets: "websockets", "Live WebSocket connections on this instance";
+            notify_lag: "notify_delivery_lag", "Time from another instance's NOTIFY to its delivery here", Seconds;
+            backup_last_success: "backup_last_success_timestamp", "When the last successful backup ended (Unix time; 0: never)", Seconds;
+            backup_last_verification: "backup_last_verification_timestamp", "When the last successful verification (a restore into a scratch database) ended (0: never)", Seconds;
+            backup_last_size: "backup_last_size", "The last successful backup's size", Bytes;
+            backup_last_failure: "backup_last_failure_timestamp", "When the last failed backup run ended (0: never)", Seconds;
         );
         registry.register(
             "build",

@@ -7,7 +7,6 @@
 use actix_web::dev::Payload;
 use actix_web::http::{header, Method};
 use actix_web::{web, FromRequest, HttpRequest};
-use chrono::{DateTime, Utc};
 use futures_util::future::LocalBoxFuture;
 use jobbot_api_types::ErrorCode;
 use jobbot_db::users::UserRow;
@@ -28,52 +27,17 @@ pub enum AuthMethod {
 }
 
 /// The account behind a request, as stored.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CurrentUser {
-    pub id: String,
-    pub email: String,
-    pub display_name: String,
-    pub role: Role,
-    pub locale: Locale,
-    pub created_at: DateTime<Utc>,
-}
+pub type CurrentUser = jobbot_api_types::User;
 
-impl From<UserRow> for CurrentUser {
-    fn from(row: UserRow) -> Self {
-        Self {
-            role: Role::parse(&row.role).unwrap_or_default(),
-            locale: Locale::parse(&row.locale).unwrap_or_default(),
-            created_at: row.created_at.and_utc(),
-            id: row.id,
-            email: row.email,
-            display_name: row.display_name,
-        }
-    }
-}
-
-impl From<jobbot_api_types::User> for CurrentUser {
-    fn from(user: jobbot_api_types::User) -> Self {
-        Self {
-            id: user.id,
-            email: user.email,
-            display_name: user.display_name,
-            role: user.role,
-            locale: user.locale,
-            created_at: user.created_at,
-        }
-    }
-}
-
-impl From<CurrentUser> for jobbot_api_types::User {
-    fn from(user: CurrentUser) -> Self {
-        Self {
-            id: user.id,
-            email: user.email,
-            display_name: user.display_name,
-            role: user.role,
-            locale: user.locale,
-            created_at: user.created_at,
-        }
+/// The account of a stored row.
+pub fn current_user(row: UserRow) -> CurrentUser {
+    CurrentUser {
+        role: Role::parse(&row.role).unwrap_or_default(),
+        locale: Locale::parse(&row.locale).unwrap_or_default(),
+        created_at: row.created_at.and_utc(),
+        id: row.id,
+        email: row.email,
+        display_name: row.display_name,
     }
 }
 
@@ -224,7 +188,7 @@ async fn authenticate(
                 Ok(user) => {
                     return check_method(
                         AuthUser {
-                            user: user.into(),
+                            user,
                             session_id: Some(claims.sid),
                             token_id: None,
                             method,
@@ -242,13 +206,10 @@ async fn authenticate(
             match found {
                 Some((_, user)) if user.is_disabled() => return Err(account_disabled()),
                 Some((session, user)) if session.is_active(now) && session.user_id == claims.sub => {
-                    let user = CurrentUser::from(user);
-                    state.cache.store_session(
-                        ticket,
-                        &session.id,
-                        jobbot_api_types::User::from(user.clone()),
-                        session.expires_at,
-                    );
+                    let user = current_user(user);
+                    state
+                        .cache
+                        .store_session(ticket, &session.id, user.clone(), session.expires_at);
                     AuthUser {
                         user,
                         session_id: Some(session.id),
@@ -273,7 +234,7 @@ async fn authenticate(
             match found {
                 Some((_, user)) if user.is_disabled() => return Err(account_disabled()),
                 Some((token, user)) if token.is_active(now) => AuthUser {
-                    user: user.into(),
+                    user: current_user(user),
                     session_id: None,
                     token_id: Some(token.id.clone()),
                     method: AuthMethod::PersonalToken {

@@ -3,7 +3,7 @@
 pub mod extractor;
 pub mod second_factor;
 
-pub use extractor::{AuthMethod, AuthUser, CurrentUser};
+pub use extractor::{current_user, AuthMethod, AuthUser, CurrentUser};
 
 /// Cookie names used by the SPA.
 pub const ACCESS_COOKIE: &str = "jobbot_access";

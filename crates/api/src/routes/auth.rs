@@ -19,7 +19,8 @@ use serde::de::DeserializeOwned;
 
 use crate::auth::extractor::{csrf_failed, csrf_matches};
 use crate::auth::{
-    CurrentUser, ACCESS_COOKIE, ACCESS_TTL_SECONDS, CSRF_COOKIE, REFRESH_COOKIE, SESSION_TTL_DAYS,
+    current_user, CurrentUser, ACCESS_COOKIE, ACCESS_TTL_SECONDS, CSRF_COOKIE, REFRESH_COOKIE,
+    SESSION_TTL_DAYS,
 };
 use crate::body::Body;
 use crate::credentials::jwt::Claims;
@@ -75,25 +76,15 @@ pub async fn register(
     };
 
     let password_hash = state.hasher.hash(password.expose().to_owned()).await?;
-    let now = jobbot_db::now();
-    let row = UserRow {
-        id: jobbot_db::new_id(),
-        email: email.as_str().to_owned(),
+    let mut row = UserRow::new(
+        email.as_str(),
         password_hash,
-        display_name: name.into_inner(),
-        role: Role::Candidate.as_str().to_owned(),
-        locale: body.locale.unwrap_or_default().as_str().to_owned(),
-        created_at: now,
-        updated_at: now,
-        terms_version: Some(jobbot_domain::legal::TERMS_VERSION.to_owned()),
-        terms_accepted_at: Some(now),
-        disabled_at: None,
-        disabled_reason: None,
-        totp_secret: None,
-        totp_pending: None,
-        totp_enabled_at: None,
-        totp_last_step: None,
-    };
+        name.into_inner(),
+        Role::Candidate.as_str(),
+        body.locale.unwrap_or_default().as_str(),
+    );
+    row.terms_version = Some(jobbot_domain::legal::TERMS_VERSION.to_owned());
+    row.terms_accepted_at = Some(row.created_at);
     let inserted = row.clone();
     state
         .db(move |conn| {
@@ -111,7 +102,7 @@ pub async fn register(
         })
         .await?;
     tracing::info!(user_id = %row.id, email = %email.masked(), "account created");
-    let user: User = CurrentUser::from(row).into();
+    let user: User = current_user(row);
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, "/api/v1/me"))
         .json(user))
@@ -236,7 +227,7 @@ pub async fn login(
         .db(move |conn| Ok(sessions::create(conn, &created, &refresh_hash)?))
         .await?;
     tracing::info!(user_id = %user.id, session_id = %session.id, "logged in");
-    session_response(&state, user.into(), &session, refresh_token)
+    session_response(&state, current_user(user), &session, refresh_token)
 }
 
 /// Failed logins over the limit go to the audit log: once a minute per client and email, so an attacker
@@ -314,7 +305,7 @@ pub async fn refresh(
             Err(crate::auth::extractor::account_disabled())
         }
         (Rotation::Rotated { session }, Some(user)) => {
-            session_response(&state, user.into(), &session, new_token)
+            session_response(&state, current_user(user), &session, new_token)
         }
         (Rotation::Reused, _) => {
             tracing::warn!("refresh token reused: session revoked");
@@ -465,7 +456,7 @@ fn session_response(
         refresh_token: refresh_token.clone(),
         token_type: "Bearer".into(),
         expires_in: ACCESS_TTL_SECONDS,
-        user: user.into(),
+        user,
     };
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-store"))

@@ -6,7 +6,7 @@ use jobbot_api_types::{ChangePasswordRequest, Problem, UpdateMeRequest, User};
 use jobbot_db::{sessions, users};
 use jobbot_domain::{DisplayName, Password};
 
-use crate::auth::{AuthUser, CurrentUser};
+use crate::auth::{current_user, AuthUser};
 use crate::body::Body;
 use crate::error::{field_error, ApiError};
 use crate::state::AppState;
@@ -18,7 +18,7 @@ use crate::state::AppState;
         (status = 401, description = "`unauthenticated`, `invalid_token`, `token_expired` or `session_revoked`", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn get_me(auth: AuthUser) -> web::Json<User> {
-    web::Json(auth.user.into())
+    web::Json(auth.user)
 }
 
 /// Changes the display name, the interface language and/or the login email (which needs a login session and
@@ -57,15 +57,7 @@ pub async fn update_me(
                 "Enter your current password to change your email.",
             ));
         };
-        crate::attempts::confirm_password(
-            &state.pool,
-            &state.hasher,
-            &auth.user.id,
-            &origin,
-            current_password,
-            "current_password",
-        )
-        .await?;
+        confirm_current(&state, &auth, &origin, current_password).await?;
     }
     let user_id = auth.user.id;
     let updated = state
@@ -90,7 +82,7 @@ pub async fn update_me(
             })
         })
         .await?;
-    Ok(web::Json(CurrentUser::from(updated).into()))
+    Ok(web::Json(current_user(updated)))
 }
 
 /// Changes the password (the current one is required) and ends every other session.
@@ -114,15 +106,7 @@ pub async fn change_password(
     } = body.into_inner();
     let new_password = Password::parse(&new_password)
         .map_err(|invalid| ApiError::validation(vec![field_error("new_password", invalid)]))?;
-    crate::attempts::confirm_password(
-        &state.pool,
-        &state.hasher,
-        &auth.user.id,
-        &origin,
-        current_password,
-        "current_password",
-    )
-    .await?;
+    confirm_current(&state, &auth, &origin, current_password).await?;
     let hash = state.hasher.hash(new_password.expose().to_owned()).await?;
     let user_id = auth.user.id.clone();
     let revoked = state
@@ -205,4 +189,22 @@ pub async fn delete_me(
         response.cookie(cookie);
     }
     Ok(response.json(receipt))
+}
+
+/// The caller's `current_password`, checked against its wrong-attempt budget.
+async fn confirm_current(
+    state: &AppState,
+    auth: &AuthUser,
+    origin: &jobbot_services::audit::Origin,
+    current_password: String,
+) -> Result<(), ApiError> {
+    Ok(crate::attempts::confirm_password(
+        &state.pool,
+        &state.hasher,
+        &auth.user.id,
+        origin,
+        current_password,
+        "current_password",
+    )
+    .await?)
 }

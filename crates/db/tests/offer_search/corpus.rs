@@ -425,38 +425,21 @@ pub fn day(n: i64) -> NaiveDateTime {
 pub type Fields<'a> = (&'a str, &'a str, &'a str, &'a str, Option<&'a str>, &'a str);
 
 pub fn row(id: &str, (title, company, dep, contract, remote, text): Fields<'_>, n: i64) -> OfferRow {
-    let mut row = OfferRow {
+    OfferRow {
         id: id.to_owned(),
-        source: "france_travail".into(),
         source_id: Some(id.to_owned()),
-        source_url: None,
-        owner_id: None,
-        private: false,
         title: title.to_owned(),
         company: Some(company.to_owned()),
         description: text.to_owned(),
         contract_type: Some(contract.to_owned()),
         working_time: Some("full_time".into()),
         remote: remote.map(str::to_owned),
-        location_label: None,
-        commune: None,
-        postcode: None,
         departement: Some(dep.to_owned()),
-        salary_text: None,
         salary_min: Some(20_000 + 1_000 * (n % 30)),
         salary_max: Some(24_000 + 1_000 * (n % 30)),
-        experience: None,
-        published_at: day(n),
-        updated_at: day(n),
-        state: "open".into(),
-        created_at: day(n),
-        title_words: String::new(),
-        title_stems: String::new(),
-        body_words: String::new(),
-        body_stems: String::new(),
-    };
-    row.index();
-    row
+        ..OfferRow::blank("france_travail", day(n))
+    }
+    .indexed()
 }
 
 pub fn corpus() -> Vec<OfferRow> {

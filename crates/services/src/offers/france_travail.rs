@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, NaiveDateTime};
 use jobbot_db::offers::OfferRow;
-use jobbot_domain::{ContractType, OfferSource, OfferState, Remote, WorkingTime};
+use jobbot_domain::{ContractType, OfferSource, Remote, WorkingTime};
 use serde::Deserialize;
 
 /// A search answer (`{"resultats": [...]}`, with `filtresPossibles` that JobBot ignores).
@@ -252,9 +252,7 @@ impl FtOffer {
                 });
         let published_at = time(self.date_creation.as_deref()).unwrap_or(now);
         let updated_at = time(self.date_actualisation.as_deref()).unwrap_or(published_at);
-        let mut row = OfferRow {
-            id: jobbot_db::new_id(),
-            source: OfferSource::FranceTravail.as_str().to_owned(),
+        OfferRow {
             source_url: self
                 .origine_offre
                 .and_then(|o| some_text(o.url_origine.as_deref()))
@@ -265,8 +263,6 @@ impl FtOffer {
                     ))
                 }),
             source_id: Some(self.id),
-            owner_id: None,
-            private: false,
             remote: remote_from_text(&description).map(|r| r.as_str().to_owned()),
             title: some_text(Some(&self.intitule)).unwrap_or_default(),
             company: self.entreprise.and_then(|e| some_text(e.nom.as_deref())),
@@ -283,15 +279,9 @@ impl FtOffer {
             experience: some_text(self.experience_libelle.as_deref()),
             published_at,
             updated_at,
-            state: OfferState::Open.as_str().to_owned(),
-            created_at: now,
-            title_words: String::new(),
-            title_stems: String::new(),
-            body_words: String::new(),
-            body_stems: String::new(),
-        };
-        row.index();
-        row
+            ..OfferRow::blank(OfferSource::FranceTravail.as_str(), now)
+        }
+        .indexed()
     }
 }
 

@@ -17,8 +17,8 @@ pub const TITLE_MAX_CHARS: usize = 200;
 pub const DESCRIPTION_MAX_CHARS: usize = 20_000;
 const SHORT_MAX_CHARS: usize = 200;
 const URL_MAX_CHARS: usize = 2_000;
-const QUERY_MAX_CHARS: usize = 200;
-const SALARY_MAX: i64 = 10_000_000;
+pub(crate) const QUERY_MAX_CHARS: usize = 200;
+pub(crate) const SALARY_MAX: i64 = 10_000_000;
 
 /// `GET /api/v1/offers`: every parameter is optional; lists are comma-separated and match any of their values.
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
@@ -445,42 +445,15 @@ impl Fields<'_> {
 
 /// A new offer by `owner`: public when a recruiter posts it, private otherwise.
 pub fn new_offer(input: OfferInput, owner: &str, recruiter: bool) -> Result<OfferRow, ServiceError> {
-    let now = jobbot_db::now();
+    let source = if recruiter {
+        OfferSource::Recruiter
+    } else {
+        OfferSource::Candidate
+    };
     let mut row = OfferRow {
-        id: jobbot_db::new_id(),
-        source: if recruiter {
-            OfferSource::Recruiter
-        } else {
-            OfferSource::Candidate
-        }
-        .as_str()
-        .to_owned(),
-        source_id: None,
-        source_url: None,
         owner_id: Some(owner.to_owned()),
         private: !recruiter,
-        title: String::new(),
-        company: None,
-        description: String::new(),
-        contract_type: None,
-        working_time: None,
-        remote: None,
-        location_label: None,
-        commune: None,
-        postcode: None,
-        departement: None,
-        salary_text: None,
-        salary_min: None,
-        salary_max: None,
-        experience: None,
-        published_at: now,
-        updated_at: now,
-        state: OfferState::Open.as_str().to_owned(),
-        created_at: now,
-        title_words: String::new(),
-        title_stems: String::new(),
-        body_words: String::new(),
-        body_stems: String::new(),
+        ..OfferRow::blank(source.as_str(), jobbot_db::now())
     };
     let update = OfferUpdate {
         // Required on creation: an absent title or description is an empty one.

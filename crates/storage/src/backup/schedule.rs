@@ -69,27 +69,16 @@ mod tests {
     fn the_next_run_is_at_paris_time() {
         let at = parse_time_of_day("02:30").expect("time");
         // Winter: 02:30 in Paris is 01:30 UTC; summer: 00:30 UTC.
-        assert_eq!(
-            next_run(utc("2026-11-26T05:00:00Z"), at),
-            utc("2026-11-27T01:30:00Z")
-        );
-        assert_eq!(
-            next_run(utc("2026-11-26T01:00:00Z"), at),
-            utc("2026-11-26T01:30:00Z")
-        );
-        assert_eq!(
-            next_run(utc("2026-07-01T00:00:00Z"), at),
-            utc("2026-07-01T00:30:00Z")
-        );
-        assert_eq!(
-            next_run(utc("2026-07-01T00:31:00Z"), at),
-            utc("2026-07-02T00:30:00Z")
-        );
-        // Across the change of 25 October: 02:30 on the 26th is winter time.
-        assert_eq!(
-            next_run(utc("2026-10-25T12:00:00Z"), at),
-            utc("2026-10-26T01:30:00Z")
-        );
+        for (now, next) in [
+            ("2026-11-26T05:00:00Z", "2026-11-27T01:30:00Z"),
+            ("2026-11-26T01:00:00Z", "2026-11-26T01:30:00Z"),
+            ("2026-07-01T00:00:00Z", "2026-07-01T00:30:00Z"),
+            ("2026-07-01T00:31:00Z", "2026-07-02T00:30:00Z"),
+            // Across the change of 25 October: 02:30 on the 26th is winter time.
+            ("2026-10-25T12:00:00Z", "2026-10-26T01:30:00Z"),
+        ] {
+            assert_eq!(next_run(utc(now), at), utc(next), "after {now}");
+        }
         assert_eq!(parse_time_of_day("25:00"), None);
     }
 }
