@@ -17,24 +17,9 @@ if ! "$venv/bin/openapi-python-client" --version 2>/dev/null | grep -q "0\.29\."
 fi
 "$venv/bin/python" -c 'import dateutil' 2>/dev/null || "$venv/bin/pip" install -q "python-dateutil>=2.8"
 
-work=$(mktemp -d)
-server_pid=""
-cleanup() {
-  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-base="http://127.0.0.1:$port"
-DATABASE_URL="sqlite://$work/client.sqlite3" JOBBOT_BIND="127.0.0.1:$port" JOBBOT_DATA_DIR="$work/data" \
-  JOBBOT_AUTH_RATE_LIMIT=0 JOBBOT_LLM_PROVIDER=offline RUST_LOG=warn \
-  "$bin" serve >"$work/server.log" 2>&1 &
-server_pid=$!
-for _ in $(seq 1 100); do
-  curl -fsS "$base/readyz" >/dev/null 2>&1 && break
-  sleep 0.1
-done
+# shellcheck source=scripts/lib.sh
+source "$root/scripts/lib.sh"
+scratch_server "$bin" client
 DATABASE_URL="sqlite://$work/client.sqlite3" JOBBOT_DATA_DIR="$work/data" RUST_LOG=warn \
   "$bin" offers import samples/offres-france-travail.json >/dev/null
 
