@@ -19,7 +19,7 @@ use jobbot_api::config::Config;
 use jobbot_api::startup::Application;
 use jobbot_db::testing::TestDatabase;
 use jobbot_db::{Backend, DatabaseUrl};
-use serde_json::{json, Value};
+use serde_json::json;
 
 fn percentile(sorted: &[Duration], p: f64) -> f64 {
     if sorted.is_empty() {
@@ -159,22 +159,7 @@ async fn bench() {
             .await
             .expect("register");
     }
-    client
-        .post(format!("{base}/api/v1/auth/register"))
-        .json(&json!({"email": "bench@example.fr", "password": PASSWORD, "display_name": "Bench", "accept_terms": true}))
-        .send()
-        .await
-        .expect("register");
-    let login: Value = client
-        .post(format!("{base}/api/v1/auth/login"))
-        .json(&json!({"email": "bench@example.fr", "password": PASSWORD}))
-        .send()
-        .await
-        .expect("login")
-        .json()
-        .await
-        .expect("json");
-    let token = login["access_token"].as_str().expect("token").to_owned();
+    let token = common::sign_up(&client, &base, "bench@example.fr").await;
     let me = format!("{base}/api/v1/me");
 
     println!(

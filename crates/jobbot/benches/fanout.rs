@@ -45,17 +45,10 @@ async fn run(label: &str, mode: Mode, send_base: &str, listen_base: &str, goal_m
     }
     let mut chats = Vec::with_capacity(users / 2);
     for pair in tokens.chunks(2) {
-        let chat: Value = client
-            .post(format!("{send_base}/api/v1/chats"))
-            .bearer_auth(&pair[0].1)
-            .json(&json!({"participant_email": pair[1].0}))
-            .send()
-            .await
-            .expect("open")
-            .json()
-            .await
-            .expect("json");
-        chats.push(chat["id"].as_str().expect("id").to_owned());
+        let chat = common::speak::Speaker::at(&client, send_base, &pair[0].1)
+            .open_chat(&pair[1].0)
+            .await;
+        chats.push(chat.id);
     }
     // Every user listens; recipients (odd users) record when each message arrives.
     let arrivals: Rc<RefCell<HashMap<String, Instant>>> = Rc::default();

@@ -110,13 +110,8 @@ fn offer(n: u64, now: chrono::NaiveDateTime) -> OfferRow {
         .join(" ");
     let published_at = now - chrono::TimeDelta::minutes((n * 7) as i64);
     let salary = 20_000 + 1_000 * pick(40) as i64;
-    let mut row = OfferRow {
-        id: jobbot_db::new_id(),
-        source: "france_travail".into(),
+    OfferRow {
         source_id: Some(format!("B{n:07}")),
-        source_url: None,
-        owner_id: None,
-        private: false,
         title: TITLES[pick(TITLES.len())].into(),
         company: Some(COMPANIES[pick(COMPANIES.len())].into()),
         description,
@@ -125,23 +120,14 @@ fn offer(n: u64, now: chrono::NaiveDateTime) -> OfferRow {
         remote: REMOTE[pick(REMOTE.len())].map(str::to_owned),
         location_label: Some(format!("{dep} - {}", city.to_uppercase())),
         commune: Some(city.into()),
-        postcode: None,
         departement: Some(dep.into()),
-        salary_text: None,
         salary_min: Some(salary),
         salary_max: Some(salary + 4_000),
-        experience: None,
         published_at,
         updated_at: published_at,
-        state: "open".into(),
-        created_at: now,
-        title_words: String::new(),
-        title_stems: String::new(),
-        body_words: String::new(),
-        body_stems: String::new(),
-    };
-    row.index();
-    row
+        ..OfferRow::blank("france_travail", now)
+    }
+    .indexed()
 }
 
 const QUERIES: &[&str] = &[

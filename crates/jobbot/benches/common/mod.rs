@@ -3,6 +3,10 @@
 
 use serde_json::{json, Value};
 
+/// The API in its own types, shared with the API tests.
+#[path = "../../tests/api/speak.rs"]
+pub mod speak;
+
 pub const PASSWORD: &str = "Un-mot-de-passe-solide-42";
 
 /// A numeric knob from the environment.
@@ -70,17 +74,10 @@ pub fn mistral_stream(pieces: u64, delay: std::time::Duration) -> actix_web::Htt
 
 /// Creates a conversation for the holder of `token`: its id.
 pub async fn new_conversation(client: &reqwest::Client, base: &str, token: &str) -> String {
-    let created: Value = client
-        .post(format!("{base}/api/v1/conversations"))
-        .bearer_auth(token)
-        .json(&json!({}))
-        .send()
+    speak::Speaker::at(client, base, token)
+        .new_conversation()
         .await
-        .expect("create")
-        .json()
-        .await
-        .expect("json");
-    created["id"].as_str().expect("id").to_owned()
+        .id
 }
 
 /// Registers `email` on the server at `base` and logs in: the access token.

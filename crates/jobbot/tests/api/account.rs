@@ -15,41 +15,36 @@ both_backends!(
 async fn profile_can_be_read_and_edited(app: TestApp) {
     let user = app.user("jade@example.fr").await;
     let patch = app
-        .client
-        .patch(app.url("/api/v1/me"))
-        .bearer_auth(&user.access_token)
-        .json(&json!({"display_name": "  Jade Dupont ", "locale": "en"}))
-        .send()
-        .await
-        .expect("patch");
+        .as_user(&user)
+        .call(
+            reqwest::Method::PATCH,
+            "/api/v1/me",
+            Some(json!({"display_name": "  Jade Dupont ", "locale": "en"})),
+        )
+        .await;
     assert_eq!(patch.status(), StatusCode::OK);
-    let me: Value = app
-        .get_bearer("/api/v1/me", &user.access_token)
-        .await
-        .json()
-        .await
-        .expect("json");
+    let me: Value = app.as_user(&user).json("/api/v1/me").await;
     assert_eq!(me["display_name"], "Jade Dupont");
     assert_eq!(me["locale"], "en");
 
     let bad = app
-        .client
-        .patch(app.url("/api/v1/me"))
-        .bearer_auth(&user.access_token)
-        .json(&json!({"display_name": ""}))
-        .send()
-        .await
-        .expect("patch");
+        .as_user(&user)
+        .call(
+            reqwest::Method::PATCH,
+            "/api/v1/me",
+            Some(json!({"display_name": ""})),
+        )
+        .await;
     let body = assert_problem(bad, 422, "validation_failed").await;
     assert_eq!(body["errors"][0]["field"], "display_name");
     let bad_locale = app
-        .client
-        .patch(app.url("/api/v1/me"))
-        .bearer_auth(&user.access_token)
-        .json(&json!({"locale": "de"}))
-        .send()
-        .await
-        .expect("patch");
+        .as_user(&user)
+        .call(
+            reqwest::Method::PATCH,
+            "/api/v1/me",
+            Some(json!({"locale": "de"})),
+        )
+        .await;
     assert_problem(bad_locale, 422, "invalid_body").await;
 
     // Rectification: the email can change, to a valid address no one else uses, with the current password.
@@ -173,12 +168,9 @@ async fn password_change_needs_the_current_one_and_ends_other_sessions(app: Test
         StatusCode::OK,
         "this session stays"
     );
-    assert_problem(
-        app.get_bearer("/api/v1/me", &second_access).await,
-        401,
-        "session_revoked",
-    )
-    .await;
+    app.with_token(&second_access)
+        .refused("/api/v1/me", 401, "session_revoked")
+        .await;
     assert_problem(
         app.login("leo@example.fr", PASSWORD).await,
         401,
@@ -193,23 +185,16 @@ async fn password_change_needs_the_current_one_and_ends_other_sessions(app: Test
 
 async fn admin_routes_are_guarded_by_role(app: TestApp) {
     let candidate = app.user("cand@example.fr").await;
-    assert_problem(
-        app.get_bearer("/api/v1/admin/users", &candidate.access_token)
-            .await,
-        403,
-        "forbidden",
-    )
-    .await;
+    app.as_user(&candidate)
+        .refused("/api/v1/admin/users", 403, "forbidden")
+        .await;
     let admin = app.user("boss@example.fr").await;
     app.promote(&admin.id, "admin").await;
     // The role is read from the database on every request, so the promotion applies at once; admin
     // endpoints then want two-factor sign-in.
-    assert_problem(
-        app.get_bearer("/api/v1/admin/users", &admin.access_token).await,
-        403,
-        "admin_2fa_required",
-    )
-    .await;
+    app.as_user(&admin)
+        .refused("/api/v1/admin/users", 403, "admin_2fa_required")
+        .await;
     app.enrol_two_factor(&admin.access_token).await;
     let list = app
         .get_bearer("/api/v1/admin/users?limit=10&sort=created", &admin.access_token)

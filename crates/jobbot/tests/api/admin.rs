@@ -170,12 +170,9 @@ async fn admin_endpoints_refuse_non_admins_and_read_only_tokens(app: TestApp) {
         );
     }
     // Unknown ids are 404; bad bodies 422 and nothing changes.
-    assert_problem(
-        app.get_bearer("/api/v1/admin/users/nobody", &boss_token).await,
-        404,
-        "not_found",
-    )
-    .await;
+    app.with_token(&boss_token)
+        .refused("/api/v1/admin/users/nobody", 404, "not_found")
+        .await;
     assert_problem(
         patch_user(
             &app,
@@ -213,11 +210,10 @@ async fn admin_endpoints_refuse_non_admins_and_read_only_tokens(app: TestApp) {
         "validation_failed",
     )
     .await;
-    let still = json_of(
-        app.get_bearer(&format!("/api/v1/admin/users/{id}"), &boss_token)
-            .await,
-    )
-    .await;
+    let still = app
+        .with_token(&boss_token)
+        .json(&format!("/api/v1/admin/users/{id}"))
+        .await;
     assert_eq!(
         (still["disabled_at"].is_null(), still["role"].as_str()),
         (true, Some("candidate"))
@@ -253,7 +249,7 @@ async fn admins_list_search_and_read_accounts(app: TestApp) {
     .await;
     assert_eq!(chat.status(), StatusCode::CREATED);
 
-    let page = json_of(app.get_bearer("/api/v1/admin/users?limit=2", &token).await).await;
+    let page = app.with_token(&token).json("/api/v1/admin/users?limit=2").await;
     assert_eq!(
         (page["total"].as_i64(), page["items"].as_array().map(Vec::len)),
         (Some(4), Some(2))
@@ -270,7 +266,10 @@ async fn admins_list_search_and_read_accounts(app: TestApp) {
             .map(|u| u["email"].as_str().expect("email").to_owned())
             .collect()
     };
-    let by_email = json_of(app.get_bearer("/api/v1/admin/users?sort=email", &token).await).await;
+    let by_email = app
+        .with_token(&token)
+        .json("/api/v1/admin/users?sort=email")
+        .await;
     assert_eq!(
         emails(&by_email),
         [
@@ -280,20 +279,22 @@ async fn admins_list_search_and_read_accounts(app: TestApp) {
             "under_score@example.fr"
         ]
     );
-    let second = json_of(
-        app.get_bearer("/api/v1/admin/users?sort=email&limit=2&offset=2", &token)
-            .await,
-    )
-    .await;
+    let second = app
+        .with_token(&token)
+        .json("/api/v1/admin/users?sort=email&limit=2&offset=2")
+        .await;
     assert_eq!(emails(&second), ["paul@example.fr", "under_score@example.fr"]);
-    let found = json_of(app.get_bearer("/api/v1/admin/users?q=JADE", &token).await).await;
+    let found = app.with_token(&token).json("/api/v1/admin/users?q=JADE").await;
     assert_eq!(emails(&found), ["jade.dupont@example.fr"]);
     // `_` is a letter, not a wildcard.
-    let literal = json_of(app.get_bearer("/api/v1/admin/users?q=r_s", &token).await).await;
+    let literal = app.with_token(&token).json("/api/v1/admin/users?q=r_s").await;
     assert_eq!(emails(&literal), ["under_score@example.fr"]);
-    let none = json_of(app.get_bearer("/api/v1/admin/users?q=e_d", &token).await).await;
+    let none = app.with_token(&token).json("/api/v1/admin/users?q=e_d").await;
     assert_eq!(none["total"], 0);
-    let admins = json_of(app.get_bearer("/api/v1/admin/users?role=admin", &token).await).await;
+    let admins = app
+        .with_token(&token)
+        .json("/api/v1/admin/users?role=admin")
+        .await;
     assert_eq!(emails(&admins), ["boss@example.fr"]);
     for bad in [
         "sort=age",
@@ -303,20 +304,15 @@ async fn admins_list_search_and_read_accounts(app: TestApp) {
         "limit=101",
         "offset=-1",
     ] {
-        assert_problem(
-            app.get_bearer(&format!("/api/v1/admin/users?{bad}"), &token)
-                .await,
-            422,
-            "validation_failed",
-        )
-        .await;
+        app.with_token(&token)
+            .refused(&format!("/api/v1/admin/users?{bad}"), 422, "validation_failed")
+            .await;
     }
 
-    let one = json_of(
-        app.get_bearer(&format!("/api/v1/admin/users/{}", jade.id), &token)
-            .await,
-    )
-    .await;
+    let one = app
+        .with_token(&token)
+        .json(&format!("/api/v1/admin/users/{}", jade.id))
+        .await;
     assert_eq!(
         (
             one["conversations"].as_i64(),
@@ -346,10 +342,7 @@ async fn a_disabled_account_loses_sessions_tokens_login_and_shares(app: TestApp)
     )
     .await;
     let share_path = format!("/api/v1/shares/{share_id}");
-    assert_eq!(
-        app.get_bearer(&share_path, &alice.access_token).await.status(),
-        StatusCode::OK
-    );
+    app.as_user(&alice).json(&share_path).await;
     // Bob has a socket open.
     let url = format!("{}/api/v1/ws", app.address.replace("http://", "ws://"));
     let (_, mut socket) = awc::Client::new()
@@ -423,12 +416,7 @@ async fn a_disabled_account_loses_sessions_tokens_login_and_shares(app: TestApp)
         "invalid_credentials",
     )
     .await;
-    assert_problem(
-        app.get_bearer(&share_path, &alice.access_token).await,
-        410,
-        "share_gone",
-    )
-    .await;
+    app.as_user(&alice).refused(&share_path, 410, "share_gone").await;
 
     // The audit log has it, with the actor, the target, the reason and the request's id.
     let log = audit(&app, &token, &format!("?target={}", bob.id)).await;
@@ -458,10 +446,7 @@ async fn a_disabled_account_loses_sessions_tokens_login_and_shares(app: TestApp)
         app.login("bob@example.fr", PASSWORD).await.status(),
         StatusCode::OK
     );
-    assert_eq!(
-        app.get_bearer(&share_path, &alice.access_token).await.status(),
-        StatusCode::OK
-    );
+    app.as_user(&alice).json(&share_path).await;
     let log = audit(&app, &token, "?action=admin.user_enabled").await;
     assert_eq!(log["total"], 1);
 }
@@ -497,12 +482,9 @@ async fn the_last_admin_and_self_actions_are_refused(app: TestApp) {
     let login = json_of(app.login("carol@example.fr", PASSWORD).await).await;
     let carol_token = login["access_token"].as_str().expect("token").to_owned();
     // A new admin first meets the two-factor requirement, then turns it on.
-    assert_problem(
-        app.get_bearer("/api/v1/admin/users", &carol_token).await,
-        403,
-        "admin_2fa_required",
-    )
-    .await;
+    app.with_token(&carol_token)
+        .refused("/api/v1/admin/users", 403, "admin_2fa_required")
+        .await;
     app.enrol_two_factor(&carol_token).await;
     let demoted = patch_user(
         &app,
@@ -512,12 +494,9 @@ async fn the_last_admin_and_self_actions_are_refused(app: TestApp) {
     )
     .await;
     assert_eq!(demoted.status(), StatusCode::OK);
-    assert_problem(
-        app.get_bearer("/api/v1/admin/users", &token).await,
-        403,
-        "forbidden",
-    )
-    .await;
+    app.with_token(&token)
+        .refused("/api/v1/admin/users", 403, "forbidden")
+        .await;
     assert_problem(
         patch_user(
             &app,
@@ -558,12 +537,9 @@ async fn shares_are_moderated_from_their_metadata(app: TestApp) {
     let (_, _, share_id) =
         share_a_conversation(&app, &bob, "alice@example.fr", "Relire ma lettre", "snapshot").await;
     let share_path = format!("/api/v1/shares/{share_id}");
-    assert_eq!(
-        app.get_bearer(&share_path, &alice.access_token).await.status(),
-        StatusCode::OK
-    );
+    app.as_user(&alice).json(&share_path).await;
 
-    let page = json_of(app.get_bearer("/api/v1/admin/shares", &token).await).await;
+    let page = app.with_token(&token).json("/api/v1/admin/shares").await;
     assert_eq!(page["total"], 1);
     let item = &page["items"][0];
     assert_eq!(
@@ -589,25 +565,20 @@ async fn shares_are_moderated_from_their_metadata(app: TestApp) {
         "metadata only"
     );
     for (query, total) in [("?state=active", 1), ("?state=removed", 0), ("?state=expired", 0)] {
-        let page = json_of(
-            app.get_bearer(&format!("/api/v1/admin/shares{query}"), &token)
-                .await,
-        )
-        .await;
+        let page = app
+            .with_token(&token)
+            .json(&format!("/api/v1/admin/shares{query}"))
+            .await;
         assert_eq!(page["total"], total, "{query}");
     }
-    let by_owner = json_of(
-        app.get_bearer(&format!("/api/v1/admin/shares?owner={}", alice.id), &token)
-            .await,
-    )
-    .await;
+    let by_owner = app
+        .with_token(&token)
+        .json(&format!("/api/v1/admin/shares?owner={}", alice.id))
+        .await;
     assert_eq!(by_owner["total"], 0);
-    assert_problem(
-        app.get_bearer("/api/v1/admin/shares?state=hidden", &token).await,
-        422,
-        "validation_failed",
-    )
-    .await;
+    app.with_token(&token)
+        .refused("/api/v1/admin/shares?state=hidden", 422, "validation_failed")
+        .await;
 
     let admin_path = format!("/api/v1/admin/shares/{share_id}");
     let no_reason = delete_with_reason(&app, &token, &admin_path, "").await;
@@ -620,19 +591,17 @@ async fn shares_are_moderated_from_their_metadata(app: TestApp) {
     assert_problem(unknown, 404, "not_found").await;
 
     // The recipient loses it; the owner sees that an administrator removed it, and why.
-    assert_problem(
-        app.get_bearer(&share_path, &alice.access_token).await,
-        410,
-        "share_gone",
-    )
-    .await;
-    let mine = json_of(app.get_bearer("/api/v1/me/shares", &bob.access_token).await).await;
+    app.as_user(&alice).refused(&share_path, 410, "share_gone").await;
+    let mine = app.as_user(&bob).json("/api/v1/me/shares").await;
     assert_eq!(mine[0]["share"]["state"], "removed");
     assert_eq!(
         mine[0]["share"]["removed_reason"],
         "Données personnelles d'un tiers"
     );
-    let removed = json_of(app.get_bearer("/api/v1/admin/shares?state=removed", &token).await).await;
+    let removed = app
+        .with_token(&token)
+        .json("/api/v1/admin/shares?state=removed")
+        .await;
     assert_eq!(
         removed["items"][0]["removed_reason"],
         "Données personnelles d'un tiers"
@@ -659,10 +628,5 @@ async fn admin_two_factor_can_be_optional_in_development() {
         crate::helpers::spawn_app_with(jobbot_db::Backend::Sqlite, &[("JOBBOT_ADMIN_2FA", "optional")]).await;
     let user = app.user("dev@example.fr").await;
     app.promote(&user.id, "admin").await;
-    assert_eq!(
-        app.get_bearer("/api/v1/admin/users", &user.access_token)
-            .await
-            .status(),
-        StatusCode::OK
-    );
+    app.as_user(&user).json("/api/v1/admin/users").await;
 }

@@ -64,7 +64,7 @@ async fn logout_and_deletion_by_an_admin_are_audited(app: TestApp) {
         "invalid_credentials",
     )
     .await;
-    assert_problem(app.get_bearer(&path, &token).await, 404, "not_found").await;
+    app.with_token(&token).refused(&path, 404, "not_found").await;
     let log = audit(&app, &token, &format!("?actor={}", boss.id)).await;
     let actions: Vec<&str> = log["items"]
         .as_array()
@@ -141,18 +141,12 @@ async fn the_audit_log_filters_and_downloads_as_csv(app: TestApp) {
     assert_eq!(future["total"], 0);
     let past = audit(&app, &token, "?to=2000-01-01T00:00:00Z").await;
     assert_eq!(past["total"], 0);
-    assert_problem(
-        app.get_bearer("/api/v1/admin/audit?from=yesterday", &token).await,
-        422,
-        "validation_failed",
-    )
-    .await;
-    assert_problem(
-        app.get_bearer("/api/v1/admin/audit?limit=201", &token).await,
-        422,
-        "validation_failed",
-    )
-    .await;
+    app.with_token(&token)
+        .refused("/api/v1/admin/audit?from=yesterday", 422, "validation_failed")
+        .await;
+    app.with_token(&token)
+        .refused("/api/v1/admin/audit?limit=201", 422, "validation_failed")
+        .await;
 
     let csv = app
         .client

@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 
 use crate::admin::{admin, json_of, send, share_a_conversation};
 use crate::both_backends;
-use crate::helpers::{assert_problem, TestApp};
+use crate::helpers::TestApp;
 
 both_backends!(the_system_page_describes_the_running_instance);
 
@@ -21,7 +21,7 @@ async fn the_system_page_describes_the_running_instance(app: TestApp) {
         .connect()
         .await
         .expect("websocket");
-    let system = json_of(app.get_bearer("/api/v1/admin/system", &token).await).await;
+    let system = app.with_token(&token).json("/api/v1/admin/system").await;
     let backend = match app.db.url {
         jobbot_db::DatabaseUrl::Postgres(_) => "postgres",
         jobbot_db::DatabaseUrl::Sqlite(_) => "sqlite",
@@ -77,12 +77,9 @@ async fn usage_statistics(backend: jobbot_db::Backend) {
         "snapshot",
     )
     .await;
-    assert_eq!(
-        app.get_bearer(&format!("/api/v1/shares/{share_id}"), &bob.access_token)
-            .await
-            .status(),
-        StatusCode::OK
-    );
+    app.as_user(&bob)
+        .json(&format!("/api/v1/shares/{share_id}"))
+        .await;
     // A second question, whose reply then fails (as an upstream timeout would leave it).
     for question in ["Et le salaire ?", "Et le contrat ?"] {
         let asked = send(
@@ -98,14 +95,10 @@ async fn usage_statistics(backend: jobbot_db::Backend) {
     }
     let settled = || async {
         for _ in 0..100 {
-            let page = json_of(
-                app.get_bearer(
-                    &format!("/api/v1/conversations/{conversation}/messages"),
-                    &alice.access_token,
-                )
-                .await,
-            )
-            .await;
+            let page = app
+                .as_user(&alice)
+                .json(&format!("/api/v1/conversations/{conversation}/messages"))
+                .await;
             let items = page["items"].as_array().cloned().unwrap_or_default();
             if items.len() == 6 && items.iter().all(|m| m["status"] != "streaming") {
                 return;
@@ -134,7 +127,7 @@ async fn usage_statistics(backend: jobbot_db::Backend) {
     });
 
     // Offers are counted, never shown: two open, one closed, two saved (the closed one was unsaved).
-    let offers = json_of(app.get_bearer("/api/v1/admin/stats", &token).await).await;
+    let offers = app.with_token(&token).json("/api/v1/admin/stats").await;
     assert_eq!(
         (
             &offers["totals"]["open_offers"],
@@ -144,36 +137,32 @@ async fn usage_statistics(backend: jobbot_db::Backend) {
     );
     for (title, state) in [("Soudeur", "open"), ("Cariste", "closed"), ("Peintre", "open")] {
         let created = app
-            .client
-            .post(app.url("/api/v1/offers"))
-            .bearer_auth(&token)
-            .json(&json!({"title": title, "description": "Offre de test."}))
-            .send()
-            .await
-            .expect("offer");
+            .with_token(&token)
+            .send(
+                "/api/v1/offers",
+                json!({"title": title, "description": "Offre de test."}),
+            )
+            .await;
         let offer = json_of(created).await;
         if state == "closed" {
             let id = offer["id"].as_str().expect("id");
             let closed = app
-                .client
-                .patch(app.url(&format!("/api/v1/offers/{id}")))
-                .bearer_auth(&token)
-                .json(&json!({"state": "closed"}))
-                .send()
-                .await
-                .expect("close");
+                .with_token(&token)
+                .call(
+                    reqwest::Method::PATCH,
+                    &format!("/api/v1/offers/{id}"),
+                    Some(json!({"state": "closed"})),
+                )
+                .await;
             assert!(closed.status().is_success());
             let unsaved = app
-                .client
-                .delete(app.url(&format!("/api/v1/me/saved-offers/{id}")))
-                .bearer_auth(&token)
-                .send()
-                .await
-                .expect("unsave");
+                .with_token(&token)
+                .delete(&format!("/api/v1/me/saved-offers/{id}"))
+                .await;
             assert!(unsaved.status().is_success());
         }
     }
-    let stats = json_of(app.get_bearer("/api/v1/admin/stats", &token).await).await;
+    let stats = app.with_token(&token).json("/api/v1/admin/stats").await;
     assert_eq!(stats["totals"]["open_offers"], 2);
     for counted in ["profiles", "cvs", "saved_searches", "alerting_searches"] {
         assert_eq!(stats["totals"][counted], 0, "{counted}");
@@ -258,19 +247,17 @@ async fn usage_statistics(backend: jobbot_db::Backend) {
     assert_eq!(stats["totals"]["unpriced_models"], json!([]));
     assert_eq!(stats["totals"]["signups"], 3);
 
-    let weekly = json_of(
-        app.get_bearer("/api/v1/admin/stats?interval=week&from=2026-01-01", &token)
-            .await,
-    )
-    .await;
+    let weekly = app
+        .with_token(&token)
+        .json("/api/v1/admin/stats?interval=week&from=2026-01-01")
+        .await;
     let first = weekly["buckets"][0].as_str().expect("a week");
     assert_eq!(first, "2025-12-29", "weeks start on Monday");
     assert_eq!(weekly["totals"]["signups"], 3);
-    let old = json_of(
-        app.get_bearer("/api/v1/admin/stats?from=2020-01-01&to=2020-01-08", &token)
-            .await,
-    )
-    .await;
+    let old = app
+        .with_token(&token)
+        .json("/api/v1/admin/stats?from=2020-01-01&to=2020-01-08")
+        .await;
     assert_eq!(
         (
             old["buckets"].as_array().map(Vec::len),
@@ -289,12 +276,8 @@ async fn usage_statistics(backend: jobbot_db::Backend) {
         "from=2020-01-01",
         "from=yesterday",
     ] {
-        assert_problem(
-            app.get_bearer(&format!("/api/v1/admin/stats?{bad}"), &token)
-                .await,
-            422,
-            "validation_failed",
-        )
-        .await;
+        app.with_token(&token)
+            .refused(&format!("/api/v1/admin/stats?{bad}"), 422, "validation_failed")
+            .await;
     }
 }

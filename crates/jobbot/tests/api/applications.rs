@@ -236,13 +236,9 @@ async fn applications_track_status_history_and_stay_private(app: TestApp) {
     }
     let read = app.create_token(&lea.access_token, "read").await;
     let by_token = app
-        .client
-        .patch(app.url(&path))
-        .bearer_auth(read["secret"].as_str().expect("secret"))
-        .json(&json!({"status": "rejected"}))
-        .send()
-        .await
-        .expect("patch");
+        .with_token(read["secret"].as_str().expect("secret"))
+        .call(reqwest::Method::PATCH, &path, Some(json!({"status": "rejected"})))
+        .await;
     assert_problem(by_token, 403, "insufficient_scope").await;
 
     // In the export, with the history.

@@ -146,13 +146,12 @@ async fn conversations_are_private_searchable_and_paginated(app: TestApp) {
     let alice = app.user("alice@example.fr").await;
     let bob = app.user("bob@example.fr").await;
     let named = app
-        .client
-        .post(app.url("/api/v1/conversations"))
-        .bearer_auth(&alice.access_token)
-        .json(&json!({"title": "Préparer l'entretien Airbus"}))
-        .send()
-        .await
-        .expect("create");
+        .as_user(&alice)
+        .send(
+            "/api/v1/conversations",
+            json!({"title": "Préparer l'entretien Airbus"}),
+        )
+        .await;
     let named: Value = named.json().await.expect("json");
     let id = named["id"].as_str().expect("id").to_owned();
     let other = new_conversation(&app, &alice.access_token).await;
@@ -168,12 +167,7 @@ async fn conversations_are_private_searchable_and_paginated(app: TestApp) {
         StatusCode::CREATED
     );
 
-    let list: Value = app
-        .get_bearer("/api/v1/conversations", &alice.access_token)
-        .await
-        .json()
-        .await
-        .expect("json");
+    let list: Value = app.as_user(&alice).json("/api/v1/conversations").await;
     let titles: Vec<&str> = list["items"]
         .as_array()
         .expect("items")
@@ -186,41 +180,24 @@ async fn conversations_are_private_searchable_and_paginated(app: TestApp) {
         "newest activity first"
     );
 
-    let by_title: Value = app
-        .get_bearer("/api/v1/conversations?q=AIRBUS", &alice.access_token)
-        .await
-        .json()
-        .await
-        .expect("json");
+    let by_title: Value = app.as_user(&alice).json("/api/v1/conversations?q=AIRBUS").await;
     assert_eq!(by_title["items"].as_array().map(Vec::len), Some(1));
     let by_text: Value = app
-        .get_bearer("/api/v1/conversations?q=hors%20ligne", &alice.access_token)
-        .await
-        .json()
-        .await
-        .expect("json");
+        .as_user(&alice)
+        .json("/api/v1/conversations?q=hors%20ligne")
+        .await;
     assert_eq!(
         by_text["items"][0]["id"],
         other.as_str(),
         "the assistant's text is searched too"
     );
-    let wildcard: Value = app
-        .get_bearer("/api/v1/conversations?q=sala_re", &alice.access_token)
-        .await
-        .json()
-        .await
-        .expect("json");
+    let wildcard: Value = app.as_user(&alice).json("/api/v1/conversations?q=sala_re").await;
     assert_eq!(
         wildcard["items"].as_array().map(Vec::len),
         Some(0),
         "_ is searched literally, not as a wildcard"
     );
-    let page: Value = app
-        .get_bearer("/api/v1/conversations?limit=1", &alice.access_token)
-        .await
-        .json()
-        .await
-        .expect("json");
+    let page: Value = app.as_user(&alice).json("/api/v1/conversations?limit=1").await;
     assert_eq!(
         (
             page["items"].as_array().map(Vec::len),
@@ -230,13 +207,13 @@ async fn conversations_are_private_searchable_and_paginated(app: TestApp) {
     );
 
     let renamed = app
-        .client
-        .patch(app.url(&format!("/api/v1/conversations/{id}")))
-        .bearer_auth(&alice.access_token)
-        .json(&json!({"title": "Entretien Airbus, jeudi"}))
-        .send()
-        .await
-        .expect("rename");
+        .as_user(&alice)
+        .call(
+            reqwest::Method::PATCH,
+            &format!("/api/v1/conversations/{id}"),
+            Some(json!({"title": "Entretien Airbus, jeudi"})),
+        )
+        .await;
     assert_eq!(renamed.status(), StatusCode::OK);
 
     // Bob gets 404 for Alice's conversation, whatever the method.
@@ -261,36 +238,17 @@ async fn conversations_are_private_searchable_and_paginated(app: TestApp) {
         )
         .await;
     }
-    let bobs: Value = app
-        .get_bearer("/api/v1/conversations", bob_token)
-        .await
-        .json()
-        .await
-        .expect("json");
+    let bobs: Value = app.with_token(bob_token).json("/api/v1/conversations").await;
     assert_eq!(bobs["items"].as_array().map(Vec::len), Some(0));
 
-    let deleted = app
-        .client
-        .delete(app.url(&base))
-        .bearer_auth(&alice.access_token)
-        .send()
-        .await
-        .expect("delete");
+    let deleted = app.as_user(&alice).delete(&base).await;
     assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
-    assert_problem(app.get_bearer(&base, &alice.access_token).await, 404, "not_found").await;
+    app.as_user(&alice).refused(&base, 404, "not_found").await;
 }
 
 async fn the_offline_coach_answers_and_titles_the_conversation(app: TestApp) {
     let user = app.user("lina@example.fr").await;
-    let info: Value = app
-        .client
-        .get(app.url("/api/v1/assistant"))
-        .send()
-        .await
-        .expect("info")
-        .json()
-        .await
-        .expect("json");
+    let info: Value = app.public_json("/api/v1/assistant").await;
     assert_eq!(
         (info["provider"].as_str(), info["offline"].as_bool()),
         (Some("offline"), Some(true))
@@ -317,11 +275,9 @@ async fn the_offline_coach_answers_and_titles_the_conversation(app: TestApp) {
     assert!(reply["usage"]["completion_tokens"].as_i64().expect("usage") > 0);
 
     let conversation: Value = app
-        .get_bearer(&format!("/api/v1/conversations/{id}"), &user.access_token)
-        .await
-        .json()
-        .await
-        .expect("json");
+        .as_user(&user)
+        .json(&format!("/api/v1/conversations/{id}"))
+        .await;
     assert_eq!(conversation["title"], "Comment rédiger mon CV ?");
 
     // Streaming: the stored question, deltas, then the stored answer, whose text is the deltas joined.
@@ -346,17 +302,12 @@ async fn the_offline_coach_answers_and_titles_the_conversation(app: TestApp) {
     let roles: Vec<&str> = all.iter().filter_map(|m| m["role"].as_str()).collect();
     assert_eq!(roles, ["user", "assistant", "user", "assistant"], "oldest first");
     let after: Value = app
-        .get_bearer(
-            &format!(
-                "/api/v1/conversations/{id}/messages?after={}&limit=1",
-                all[1]["id"].as_str().expect("id")
-            ),
-            &user.access_token,
-        )
-        .await
-        .json()
-        .await
-        .expect("json");
+        .as_user(&user)
+        .json(&format!(
+            "/api/v1/conversations/{id}/messages?after={}&limit=1",
+            all[1]["id"].as_str().expect("id")
+        ))
+        .await;
     assert_eq!(
         (after["items"][0]["id"].clone(), after["has_more"].as_bool()),
         (all[2]["id"].clone(), Some(true))
@@ -493,21 +444,15 @@ async fn one_reply_at_a_time_and_stop_keeps_what_was_written() {
     )
     .await;
     let regenerate = app
-        .client
-        .post(app.url(&format!("/api/v1/conversations/{id}/regenerate")))
-        .bearer_auth(&user.access_token)
-        .send()
-        .await
-        .expect("regen");
+        .as_user(&user)
+        .post_empty(&format!("/api/v1/conversations/{id}/regenerate"))
+        .await;
     assert_problem(regenerate, 409, "reply_in_progress").await;
 
     let stopped = app
-        .client
-        .post(app.url(&format!("/api/v1/conversations/{id}/stop")))
-        .bearer_auth(&user.access_token)
-        .send()
-        .await
-        .expect("stop");
+        .as_user(&user)
+        .post_empty(&format!("/api/v1/conversations/{id}/stop"))
+        .await;
     assert_eq!(stopped.status(), StatusCode::OK);
     let stopped: Value = stopped.json().await.expect("json");
     let content = stopped["message"]["content"]
@@ -527,12 +472,9 @@ async fn one_reply_at_a_time_and_stop_keeps_what_was_written() {
         (Some("stopped"), Some(content.as_str()))
     );
     let again = app
-        .client
-        .post(app.url(&format!("/api/v1/conversations/{id}/stop")))
-        .bearer_auth(&user.access_token)
-        .send()
-        .await
-        .expect("stop");
+        .as_user(&user)
+        .post_empty(&format!("/api/v1/conversations/{id}/stop"))
+        .await;
     assert_problem(again, 409, "no_reply_in_progress").await;
 }
 
@@ -580,21 +522,15 @@ async fn regenerate_replaces_the_last_answer() {
     let user = app.user("regen@example.fr").await;
     let id = new_conversation(&app, &user.access_token).await;
     let empty = app
-        .client
-        .post(app.url(&format!("/api/v1/conversations/{id}/regenerate")))
-        .bearer_auth(&user.access_token)
-        .send()
-        .await
-        .expect("regen");
+        .as_user(&user)
+        .post_empty(&format!("/api/v1/conversations/{id}/regenerate"))
+        .await;
     assert_problem(empty, 409, "nothing_to_regenerate").await;
     send(&app, &user.access_token, &id, "Question").await;
     let regenerated = app
-        .client
-        .post(app.url(&format!("/api/v1/conversations/{id}/regenerate")))
-        .bearer_auth(&user.access_token)
-        .send()
-        .await
-        .expect("regen");
+        .as_user(&user)
+        .post_empty(&format!("/api/v1/conversations/{id}/regenerate"))
+        .await;
     assert_eq!(regenerated.status(), StatusCode::CREATED);
     let stored = messages(&app, &user.access_token, &id).await;
     let texts: Vec<&str> = stored.iter().filter_map(|m| m["content"].as_str()).collect();

@@ -37,12 +37,9 @@ async fn the_daily_quota_stops_further_questions_until_the_reset() {
         "a refused question is not stored"
     );
     // Deleting conversations does not give the tokens back.
-    app.client
-        .delete(app.url(&format!("/api/v1/conversations/{id}")))
-        .bearer_auth(&user.access_token)
-        .send()
-        .await
-        .expect("delete");
+    app.as_user(&user)
+        .delete(&format!("/api/v1/conversations/{id}"))
+        .await;
     let other = new_conversation(&app, &user.access_token).await;
     assert_problem(
         send(&app, &user.access_token, &other, "Encore ?").await,

@@ -213,7 +213,9 @@ async fn expired_access_token_is_refused(app: TestApp) {
         &jsonwebtoken::EncodingKey::from_secret(TEST_JWT_SECRET.as_bytes()),
     )
     .expect("encode");
-    assert_problem(app.get_bearer("/api/v1/me", &expired).await, 401, "token_expired").await;
+    app.with_token(&expired)
+        .refused("/api/v1/me", 401, "token_expired")
+        .await;
 
     let forged = jsonwebtoken::encode(
         &jsonwebtoken::Header::default(),
@@ -221,7 +223,9 @@ async fn expired_access_token_is_refused(app: TestApp) {
         &jsonwebtoken::EncodingKey::from_secret(b"another-secret-another-secret-another!!"),
     )
     .expect("encode");
-    assert_problem(app.get_bearer("/api/v1/me", &forged).await, 401, "invalid_token").await;
+    app.with_token(&forged)
+        .refused("/api/v1/me", 401, "invalid_token")
+        .await;
     assert_problem(
         app.client.get(app.url("/api/v1/me")).send().await.expect("req"),
         401,
@@ -240,12 +244,9 @@ async fn logout_revokes_the_session_at_once(app: TestApp) {
         .await;
     assert_eq!(response.status(), StatusCode::NO_CONTENT);
     // The access JWT is still unexpired, but its session is gone.
-    assert_problem(
-        app.get_bearer("/api/v1/me", &user.access_token).await,
-        401,
-        "session_revoked",
-    )
-    .await;
+    app.as_user(&user)
+        .refused("/api/v1/me", 401, "session_revoked")
+        .await;
     let refresh = app
         .post_json(
             "/api/v1/auth/refresh",
@@ -256,20 +257,11 @@ async fn logout_revokes_the_session_at_once(app: TestApp) {
 
     // A Bearer access token alone can also end its session.
     let other = app.user("theo2@example.fr").await;
-    let response = app
-        .client
-        .post(app.url("/api/v1/auth/logout"))
-        .bearer_auth(&other.access_token)
-        .send()
-        .await
-        .expect("logout");
+    let response = app.as_user(&other).post_empty("/api/v1/auth/logout").await;
     assert_eq!(response.status(), StatusCode::NO_CONTENT);
-    assert_problem(
-        app.get_bearer("/api/v1/me", &other.access_token).await,
-        401,
-        "session_revoked",
-    )
-    .await;
+    app.as_user(&other)
+        .refused("/api/v1/me", 401, "session_revoked")
+        .await;
 }
 
 async fn refresh_rotates_and_reuse_revokes_the_family(app: TestApp) {
@@ -285,10 +277,7 @@ async fn refresh_rotates_and_reuse_revokes_the_family(app: TestApp) {
     let rotated = first["refresh_token"].as_str().expect("refresh").to_owned();
     assert_ne!(rotated, user.refresh_token);
     let new_access = first["access_token"].as_str().expect("access").to_owned();
-    assert_eq!(
-        app.get_bearer("/api/v1/me", &new_access).await.status(),
-        StatusCode::OK
-    );
+    app.with_token(&new_access).json("/api/v1/me").await;
 
     // The old refresh token is dead; replaying it revokes the whole family.
     let replay = app
@@ -302,18 +291,12 @@ async fn refresh_rotates_and_reuse_revokes_the_family(app: TestApp) {
         .post_json("/api/v1/auth/refresh", &json!({"refresh_token": rotated}))
         .await;
     assert_problem(after, 401, "invalid_token").await;
-    assert_problem(
-        app.get_bearer("/api/v1/me", &new_access).await,
-        401,
-        "session_revoked",
-    )
-    .await;
-    assert_problem(
-        app.get_bearer("/api/v1/me", &user.access_token).await,
-        401,
-        "session_revoked",
-    )
-    .await;
+    app.with_token(&new_access)
+        .refused("/api/v1/me", 401, "session_revoked")
+        .await;
+    app.as_user(&user)
+        .refused("/api/v1/me", 401, "session_revoked")
+        .await;
 }
 
 async fn cookie_requests_need_the_csrf_header(app: TestApp) {

@@ -460,11 +460,7 @@ pub(crate) async fn create_azurite_container(endpoint: &str, container: &str) {
 /// prune with an injected clock keeps exactly the right ones (local: 30 days; off-site: 60; never the newest).
 #[actix_rt::test]
 async fn backups_go_to_s3_and_azure() {
-    let (Ok(s3), Ok(azurite)) = (
-        std::env::var("JOBBOT_TEST_S3_ENDPOINT"),
-        std::env::var("JOBBOT_TEST_AZURITE_URL"),
-    ) else {
-        eprintln!("skipped: no object stores (make test starts them with scripts/object-stores.sh)");
+    let Some((s3, azurite)) = crate::helpers::object_stores() else {
         return;
     };
     let db = jobbot_db::testing::TestDatabase::new(jobbot_db::Backend::Sqlite);

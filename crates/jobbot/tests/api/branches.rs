@@ -26,13 +26,9 @@ async fn ask(
     if let Some(parent) = parent {
         body["parent_id"] = parent;
     }
-    app.client
-        .post(app.url(&format!("/api/v1/conversations/{id}/messages")))
-        .bearer_auth(token)
-        .json(&body)
-        .send()
+    app.with_token(token)
+        .send(&format!("/api/v1/conversations/{id}/messages"), body.clone())
         .await
-        .expect("ask")
 }
 
 async fn exchange(
@@ -52,13 +48,13 @@ async fn exchange(
 }
 
 async fn show(app: &TestApp, token: &str, id: &str, body: Value) -> reqwest::Response {
-    app.client
-        .patch(app.url(&format!("/api/v1/conversations/{id}")))
-        .bearer_auth(token)
-        .json(&body)
-        .send()
+    app.with_token(token)
+        .call(
+            reqwest::Method::PATCH,
+            &format!("/api/v1/conversations/{id}"),
+            Some(body.clone()),
+        )
         .await
-        .expect("patch")
 }
 
 /// The path shown: (content, siblings) of each message.
@@ -129,12 +125,9 @@ async fn branches_are_kept_shown_one_at_a_time_and_sent_alone(backend: Backend) 
 
     // Regenerating: the previous answer stays, as a sibling.
     let regenerated = app
-        .client
-        .post(app.url(&format!("/api/v1/conversations/{id}/regenerate")))
-        .bearer_auth(token)
-        .send()
-        .await
-        .expect("regenerate");
+        .with_token(token)
+        .post_empty(&format!("/api/v1/conversations/{id}/regenerate"))
+        .await;
     assert_eq!(regenerated.status(), StatusCode::CREATED);
     let regenerated: Value = regenerated.json().await.expect("json");
     let r2c = regenerated["assistant_message"]["id"]
@@ -224,11 +217,9 @@ async fn branches_are_kept_shown_one_at_a_time_and_sent_alone(backend: Backend) 
     )
     .await;
     let conversation: Value = app
-        .get_bearer(&format!("/api/v1/conversations/{id}"), token)
-        .await
-        .json()
-        .await
-        .expect("json");
+        .with_token(token)
+        .json(&format!("/api/v1/conversations/{id}"))
+        .await;
     assert_ne!(conversation["title"], "Renommée");
     let other = app.user("autre@example.fr").await;
     assert_problem(
@@ -297,13 +288,12 @@ async fn shares_show_the_branch_shown(backend: Backend) {
     let mut shares = Vec::new();
     for mode in ["snapshot", "live"] {
         let posted: Value = app
-            .client
-            .post(app.url(&format!("/api/v1/chats/{chat}/shares")))
-            .bearer_auth(token)
-            .json(&json!({"conversation_id": id, "mode": mode}))
-            .send()
+            .with_token(token)
+            .send(
+                &format!("/api/v1/chats/{chat}/shares"),
+                json!({"conversation_id": id, "mode": mode}),
+            )
             .await
-            .expect("share")
             .json()
             .await
             .expect("json");
@@ -313,11 +303,9 @@ async fn shares_show_the_branch_shown(backend: Backend) {
         let (app, bob_token) = (&app, bob_token.clone());
         async move {
             let body: Value = app
-                .get_bearer(&format!("/api/v1/shares/{share}"), &bob_token)
-                .await
-                .json()
-                .await
-                .expect("json");
+                .with_token(&bob_token)
+                .json(&format!("/api/v1/shares/{share}"))
+                .await;
             body["messages"]
                 .as_array()
                 .expect("messages")

@@ -5,6 +5,8 @@ use serde_json::{json, Value};
 
 use crate::both_backends;
 use crate::helpers::{assert_problem, TestApp, TestUser};
+use crate::speak::sharing;
+use jobbot_domain::ShareMode;
 
 both_backends!(
     sessions_open_once_list_unread_and_page,
@@ -84,29 +86,17 @@ async fn sessions_open_once_list_unread_and_page(app: TestApp) {
     for bad in ["", "   ", &"x".repeat(4_001)] {
         assert_problem(post(&app, &alice, chat, bad).await, 422, "validation_failed").await;
     }
-    let bobs: Vec<Value> = json_of(app.get_bearer("/api/v1/chats", &bob.access_token).await)
-        .await
-        .as_array()
-        .expect("list")
-        .clone();
+    let bobs: Vec<Value> = app.as_user(&bob).get("/api/v1/chats").await;
     assert_eq!(bobs.len(), 1);
     assert_eq!(bobs[0]["unread_count"], 3);
     assert_eq!(bobs[0]["last_message"]["content"], "Merci d'avance");
-    let alices: Vec<Value> = json_of(app.get_bearer("/api/v1/chats", &alice.access_token).await)
-        .await
-        .as_array()
-        .expect("list")
-        .clone();
+    let alices: Vec<Value> = app.as_user(&alice).get("/api/v1/chats").await;
     assert_eq!(alices[0]["unread_count"], 0, "my own messages are read");
 
-    let page = json_of(
-        app.get_bearer(
-            &format!("/api/v1/chats/{chat}/messages?limit=2"),
-            &bob.access_token,
-        )
-        .await,
-    )
-    .await;
+    let page = app
+        .as_user(&bob)
+        .json(&format!("/api/v1/chats/{chat}/messages?limit=2"))
+        .await;
     let texts: Vec<&str> = page["items"]
         .as_array()
         .expect("items")
@@ -119,24 +109,16 @@ async fn sessions_open_once_list_unread_and_page(app: TestApp) {
         "the latest, oldest first"
     );
     let oldest_id = page["items"][0]["id"].as_str().expect("id");
-    let before = json_of(
-        app.get_bearer(
-            &format!("/api/v1/chats/{chat}/messages?before={oldest_id}"),
-            &bob.access_token,
-        )
-        .await,
-    )
-    .await;
+    let before = app
+        .as_user(&bob)
+        .json(&format!("/api/v1/chats/{chat}/messages?before={oldest_id}"))
+        .await;
     assert_eq!(before["items"][0]["content"], "Bonjour Bob !");
     let first_id = before["items"][0]["id"].as_str().expect("id");
-    let after = json_of(
-        app.get_bearer(
-            &format!("/api/v1/chats/{chat}/messages?after={first_id}"),
-            &bob.access_token,
-        )
-        .await,
-    )
-    .await;
+    let after = app
+        .as_user(&bob)
+        .json(&format!("/api/v1/chats/{chat}/messages?after={first_id}"))
+        .await;
     assert_eq!(
         after["items"].as_array().map(Vec::len),
         Some(2),
@@ -145,19 +127,14 @@ async fn sessions_open_once_list_unread_and_page(app: TestApp) {
 
     let last_id = page["items"][1]["id"].as_str().expect("id");
     let read = app
-        .client
-        .post(app.url(&format!("/api/v1/chats/{chat}/read")))
-        .bearer_auth(&bob.access_token)
-        .json(&json!({"message_id": last_id}))
-        .send()
-        .await
-        .expect("read");
+        .as_user(&bob)
+        .send(
+            &format!("/api/v1/chats/{chat}/read"),
+            json!({"message_id": last_id}),
+        )
+        .await;
     assert_eq!(read.status(), StatusCode::NO_CONTENT);
-    let bobs: Vec<Value> = json_of(app.get_bearer("/api/v1/chats", &bob.access_token).await)
-        .await
-        .as_array()
-        .expect("list")
-        .clone();
+    let bobs: Vec<Value> = app.as_user(&bob).get("/api/v1/chats").await;
     assert_eq!(bobs[0]["unread_count"], 0);
 
     // Answering reads what came before: the sender's own read mark moves to their message.
@@ -166,46 +143,33 @@ async fn sessions_open_once_list_unread_and_page(app: TestApp) {
         StatusCode::CREATED
     );
     let unread = |list: Value| list[0]["unread_count"].clone();
-    assert_eq!(
-        unread(json_of(app.get_bearer("/api/v1/chats", &bob.access_token).await).await),
-        1
-    );
+    assert_eq!(unread(app.as_user(&bob).json("/api/v1/chats").await), 1);
     assert_eq!(
         post(&app, &bob, chat, "Oui, je regarde").await.status(),
         StatusCode::CREATED
     );
     assert_eq!(
-        unread(json_of(app.get_bearer("/api/v1/chats", &bob.access_token).await).await),
+        unread(app.as_user(&bob).json("/api/v1/chats").await),
         0,
         "posting marks the chat read for the sender"
     );
 
     let left = app
-        .client
-        .post(app.url(&format!("/api/v1/chats/{chat}/leave")))
-        .bearer_auth(&bob.access_token)
-        .send()
-        .await
-        .expect("leave");
+        .as_user(&bob)
+        .post_empty(&format!("/api/v1/chats/{chat}/leave"))
+        .await;
     assert_eq!(left.status(), StatusCode::NO_CONTENT);
-    assert_problem(
-        app.get_bearer(&format!("/api/v1/chats/{chat}/messages"), &bob.access_token)
-            .await,
-        404,
-        "not_found",
-    )
-    .await;
+    app.as_user(&bob)
+        .refused(&format!("/api/v1/chats/{chat}/messages"), 404, "not_found")
+        .await;
     assert_eq!(
         open(&app, &bob, "alice@example.fr").await.status(),
         StatusCode::OK,
         "opening it again brings it back"
     );
-    assert_eq!(
-        app.get_bearer(&format!("/api/v1/chats/{chat}/messages"), &bob.access_token)
-            .await
-            .status(),
-        StatusCode::OK
-    );
+    app.as_user(&bob)
+        .json(&format!("/api/v1/chats/{chat}/messages"))
+        .await;
 }
 
 async fn blocking_stops_messages_and_shares(app: TestApp) {
@@ -220,13 +184,7 @@ async fn blocking_stops_messages_and_shares(app: TestApp) {
     set_block(&app, &bob, &chat, true).await;
     assert_problem(post(&app, &alice, &chat, "Tu es là ?").await, 403, "blocked").await;
     assert_problem(
-        share(
-            &app,
-            &alice,
-            &chat,
-            json!({"conversation_id": conversation, "mode": "snapshot"}),
-        )
-        .await,
+        share(&app, &alice, &chat, sharing(&conversation, ShareMode::Snapshot)).await,
         403,
         "blocked",
     )
@@ -235,11 +193,7 @@ async fn blocking_stops_messages_and_shares(app: TestApp) {
         post(&app, &bob, &chat, "Je peux encore écrire").await.status(),
         StatusCode::CREATED
     );
-    let listed: Vec<Value> = json_of(app.get_bearer("/api/v1/chats", &bob.access_token).await)
-        .await
-        .as_array()
-        .expect("list")
-        .clone();
+    let listed: Vec<Value> = app.as_user(&bob).get("/api/v1/chats").await;
     assert_eq!(listed[0]["blocked"], true);
     set_block(&app, &bob, &chat, false).await;
     assert_eq!(
@@ -254,14 +208,10 @@ async fn sharing_redacts_follows_and_forks(app: TestApp) {
     let chat = app.as_user(&alice).open_chat("bob@example.fr").await.id;
     let question = "Mon numéro est le 06 12 34 56 78, comment rédiger mon CV ?";
     let conversation = app.as_user(&alice).conversation_about(question).await.id;
-    let messages = json_of(
-        app.get_bearer(
-            &format!("/api/v1/conversations/{conversation}/messages"),
-            &alice.access_token,
-        )
-        .await,
-    )
-    .await;
+    let messages = app
+        .as_user(&alice)
+        .json(&format!("/api/v1/conversations/{conversation}/messages"))
+        .await;
     let question_id = messages["items"][0]["id"].as_str().expect("id").to_owned();
     let start = question.find("06 12").expect("phone");
 
@@ -289,57 +239,49 @@ async fn sharing_redacts_follows_and_forks(app: TestApp) {
     );
     assert_eq!(posted["content"], card["title"]);
 
-    let seen = json_of(
-        app.get_bearer(&format!("/api/v1/shares/{share_id}"), &bob.access_token)
-            .await,
-    )
-    .await;
+    let seen = app
+        .as_user(&bob)
+        .json(&format!("/api/v1/shares/{share_id}"))
+        .await;
     assert_eq!(
         seen["messages"][0]["content"],
         "Mon numéro est le [téléphone], comment rédiger mon CV ?"
     );
     assert!(seen.get("views").is_none(), "only the owner sees the views");
-    let original = json_of(
-        app.get_bearer(
-            &format!("/api/v1/conversations/{conversation}/messages"),
-            &alice.access_token,
-        )
-        .await,
-    )
-    .await;
+    let original = app
+        .as_user(&alice)
+        .json(&format!("/api/v1/conversations/{conversation}/messages"))
+        .await;
     assert_eq!(
         original["items"][0]["content"], question,
         "the original is untouched"
     );
-    let owner_view = json_of(
-        app.get_bearer(&format!("/api/v1/shares/{share_id}"), &alice.access_token)
-            .await,
-    )
-    .await;
+    let owner_view = app
+        .as_user(&alice)
+        .json(&format!("/api/v1/shares/{share_id}"))
+        .await;
     assert_eq!(owner_view["views"][0]["viewer"], "Camille Martin");
 
     // The conversation grows: the snapshot does not, until it is re-snapshotted.
-    app.client
-        .post(app.url(&format!("/api/v1/conversations/{conversation}/messages")))
-        .bearer_auth(&alice.access_token)
-        .json(&json!({"content": "Et la lettre de motivation ?"}))
-        .send()
-        .await
-        .expect("ask");
-    let still = json_of(
-        app.get_bearer(&format!("/api/v1/shares/{share_id}"), &bob.access_token)
-            .await,
-    )
-    .await;
+    app.as_user(&alice)
+        .send(
+            &format!("/api/v1/conversations/{conversation}/messages"),
+            json!({"content": "Et la lettre de motivation ?"}),
+        )
+        .await;
+    let still = app
+        .as_user(&bob)
+        .json(&format!("/api/v1/shares/{share_id}"))
+        .await;
     assert_eq!(still["messages"].as_array().map(Vec::len), Some(2));
     let resnapshot = app
-        .client
-        .patch(app.url(&format!("/api/v1/shares/{share_id}")))
-        .bearer_auth(&alice.access_token)
-        .json(&json!({"resnapshot": true}))
-        .send()
-        .await
-        .expect("patch");
+        .as_user(&alice)
+        .call(
+            reqwest::Method::PATCH,
+            &format!("/api/v1/shares/{share_id}"),
+            Some(json!({"resnapshot": true})),
+        )
+        .await;
     let resnapshot = json_of(resnapshot).await;
     assert_eq!(
         (
@@ -350,102 +292,70 @@ async fn sharing_redacts_follows_and_forks(app: TestApp) {
         (Some(4), Some(true), Some(share_id.as_str()))
     );
     let live = app
-        .client
-        .patch(app.url(&format!("/api/v1/shares/{share_id}")))
-        .bearer_auth(&alice.access_token)
-        .json(&json!({"mode": "live"}))
-        .send()
-        .await
-        .expect("patch");
+        .as_user(&alice)
+        .call(
+            reqwest::Method::PATCH,
+            &format!("/api/v1/shares/{share_id}"),
+            Some(json!({"mode": "live"})),
+        )
+        .await;
     assert_eq!(json_of(live).await["mode"], "live");
-    let refreshed = json_of(
-        app.get_bearer(&format!("/api/v1/shares/{share_id}"), &bob.access_token)
-            .await,
-    )
-    .await;
+    let refreshed = app
+        .as_user(&bob)
+        .json(&format!("/api/v1/shares/{share_id}"))
+        .await;
     assert_eq!(
         refreshed["messages"][0]["content"], "Mon numéro est le [téléphone], comment rédiger mon CV ?",
         "live shares keep the redactions"
     );
 
     let fork = app
-        .client
-        .post(app.url(&format!("/api/v1/shares/{share_id}/fork")))
-        .bearer_auth(&bob.access_token)
-        .send()
-        .await
-        .expect("fork");
+        .as_user(&bob)
+        .post_empty(&format!("/api/v1/shares/{share_id}/fork"))
+        .await;
     assert_eq!(fork.status(), StatusCode::CREATED);
     let forked = json_of(fork).await;
-    let copy = json_of(
-        app.get_bearer(
-            &format!(
-                "/api/v1/conversations/{}/messages",
-                forked["id"].as_str().expect("id")
-            ),
-            &bob.access_token,
-        )
-        .await,
-    )
-    .await;
+    let copy = app
+        .as_user(&bob)
+        .json(&format!(
+            "/api/v1/conversations/{}/messages",
+            forked["id"].as_str().expect("id")
+        ))
+        .await;
     assert_eq!(copy["items"].as_array().map(Vec::len), Some(4));
     assert_eq!(
         copy["items"][0]["content"],
         "Mon numéro est le [téléphone], comment rédiger mon CV ?"
     );
 
-    let mine: Vec<Value> = json_of(app.get_bearer("/api/v1/me/shares", &alice.access_token).await)
-        .await
-        .as_array()
-        .expect("list")
-        .clone();
+    let mine: Vec<Value> = app.as_user(&alice).get("/api/v1/me/shares").await;
     assert_eq!(mine.len(), 1);
     assert_eq!(mine[0]["participant"]["display_name"], "Camille Martin");
     assert!(mine[0]["views"].as_array().is_some_and(|v| v.len() >= 3));
 
     // Deleting the conversation revokes its shares; the fork stays Bob's.
-    app.client
-        .delete(app.url(&format!("/api/v1/conversations/{conversation}")))
-        .bearer_auth(&alice.access_token)
-        .send()
-        .await
-        .expect("delete");
-    assert_problem(
-        app.get_bearer(&format!("/api/v1/shares/{share_id}"), &bob.access_token)
-            .await,
-        410,
-        "share_gone",
-    )
-    .await;
-    assert_problem(
-        app.get_bearer(&format!("/api/v1/shares/{share_id}"), &alice.access_token)
-            .await,
-        410,
-        "share_gone",
-    )
-    .await;
-    let listed = json_of(app.get_bearer("/api/v1/me/shares", &alice.access_token).await).await;
+    app.as_user(&alice)
+        .delete(&format!("/api/v1/conversations/{conversation}"))
+        .await;
+    app.as_user(&bob)
+        .refused(&format!("/api/v1/shares/{share_id}"), 410, "share_gone")
+        .await;
+    app.as_user(&alice)
+        .refused(&format!("/api/v1/shares/{share_id}"), 410, "share_gone")
+        .await;
+    let listed = app.as_user(&alice).json("/api/v1/me/shares").await;
     assert_eq!(
         listed[0]["share"]["state"], "revoked",
         "a revoked share is gone for everyone, its card stays in the owner's list"
     );
-    assert_eq!(
-        app.get_bearer(
-            &format!("/api/v1/conversations/{}", forked["id"].as_str().expect("id")),
-            &bob.access_token
-        )
-        .await
-        .status(),
-        StatusCode::OK
-    );
+    app.as_user(&bob)
+        .json(&format!(
+            "/api/v1/conversations/{}",
+            forked["id"].as_str().expect("id")
+        ))
+        .await;
 
-    let bad = share(
-        &app,
-        &alice,
-        &chat,
-        json!({"conversation_id": conversation, "mode": "snapshot"}),
-    )
-    .await;
+    let bad = share(&app, &alice, &chat, sharing(&conversation, ShareMode::Snapshot)).await;
     assert_problem(bad, 404, "not_found").await;
 }
 
@@ -511,14 +421,10 @@ async fn a_burst_of_posts_is_written_together_and_each_answered(app: TestApp) {
         }
     }
     assert_eq!(created.len(), 30);
-    let page = json_of(
-        app.get_bearer(
-            &format!("/api/v1/chats/{with_bob}/messages?limit=100"),
-            &bob.access_token,
-        )
-        .await,
-    )
-    .await;
+    let page = app
+        .as_user(&bob)
+        .json(&format!("/api/v1/chats/{with_bob}/messages?limit=100"))
+        .await;
     let stored: Vec<String> = page["items"]
         .as_array()
         .expect("items")
@@ -548,7 +454,7 @@ async fn a_burst_of_posts_is_written_together_and_each_answered(app: TestApp) {
             .skip(last_own.map_or(0, |i| i + 1))
             .filter(|m| m["sender_id"] == writer.id.as_str())
             .count() as i64;
-        let listed = json_of(app.get_bearer("/api/v1/chats", &reader.access_token).await).await;
+        let listed = app.as_user(reader).json("/api/v1/chats").await;
         let unread = listed
             .as_array()
             .expect("list")

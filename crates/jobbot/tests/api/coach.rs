@@ -300,13 +300,9 @@ async fn grounded_conversations_send_the_workspace(backend: Backend) {
     assert_problem(stolen, 404, "not_found").await;
     let read = app.create_token(&lea.access_token, "read").await;
     let read_only = app
-        .client
-        .post(app.url("/api/v1/conversations"))
-        .bearer_auth(read["secret"].as_str().expect("secret"))
-        .json(&json!({"application_id": application_id}))
-        .send()
-        .await
-        .expect("post");
+        .with_token(read["secret"].as_str().expect("secret"))
+        .send("/api/v1/conversations", json!({"application_id": application_id}))
+        .await;
     assert_problem(read_only, 403, "insufficient_scope").await;
 
     // The application deleted: the conversation stays, about the offer only.

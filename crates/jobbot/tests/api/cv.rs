@@ -390,14 +390,7 @@ async fn a_cv_is_read_corrected_grounded_and_only_its_owners(app: TestApp) {
     )
     .await;
     assert_eq!(stored(&app, &bob.id).len(), 1);
-    let deleted = app
-        .client
-        .delete(app.url("/api/v1/me"))
-        .bearer_auth(&bob.access_token)
-        .json(&json!({"password": crate::helpers::PASSWORD}))
-        .send()
-        .await
-        .expect("delete");
+    let deleted = app.as_user(&bob).delete_account().await;
     assert_eq!(deleted.status(), StatusCode::OK);
     assert_eq!(sweep(&app, 7).await, 1);
     assert!(stored(&app, &bob.id).is_empty());
@@ -495,11 +488,7 @@ async fn what_is_not_a_pdf_leaves_nothing(app: TestApp) {
 /// through the other, byte for byte, and deleted through it.
 #[actix_rt::test]
 async fn cvs_in_s3_and_azure_are_shared_by_two_instances() {
-    let (Ok(s3), Ok(azurite)) = (
-        std::env::var("JOBBOT_TEST_S3_ENDPOINT"),
-        std::env::var("JOBBOT_TEST_AZURITE_URL"),
-    ) else {
-        eprintln!("skipped: no object stores (make test starts them with scripts/object-stores.sh)");
+    let Some((s3, azurite)) = crate::helpers::object_stores() else {
         return;
     };
     let name = format!("jobbot-cv-{}", &uuid::Uuid::now_v7().simple().to_string()[20..]);

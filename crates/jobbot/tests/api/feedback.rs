@@ -15,33 +15,10 @@ both_backends!(
 
 /// A conversation of `user` with one question and the offline coach's reply: (conversation, question, reply).
 async fn exchange(app: &TestApp, user: &TestUser) -> (String, String, String) {
-    let conversation = ok(
-        send(app, user, Method::POST, "/api/v1/conversations", Some(json!({}))).await,
-        StatusCode::CREATED,
-    )
-    .await;
-    let id = conversation["id"].as_str().expect("id").to_owned();
-    let exchange = ok(
-        send(
-            app,
-            user,
-            Method::POST,
-            &format!("/api/v1/conversations/{id}/messages"),
-            Some(json!({"content": "Comment préparer un entretien ?"})),
-        )
-        .await,
-        StatusCode::CREATED,
-    )
-    .await;
-    let question = exchange["user_message"]["id"]
-        .as_str()
-        .expect("question")
-        .to_owned();
-    let reply = exchange["assistant_message"]["id"]
-        .as_str()
-        .expect("reply")
-        .to_owned();
-    (id, question, reply)
+    let speaker = app.as_user(user);
+    let id = speaker.new_conversation().await.id;
+    let exchange = speaker.ask(&id, "Comment préparer un entretien ?").await;
+    (id, exchange.user_message.id, exchange.assistant_message.id)
 }
 
 fn feedback_path(conversation: &str, message: &str) -> String {
@@ -196,13 +173,13 @@ async fn replies_are_rated_by_their_owner_only(app: TestApp) {
     // A read-only token cannot rate.
     let read_only = app.create_token(&ana.access_token, "read").await;
     let by_reader = app
-        .client
-        .put(app.url(&feedback_path(&id, &reply)))
-        .bearer_auth(read_only["secret"].as_str().expect("secret"))
-        .json(&json!({"rating": "up"}))
-        .send()
-        .await
-        .expect("put");
+        .with_token(read_only["secret"].as_str().expect("secret"))
+        .call(
+            reqwest::Method::PUT,
+            &feedback_path(&id, &reply),
+            Some(json!({"rating": "up"})),
+        )
+        .await;
     assert_problem(by_reader, 403, "insufficient_scope").await;
     assert_eq!(shown(&app, &ana, &id).await[1]["feedback"]["rating"], "up");
 

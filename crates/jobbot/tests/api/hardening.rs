@@ -155,12 +155,9 @@ async fn costly_pdfs_are_refused_fast(backend: Backend) {
         // Far under the budget (5 s) on any machine: the cost is found before any text is extracted.
         assert!(elapsed < Duration::from_secs(4), "{}: {elapsed:?}", file.name());
     }
-    assert_problem(
-        app.get_bearer("/api/v1/me/cv", &user.access_token).await,
-        404,
-        "not_found",
-    )
-    .await;
+    app.as_user(&user)
+        .refused("/api/v1/me/cv", 404, "not_found")
+        .await;
     // A real CV still goes through the worker.
     let cv = crate::cv::pdf(&[&["Nora Benali", "Électricienne"]], true);
     let response = upload(&app, &user.access_token, cv).await;
@@ -465,10 +462,7 @@ async fn a_password_change_ends_personal_tokens(backend: Backend) {
     let user = app.user("lea@example.fr").await;
     let token = app.create_token(&user.access_token, "write").await;
     let secret = token["secret"].as_str().expect("secret").to_owned();
-    assert_eq!(
-        app.get_bearer("/api/v1/me", &secret).await.status(),
-        StatusCode::OK
-    );
+    app.with_token(&secret).json("/api/v1/me").await;
     let changed = post_json_bearer(
         &app,
         reqwest::Method::POST,
@@ -483,12 +477,7 @@ async fn a_password_change_ends_personal_tokens(backend: Backend) {
         StatusCode::UNAUTHORIZED
     );
     // The session that changed it goes on, and lists no live token.
-    let tokens: Value = app
-        .get_bearer("/api/v1/me/tokens", &user.access_token)
-        .await
-        .json()
-        .await
-        .expect("json");
+    let tokens: Value = app.as_user(&user).json("/api/v1/me/tokens").await;
     assert_eq!(tokens, json!([]));
 }
 
@@ -514,12 +503,7 @@ async fn per_user_caps_hold_under_concurrency(backend: Backend) {
     let results = futures_util::future::join_all(saves).await;
     assert_eq!(results.iter().filter(|&&s| s == 201).count(), 20, "{results:?}");
     assert_eq!(results.iter().filter(|&&s| s == 409).count(), 20, "{results:?}");
-    let saved: Value = app
-        .get_bearer("/api/v1/me/saved-searches", &user.access_token)
-        .await
-        .json()
-        .await
-        .expect("json");
+    let saved: Value = app.as_user(&user).json("/api/v1/me/saved-searches").await;
     assert_eq!(saved.as_array().map(Vec::len), Some(20), "{saved}");
 
     let creates = (0..60).map(|i| {
@@ -594,12 +578,7 @@ async fn anonymous_callers_learn_no_infrastructure(backend: Backend) {
     }
     // Admins see where it is on the system page.
     let admin = app.admin_token("boss@example.fr").await;
-    let system: Value = app
-        .get_bearer("/api/v1/admin/system", &admin)
-        .await
-        .json()
-        .await
-        .expect("json");
+    let system: Value = app.with_token(&admin).json("/api/v1/admin/system").await;
     let shown = system["database"]["location"].as_str().expect("location");
     assert!(!shown.is_empty() && !shown.contains("France"), "{shown}");
 }
@@ -640,12 +619,7 @@ async fn enrolling_an_authenticator_needs_the_password(backend: Backend) {
     let problem = assert_problem(wrong, 422, "validation_failed").await;
     assert_eq!(problem["errors"][0]["field"], "password");
     assert_eq!(problem["errors"][0]["code"], "incorrect");
-    let status: Value = app
-        .get_bearer("/api/v1/me/2fa", &user.access_token)
-        .await
-        .json()
-        .await
-        .expect("json");
+    let status: Value = app.as_user(&user).json("/api/v1/me/2fa").await;
     assert_eq!(status["enabled"], false);
     let right = post_json_bearer(
         &app,

@@ -169,24 +169,21 @@ impl TestApp {
     }
 
     pub async fn get_bearer(&self, path: &str, token: &str) -> Response {
-        self.client
-            .get(self.url(path))
-            .bearer_auth(token)
-            .send()
+        self.with_token(token)
+            .call(reqwest::Method::GET, path, None)
             .await
-            .expect("request")
+    }
+
+    /// GETs `path` without credentials: the answer's JSON, which must come with 200.
+    pub async fn public_json(&self, path: &str) -> Value {
+        let response = self.client.get(self.url(path)).send().await.expect("request");
+        assert_eq!(response.status(), StatusCode::OK, "GET {path}");
+        response.json().await.expect("json")
     }
 
     /// The OpenAPI document this server serves.
     pub async fn openapi(&self) -> Value {
-        self.client
-            .get(self.url("/api/openapi.json"))
-            .send()
-            .await
-            .expect("document")
-            .json()
-            .await
-            .expect("json")
+        self.public_json("/api/openapi.json").await
     }
 
     /// Creates a personal token of `scope` (`read` or `write`) for the holder of `access`; returns its JSON.
@@ -313,14 +310,7 @@ pub async fn send(
     path: &str,
     body: Option<Value>,
 ) -> Response {
-    let mut request = app
-        .client
-        .request(method, app.url(path))
-        .bearer_auth(&user.access_token);
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    request.send().await.expect("request")
+    app.as_user(user).call(method, path, body).await
 }
 
 /// The answer's JSON, once its status is checked.
@@ -332,29 +322,15 @@ pub async fn ok(response: Response, status: StatusCode) -> Value {
 /// Starts a conversation from `start` (its `offer_id`, `application_id`…), asks `question` and returns the
 /// finished answer's text.
 pub async fn ask(app: &TestApp, user: &TestUser, start: Value, question: &str) -> String {
-    use reqwest::Method;
-    let conversation = ok(
-        send(app, user, Method::POST, "/api/v1/conversations", Some(start)).await,
-        StatusCode::CREATED,
-    )
-    .await;
-    let id = conversation["id"].as_str().expect("id");
-    let exchange = ok(
-        send(
-            app,
-            user,
-            Method::POST,
-            &format!("/api/v1/conversations/{id}/messages"),
-            Some(json!({ "content": question })),
-        )
-        .await,
-        StatusCode::CREATED,
-    )
-    .await;
-    exchange["assistant_message"]["content"]
-        .as_str()
-        .expect("answer")
-        .to_owned()
+    let speaker = app.as_user(user);
+    let conversation: jobbot_api_types::Conversation = speaker
+        .post("/api/v1/conversations", start, &[StatusCode::CREATED])
+        .await;
+    speaker
+        .ask(&conversation.id, question)
+        .await
+        .assistant_message
+        .content
 }
 /// Asserts a problem+json response with this status and code; returns the body.
 pub async fn assert_problem(response: Response, status: u16, code: &str) -> Value {
@@ -507,15 +483,51 @@ pub async fn start_process(
 
 /// A new conversation of the token's user on the server at `base`: its id.
 pub async fn new_conversation(client: &reqwest::Client, base: &str, token: &str) -> String {
-    let created: Value = client
-        .post(format!("{base}/api/v1/conversations"))
-        .bearer_auth(token)
-        .json(&json!({}))
-        .send()
+    crate::speak::Speaker::at(client, base, token)
+        .new_conversation()
         .await
-        .expect("create")
-        .json()
+        .id
+}
+
+impl TestApp {
+    /// `user`, calling the API with their access token.
+    pub fn as_user<'a>(&'a self, user: &'a TestUser) -> crate::speak::Speaker<'a> {
+        self.with_token(&user.access_token)
+    }
+
+    /// The holder of `token` (an access or personal token).
+    pub fn with_token<'a>(&'a self, token: &'a str) -> crate::speak::Speaker<'a> {
+        crate::speak::Speaker::at(&self.client, &self.address, token)
+    }
+}
+
+impl crate::speak::Speaker<'_> {
+    /// GETs `path` and asserts the refusal: a problem with this status and code; returns its body.
+    pub async fn refused(&self, path: &str, status: u16, code: &str) -> Value {
+        assert_problem(self.call(reqwest::Method::GET, path, None).await, status, code).await
+    }
+
+    /// Deletes the speaker's account (confirmed with the test password): the answer as it comes.
+    pub async fn delete_account(&self) -> Response {
+        self.call(
+            reqwest::Method::DELETE,
+            "/api/v1/me",
+            Some(json!({ "password": PASSWORD })),
+        )
         .await
-        .expect("json");
-    created["id"].as_str().expect("id").to_owned()
+    }
+}
+
+/// The S3 (moto) and Azurite endpoints scripts/object-stores.sh started for `make test`, when it did.
+pub fn object_stores() -> Option<(String, String)> {
+    match (
+        std::env::var("JOBBOT_TEST_S3_ENDPOINT"),
+        std::env::var("JOBBOT_TEST_AZURITE_URL"),
+    ) {
+        (Ok(s3), Ok(azurite)) => Some((s3, azurite)),
+        _ => {
+            eprintln!("skipped: no object stores (make test starts them with scripts/object-stores.sh)");
+            None
+        }
+    }
 }

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use reqwest::StatusCode;
-use serde_json::{json, Value};
+use serde_json::json;
 
 use crate::helpers::spawn_app;
 
@@ -25,26 +25,14 @@ async fn scrape(app: &crate::helpers::TestApp) -> String {
 async fn metrics_name_routes_by_template_and_carry_no_ids() {
     let app = spawn_app(jobbot_db::Backend::Sqlite).await;
     let user = app.user("metrics@example.fr").await;
-    let created: Value = app
-        .client
-        .post(app.url("/api/v1/conversations"))
-        .bearer_auth(&user.access_token)
-        .json(&json!({}))
-        .send()
-        .await
-        .expect("create")
-        .json()
-        .await
-        .expect("json");
-    let conversation = created["id"].as_str().expect("id").to_owned();
+    let conversation = app.as_user(&user).new_conversation().await.id;
     let asked = app
-        .client
-        .post(app.url(&format!("/api/v1/conversations/{conversation}/messages")))
-        .bearer_auth(&user.access_token)
-        .json(&json!({"content": "Comment préparer un entretien ?"}))
-        .send()
-        .await
-        .expect("ask");
+        .as_user(&user)
+        .send(
+            &format!("/api/v1/conversations/{conversation}/messages"),
+            json!({"content": "Comment préparer un entretien ?"}),
+        )
+        .await;
     assert_eq!(asked.status(), StatusCode::CREATED);
     let _ = asked.text().await;
     let page = app

@@ -27,13 +27,13 @@ async fn app_with_models(backend: Backend) -> (TestApp, FakeLlm) {
 }
 
 async fn patch(app: &TestApp, token: &str, id: &str, body: Value) -> reqwest::Response {
-    app.client
-        .patch(app.url(&format!("/api/v1/conversations/{id}")))
-        .bearer_auth(token)
-        .json(&body)
-        .send()
+    app.with_token(token)
+        .call(
+            reqwest::Method::PATCH,
+            &format!("/api/v1/conversations/{id}"),
+            Some(body.clone()),
+        )
         .await
-        .expect("patch")
 }
 
 /// The `model` of each request the upstream received, in order.
@@ -48,15 +48,7 @@ crate::on_both_backends!(conversations_pick_among_the_offered_models);
 
 async fn conversations_pick_among_the_offered_models(backend: Backend) {
     let (app, fake) = app_with_models(backend).await;
-    let info: Value = app
-        .client
-        .get(app.url("/api/v1/assistant"))
-        .send()
-        .await
-        .expect("info")
-        .json()
-        .await
-        .expect("json");
+    let info: Value = app.public_json("/api/v1/assistant").await;
     assert_eq!(info["model"], "mistral-small-latest");
     assert_eq!(
         info["models"],
@@ -87,11 +79,9 @@ async fn conversations_pick_among_the_offered_models(backend: Backend) {
     let token = ana.access_token.as_str();
     let id = new_conversation(&app, token).await;
     let conversation: Value = app
-        .get_bearer(&format!("/api/v1/conversations/{id}"), token)
-        .await
-        .json()
-        .await
-        .expect("json");
+        .with_token(token)
+        .json(&format!("/api/v1/conversations/{id}"))
+        .await;
     assert_eq!(conversation["model"], "mistral-small-latest", "the default");
     let first: Value = send(&app, token, &id, "Première question")
         .await
@@ -126,12 +116,9 @@ async fn conversations_pick_among_the_offered_models(backend: Backend) {
 
     // Regenerating asks the conversation's model too.
     let regenerated = app
-        .client
-        .post(app.url(&format!("/api/v1/conversations/{id}/regenerate")))
-        .bearer_auth(token)
-        .send()
-        .await
-        .expect("regenerate");
+        .with_token(token)
+        .post_empty(&format!("/api/v1/conversations/{id}/regenerate"))
+        .await;
     assert_eq!(regenerated.status(), StatusCode::CREATED);
     assert_eq!(
         sent_models(&fake).last().map(String::as_str),
@@ -150,41 +137,26 @@ async fn conversations_pick_among_the_offered_models(backend: Backend) {
         assert_eq!(refused["errors"][0]["code"], "invalid_choice", "{bad}");
     }
     let unchanged: Value = app
-        .get_bearer(&format!("/api/v1/conversations/{id}"), token)
-        .await
-        .json()
-        .await
-        .expect("json");
+        .with_token(token)
+        .json(&format!("/api/v1/conversations/{id}"))
+        .await;
     assert_eq!(unchanged["model"], "mistral-large-latest");
     assert_ne!(unchanged["title"], "Renommée", "a refused change changes nothing");
 
     // Picked at creation; refused at creation; listed with each conversation.
     let created = app
-        .client
-        .post(app.url("/api/v1/conversations"))
-        .bearer_auth(token)
-        .json(&json!({"model": "open-mistral-nemo"}))
-        .send()
-        .await
-        .expect("create");
+        .with_token(token)
+        .send("/api/v1/conversations", json!({"model": "open-mistral-nemo"}))
+        .await;
     assert_eq!(created.status(), StatusCode::CREATED);
     let created: Value = created.json().await.expect("json");
     assert_eq!(created["model"], "open-mistral-nemo");
     let refused = app
-        .client
-        .post(app.url("/api/v1/conversations"))
-        .bearer_auth(token)
-        .json(&json!({"model": "gpt-5"}))
-        .send()
-        .await
-        .expect("create");
+        .with_token(token)
+        .send("/api/v1/conversations", json!({"model": "gpt-5"}))
+        .await;
     assert_problem(refused, 422, "validation_failed").await;
-    let list: Value = app
-        .get_bearer("/api/v1/conversations", token)
-        .await
-        .json()
-        .await
-        .expect("json");
+    let list: Value = app.with_token(token).json("/api/v1/conversations").await;
     let listed: Vec<(&str, &str)> = list["items"]
         .as_array()
         .expect("items")
@@ -290,11 +262,9 @@ async fn the_fallback_model_answers_when_the_chosen_one_is_overloaded() {
     assert_eq!(done["message"]["model"], "open-mistral-nemo");
     assert_eq!(done["message"]["fallback_from"], "mistral-large-latest");
     let conversation: Value = app
-        .get_bearer(&format!("/api/v1/conversations/{id}"), token)
-        .await
-        .json()
-        .await
-        .expect("json");
+        .with_token(token)
+        .json(&format!("/api/v1/conversations/{id}"))
+        .await;
     assert_eq!(conversation["model"], "mistral-large-latest");
 
     // The next question asks the chosen model first again.
@@ -334,12 +304,7 @@ async fn the_fallback_model_answers_when_the_chosen_one_is_overloaded() {
 
     // The fallback's tokens are counted under the fallback model (the admin cost follows).
     let admin = app.admin_token("admin@example.fr").await;
-    let stats: Value = app
-        .get_bearer("/api/v1/admin/stats", &admin)
-        .await
-        .json()
-        .await
-        .expect("json");
+    let stats: Value = app.with_token(&admin).json("/api/v1/admin/stats").await;
     let tokens_of = |model: &str| {
         stats["tokens"]
             .as_array()

@@ -265,13 +265,13 @@ async fn recruiters_post_edit_and_close_only_their_offers(app: TestApp) {
     assert_problem(by_rival, 403, "forbidden").await;
     let read_only = app.create_token(&boss.access_token, "read").await;
     let by_read_token = app
-        .client
-        .patch(app.url(&format!("/api/v1/offers/{id}")))
-        .bearer_auth(read_only["secret"].as_str().expect("secret"))
-        .json(&json!({"state": "closed"}))
-        .send()
-        .await
-        .expect("patch");
+        .with_token(read_only["secret"].as_str().expect("secret"))
+        .call(
+            reqwest::Method::PATCH,
+            &format!("/api/v1/offers/{id}"),
+            Some(json!({"state": "closed"})),
+        )
+        .await;
     assert_problem(by_read_token, 403, "insufficient_scope").await;
     let missing = patch_offer(&app, &boss, "01930000-0000-7000-8000-000000000000", &json!({})).await;
     assert_problem(missing, 404, "not_found").await;
@@ -315,13 +315,7 @@ async fn recruiters_post_edit_and_close_only_their_offers(app: TestApp) {
     assert_eq!(titles(&mine), ["Soudeur TIG confirmé"]);
     let theirs = page(&app, &rival, "/api/v1/offers?mine=true").await;
     assert_eq!(theirs["total"], 0);
-    let delete = app
-        .client
-        .delete(app.url(&format!("/api/v1/offers/{id}")))
-        .bearer_auth(&boss.access_token)
-        .send()
-        .await
-        .expect("delete");
+    let delete = app.as_user(&boss).delete(&format!("/api/v1/offers/{id}")).await;
     assert_problem(delete, 409, "conflict").await;
 
     // Creation checks its fields too.
@@ -390,12 +384,9 @@ async fn private_offers_and_saved_offers_stay_their_owners(app: TestApp) {
     )
     .await;
     let save_theirs = app
-        .client
-        .put(app.url(&format!("/api/v1/me/saved-offers/{private_id}")))
-        .bearer_auth(&max.access_token)
-        .send()
-        .await
-        .expect("put");
+        .as_user(&max)
+        .put(&format!("/api/v1/me/saved-offers/{private_id}"))
+        .await;
     assert_problem(save_theirs, 404, "not_found").await;
     assert_problem(
         patch_offer(&app, &max, &private_id, &json!({"title": "x"})).await,
@@ -416,12 +407,9 @@ async fn private_offers_and_saved_offers_stay_their_owners(app: TestApp) {
     let public_id = public["items"][0]["id"].as_str().expect("id").to_owned();
     for _ in 0..2 {
         let saved = app
-            .client
-            .put(app.url(&format!("/api/v1/me/saved-offers/{public_id}")))
-            .bearer_auth(&lea.access_token)
-            .send()
-            .await
-            .expect("put");
+            .as_user(&lea)
+            .put(&format!("/api/v1/me/saved-offers/{public_id}"))
+            .await;
         assert_eq!(saved.status(), StatusCode::NO_CONTENT);
     }
     let marked = page(&app, &lea, "/api/v1/offers?q=boulanger").await;
@@ -486,21 +474,18 @@ async fn private_offers_and_saved_offers_stay_their_owners(app: TestApp) {
     .await;
     assert_eq!(again.status(), StatusCode::CREATED);
     let saved = app
-        .client
-        .put(app.url(&format!("/api/v1/me/saved-offers/{public_id}")))
-        .bearer_auth(&lea.access_token)
-        .send()
-        .await
-        .expect("put");
+        .as_user(&lea)
+        .put(&format!("/api/v1/me/saved-offers/{public_id}"))
+        .await;
     assert_eq!(saved.status(), StatusCode::NO_CONTENT);
     let deleted = app
-        .client
-        .delete(app.url("/api/v1/me"))
-        .bearer_auth(&lea.access_token)
-        .json(&json!({"password": crate::helpers::PASSWORD}))
-        .send()
-        .await
-        .expect("delete");
+        .as_user(&lea)
+        .call(
+            reqwest::Method::DELETE,
+            "/api/v1/me",
+            Some(json!({"password": crate::helpers::PASSWORD})),
+        )
+        .await;
     assert!(deleted.status().is_success(), "{}", deleted.status());
     let (owned, saved) = app.with_db(|conn| {
         (

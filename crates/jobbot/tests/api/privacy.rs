@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 
 use crate::both_backends;
 use crate::helpers::{assert_problem, spawn_app_with, TestApp};
-use crate::speak::share_id;
+use crate::speak::{share_id, Speaker};
 use jobbot_domain::ShareMode;
 
 both_backends!(
@@ -26,12 +26,7 @@ async fn consent_is_recorded_with_its_history(app: TestApp) {
             .json(&json!({"policy_version": jobbot_domain::legal::PRIVACY_POLICY_VERSION, "preferences": preferences, "measurement": measurement}))
             .send()
     };
-    let empty: Value = app
-        .get_bearer("/api/v1/me/consent", &user.access_token)
-        .await
-        .json()
-        .await
-        .expect("json");
+    let empty: Value = app.as_user(&user).json("/api/v1/me/consent").await;
     assert!(empty["current"].is_null());
     assert_eq!(put(false, false).await.expect("put").status(), StatusCode::OK);
     let state: Value = put(true, false).await.expect("put").json().await.expect("json");
@@ -46,13 +41,13 @@ async fn consent_is_recorded_with_its_history(app: TestApp) {
     assert_eq!(history.len(), 2, "append-only");
     assert_eq!(history[0]["preferences"], false);
     let bad = app
-        .client
-        .put(app.url("/api/v1/me/consent"))
-        .bearer_auth(&user.access_token)
-        .json(&json!({"policy_version": "", "preferences": true, "measurement": true}))
-        .send()
-        .await
-        .expect("put");
+        .as_user(&user)
+        .call(
+            reqwest::Method::PUT,
+            "/api/v1/me/consent",
+            Some(json!({"policy_version": "", "preferences": true, "measurement": true})),
+        )
+        .await;
     assert_problem(bad, 422, "validation_failed").await;
     assert_problem(
         app.client
@@ -67,15 +62,7 @@ async fn consent_is_recorded_with_its_history(app: TestApp) {
 }
 
 async fn the_facts_describe_the_database(app: TestApp) {
-    let facts: Value = app
-        .client
-        .get(app.url("/api/v1/privacy"))
-        .send()
-        .await
-        .expect("get")
-        .json()
-        .await
-        .expect("json");
+    let facts: Value = app.public_json("/api/v1/privacy").await;
     let url = crate::helpers::db_url(&app.db);
     // The kind of hosting and the country, never the file, host or database name (issue 27).
     let location = facts["database"]["location"].as_str().expect("location");
@@ -105,15 +92,7 @@ async fn the_facts_follow_the_configured_provider_and_retention() {
         &[("MISTRAL_API_KEY", "k"), ("JOBBOT_RETENTION_DAYS", "180")],
     )
     .await;
-    let facts: Value = mistral
-        .client
-        .get(mistral.url("/api/v1/privacy"))
-        .send()
-        .await
-        .expect("get")
-        .json()
-        .await
-        .expect("json");
+    let facts: Value = mistral.public_json("/api/v1/privacy").await;
     assert_eq!(facts["assistant"]["provider"], "mistral");
     assert_eq!(facts["assistant"]["host"], "api.mistral.ai");
     assert_eq!(facts["assistant"]["in_eu"], true);
@@ -124,15 +103,7 @@ async fn the_facts_follow_the_configured_provider_and_retention() {
     assert!(!facts.to_string().contains("\"k\""), "no key in the facts");
 
     let openrouter = spawn_app_with(Backend::Sqlite, &[("OPENROUTER_API_KEY", "k")]).await;
-    let facts: Value = openrouter
-        .client
-        .get(openrouter.url("/api/v1/privacy"))
-        .send()
-        .await
-        .expect("get")
-        .json()
-        .await
-        .expect("json");
+    let facts: Value = openrouter.public_json("/api/v1/privacy").await;
     assert_eq!(
         (
             facts["assistant"]["provider"].as_str(),
@@ -149,15 +120,7 @@ async fn the_facts_follow_the_configured_provider_and_retention() {
         ],
     )
     .await;
-    let facts: Value = ollama
-        .client
-        .get(ollama.url("/api/v1/privacy"))
-        .send()
-        .await
-        .expect("get")
-        .json()
-        .await
-        .expect("json");
+    let facts: Value = ollama.public_json("/api/v1/privacy").await;
     assert_eq!(facts["assistant"]["host"], "gpu.internal:11434");
     assert!(
         facts["assistant"]["in_eu"].is_null(),
@@ -186,13 +149,13 @@ async fn deleting_an_account_removes_everything(app: TestApp) {
     .json()
     .await
     .expect("json");
-    app.client
-        .put(app.url("/api/v1/me/consent"))
-        .bearer_auth(&alice.access_token)
-        .json(&json!({"policy_version": "v1", "preferences": true, "measurement": false}))
-        .send()
-        .await
-        .expect("consent");
+    app.as_user(&alice)
+        .call(
+            reqwest::Method::PUT,
+            "/api/v1/me/consent",
+            Some(json!({"policy_version": "v1", "preferences": true, "measurement": false})),
+        )
+        .await;
     let speaks = app.as_user(&alice);
     let conversation = speaks.new_conversation().await;
     let conversation_id = conversation.id.as_str();
@@ -201,12 +164,9 @@ async fn deleting_an_account_removes_everything(app: TestApp) {
     let chat_id = chat.id.as_str();
     speaks.say(chat_id, "Mon numéro : 06 12 34 56 78").await;
     let share_id = share_id(&speaks.share(chat_id, conversation_id, ShareMode::Live).await);
-    assert_eq!(
-        app.get_bearer(&format!("/api/v1/shares/{share_id}"), &bob.access_token)
-            .await
-            .status(),
-        StatusCode::OK
-    );
+    app.as_user(&bob)
+        .json(&format!("/api/v1/shares/{share_id}"))
+        .await;
     let fork: Value = post(
         &bob.access_token,
         &format!("/api/v1/shares/{share_id}/fork"),
@@ -224,33 +184,26 @@ async fn deleting_an_account_removes_everything(app: TestApp) {
 
     // The password is required, and a personal token cannot do it.
     let wrong = app
-        .client
-        .delete(app.url("/api/v1/me"))
-        .bearer_auth(&alice.access_token)
-        .json(&json!({"password": "not-my-password"}))
-        .send()
-        .await
-        .expect("delete");
+        .as_user(&alice)
+        .call(
+            reqwest::Method::DELETE,
+            "/api/v1/me",
+            Some(json!({"password": "not-my-password"})),
+        )
+        .await;
     let wrong = assert_problem(wrong, 422, "validation_failed").await;
     assert_eq!(wrong["errors"][0]["field"], "password");
     let by_token = app
-        .client
-        .delete(app.url("/api/v1/me"))
-        .bearer_auth(token["secret"].as_str().expect("secret"))
-        .json(&json!({"password": crate::helpers::PASSWORD}))
-        .send()
-        .await
-        .expect("delete");
+        .with_token(token["secret"].as_str().expect("secret"))
+        .call(
+            reqwest::Method::DELETE,
+            "/api/v1/me",
+            Some(json!({"password": crate::helpers::PASSWORD})),
+        )
+        .await;
     assert_problem(by_token, 403, "insufficient_scope").await;
 
-    let deleted = app
-        .client
-        .delete(app.url("/api/v1/me"))
-        .bearer_auth(&alice.access_token)
-        .json(&json!({"password": crate::helpers::PASSWORD}))
-        .send()
-        .await
-        .expect("delete");
+    let deleted = app.as_user(&alice).delete_account().await;
     assert_eq!(deleted.status(), StatusCode::OK);
     let receipt: Value = deleted.json().await.expect("json");
     assert_eq!(receipt["conversations"], 1);
@@ -271,27 +224,16 @@ async fn deleting_an_account_removes_everything(app: TestApp) {
     assert_eq!(left, jobbot_db::accounts::Footprint::default(), "{left:?}");
 
     // Bob: the share is gone (410), the session stays with her messages anonymised, his fork is his.
-    assert_problem(
-        app.get_bearer(&format!("/api/v1/shares/{share_id}"), &bob.access_token)
-            .await,
-        410,
-        "share_gone",
-    )
-    .await;
-    let chats: Value = app
-        .get_bearer("/api/v1/chats", &bob.access_token)
-        .await
-        .json()
-        .await
-        .expect("json");
+    app.as_user(&bob)
+        .refused(&format!("/api/v1/shares/{share_id}"), 410, "share_gone")
+        .await;
+    let chats: Value = app.as_user(&bob).json("/api/v1/chats").await;
     assert_eq!(chats[0]["participant"]["display_name"], "Utilisateur supprimé");
     assert!(chats[0]["participant"]["id"].is_null());
     let messages: Value = app
-        .get_bearer(&format!("/api/v1/chats/{chat_id}/messages"), &bob.access_token)
-        .await
-        .json()
-        .await
-        .expect("json");
+        .as_user(&bob)
+        .json(&format!("/api/v1/chats/{chat_id}/messages"))
+        .await;
     for message in messages["items"].as_array().expect("items") {
         assert!(
             message["sender_id"].is_null() && message["content"] == "",
@@ -299,15 +241,12 @@ async fn deleting_an_account_removes_everything(app: TestApp) {
         );
     }
     assert_eq!(messages["items"][1]["share"]["state"], "revoked");
-    assert_eq!(
-        app.get_bearer(
-            &format!("/api/v1/conversations/{}", fork["id"].as_str().expect("id")),
-            &bob.access_token
-        )
-        .await
-        .status(),
-        StatusCode::OK
-    );
+    app.as_user(&bob)
+        .json(&format!(
+            "/api/v1/conversations/{}",
+            fork["id"].as_str().expect("id")
+        ))
+        .await;
 
     // Alice can no longer log in; her old access token is dead.
     assert_problem(
@@ -316,12 +255,9 @@ async fn deleting_an_account_removes_everything(app: TestApp) {
         "invalid_credentials",
     )
     .await;
-    assert_problem(
-        app.get_bearer("/api/v1/me", &alice.access_token).await,
-        401,
-        "session_revoked",
-    )
-    .await;
+    app.as_user(&alice)
+        .refused("/api/v1/me", 401, "session_revoked")
+        .await;
 }
 
 async fn the_export_holds_everything(app: TestApp) {
@@ -341,13 +277,13 @@ async fn the_export_holds_everything(app: TestApp) {
     )
     .await
     .expect("token");
-    app.client
-        .put(app.url("/api/v1/me/consent"))
-        .bearer_auth(&alice.access_token)
-        .json(&json!({"policy_version": "v1", "preferences": false, "measurement": false}))
-        .send()
-        .await
-        .expect("consent");
+    app.as_user(&alice)
+        .call(
+            reqwest::Method::PUT,
+            "/api/v1/me/consent",
+            Some(json!({"policy_version": "v1", "preferences": false, "measurement": false})),
+        )
+        .await;
     let speaks = app.as_user(&alice);
     let conversation_id = speaks.new_conversation().await.id;
     speaks.ask(&conversation_id, "Comment rédiger mon CV ?").await;
@@ -506,27 +442,16 @@ async fn purge_deletes_exactly_what_its_dry_run_announced(app: TestApp) {
         announced,
         "exactly what the dry run announced"
     );
-    assert_problem(
-        app.get_bearer(&format!("/api/v1/conversations/{}", ids[0]), &alice.access_token)
-            .await,
-        404,
-        "not_found",
-    )
-    .await;
-    assert_eq!(
-        app.get_bearer(&format!("/api/v1/conversations/{}", ids[1]), &alice.access_token)
-            .await
-            .status(),
-        StatusCode::OK
-    );
-    for share_id in [share_id(&old_share), expired_id] {
-        assert_problem(
-            app.get_bearer(&format!("/api/v1/shares/{share_id}"), &bob.access_token)
-                .await,
-            410,
-            "share_gone",
-        )
+    app.as_user(&alice)
+        .refused(&format!("/api/v1/conversations/{}", ids[0]), 404, "not_found")
         .await;
+    app.as_user(&alice)
+        .json(&format!("/api/v1/conversations/{}", ids[1]))
+        .await;
+    for share_id in [share_id(&old_share), expired_id] {
+        app.as_user(&bob)
+            .refused(&format!("/api/v1/shares/{share_id}"), 410, "share_gone")
+            .await;
     }
     let again = purge(&app, &["--dry-run"], Some("30"));
     assert!(
@@ -571,56 +496,17 @@ async fn the_logs_hold_no_contents_passwords_tokens_or_emails() {
         .send()
         .await
         .expect("login");
-    let conversation: Value = client
-        .post(format!("{base}/api/v1/conversations"))
-        .bearer_auth(&access)
-        .json(&json!({}))
-        .send()
-        .await
-        .expect("c")
-        .json()
-        .await
-        .expect("json");
-    client
-        .post(format!(
-            "{base}/api/v1/conversations/{}/messages",
-            conversation["id"].as_str().expect("id")
-        ))
-        .bearer_auth(&access)
-        .json(&json!({"content": question}))
-        .send()
-        .await
-        .expect("ask");
-    let chat: Value = client
-        .post(format!("{base}/api/v1/chats"))
-        .bearer_auth(&access)
-        .json(&json!({"participant_email": "friend@example.fr"}))
-        .send()
-        .await
-        .expect("chat")
-        .json()
-        .await
-        .expect("json");
-    client
-        .post(format!(
-            "{base}/api/v1/chats/{}/messages",
-            chat["id"].as_str().expect("id")
-        ))
-        .bearer_auth(&access)
-        .json(&json!({"content": note}))
-        .send()
-        .await
-        .expect("msg");
-    let token: Value = client
-        .post(format!("{base}/api/v1/me/tokens"))
-        .bearer_auth(&access)
-        .json(&json!({"name": "t", "scope": "read"}))
-        .send()
-        .await
-        .expect("t")
-        .json()
-        .await
-        .expect("json");
+    let secret = Speaker::at(&client, &base, &access);
+    secret.conversation_about(question).await;
+    let chat = secret.open_chat("friend@example.fr").await;
+    secret.say(&chat.id, note).await;
+    let token: Value = secret
+        .post(
+            "/api/v1/me/tokens",
+            json!({"name": "t", "scope": "read"}),
+            &[StatusCode::CREATED],
+        )
+        .await;
     client
         .get(format!("{base}/api/v1/me?access_token={access}"))
         .bearer_auth(token["secret"].as_str().expect("secret"))

@@ -115,13 +115,9 @@ async fn the_profile_is_saved_cleaned_private_and_grounds_the_coach(app: TestApp
     assert!(theirs["updated_at"].is_null());
     let token = app.create_token(&ines.access_token, "read").await;
     let read_only = app
-        .client
-        .put(app.url("/api/v1/me/profile"))
-        .bearer_auth(token["secret"].as_str().expect("secret"))
-        .json(&json!({}))
-        .send()
-        .await
-        .expect("put");
+        .with_token(token["secret"].as_str().expect("secret"))
+        .call(reqwest::Method::PUT, "/api/v1/me/profile", Some(json!({})))
+        .await;
     assert_problem(read_only, 403, "insufficient_scope").await;
     // Not even JSON's shape: a negative salary, an experience given as a list.
     for body in [

@@ -6,11 +6,12 @@ use std::process::Stdio;
 use std::time::Duration;
 
 use jobbot_api::cache::{Page, ReadCache};
-use jobbot_api_types::User;
+use jobbot_api_types::{Conversation, User};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
 use crate::helpers::{login_at, login_with, start_process, PASSWORD};
+use crate::speak::Speaker;
 
 async fn me(client: &reqwest::Client, base: &str, token: &str) -> reqwest::Response {
     client
@@ -306,17 +307,14 @@ async fn first_pages_from_memory_are_exact_and_never_stale() {
     let client = crate::helpers::client();
     let alice = login_at(&first.base, "alice@example.fr").await;
     let mallory = login_at(&first.base, "mallory@example.fr").await;
-    let conversation: Value = client
-        .post(format!("{}/api/v1/conversations", first.base))
-        .bearer_auth(&alice.access_token)
-        .json(&json!({"title": "Cache"}))
-        .send()
-        .await
-        .expect("create")
-        .json()
-        .await
-        .expect("json");
-    let id = conversation["id"].as_str().expect("id").to_owned();
+    let conversation: Conversation = Speaker::at(&client, &first.base, &alice.access_token)
+        .post(
+            "/api/v1/conversations",
+            json!({"title": "Cache"}),
+            &[StatusCode::CREATED],
+        )
+        .await;
+    let id = conversation.id;
     let same_everywhere = |round: usize| {
         let (client, id, token) = (client.clone(), id.clone(), alice.access_token.clone());
         let (second, reference) = (second.base.clone(), reference.base.clone());

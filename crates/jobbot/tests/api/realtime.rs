@@ -10,6 +10,8 @@ use serde_json::{json, Value};
 
 use crate::both_backends;
 use crate::helpers::{login_at as login, start_process, Process, TestApp};
+use crate::speak::{sharing, Speaker};
+use jobbot_domain::ShareMode;
 
 both_backends!(events_reach_every_participant_connection);
 
@@ -81,7 +83,7 @@ async fn events_reach_every_participant_connection(app: TestApp) {
     let shared: Value = as_alice
         .post(
             &format!("/api/v1/chats/{chat_id}/shares"),
-            json!({"conversation_id": conversation_id, "mode": "snapshot"}),
+            sharing(conversation_id, ShareMode::Snapshot),
             &[StatusCode::CREATED],
         )
         .await;
@@ -89,24 +91,21 @@ async fn events_reach_every_participant_connection(app: TestApp) {
     let created = next_event(&mut bob_socket).await;
     assert_eq!(created["type"], "share.created");
     assert_eq!(created["data"], shared);
-    app.client
-        .patch(app.url(&format!("/api/v1/shares/{share_id}")))
-        .bearer_auth(&alice.access_token)
-        .json(&json!({"resnapshot": true}))
-        .send()
-        .await
-        .expect("patch");
+    app.as_user(&alice)
+        .call(
+            reqwest::Method::PATCH,
+            &format!("/api/v1/shares/{share_id}"),
+            Some(json!({"resnapshot": true})),
+        )
+        .await;
     let updated = next_event(&mut bob_socket).await;
     assert_eq!(
         (updated["type"].as_str(), updated["data"]["updated"].as_bool()),
         (Some("share.updated"), Some(true))
     );
-    app.client
-        .delete(app.url(&format!("/api/v1/shares/{share_id}")))
-        .bearer_auth(&alice.access_token)
-        .send()
-        .await
-        .expect("revoke");
+    app.as_user(&alice)
+        .delete(&format!("/api/v1/shares/{share_id}"))
+        .await;
     let revoked = next_event(&mut bob_socket).await;
     assert_eq!(
         (revoked["type"].as_str(), revoked["data"]["state"].as_str()),
@@ -115,23 +114,19 @@ async fn events_reach_every_participant_connection(app: TestApp) {
 
     // Deleting the conversation revokes its live shares, and says so.
     let again: Value = app
-        .client
-        .post(app.url(&format!("/api/v1/chats/{chat_id}/shares")))
-        .bearer_auth(&alice.access_token)
-        .json(&json!({"conversation_id": conversation_id, "mode": "live"}))
-        .send()
+        .as_user(&alice)
+        .send(
+            &format!("/api/v1/chats/{chat_id}/shares"),
+            sharing(conversation_id, ShareMode::Live),
+        )
         .await
-        .expect("share")
         .json()
         .await
         .expect("json");
     assert_eq!(next_event(&mut bob_socket).await["type"], "share.created");
-    app.client
-        .delete(app.url(&format!("/api/v1/conversations/{conversation_id}")))
-        .bearer_auth(&alice.access_token)
-        .send()
-        .await
-        .expect("delete");
+    app.as_user(&alice)
+        .delete(&format!("/api/v1/conversations/{conversation_id}"))
+        .await;
     let gone = next_event(&mut bob_socket).await;
     assert_eq!(
         (gone["type"].as_str(), gone["data"]["id"].as_str()),
@@ -205,37 +200,15 @@ async fn two_instances_on_one_postgres_deliver_to_each_other() {
         assert_eq!(event["data"], posted);
     }
     // A share crosses too.
-    let conversation: Value = client
-        .post(format!("{}/api/v1/conversations", first.base))
-        .bearer_auth(&bob.access_token)
-        .json(&json!({}))
-        .send()
-        .await
-        .expect("c")
-        .json()
-        .await
-        .expect("json");
-    let conversation_id = conversation["id"].as_str().expect("id");
-    client
-        .post(format!(
-            "{}/api/v1/conversations/{conversation_id}/messages",
-            first.base
-        ))
-        .bearer_auth(&bob.access_token)
-        .json(&json!({"content": "Préparer un entretien"}))
-        .send()
-        .await
-        .expect("ask");
-    let shared: Value = client
-        .post(format!("{}/api/v1/chats/{chat_id}/shares", first.base))
-        .bearer_auth(&bob.access_token)
-        .json(&json!({"conversation_id": conversation_id, "mode": "live"}))
-        .send()
-        .await
-        .expect("share")
-        .json()
-        .await
-        .expect("json");
+    let bob_speaks = Speaker::at(&client, &first.base, &bob.access_token);
+    let conversation = bob_speaks.conversation_about("Préparer un entretien").await;
+    let shared: Value = bob_speaks
+        .post(
+            &format!("/api/v1/chats/{chat_id}/shares"),
+            sharing(&conversation.id, ShareMode::Live),
+            &[StatusCode::CREATED],
+        )
+        .await;
     let event = next_event(&mut alice_socket).await;
     assert_eq!(
         (event["type"].as_str(), &event["data"]),
@@ -264,17 +237,10 @@ async fn a_reply_running_on_one_instance_stops_from_another() {
     let second = start_process(&url, &env, Stdio::null()).await;
     let alice = login(&first.base, "alice@example.fr").await;
     let client = crate::helpers::client();
-    let conversation: Value = client
-        .post(format!("{}/api/v1/conversations", first.base))
-        .bearer_auth(&alice.access_token)
-        .json(&json!({}))
-        .send()
+    let id = Speaker::at(&client, &first.base, &alice.access_token)
+        .new_conversation()
         .await
-        .expect("c")
-        .json()
-        .await
-        .expect("json");
-    let id = conversation["id"].as_str().expect("id").to_owned();
+        .id;
     let asking = {
         let (client, url, token) = (
             client.clone(),

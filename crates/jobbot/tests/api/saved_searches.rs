@@ -397,22 +397,14 @@ async fn refusals_and_limits(app: TestApp) {
     let list = app.get_bearer("/api/v1/me/saved-searches", secret).await;
     assert_eq!(list.status(), StatusCode::OK);
     let refused = app
-        .client
-        .post(app.url("/api/v1/me/saved-searches"))
-        .bearer_auth(secret)
-        .json(&json!({}))
-        .send()
-        .await
-        .expect("post");
+        .with_token(secret)
+        .send("/api/v1/me/saved-searches", json!({}))
+        .await;
     assert_problem(refused, 403, "insufficient_scope").await;
     let refused = app
-        .client
-        .post(app.url("/api/v1/me/notifications/read"))
-        .bearer_auth(secret)
-        .json(&json!({}))
-        .send()
-        .await
-        .expect("post");
+        .with_token(secret)
+        .send("/api/v1/me/notifications/read", json!({}))
+        .await;
     assert_problem(refused, 403, "insufficient_scope").await;
     let too_many: Vec<String> = (0..101).map(|i| i.to_string()).collect();
     let response = send(

@@ -8,6 +8,8 @@ use serde_json::{json, Value};
 use crate::both_backends;
 use crate::chats::{json_of, set_block, share};
 use crate::helpers::{assert_problem, TestApp, TestUser};
+use crate::speak::sharing;
+use jobbot_domain::ShareMode;
 
 both_backends!(
     live_shares_stop_at_their_cut,
@@ -25,16 +27,7 @@ async fn authorization_matrix(app: TestApp) {
         .conversation_about("Préparer un entretien")
         .await
         .id;
-    let card = json_of(
-        share(
-            &app,
-            &alice,
-            &chat,
-            json!({"conversation_id": conversation, "mode": "live"}),
-        )
-        .await,
-    )
-    .await;
+    let card = json_of(share(&app, &alice, &chat, sharing(&conversation, ShareMode::Live)).await).await;
     let share_id = card["share"]["id"].as_str().expect("id").to_owned();
     let message_id = card["id"].as_str().expect("id").to_owned();
 
@@ -57,7 +50,7 @@ async fn authorization_matrix(app: TestApp) {
                 .bearer_auth(token),
             c.post(app.url(&format!("/api/v1/chats/{chat}/shares")))
                 .bearer_auth(token)
-                .json(&json!({"conversation_id": conversation, "mode": "snapshot"})),
+                .json(&sharing(&conversation, ShareMode::Snapshot)),
         ]
     };
     let share_calls = |token: &str| {
@@ -81,11 +74,7 @@ async fn authorization_matrix(app: TestApp) {
     {
         assert_problem(call.send().await.expect("request"), 404, "not_found").await;
     }
-    let carols: Vec<Value> = json_of(app.get_bearer("/api/v1/chats", &carol.access_token).await)
-        .await
-        .as_array()
-        .expect("list")
-        .clone();
+    let carols: Vec<Value> = app.as_user(&carol).get("/api/v1/chats").await;
     assert!(carols.is_empty());
     // The recipient may read and fork, not change or revoke.
     for call in share_calls(&bob.access_token).into_iter().skip(1).take(2) {
@@ -93,13 +82,7 @@ async fn authorization_matrix(app: TestApp) {
     }
     // Nor share Alice's conversation.
     assert_problem(
-        share(
-            &app,
-            &bob,
-            &chat,
-            json!({"conversation_id": conversation, "mode": "snapshot"}),
-        )
-        .await,
+        share(&app, &bob, &chat, sharing(&conversation, ShareMode::Snapshot)).await,
         404,
         "not_found",
     )
@@ -119,28 +102,21 @@ async fn authorization_matrix(app: TestApp) {
     ] {
         assert_problem(call.send().await.expect("request"), 410, "share_gone").await;
     }
-    let owner = json_of(
-        app.get_bearer(&format!("/api/v1/shares/{share_id}"), &alice.access_token)
-            .await,
-    )
-    .await;
+    let owner = app
+        .as_user(&alice)
+        .json(&format!("/api/v1/shares/{share_id}"))
+        .await;
     assert_eq!(owner["share"]["state"], "expired");
     // Revoked likewise.
     row.expires_at = None;
     jobbot_db::shares::update(&mut conn, &row).expect("unexpire");
-    assert_eq!(
-        app.get_bearer(&format!("/api/v1/shares/{share_id}"), &bob.access_token)
-            .await
-            .status(),
-        StatusCode::OK
-    );
+    app.as_user(&bob)
+        .json(&format!("/api/v1/shares/{share_id}"))
+        .await;
     let revoke = app
-        .client
-        .delete(app.url(&format!("/api/v1/shares/{share_id}")))
-        .bearer_auth(&alice.access_token)
-        .send()
-        .await
-        .expect("revoke");
+        .as_user(&alice)
+        .delete(&format!("/api/v1/shares/{share_id}"))
+        .await;
     assert_eq!(revoke.status(), StatusCode::NO_CONTENT);
     for call in [
         share_calls(&bob.access_token).remove(0),
@@ -148,11 +124,10 @@ async fn authorization_matrix(app: TestApp) {
     ] {
         assert_problem(call.send().await.expect("request"), 410, "share_gone").await;
     }
-    let messages = json_of(
-        app.get_bearer(&format!("/api/v1/chats/{chat}/messages"), &bob.access_token)
-            .await,
-    )
-    .await;
+    let messages = app
+        .as_user(&bob)
+        .json(&format!("/api/v1/chats/{chat}/messages"))
+        .await;
     assert_eq!(
         messages["items"][0]["share"]["state"], "revoked",
         "the card says so"
@@ -160,24 +135,23 @@ async fn authorization_matrix(app: TestApp) {
 }
 
 async fn patch_share(app: &TestApp, user: &TestUser, share: &str, body: Value) -> reqwest::Response {
-    app.client
-        .patch(app.url(&format!("/api/v1/shares/{share}")))
-        .bearer_auth(&user.access_token)
-        .json(&body)
-        .send()
+    app.as_user(user)
+        .call(
+            reqwest::Method::PATCH,
+            &format!("/api/v1/shares/{share}"),
+            Some(body.clone()),
+        )
         .await
-        .expect("patch")
 }
 
 async fn ask(app: &TestApp, user: &TestUser, conversation: &str, question: &str) {
     let sent = app
-        .client
-        .post(app.url(&format!("/api/v1/conversations/{conversation}/messages")))
-        .bearer_auth(&user.access_token)
-        .json(&json!({"content": question}))
-        .send()
-        .await
-        .expect("ask");
+        .as_user(user)
+        .send(
+            &format!("/api/v1/conversations/{conversation}/messages"),
+            json!({"content": question}),
+        )
+        .await;
     assert_eq!(sent.status(), StatusCode::CREATED);
 }
 
@@ -190,11 +164,7 @@ async fn share_id(response: reqwest::Response) -> String {
 }
 
 async fn transcript_len(app: &TestApp, user: &TestUser, share: &str) -> Option<usize> {
-    let seen = json_of(
-        app.get_bearer(&format!("/api/v1/shares/{share}"), &user.access_token)
-            .await,
-    )
-    .await;
+    let seen = app.as_user(user).json(&format!("/api/v1/shares/{share}")).await;
     seen["messages"].as_array().map(Vec::len)
 }
 
@@ -209,14 +179,10 @@ async fn live_shares_stop_at_their_cut(app: TestApp) {
         .await
         .id;
     ask(&app, &alice, &conversation, "Et la lettre de motivation ?").await;
-    let listed = json_of(
-        app.get_bearer(
-            &format!("/api/v1/conversations/{conversation}/messages"),
-            &alice.access_token,
-        )
-        .await,
-    )
-    .await;
+    let listed = app
+        .as_user(&alice)
+        .json(&format!("/api/v1/conversations/{conversation}/messages"))
+        .await;
     let second = listed["items"][1]["id"].as_str().expect("id").to_owned();
     let live = share_id(
         share(
@@ -240,33 +206,17 @@ async fn live_shares_stop_at_their_cut(app: TestApp) {
         "and keeps holding as it grows"
     );
     // Without a cut, a live share follows everything.
-    let uncut = share_id(
-        share(
-            &app,
-            &alice,
-            &chat,
-            json!({"conversation_id": conversation, "mode": "live"}),
-        )
-        .await,
-    )
-    .await;
+    let uncut = share_id(share(&app, &alice, &chat, sharing(&conversation, ShareMode::Live)).await).await;
     assert_eq!(transcript_len(&app, &bob, &uncut).await, Some(6));
     let fork = app
-        .client
-        .post(app.url(&format!("/api/v1/shares/{live}/fork")))
-        .bearer_auth(&bob.access_token)
-        .send()
-        .await
-        .expect("fork");
+        .as_user(&bob)
+        .post_empty(&format!("/api/v1/shares/{live}/fork"))
+        .await;
     let forked = json_of(fork).await["id"].as_str().expect("id").to_owned();
-    let copy = json_of(
-        app.get_bearer(
-            &format!("/api/v1/conversations/{forked}/messages"),
-            &bob.access_token,
-        )
-        .await,
-    )
-    .await;
+    let copy = app
+        .as_user(&bob)
+        .json(&format!("/api/v1/conversations/{forked}/messages"))
+        .await;
     assert_eq!(
         copy["items"].as_array().map(Vec::len),
         Some(2),
@@ -319,12 +269,9 @@ async fn gone_and_blocked_shares_stay_out_of_reach(app: TestApp) {
     );
 
     let gone = app
-        .client
-        .delete(app.url(&format!("/api/v1/shares/{revoked}")))
-        .bearer_auth(&alice.access_token)
-        .send()
-        .await
-        .expect("revoke");
+        .as_user(&alice)
+        .delete(&format!("/api/v1/shares/{revoked}"))
+        .await;
     assert_eq!(gone.status(), StatusCode::NO_CONTENT);
     app.with_db(|conn| {
         let mut row = jobbot_db::shares::find(conn, &expired)
@@ -334,21 +281,14 @@ async fn gone_and_blocked_shares_stay_out_of_reach(app: TestApp) {
         jobbot_db::shares::update(conn, &row).expect("expire");
     });
     let deleting = app
-        .client
-        .delete(app.url(&format!("/api/v1/conversations/{other}")))
-        .bearer_auth(&alice.access_token)
-        .send()
-        .await
-        .expect("delete");
+        .as_user(&alice)
+        .delete(&format!("/api/v1/conversations/{other}"))
+        .await;
     assert_eq!(deleting.status(), StatusCode::NO_CONTENT);
     for id in [&revoked, &expired, &deleted] {
-        assert_problem(
-            app.get_bearer(&format!("/api/v1/shares/{id}"), &bob.access_token)
-                .await,
-            410,
-            "share_gone",
-        )
-        .await;
+        app.as_user(&bob)
+            .refused(&format!("/api/v1/shares/{id}"), 410, "share_gone")
+            .await;
     }
     let after = received(&app.export(&bob.access_token).await);
     for (id, state) in [
@@ -374,20 +314,13 @@ async fn gone_and_blocked_shares_stay_out_of_reach(app: TestApp) {
 
     // Alice blocks Bob: he can no longer read, fork or export her live share; she cannot push new content.
     set_block(&app, &alice, &chat, true).await;
-    assert_problem(
-        app.get_bearer(&format!("/api/v1/shares/{active}"), &bob.access_token)
-            .await,
-        403,
-        "blocked",
-    )
-    .await;
+    app.as_user(&bob)
+        .refused(&format!("/api/v1/shares/{active}"), 403, "blocked")
+        .await;
     let fork = app
-        .client
-        .post(app.url(&format!("/api/v1/shares/{active}/fork")))
-        .bearer_auth(&bob.access_token)
-        .send()
-        .await
-        .expect("fork");
+        .as_user(&bob)
+        .post_empty(&format!("/api/v1/shares/{active}/fork"))
+        .await;
     assert_problem(fork, 403, "blocked").await;
     assert_problem(
         patch_share(&app, &alice, &active, json!({"resnapshot": true})).await,
@@ -424,11 +357,7 @@ async fn gone_and_blocked_shares_stay_out_of_reach(app: TestApp) {
         "blocked",
     )
     .await;
-    assert_problem(
-        app.get_bearer(&format!("/api/v1/shares/{active}"), &bob.access_token)
-            .await,
-        403,
-        "blocked",
-    )
-    .await;
+    app.as_user(&bob)
+        .refused(&format!("/api/v1/shares/{active}"), 403, "blocked")
+        .await;
 }

@@ -1,7 +1,7 @@
 //! The API as a signed-in person uses it, in its own types: `app.as_user(&alice).open_chat("bob@…")` answers a
 //! `ChatSummary`, not a JSON tree to pick apart. Each call asserts the status the OpenAPI document promises
 //! and shows the body when it is not that. The set-ups of the privacy, chats, realtime and assistant tests
-//! are written with these.
+//! are written with these. It needs nothing of the test harness, so the benches use it too.
 
 use jobbot_api_types::{ChatMessage, ChatSummary, Conversation, Exchange};
 use jobbot_domain::ShareMode;
@@ -9,45 +9,67 @@ use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 
-use crate::helpers::{TestApp, TestUser};
-
 pub struct Speaker<'a> {
-    app: &'a TestApp,
+    client: &'a reqwest::Client,
+    base: &'a str,
     token: &'a str,
 }
 
-impl TestApp {
-    /// `user`, calling the API with their access token.
-    pub fn as_user<'a>(&'a self, user: &'a TestUser) -> Speaker<'a> {
-        self.with_token(&user.access_token)
+impl<'a> Speaker<'a> {
+    /// The holder of `token` on the server at `base` (a process the test started).
+    pub fn at(client: &'a reqwest::Client, base: &'a str, token: &'a str) -> Self {
+        Speaker { client, base, token }
     }
 
-    /// The holder of `token` (an access or personal token).
-    pub fn with_token<'a>(&'a self, token: &'a str) -> Speaker<'a> {
-        Speaker { app: self, token }
+    /// GETs `path` and reads the answer as `T`, which must come with 200.
+    pub async fn get<T: DeserializeOwned>(&self, path: &str) -> T {
+        let response = self.call(reqwest::Method::GET, path, None).await;
+        read(response, &format!("GET {path}"), &[StatusCode::OK]).await
     }
-}
 
-impl Speaker<'_> {
+    /// GETs `path`: the answer's JSON, which must come with 200.
+    pub async fn json(&self, path: &str) -> Value {
+        self.get(path).await
+    }
+
     /// POSTs `body` to `path`: the answer as it comes, for the tests of refusals.
     pub async fn send(&self, path: &str, body: Value) -> reqwest::Response {
-        self.app
+        self.call(reqwest::Method::POST, path, Some(body)).await
+    }
+
+    /// POSTs to `path` without a body (an action: stop, regenerate, fork…): the answer as it comes.
+    pub async fn post_empty(&self, path: &str) -> reqwest::Response {
+        self.call(reqwest::Method::POST, path, None).await
+    }
+
+    /// PUTs to `path` without a body: the answer as it comes.
+    pub async fn put(&self, path: &str) -> reqwest::Response {
+        self.call(reqwest::Method::PUT, path, None).await
+    }
+
+    /// DELETEs `path`: the answer as it comes.
+    pub async fn delete(&self, path: &str) -> reqwest::Response {
+        self.call(reqwest::Method::DELETE, path, None).await
+    }
+
+    /// `method path`, with `body` as JSON when given: the answer as it comes.
+    pub async fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> reqwest::Response {
+        let mut request = self
             .client
-            .post(self.app.url(path))
-            .bearer_auth(self.token)
-            .json(&body)
+            .request(method.clone(), format!("{}{path}", self.base))
+            .bearer_auth(self.token);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        request
             .send()
             .await
-            .unwrap_or_else(|e| panic!("POST {path}: {e}"))
+            .unwrap_or_else(|e| panic!("{method} {path}: {e}"))
     }
 
     /// POSTs `body` to `path` and reads the answer as `T`, which must come with one of `statuses`.
     pub async fn post<T: DeserializeOwned>(&self, path: &str, body: Value, statuses: &[StatusCode]) -> T {
-        let response = self.send(path, body).await;
-        let status = response.status();
-        let text = response.text().await.expect("a body");
-        assert!(statuses.contains(&status), "POST {path}: {status} {text}");
-        serde_json::from_str(&text).unwrap_or_else(|e| panic!("POST {path}: {e} in {text}"))
+        read(self.send(path, body).await, &format!("POST {path}"), statuses).await
     }
 
     /// A new conversation with the coach.
@@ -97,11 +119,24 @@ impl Speaker<'_> {
     pub async fn share(&self, chat: &str, conversation: &str, mode: ShareMode) -> ChatMessage {
         self.post(
             &format!("/api/v1/chats/{chat}/shares"),
-            json!({ "conversation_id": conversation, "mode": mode }),
+            sharing(conversation, mode),
             &[StatusCode::CREATED],
         )
         .await
     }
+}
+
+/// The answer to `call` as `T`; it must come with one of `statuses`.
+async fn read<T: DeserializeOwned>(response: reqwest::Response, call: &str, statuses: &[StatusCode]) -> T {
+    let status = response.status();
+    let text = response.text().await.expect("a body");
+    assert!(statuses.contains(&status), "{call}: {status} {text}");
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{call}: {e} in {text}"))
+}
+
+/// The body that shares `conversation` in `mode`.
+pub fn sharing(conversation: &str, mode: ShareMode) -> Value {
+    json!({ "conversation_id": conversation, "mode": mode })
 }
 
 /// The share a card carries.

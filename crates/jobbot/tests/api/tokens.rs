@@ -22,44 +22,39 @@ async fn read_and_write_tokens_follow_their_scope(app: TestApp) {
     let me = app.get_bearer("/api/v1/me", secret).await;
     assert_eq!(me.status(), StatusCode::OK);
     let write_attempt = app
-        .client
-        .patch(app.url("/api/v1/me"))
-        .bearer_auth(secret)
-        .json(&json!({"display_name": "Hacked"}))
-        .send()
-        .await
-        .expect("patch");
+        .with_token(secret)
+        .call(
+            reqwest::Method::PATCH,
+            "/api/v1/me",
+            Some(json!({"display_name": "Hacked"})),
+        )
+        .await;
     assert_problem(write_attempt, 403, "insufficient_scope").await;
 
     let write = app.create_token(&user.access_token, "write").await;
     let write_secret = write["secret"].as_str().expect("secret");
     let patch = app
-        .client
-        .patch(app.url("/api/v1/me"))
-        .bearer_auth(write_secret)
-        .json(&json!({"display_name": "Paul via API"}))
-        .send()
-        .await
-        .expect("patch");
+        .with_token(write_secret)
+        .call(
+            reqwest::Method::PATCH,
+            "/api/v1/me",
+            Some(json!({"display_name": "Paul via API"})),
+        )
+        .await;
     assert_eq!(patch.status(), StatusCode::OK);
     // A personal token cannot mint more tokens or change the password.
     let mint = app
-        .client
-        .post(app.url("/api/v1/me/tokens"))
-        .bearer_auth(write_secret)
-        .json(&json!({"name": "x", "scope": "write"}))
-        .send()
-        .await
-        .expect("mint");
+        .with_token(write_secret)
+        .send("/api/v1/me/tokens", json!({"name": "x", "scope": "write"}))
+        .await;
     assert_problem(mint, 403, "session_required").await;
     let invalid = app
-        .client
-        .post(app.url("/api/v1/me/tokens"))
-        .bearer_auth(&user.access_token)
-        .json(&json!({"name": "  ", "scope": "read", "expires_in_days": 0}))
-        .send()
-        .await
-        .expect("create");
+        .as_user(&user)
+        .send(
+            "/api/v1/me/tokens",
+            json!({"name": "  ", "scope": "read", "expires_in_days": 0}),
+        )
+        .await;
     assert_problem(invalid, 422, "validation_failed").await;
 }
 
@@ -70,48 +65,25 @@ async fn tokens_are_private_and_revocable(app: TestApp) {
     let id = token["token"]["id"].as_str().expect("id");
     let secret = token["secret"].as_str().expect("secret");
 
-    let listed: Vec<Value> = app
-        .get_bearer("/api/v1/me/tokens", &alice.access_token)
-        .await
-        .json()
-        .await
-        .expect("json");
+    let listed: Vec<Value> = app.as_user(&alice).get("/api/v1/me/tokens").await;
     assert_eq!(listed.len(), 1);
     assert!(listed[0].get("secret").is_none() && listed[0].get("token_hash").is_none());
-    let bobs: Vec<Value> = app
-        .get_bearer("/api/v1/me/tokens", &bob.access_token)
-        .await
-        .json()
-        .await
-        .expect("json");
+    let bobs: Vec<Value> = app.as_user(&bob).get("/api/v1/me/tokens").await;
     assert!(bobs.is_empty());
 
-    let steal = app
-        .client
-        .delete(app.url(&format!("/api/v1/me/tokens/{id}")))
-        .bearer_auth(&bob.access_token)
-        .send()
-        .await
-        .expect("delete");
+    let steal = app.as_user(&bob).delete(&format!("/api/v1/me/tokens/{id}")).await;
     assert_problem(steal, 404, "not_found").await;
-    assert_eq!(
-        app.get_bearer("/api/v1/me", secret).await.status(),
-        StatusCode::OK
-    );
+    app.with_token(secret).json("/api/v1/me").await;
 
     let revoke = app
-        .client
-        .delete(app.url(&format!("/api/v1/me/tokens/{id}")))
-        .bearer_auth(&alice.access_token)
-        .send()
-        .await
-        .expect("delete");
+        .as_user(&alice)
+        .delete(&format!("/api/v1/me/tokens/{id}"))
+        .await;
     assert_eq!(revoke.status(), StatusCode::NO_CONTENT);
-    assert_problem(app.get_bearer("/api/v1/me", secret).await, 401, "invalid_token").await;
-    assert_problem(
-        app.get_bearer("/api/v1/me", "jbt_made-up").await,
-        401,
-        "invalid_token",
-    )
-    .await;
+    app.with_token(secret)
+        .refused("/api/v1/me", 401, "invalid_token")
+        .await;
+    app.with_token("jbt_made-up")
+        .refused("/api/v1/me", 401, "invalid_token")
+        .await;
 }

@@ -24,13 +24,7 @@ async fn two_factor_on_postgres() {
 }
 
 async fn post(app: &TestApp, path: &str, token: &str, body: Value) -> reqwest::Response {
-    app.client
-        .post(app.url(path))
-        .bearer_auth(token)
-        .json(&body)
-        .send()
-        .await
-        .expect("post")
+    app.with_token(token).send(path, body.clone()).await
 }
 
 /// The app's code `offset` steps from now.
@@ -51,12 +45,7 @@ async fn login(app: &TestApp, otp: Option<&str>) -> reqwest::Response {
 async fn a_user_enrols_logs_in_with_codes_and_turns_it_off(app: TestApp) {
     let jade = app.user("jade@example.fr").await;
     let token = &jade.access_token;
-    let status: Value = app
-        .get_bearer("/api/v1/me/2fa", token)
-        .await
-        .json()
-        .await
-        .expect("json");
+    let status: Value = app.with_token(token).json("/api/v1/me/2fa").await;
     assert_eq!(
         status,
         json!({"enabled": false, "enabled_at": null, "recovery_codes_left": 0})
@@ -124,12 +113,7 @@ async fn a_user_enrols_logs_in_with_codes_and_turns_it_off(app: TestApp) {
         .collect();
     assert_eq!(recovery.len(), 10);
     assert!(recovery.iter().all(|c| c.len() == 11 && c.as_bytes()[5] == b'-'));
-    let status: Value = app
-        .get_bearer("/api/v1/me/2fa", token)
-        .await
-        .json()
-        .await
-        .expect("json");
+    let status: Value = app.with_token(token).json("/api/v1/me/2fa").await;
     assert_eq!(
         (
             status["enabled"].as_bool(),
@@ -166,12 +150,7 @@ async fn a_user_enrols_logs_in_with_codes_and_turns_it_off(app: TestApp) {
     let first = recovery[0].to_uppercase().replace('-', "");
     assert_eq!(login(&app, Some(&first)).await.status(), StatusCode::OK);
     assert_problem(login(&app, Some(&recovery[0])).await, 401, "invalid_otp").await;
-    let status: Value = app
-        .get_bearer("/api/v1/me/2fa", token)
-        .await
-        .json()
-        .await
-        .expect("json");
+    let status: Value = app.with_token(token).json("/api/v1/me/2fa").await;
     assert_eq!(status["recovery_codes_left"], 9);
     let audited = app.with_db(|conn| {
         let filter = jobbot_db::audit::AuditFilter {
@@ -214,11 +193,6 @@ async fn a_user_enrols_logs_in_with_codes_and_turns_it_off(app: TestApp) {
     );
     assert_eq!(login(&app, None).await.status(), StatusCode::OK);
     assert_problem(off(PASSWORD, &recovery[2]).await.expect("off"), 409, "conflict").await;
-    let status: Value = app
-        .get_bearer("/api/v1/me/2fa", token)
-        .await
-        .json()
-        .await
-        .expect("json");
+    let status: Value = app.with_token(token).json("/api/v1/me/2fa").await;
     assert_eq!(status["enabled"], false);
 }
