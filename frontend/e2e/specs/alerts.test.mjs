@@ -5,11 +5,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { launch, newPage, uniqueEmail, JobBot } from '../support/browser.mjs';
+import { launch, newPage, uniqueEmail, JobBot, RECRUITER } from '../support/browser.mjs';
 
-const RECRUITER_EMAIL = process.env.JOBBOT_E2E_RECRUITER_EMAIL;
-const RECRUITER_PASSWORD = process.env.JOBBOT_E2E_RECRUITER_PASSWORD;
-const skip = !RECRUITER_EMAIL && 'JOBBOT_E2E_RECRUITER_EMAIL is not set (scripts/e2e.sh sets it)';
+const { skip } = RECRUITER;
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -21,7 +19,7 @@ test('save a search, get its alert live, read it, reopen the search', { skip }, 
   const candidatePage = await newPage(browser, { viewport: { width: 390, height: 844 } });
   const candidate = new JobBot(candidatePage.page);
   const page = candidate.page;
-  await candidate.register({ name: 'Karim Mansouri', email: uniqueEmail('karim'), password: RECRUITER_PASSWORD });
+  await candidate.register({ name: 'Karim Mansouri', email: uniqueEmail('karim'), password: RECRUITER.password });
   await page.waitForURL('**/account');
 
   await page.goto('/offers');
@@ -39,7 +37,7 @@ test('save a search, get its alert live, read it, reopen the search', { skip }, 
   // A recruiter posts a matching offer.
   const recruiterPage = await newPage(browser);
   const recruiter = new JobBot(recruiterPage.page);
-  await recruiter.login({ email: RECRUITER_EMAIL, password: RECRUITER_PASSWORD });
+  await recruiter.login({ email: RECRUITER.email, password: RECRUITER.password });
   await recruiter.page.waitForURL('**/account');
   await recruiter.page.goto('/offers/mine');
   const title = `Couvreur ${word}`;

@@ -12,6 +12,18 @@ after(async () => { await browser?.close(); });
 
 const PASSWORD = 'Un-mot-de-passe-solide-42';
 
+/** Finds the sample electrician's offer, applies, and opens the application's coach for a CV. */
+async function applyAndOpenCoach(page, app) {
+  await page.goto('/offers');
+  await app.byTestId('offer-q').fill('électricien');
+  await app.byTestId('offer-search').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid=offer-total]')?.innerText.startsWith('1 '));
+  await app.byTestId('offer-link').first().click();
+  await app.byTestId('offer-apply').click();
+  await page.waitForURL(/\/applications\/[0-9a-f-]{36}$/);
+  await app.byTestId('coach-start-cv').click();
+}
+
 test('fill in the profile, find it again, and see it in what the coach is given', async () => {
   const { context, page } = await newPage(browser, { viewport: { width: 390, height: 844 } });
   const app = new JobBot(page);
@@ -59,14 +71,7 @@ test('fill in the profile, find it again, and see it in what the coach is given'
   assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow}px`);
 
   // In what the coach of an application is given, and left out on request.
-  await page.goto('/offers');
-  await app.byTestId('offer-q').fill('électricien');
-  await app.byTestId('offer-search').click();
-  await page.waitForFunction(() => document.querySelector('[data-testid=offer-total]')?.innerText.startsWith('1 '));
-  await app.byTestId('offer-link').first().click();
-  await app.byTestId('offer-apply').click();
-  await page.waitForURL(/\/applications\/[0-9a-f-]{36}$/);
-  await app.byTestId('coach-start-cv').click();
+  await applyAndOpenCoach(page, app);
   await app.byTestId('context-profile').waitFor();
   assert.match(await app.byTestId('context-profile').innerText(), /Skills: Habilitation électrique B1V-BR; Lecture de plans/);
   await page.locator('[data-testid=coach-preview] summary').click();
@@ -131,14 +136,7 @@ test('upload a CV, correct its text, see it given to the coach; a fake PDF is re
   assert.match(await app.byTestId('cv-text').inputValue(), /6 ans/);
 
   // The coach of an application is given the corrected text, as a part that can be left out.
-  await page.goto('/offers');
-  await app.byTestId('offer-q').fill('électricien');
-  await app.byTestId('offer-search').click();
-  await page.waitForFunction(() => document.querySelector('[data-testid=offer-total]')?.innerText.startsWith('1 '));
-  await app.byTestId('offer-link').first().click();
-  await app.byTestId('offer-apply').click();
-  await page.waitForURL(/\/applications\/[0-9a-f-]{36}$/);
-  await app.byTestId('coach-start-cv').click();
+  await applyAndOpenCoach(page, app);
   await app.byTestId('context-cv').waitFor();
   assert.match(await app.byTestId('context-cv').innerText(), /Électricienne du bâtiment, 6 ans/);
 

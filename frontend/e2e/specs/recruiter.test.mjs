@@ -3,11 +3,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { launch, newPage, uniqueEmail, JobBot } from '../support/browser.mjs';
+import { launch, newPage, uniqueEmail, JobBot, RECRUITER } from '../support/browser.mjs';
 
-const RECRUITER_EMAIL = process.env.JOBBOT_E2E_RECRUITER_EMAIL;
-const RECRUITER_PASSWORD = process.env.JOBBOT_E2E_RECRUITER_PASSWORD;
-const skip = !RECRUITER_EMAIL && 'JOBBOT_E2E_RECRUITER_EMAIL is not set (scripts/e2e.sh sets it)';
+const { skip } = RECRUITER;
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -33,7 +31,7 @@ test('a recruiter posts, closes and reopens an offer; candidates see it only whi
   const title = `Soudeuse TIG ${Date.now()}`;
   const recruiterPage = await newPage(browser);
   const recruiter = new JobBot(recruiterPage.page);
-  await recruiter.login({ email: RECRUITER_EMAIL, password: RECRUITER_PASSWORD });
+  await recruiter.login({ email: RECRUITER.email, password: RECRUITER.password });
   await recruiter.page.waitForURL('**/account');
   await recruiter.page.goto('/offers');
   await recruiter.byTestId('offers-nav-mine').click();
@@ -51,7 +49,7 @@ test('a recruiter posts, closes and reopens an offer; candidates see it only whi
   // A candidate finds it, with its company and facts.
   const candidatePage = await newPage(browser);
   const candidate = new JobBot(candidatePage.page);
-  await candidate.register({ name: 'Yasmine Haddad', email: uniqueEmail('yasmine'), password: RECRUITER_PASSWORD });
+  await candidate.register({ name: 'Yasmine Haddad', email: uniqueEmail('yasmine'), password: RECRUITER.password });
   await candidate.page.waitForURL('**/account');
   assert.equal(await found(candidate, title), 1);
   const card = candidate.byTestId('offer-card');

@@ -1,4 +1,5 @@
 // Launches Debian's Chromium through playwright-core (no downloaded browser), and page objects for JobBot.
+import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 
 export const BASE_URL = process.env.JOBBOT_E2E_URL ?? 'http://127.0.0.1:3000';
@@ -109,3 +110,21 @@ export async function timeSlowAnswer(page) {
   await page.locator('[data-testid=message-assistant][data-status=complete]').waitFor({ timeout: 30_000 });
   return { firstWords, complete: Date.now() - started };
 }
+
+/**
+ * Checks that an answer streams unbuffered through the proxy in front (nginx): a new candidate, signed up by
+ * `signUp(name, prefix)`, sees the slow answer's first words long before its end.
+ */
+export async function checkAnswerStreams(signUp) {
+  const { context, page } = await signUp('Inès Roux', 'ines');
+  const { firstWords, complete } = await timeSlowAnswer(page);
+  assert.ok(firstWords < complete - 4000, `first words after ${firstWords} ms, the end after ${complete} ms`);
+  await context.close();
+}
+
+/** The recruiter account scripts/e2e.sh creates, and why a spec that needs it is skipped without it. */
+export const RECRUITER = {
+  email: process.env.JOBBOT_E2E_RECRUITER_EMAIL,
+  password: process.env.JOBBOT_E2E_RECRUITER_PASSWORD,
+  skip: !process.env.JOBBOT_E2E_RECRUITER_EMAIL && 'JOBBOT_E2E_RECRUITER_EMAIL is not set (scripts/e2e.sh sets it)',
+};
