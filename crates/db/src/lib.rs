@@ -21,6 +21,7 @@ pub mod offers;
 pub mod personal_tokens;
 pub mod profiles;
 pub mod retention;
+pub mod saved_offers;
 pub mod saved_searches;
 pub mod schema;
 pub mod sessions;

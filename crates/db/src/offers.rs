@@ -1,5 +1,5 @@
-//! Job offers (France Travail, recruiters, candidates' own finds), their French full-text search, and the
-//! offers candidates save.
+//! Job offers (France Travail, recruiters, candidates' own finds) and their French full-text search (the offers
+//! candidates save: `saved_offers`).
 //!
 //! Search runs the same query on both backends: JobBot analyses text itself (`jobbot_domain::search`), SQLite
 //! matches the terms with FTS5 and PostgreSQL with `tsvector`s of the `simple` configuration. Relevance is
@@ -11,7 +11,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Nullable, Text};
 use jobbot_domain::search::{analyze, Clause};
 
-use crate::schema::{job_offers, offer_syncs, saved_offers};
+use crate::schema::{job_offers, offer_syncs};
 use crate::sql::{Bind, Sql};
 use crate::DbConnection;
 
@@ -629,51 +629,6 @@ pub fn rebuild_search_index(conn: &mut DbConnection) -> QueryResult<()> {
     }
 }
 
-/// Saves an offer for a user (saving it twice changes nothing).
-pub fn save(conn: &mut DbConnection, user_id: &str, offer_id: &str, now: NaiveDateTime) -> QueryResult<()> {
-    diesel::insert_into(saved_offers::table)
-        .values((
-            saved_offers::user_id.eq(user_id),
-            saved_offers::offer_id.eq(offer_id),
-            saved_offers::created_at.eq(now),
-        ))
-        .execute(conn)
-        .map(|_| ())
-        .or_else(|e| {
-            if crate::is_unique_violation(&e) {
-                Ok(())
-            } else {
-                Err(e)
-            }
-        })
-}
-
-/// Whether there was something to remove.
-pub fn unsave(conn: &mut DbConnection, user_id: &str, offer_id: &str) -> QueryResult<bool> {
-    diesel::delete(saved_offers::table.find((user_id, offer_id)))
-        .execute(conn)
-        .map(|n| n > 0)
-}
-
-/// A user's saved offers with when they saved them, the latest first.
-pub fn saved(conn: &mut DbConnection, user_id: &str) -> QueryResult<Vec<(OfferRow, NaiveDateTime)>> {
-    saved_offers::table
-        .inner_join(job_offers::table)
-        .filter(saved_offers::user_id.eq(user_id))
-        .order((saved_offers::created_at.desc(), job_offers::id.desc()))
-        .select((OfferRow::as_select(), saved_offers::created_at))
-        .load(conn)
-}
-
-/// Which of `offer_ids` the user saved.
-pub fn saved_among(conn: &mut DbConnection, user_id: &str, offer_ids: &[String]) -> QueryResult<Vec<String>> {
-    saved_offers::table
-        .filter(saved_offers::user_id.eq(user_id))
-        .filter(saved_offers::offer_id.eq_any(offer_ids))
-        .select(saved_offers::offer_id)
-        .load(conn)
-}
-
 pub fn delete(conn: &mut DbConnection, id: &str) -> QueryResult<()> {
     diesel::delete(job_offers::table.find(id))
         .execute(conn)
@@ -731,6 +686,6 @@ pub fn counts(conn: &mut DbConnection) -> QueryResult<Counts> {
         .filter(job_offers::state.eq("closed"))
         .count()
         .get_result(conn)?;
-    let saved = saved_offers::table.count().get_result(conn)?;
+    let saved = crate::schema::saved_offers::table.count().get_result(conn)?;
     Ok(Counts { open, closed, saved })
 }

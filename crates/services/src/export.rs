@@ -158,7 +158,7 @@ pub fn write_archive<W: Write>(
         .map(|row| json!(crate::offers::offer_dto(row, user_id, false)))
         .collect();
     file(&mut zip, "offers.json", &json_file(&json!(own)))?;
-    let saved: Vec<Value> = jobbot_db::offers::saved(conn, user_id)
+    let saved: Vec<Value> = jobbot_db::saved_offers::saved(conn, user_id)
         .map_err(io)?
         .into_iter()
         .filter(|(row, _)| row.visible_to(user_id))

@@ -3,8 +3,8 @@
 
 use actix_web::{web, HttpResponse};
 use jobbot_api_types::{Offer, OfferInput, OfferPage, OfferUpdate, Problem, SavedOffer};
-use jobbot_db::offer_index;
 use jobbot_db::offers::{self, OfferRow};
+use jobbot_db::{offer_index, saved_offers};
 use jobbot_domain::Role;
 
 use crate::auth::AuthUser;
@@ -43,7 +43,7 @@ pub async fn search(
                 Some(_) => offers::search(conn, &search)?,
             };
             let ids: Vec<String> = page.hits.iter().map(|h| h.offer.id.clone()).collect();
-            let saved = offers::saved_among(conn, &user_id, &ids)?;
+            let saved = saved_offers::saved_among(conn, &user_id, &ids)?;
             Ok((page, (user_id, saved)))
         })
         .await?;
@@ -87,7 +87,7 @@ pub async fn create(
             jobbot_db::transaction(conn, |conn| -> Result<_, ApiError> {
                 offers::insert(conn, &inserted)?;
                 if inserted.private {
-                    offers::save(conn, &owner, &inserted.id, inserted.created_at)?;
+                    saved_offers::save(conn, &owner, &inserted.id, inserted.created_at)?;
                 }
                 Ok(())
             })
@@ -115,7 +115,7 @@ pub async fn get(
     let (row, saved) = state
         .db(move |conn| {
             let row = visible(conn, &id, &viewer)?;
-            let saved = !offers::saved_among(conn, &viewer, std::slice::from_ref(&row.id))?.is_empty();
+            let saved = !saved_offers::saved_among(conn, &viewer, std::slice::from_ref(&row.id))?.is_empty();
             Ok((row, saved))
         })
         .await?;
@@ -150,7 +150,8 @@ pub async fn update(
                 }
                 apply_update(&mut row, change)?;
                 offers::update(conn, &row)?;
-                let saved = !offers::saved_among(conn, &viewer, std::slice::from_ref(&row.id))?.is_empty();
+                let saved =
+                    !saved_offers::saved_among(conn, &viewer, std::slice::from_ref(&row.id))?.is_empty();
                 Ok((row, saved))
             })
         })
@@ -213,7 +214,9 @@ pub async fn saved(
 ) -> Result<web::Json<Vec<SavedOffer>>, ApiError> {
     let user_id = auth.user.id;
     let viewer = user_id.clone();
-    let rows = state.db(move |conn| Ok(offers::saved(conn, &viewer)?)).await?;
+    let rows = state
+        .db(move |conn| Ok(saved_offers::saved(conn, &viewer)?))
+        .await?;
     Ok(web::Json(
         rows.into_iter()
             // A private offer is only ever saved by its owner; the filter keeps that true whatever happens.
@@ -243,7 +246,7 @@ pub async fn save(
     state
         .db(move |conn| {
             let row = visible(conn, &id, &user_id)?;
-            offers::save(conn, &user_id, &row.id, jobbot_db::now())?;
+            saved_offers::save(conn, &user_id, &row.id, jobbot_db::now())?;
             Ok(())
         })
         .await?;
@@ -265,7 +268,7 @@ pub async fn unsave(
     let id = path.into_inner();
     let user_id = auth.user.id;
     let removed = state
-        .db(move |conn| Ok(offers::unsave(conn, &user_id, &id)?))
+        .db(move |conn| Ok(saved_offers::unsave(conn, &user_id, &id)?))
         .await?;
     if removed {
         Ok(HttpResponse::NoContent().finish())

@@ -490,7 +490,9 @@ async fn private_offers_and_saved_offers_stay_their_owners(app: TestApp) {
     let (owned, saved) = app.with_db(|conn| {
         (
             jobbot_db::offers::owned(conn, &lea.id).expect("owned").len(),
-            jobbot_db::offers::saved(conn, &lea.id).expect("saved").len(),
+            jobbot_db::saved_offers::saved(conn, &lea.id)
+                .expect("saved")
+                .len(),
         )
     });
     assert_eq!((owned, saved), (0, 0));
