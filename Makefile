@@ -70,8 +70,8 @@ fmt:
 
 lint:
 	cargo clippy --all-targets -- -D warnings
-	cargo clippy --target wasm32-unknown-unknown -p jobbot-frontend -p jobbot-domain -p jobbot-api-types -- -D warnings
-	cargo clippy --target wasm32-unknown-unknown -p jobbot-frontend --features console -- -D warnings
+	cargo clippy --target wasm32-unknown-unknown -p jobbot-frontend -p jobbot-frontend-console \
+		-p jobbot-frontend-workspace -p jobbot-domain -p jobbot-api-types -- -D warnings
 
 clean:
 	cargo clean

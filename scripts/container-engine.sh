@@ -3,7 +3,9 @@
 #   scripts/container-engine.sh docker    Debian's docker.io and docker-compose; dockerd started by hand when
 #                                         no daemon answers (no systemd on the test machines)
 #   scripts/container-engine.sh podman    Debian's podman and buildah, runc as its runtime (crun cannot set
-#                                         RLIMIT_NOFILE here) and raised default ulimits
+#                                         RLIMIT_NOFILE here) and raised default ulimits; iptables too, which
+#                                         netavark runs to give a build its network (without it, on a bare
+#                                         machine: "netavark: No such file or directory")
 # Exit status 3 (and the reason on stderr) when no engine can run here: not root and none installed, no
 # package manager, or a daemon that does not start.
 set -euo pipefail
@@ -35,9 +37,9 @@ case "$engine" in
     fi
     ;;
   podman)
-    for tool in podman buildah runc fuse-overlayfs slirp4netns newuidmap netavark aardvark-dns; do
-      command -v "$tool" >/dev/null 2>&1 || [ -x "/usr/lib/podman/$tool" ] || {
-        install podman buildah runc fuse-overlayfs slirp4netns uidmap netavark aardvark-dns
+    for tool in podman buildah runc fuse-overlayfs slirp4netns newuidmap netavark aardvark-dns iptables; do
+      command -v "$tool" >/dev/null 2>&1 || [ -x "/usr/lib/podman/$tool" ] || [ -x "/usr/sbin/$tool" ] || {
+        install podman buildah runc fuse-overlayfs slirp4netns uidmap netavark aardvark-dns iptables
         break
       }
     done

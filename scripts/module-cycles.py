@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Fails when the top-level modules of a crate (every crates/*/src and frontend/src) import each other in a
+"""Fails when the top-level modules of a crate (every crates/*/src, frontend/src and frontend/*/src) import each other in a
 cycle (comments ignored). The server's route modules (`routes/*`) may not use one another either. Between
 crates, cargo itself refuses a cycle."""
 import collections
@@ -47,7 +47,7 @@ def check(src: pathlib.Path) -> list[str]:
 
 def main() -> int:
     failed = False
-    for src in sorted(ROOT.glob("crates/*/src")) + [ROOT / "frontend/src"]:
+    for src in sorted(ROOT.glob("crates/*/src")) + [ROOT / "frontend/src"] + sorted(ROOT.glob("frontend/*/src")):
         name = src.relative_to(ROOT)
         problems, modules = check(src)
         if problems:

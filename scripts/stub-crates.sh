@@ -1,10 +1,10 @@
 #!/bin/sh
 # Dockerfile.api's dependency layer: with only the workspace's manifests copied, an empty source for every target
-# they declare (each crate's library, the API's binary, every [[bench]] of every manifest), so `cargo build`
-# compiles the dependencies alone and the layer is reused until a manifest or Cargo.lock changes.
+# they declare (each crate's library, the API's binary and the SPA's three, every [[bench]] of every manifest), so
+# `cargo build` compiles the dependencies alone and the layer is reused until a manifest or Cargo.lock changes.
 # scripts/check-image-layers.sh runs it on the same files in `make test`.
 set -eu
-for manifest in crates/*/Cargo.toml frontend/Cargo.toml; do
+for manifest in crates/*/Cargo.toml frontend/Cargo.toml frontend/*/Cargo.toml; do
   dir=$(dirname "$manifest")
   mkdir -p "$dir/src"
   [ -e "$dir/src/lib.rs" ] || : >"$dir/src/lib.rs"
@@ -14,4 +14,6 @@ for manifest in crates/*/Cargo.toml frontend/Cargo.toml; do
   done
 done
 echo 'fn main() {}' >crates/jobbot/src/main.rs
-echo 'fn main() {}' >frontend/src/main.rs
+for bin in frontend frontend/console frontend/workspace; do
+  echo 'fn main() {}' >"$bin/src/main.rs"
+done

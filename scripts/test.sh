@@ -57,9 +57,8 @@ step "clippy (native)"
 cargo clippy --all-targets --locked -- -D warnings
 
 step "clippy (wasm32: SPA and shared crates)"
-cargo clippy --locked --target wasm32-unknown-unknown -p jobbot-frontend -p jobbot-domain -p jobbot-api-types -- -D warnings
-cargo clippy --locked --target wasm32-unknown-unknown -p jobbot-frontend --features console -- -D warnings
-cargo clippy --locked --target wasm32-unknown-unknown -p jobbot-frontend --features workspace -- -D warnings
+cargo clippy --locked --target wasm32-unknown-unknown -p jobbot-frontend -p jobbot-frontend-console \
+  -p jobbot-frontend-workspace -p jobbot-domain -p jobbot-api-types -- -D warnings
 
 step "the SPA builds beside the tests from here to the contract checks (nice 19, log in target/spa-build.log)"
 start_beside target/spa-build.log env CARGO_TARGET_DIR="$beside_target" scripts/build-spa.sh

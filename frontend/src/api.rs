@@ -18,7 +18,7 @@ const BASE: &str = "/api/v1";
 pub struct ApiError(pub Problem);
 
 impl ApiError {
-    pub(crate) fn local(code: ErrorCode, detail: String) -> Self {
+    pub fn local(code: ErrorCode, detail: String) -> Self {
         Self(Problem {
             type_uri: format!("urn:jobbot:problem:{code}"),
             title: "Error".into(),
@@ -35,7 +35,7 @@ impl ApiError {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Verb {
+pub enum Verb {
     Get,
     Post,
     Put,
@@ -75,7 +75,7 @@ pub fn forget_session() {
 
 /// A 401 worth one refresh: the access token expired, or its cookie (15 minutes) is gone while the session
 /// (30 days) may still be alive.
-pub(crate) fn refreshable(error: &ApiError) -> bool {
+pub fn refreshable(error: &ApiError) -> bool {
     match error.code() {
         ErrorCode::TokenExpired => true,
         ErrorCode::Unauthenticated => has_session(),
@@ -87,7 +87,7 @@ async fn send(verb: Verb, path: &str, body: Option<&str>) -> Result<Response, Ap
     send_accepting(verb, path, body, "application/json").await
 }
 
-pub(crate) async fn send_accepting(
+pub async fn send_accepting(
     verb: Verb,
     path: &str,
     body: Option<&str>,
@@ -96,7 +96,7 @@ pub(crate) async fn send_accepting(
     send_with_headers(verb, path, body, accept, &[]).await
 }
 
-pub(crate) async fn send_with_headers(
+pub async fn send_with_headers(
     verb: Verb,
     path: &str,
     body: Option<&str>,
@@ -133,7 +133,7 @@ pub(crate) async fn send_with_headers(
         .map_err(|e| ApiError::local(ErrorCode::NetworkError, e.to_string()))
 }
 
-pub(crate) async fn problem_of(response: Response) -> ApiError {
+pub async fn problem_of(response: Response) -> ApiError {
     let status = response.status();
     match response.json::<Problem>().await {
         Ok(problem) => ApiError(problem),
@@ -157,11 +157,7 @@ async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> 
     serde_json::from_str(text).map_err(|e| ApiError::local(ErrorCode::UnexpectedResponse, e.to_string()))
 }
 
-pub(crate) async fn call<T: DeserializeOwned>(
-    verb: Verb,
-    path: &str,
-    body: Option<String>,
-) -> Result<T, ApiError> {
+pub async fn call<T: DeserializeOwned>(verb: Verb, path: &str, body: Option<String>) -> Result<T, ApiError> {
     let response = send(verb, path, body.as_deref()).await?;
     if response.status() == 401 {
         let error = problem_of(response).await;
@@ -174,8 +170,7 @@ pub(crate) async fn call<T: DeserializeOwned>(
 }
 
 /// Sends a file as the body (`content_type`), refreshing the session once if it expired.
-#[cfg(feature = "workspace")]
-pub(crate) async fn upload<T: DeserializeOwned>(
+pub async fn upload<T: DeserializeOwned>(
     verb: Verb,
     path: &str,
     file: &web_sys::File,
@@ -211,7 +206,7 @@ pub(crate) async fn upload<T: DeserializeOwned>(
     decode(response).await
 }
 
-pub(crate) fn json<B: Serialize>(body: &B) -> Option<String> {
+pub fn json<B: Serialize>(body: &B) -> Option<String> {
     serde_json::to_string(body).ok()
 }
 

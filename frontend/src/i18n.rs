@@ -3,6 +3,8 @@
 use jobbot_api_types::{ErrorCode, Problem};
 use jobbot_domain::Locale;
 
+/// The console and workspace builds write their own words with it (`jobbot_frontend::messages!`).
+#[macro_export]
 macro_rules! messages {
     ($($key:ident => ($fr:literal, $en:literal)),+ $(,)?) => {
         /// Every piece of interface text has a key; `t` picks the language.
@@ -16,8 +18,6 @@ macro_rules! messages {
         }
     };
 }
-#[cfg(any(feature = "console", feature = "workspace"))]
-pub(crate) use messages;
 
 messages! {
     SkipToContent => ("Aller au contenu", "Skip to content"),

@@ -1,6 +1,9 @@
-//! JobBot's SPA. The main build (the first page's bundle) holds what a visitor sees — home, sign-up, sign-in,
-//! legal pages —; the signed-in app (the assistant's conversations, chats, shares, and the job seeker's workspace)
-//! is the workspace build, the admin console the console build: other bundles, reached with a full page load.
+//! JobBot's SPA. The main build (this crate's binary, the first page's bundle) holds what a visitor sees — home,
+//! sign-up, sign-in, legal pages —; the signed-in app (the assistant's conversations, chats, shares, and the job
+//! seeker's workspace) is the workspace build (`frontend/workspace/`, the `jobbot-frontend-workspace` crate), the
+//! admin console the console build (`frontend/console/`, `jobbot-frontend-console`): other bundles, reached with a
+//! full page load, built on this library's one HTTP client (`api`), state, words (`i18n`), live connection
+//! (`realtime`), header and `widgets`.
 
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes, A};
@@ -9,16 +12,11 @@ use leptos_router::path;
 pub mod api;
 pub mod components;
 pub mod consent;
-#[cfg(feature = "console")]
-pub mod console;
 pub mod i18n;
 pub mod pages;
 pub mod realtime;
 pub mod state;
-#[cfg(any(feature = "console", feature = "workspace"))]
 pub mod widgets;
-#[cfg(feature = "workspace")]
-pub mod workspace;
 
 use components::header::Header;
 use wasm_bindgen::JsCast;

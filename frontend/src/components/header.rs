@@ -11,16 +11,26 @@ use crate::api;
 use crate::i18n::Key;
 use crate::state::AppState;
 
-/// Whether this is the console or the workspace build, where the main build's pages (home, sign-in, legal) are
-/// another build's.
-const SECOND_BUILD: bool = cfg!(any(feature = "console", feature = "workspace"));
+/// The build that draws the bar: each routes its own pages in the page and reaches the others' with a full page
+/// load (`rel="external"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Build {
+    /// The first page's bundle: home, sign-up, sign-in, legal pages.
+    #[default]
+    Main,
+    /// The admin console and the two-step sign-in settings.
+    Console,
+    /// The signed-in app: offers, applications, profile, the assistant, chats, shares.
+    Workspace,
+}
 
 #[component]
-pub fn Header() -> impl IntoView {
+pub fn Header(#[prop(optional)] within: Build) -> impl IntoView {
+    let second_build = within != Build::Main;
     // The main app's links: routed in the page by the main build, full page loads from the others.
-    let main_app = SECOND_BUILD.then_some("external");
+    let main_app = second_build.then_some("external");
     // The signed-in app's links (conversations, chats, shares): the workspace build's own pages.
-    let signed_in_app = (!cfg!(feature = "workspace")).then_some("external");
+    let signed_in_app = (within != Build::Workspace).then_some("external");
     let state = expect_context::<AppState>();
     let navigate = use_navigate();
 
@@ -50,7 +60,7 @@ pub fn Header() -> impl IntoView {
         spawn_local(async move {
             // Even if the server is unreachable, forget the user here.
             let _ = api::logout().await;
-            if SECOND_BUILD {
+            if second_build {
                 // The login page is the main build's: one full page load (the page goes, with the user).
                 let _ = window().location().assign("/login");
                 return;
