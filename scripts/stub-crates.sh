@@ -1,19 +1,22 @@
 #!/bin/sh
-# Dockerfile.api's dependency layer: with only the workspace's manifests copied, an empty source for every target
+# The images' dependency layers: with only the workspace's manifests copied, an empty source for every target
 # they declare (each crate's library, the API's binary and the SPA's three, every [[bench]] of every manifest), so
 # `cargo build` compiles the dependencies alone and the layer is reused until a manifest or Cargo.lock changes.
-# scripts/check-image-layers.sh runs it on the same files in `make test`.
+# Dockerfile.api runs it before the server's build, Dockerfile.web before the SPA's; scripts/check-image-layers.sh
+# replays both in `make test`.
 set -eu
 for manifest in crates/*/Cargo.toml frontend/Cargo.toml frontend/*/Cargo.toml; do
   dir=$(dirname "$manifest")
   mkdir -p "$dir/src"
-  [ -e "$dir/src/lib.rs" ] || : >"$dir/src/lib.rs"
+  case "$dir" in
+    frontend/*) ;; # the console and workspace builds: a binary alone
+    *) [ -e "$dir/src/lib.rs" ] || : >"$dir/src/lib.rs" ;;
+  esac
   for bench in $(awk '/^\[\[bench\]\]/ { b = 1; next } /^\[/ { b = 0 } b && /^name *=/ { gsub(/name *= *|"/, ""); print }' "$manifest"); do
     mkdir -p "$dir/benches"
     echo 'fn main() {}' >"$dir/benches/$bench.rs"
   done
 done
-echo 'fn main() {}' >crates/jobbot/src/main.rs
-for bin in frontend frontend/console frontend/workspace; do
+for bin in crates/jobbot frontend frontend/console frontend/workspace; do
   echo 'fn main() {}' >"$bin/src/main.rs"
 done
