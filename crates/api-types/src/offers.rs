@@ -249,3 +249,62 @@ pub struct MarkNotificationsRead {
 pub struct UnreadNotifications {
     pub unread: i64,
 }
+
+/// How well the caller's profile and CV fit an offer (`GET /api/v1/offers/{id}/match`): computed from the offer's
+/// title and text against the profile's skills, experiences, education, headline and languages and the CV's
+/// text, with JobBot's skills vocabulary (one skill written several ways counts once). Deterministic: no AI.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct OfferMatch {
+    /// 0 to 100: the weight of the offer's terms the candidate shows, over all of them (a term of the title
+    /// weighs more than one of the text). 0 when the offer names nothing JobBot recognises.
+    #[cfg_attr(feature = "openapi", schema(maximum = 100))]
+    pub score: u8,
+    /// The offer's terms the candidate shows, in the offer's order, with where the first was found.
+    pub matched: Vec<MatchedTerm>,
+    /// The offer's terms the candidate does not show, the most important first.
+    pub missing: Vec<MissingTerm>,
+    /// What the candidate could do, in their language (at most 5).
+    pub suggestions: Vec<String>,
+}
+
+/// A term of the offer found in the candidate's material.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct MatchedTerm {
+    /// A skill's name in the vocabulary ("sql"), or a word of the offer's title ("boulanger").
+    pub term: String,
+    #[serde(rename = "where")]
+    pub found_in: MatchSource,
+}
+
+/// A term of the offer the candidate does not show.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct MissingTerm {
+    pub term: String,
+    pub importance: Importance,
+}
+
+/// Where a term was found, the profile's parts first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum MatchSource {
+    Skills,
+    Experiences,
+    Education,
+    Languages,
+    /// The headline and the jobs looked for.
+    Headline,
+    Cv,
+}
+
+/// `high`: in the offer's title, or a skill it names more than once; `medium`: named once in its text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Importance {
+    High,
+    Medium,
+}

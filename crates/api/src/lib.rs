@@ -3,6 +3,7 @@
 //! modules are re-exported here under their old paths (`crate::assistant`, `crate::config`…).
 
 pub use jobbot_assistant as assistant;
+pub use jobbot_matching as matching;
 pub use jobbot_services::{
     alerts, attempts, cache, chat_writer, config, credentials, cv, database, erasure, export, extraction,
     net, offers, profile, ratelimit, realtime, retention, sharing, telemetry,

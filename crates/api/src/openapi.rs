@@ -75,6 +75,7 @@ use crate::routes;
         routes::offers::search,
         routes::offers::create,
         routes::offers::get,
+        routes::offers::fit,
         routes::offers::update,
         routes::offers::delete,
         routes::offers::saved,

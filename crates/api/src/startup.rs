@@ -341,7 +341,12 @@ pub async fn prepare_state(config: Config) -> anyhow::Result<AppState> {
         config.extract_timeout,
         config.extract_workers as usize,
     ));
+    let skills = Arc::new(
+        crate::matching::Vocabulary::load(config.skills_file.as_deref())
+            .map_err(|e| anyhow::anyhow!("JOBBOT_SKILLS_FILE: {e}"))?,
+    );
     Ok(AppState {
+        skills,
         extractor,
         offer_index,
         files,

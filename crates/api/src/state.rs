@@ -30,6 +30,8 @@ pub struct AppState {
     pub cache: Arc<crate::cache::ReadCache>,
     /// The open public offers' search index, in memory (`jobbot_db::offer_index`).
     pub offer_index: Arc<jobbot_db::offer_index::OfferIndex>,
+    /// The skills vocabulary of the offers' match score (built in, and `JOBBOT_SKILLS_FILE`).
+    pub skills: Arc<crate::matching::Vocabulary>,
     /// When this instance started (`GET /api/v1/admin/system`).
     pub started_at: chrono::DateTime<chrono::Utc>,
 }

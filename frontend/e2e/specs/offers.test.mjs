@@ -1,6 +1,7 @@
 // The job seeker's offers (the workspace build): from the header to the search (accents and plural forms
 // folded, facet counts on the filters), an offer in full, saved, then on the saved page; an offer found
-// elsewhere added there, private, and deleted; a narrow phone screen without horizontal scrolling.
+// elsewhere added there, private, and deleted; a narrow phone screen without horizontal scrolling. An offer's
+// fit to the profile: the score and the missing terms, raised by the profile, and the coach asked about the gaps.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 
@@ -80,6 +81,54 @@ test('search the offers, open one, save it, add one found elsewhere', async () =
   // The other links of the header lead back to the main app.
   await app.byTestId('nav-assistant').click();
   await page.waitForURL('**/assistant');
+  await context.close();
+});
+
+/** Searches the offers for `words` (one offer expected) and opens it. */
+async function openOffer(page, app, words) {
+  await page.goto('/offers');
+  await app.byTestId('offer-card').first().waitFor();
+  await app.byTestId('offer-q').fill(words);
+  await app.byTestId('offer-search').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid=offer-total]')?.innerText.startsWith('1 '));
+  await app.byTestId('offer-link').first().click();
+  await page.waitForURL(/\/offers\/[0-9a-f-]{36}$/);
+}
+
+test("the offer's page tells how well the profile fits and asks the coach about the gaps", async () => {
+  const { context, page } = await newPage(browser, { viewport: { width: 390, height: 844 } });
+  const app = new JobBot(page);
+  await app.register({ name: 'Inès Roche', email: uniqueEmail('ines'), password: PASSWORD });
+  await page.waitForURL('**/account');
+  await openOffer(page, app, 'electriciens');
+  const offer = page.url();
+
+  // An empty profile: nothing shown, the offer's terms all missing.
+  await app.byTestId('fit-score').waitFor();
+  assert.equal(await app.byTestId('fit-score').innerText(), '0 %');
+  assert.match(await app.byTestId('fit-missing').innerText(), /habilitation électrique/);
+  assert.equal(await app.byTestId('fit-matched').count(), 0);
+
+  // The profile says it: every term shown, and where.
+  await page.goto('/profile');
+  await app.byTestId('profile-form').waitFor();
+  await app.byTestId('profile-headline').fill('Électricienne du bâtiment');
+  await app.byTestId('profile-skills').fill('Habilitation électrique B1V-BR');
+  await app.byTestId('profile-save').click();
+  await app.byTestId('profile-saved').waitFor();
+  await page.goto(offer);
+  await app.byTestId('fit-score').waitFor();
+  assert.equal(await app.byTestId('fit-score').innerText(), '100 %');
+  assert.match(await app.byTestId('fit-matched').innerText(), /habilitation électrique · compétences/);
+  assert.equal(await app.byTestId('fit-missing').count(), 0);
+
+  // The gaps of another offer, asked to the coach in a conversation grounded in it.
+  await openOffer(page, app, 'aide-soignant');
+  await app.byTestId('fit-ask').click();
+  await page.waitForURL(/\/assistant\/[0-9a-f-]{36}$/);
+  await app.byTestId('message-user').first().waitFor();
+  assert.match(await app.byTestId('message-user').first().innerText(), /^Comment combler ces manques pour cette offre :/);
+  await page.locator('[data-testid=message-assistant][data-status=complete]').first().waitFor({ timeout: 30000 });
   await context.close();
 });
 

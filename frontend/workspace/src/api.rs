@@ -4,8 +4,8 @@
 use jobbot_api_types::{
     ApplicationDetail, ApplicationDocument, ApplicationList, ApplicationStatus, ApplicationUpdate,
     CoachContext, ContextPart, Conversation, CreateConversationRequest, Cv, CvTextUpdate, DocumentUpdate,
-    MarkNotificationsRead, NewApplication, NewDocument, NotificationList, Offer, OfferInput, OfferPage,
-    OfferState, OfferUpdate, Profile, ProfileDocument, SavedOffer, SavedSearch, SavedSearchInput,
+    MarkNotificationsRead, NewApplication, NewDocument, NotificationList, Offer, OfferInput, OfferMatch,
+    OfferPage, OfferState, OfferUpdate, Profile, ProfileDocument, SavedOffer, SavedSearch, SavedSearchInput,
     SavedSearchUpdate, UnreadNotifications,
 };
 
@@ -17,6 +17,10 @@ pub async fn search(query: &str) -> Result<OfferPage, ApiError> {
 
 pub async fn offer(id: &str) -> Result<Offer, ApiError> {
     call(Verb::Get, &format!("/offers/{id}"), None).await
+}
+
+pub async fn offer_match(id: &str) -> Result<OfferMatch, ApiError> {
+    call(Verb::Get, &format!("/offers/{id}/match"), None).await
 }
 
 pub async fn create(input: &OfferInput) -> Result<Offer, ApiError> {

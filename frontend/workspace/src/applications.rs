@@ -13,6 +13,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
 use super::coach::{CoachPanel, Documents};
+use super::fit::FitPanel;
 use super::i18n::Key;
 use super::{api, text, tr, ErrorLine};
 use jobbot_frontend::api::ApiError;
@@ -419,6 +420,7 @@ pub fn ApplicationPage() -> impl IntoView {
                     {a.offer_id.clone().map(|o| view! {
                         <p><a href=format!("/offers/{o}") data-testid="application-offer">{move || tr(Key::SeeOffer)}</a></p>
                     })}
+                    {a.offer_id.clone().map(|o| view! { <FitPanel offer_id=o /> })}
                     <StatusSelect id="application-status".into() current=a.status label=Signal::derive(move || tr(Key::Status).to_owned()) on_pick=pick />
                     {a.reminder.map(|r| view! { <p class="reminder" data-testid="application-reminder">{move || tr(reminder_key(r))}</p> })}
                     {suggestion.map(|(_, status, label)| view! {

@@ -25,6 +25,7 @@ mod applications;
 mod assistant;
 mod chats;
 mod coach;
+mod fit;
 mod form;
 mod i18n;
 mod offers;

@@ -11,6 +11,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use super::applications::ApplyButton;
+use super::fit::FitPanel;
 use super::i18n::Key;
 use super::{api, text, tr, ErrorLine};
 use jobbot_frontend::api::ApiError;
@@ -434,6 +435,7 @@ pub fn OfferPage() -> impl IntoView {
                         <SaveButton id=o.id.clone() saved=o.saved />
                         <ApplyButton offer_id=o.id.clone() />
                     </div>
+                    {(!o.mine || o.private).then(|| view! { <FitPanel offer_id=o.id.clone() /> })}
                     {(o.mine && o.private).then(|| {
                         let id = o.id.clone();
                         let navigate = navigate.clone();

@@ -82,6 +82,7 @@ pub fn config(cfg: &mut web::ServiceConfig) {
                         .route(patch().to(offers::update))
                         .route(delete().to(offers::delete)),
                 )
+                .service(resource("/offers/{id}/match").route(get().to(offers::fit)))
                 .service(
                     resource("/applications")
                         .route(get().to(applications::list))

@@ -2,7 +2,7 @@
 //! found elsewhere), and saved offers. A private offer of someone else is a 404 everywhere.
 
 use actix_web::{web, HttpResponse};
-use jobbot_api_types::{Offer, OfferInput, OfferPage, OfferUpdate, Problem, SavedOffer};
+use jobbot_api_types::{Offer, OfferInput, OfferMatch, OfferPage, OfferUpdate, Problem, SavedOffer};
 use jobbot_db::offers::{self, OfferRow};
 use jobbot_db::{offer_index, saved_offers};
 use jobbot_domain::Role;
@@ -10,6 +10,7 @@ use jobbot_domain::Role;
 use crate::auth::AuthUser;
 use crate::body::Body;
 use crate::error::ApiError;
+use crate::matching;
 use crate::offers::{apply_update, facets_dto, new_offer, next_cursor, offer_dto, OfferQuery};
 use crate::state::AppState;
 
@@ -120,6 +121,41 @@ pub async fn get(
         })
         .await?;
     Ok(web::Json(offer_dto(row, &user_id, saved)))
+}
+
+/// How well the caller's profile and CV fit an offer: a score from 0 to 100, the offer's terms the caller shows
+/// (and where) and those they do not, and suggestions in the caller's language. Computed here from the offer's
+/// title and text and JobBot's skills vocabulary: no AI, the same on both databases.
+#[utoipa::path(get, path = "/api/v1/offers/{id}/match", tag = "offers", operation_id = "match_offer",
+    params(("id" = String, Path, description = "Offer id")),
+    responses(
+        (status = 200, description = "The fit", body = OfferMatch),
+        (status = 404, description = "`not_found` (or another user's private offer)", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn fit(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    path: web::Path<String>,
+) -> Result<web::Json<OfferMatch>, ApiError> {
+    let id = path.into_inner();
+    let (user_id, locale) = (auth.user.id, auth.user.locale);
+    let skills = std::sync::Arc::clone(&state.skills);
+    let fit = state
+        .db(move |conn| {
+            let row = visible(conn, &id, &user_id)?;
+            let profile = crate::profile::load(conn, &user_id)?.profile;
+            let cv = jobbot_db::cvs::get(conn, &user_id)?.map(|cv| cv.text);
+            Ok(matching::fit(
+                &skills,
+                &row.title,
+                &row.description,
+                &profile,
+                cv.as_deref(),
+                locale,
+            ))
+        })
+        .await?;
+    Ok(web::Json(fit))
 }
 
 /// Changes one's own offer; `state: closed` closes it to candidates. Someone else's public offer is 403.

@@ -27,6 +27,7 @@ mod france_travail;
 mod hardening;
 mod hardening_requests;
 mod hostile_pdf;
+mod matching;
 mod metrics;
 mod models;
 mod offers;

@@ -89,6 +89,10 @@ pub struct Config {
     /// Where uploaded files (CVs) live (`JOBBOT_FILES_URL`: `s3://…`, `azure://…` or a folder, by default
     /// `<data dir>/files`).
     pub files_url: String,
+    /// Skills added to the built-in vocabulary of the offers' match score (`JOBBOT_SKILLS_FILE`: a file in the
+    /// format of `crates/matching/data/skills.txt`); a file that cannot be read, or gives a way of writing to
+    /// two skills, stops the start.
+    pub skills_file: Option<PathBuf>,
     /// The program whose `extract` command reads uploaded files (`JOBBOT_EXTRACT_PROGRAM`, by default this
     /// very `jobbot` binary; the API tests point it at the built binary).
     pub extract_program: PathBuf,
@@ -179,6 +183,9 @@ impl Config {
         let offers_sync = offers_sync::offers_sync_config(&lookup, &get)?;
         let follow_up_days = parse_number(&get, "JOBBOT_FOLLOW_UP_DAYS", 7, 1, 365)?;
         let no_response_days = parse_number(&get, "JOBBOT_NO_RESPONSE_DAYS", 21, 1, 365)?;
+        let skills_file = get("JOBBOT_SKILLS_FILE")
+            .filter(|v| !v.trim().is_empty())
+            .map(PathBuf::from);
         let files_url = get("JOBBOT_FILES_URL")
             .filter(|v| !v.trim().is_empty())
             .unwrap_or_else(|| data_dir.join("files").to_string_lossy().into_owned());
@@ -221,6 +228,7 @@ impl Config {
             no_response_days,
             alerts_every,
             files_url,
+            skills_file,
             offers_sync,
             backup_dir,
             backup_retention_days,

@@ -74,6 +74,13 @@ impl Assistant {
         })
     }
 
+    /// Asks `question` in a conversation just created elsewhere (the offer page's "how to close these gaps"),
+    /// once the page has moved to it: the reply streams here as if typed in the composer.
+    pub fn ask_in_new(self, state: AppState, conversation_id: String, question: String) {
+        self.messages.set(Vec::new());
+        reply::run_reply(state, self, conversation_id, Some(question), None);
+    }
+
     fn reload_list(self) {
         let search = self.search.get_untracked();
         spawn_local(async move {

@@ -1,0 +1,214 @@
+//! How well a candidate fits an offer (`GET /api/v1/offers/{id}/match`), through the real server: the profile
+//! and the uploaded CV read as they are stored, the issue's acceptance examples, the caller's language, and the
+//! refusals (another user's private offer, no session).
+
+use jobbot_api_types::{Importance, MatchSource, OfferMatch};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+use crate::both_backends;
+use crate::helpers::{assert_problem, TestApp, TestUser};
+
+both_backends!(
+    the_score_follows_the_profile_and_the_cv,
+    another_trade_scores_low_and_english_speakers_read_english,
+    a_private_offer_is_its_owners_to_match
+);
+
+const JAVA_OFFER: &str =
+    "Vous développerez des microservices en Java avec Spring Boot. Maîtrise du langage SQL \
+                          (PostgreSQL) et de Git exigée. Une expérience de Docker est un plus.";
+
+async fn java_offer(app: &TestApp) -> String {
+    let boss = app.user("rh@logiciels.fr").await;
+    app.promote(&boss.id, "recruiter").await;
+    let offer: Value = app
+        .as_user(&boss)
+        .post(
+            "/api/v1/offers",
+            json!({"title": "Développeur Java (H/F)", "description": JAVA_OFFER, "contract_type": "cdi"}),
+            &[StatusCode::CREATED],
+        )
+        .await;
+    offer["id"].as_str().expect("id").to_owned()
+}
+
+async fn put_profile(app: &TestApp, user: &TestUser, profile: Value) {
+    let response = app
+        .as_user(user)
+        .call(reqwest::Method::PUT, "/api/v1/me/profile", Some(profile))
+        .await;
+    assert_eq!(
+        response.status(),
+        StatusCode::OK,
+        "{}",
+        response.text().await.unwrap_or_default()
+    );
+}
+
+fn terms(fit: &OfferMatch) -> (Vec<&str>, Vec<&str>) {
+    (
+        fit.matched.iter().map(|m| m.term.as_str()).collect(),
+        fit.missing.iter().map(|m| m.term.as_str()).collect(),
+    )
+}
+
+async fn the_score_follows_the_profile_and_the_cv(app: TestApp) {
+    let offer = java_offer(&app).await;
+    let path = format!("/api/v1/offers/{offer}/match");
+    let lea = app.user("lea@example.fr").await;
+    let speaker = app.as_user(&lea);
+
+    // An empty profile: nothing shown, everything missing, and a word on why.
+    let empty: OfferMatch = speaker.get(&path).await;
+    assert_eq!(empty.score, 0);
+    assert!(empty.matched.is_empty());
+    let (_, missing) = terms(&empty);
+    for term in ["java", "développeur", "sql", "spring", "git", "docker"] {
+        assert!(missing.contains(&term), "{term} missing in {missing:?}");
+    }
+    assert_eq!(
+        empty.missing[0].importance,
+        Importance::High,
+        "the most important first: {:?}",
+        empty.missing
+    );
+    assert!(empty.suggestions[0].contains("vides"), "{:?}", empty.suggestions);
+
+    // A CV without SQL: `sql` is missing.
+    put_profile(
+        &app,
+        &lea,
+        json!({"headline": "Développeuse Java", "skills": ["Java", "Spring Boot", "Git"]}),
+    )
+    .await;
+    let without_sql: OfferMatch = speaker.get(&path).await;
+    let (matched, missing) = terms(&without_sql);
+    assert!(missing.contains(&"sql"), "{without_sql:?}");
+    assert!(
+        matched.contains(&"java") && matched.contains(&"développeur"),
+        "{without_sql:?}"
+    );
+    assert!(without_sql
+        .matched
+        .iter()
+        .any(|m| m.term == "java" && m.found_in == MatchSource::Skills));
+
+    // Adding the missing skill (written another way) raises the score.
+    put_profile(
+        &app,
+        &lea,
+        json!({"headline": "Développeuse Java", "skills": ["Java", "Spring Boot", "Git", "requêtes SQL"]}),
+    )
+    .await;
+    let with_sql: OfferMatch = speaker.get(&path).await;
+    assert!(
+        with_sql.score > without_sql.score,
+        "{} then {}",
+        without_sql.score,
+        with_sql.score
+    );
+    assert!(terms(&with_sql).0.contains(&"sql"));
+
+    // The uploaded CV's text counts too, and says where: Docker is in the CV only.
+    let pdf = crate::cv::pdf(
+        &[&["Léa Martin", "Docker, PostgreSQL et microservices en production"]],
+        false,
+    );
+    let uploaded = app
+        .client
+        .put(app.url("/api/v1/me/cv"))
+        .query(&[("filename", "cv.pdf")])
+        .bearer_auth(&lea.access_token)
+        .header("Content-Type", "application/pdf")
+        .body(pdf)
+        .send()
+        .await
+        .expect("upload");
+    assert_eq!(uploaded.status(), StatusCode::OK);
+    let with_cv: OfferMatch = speaker.get(&path).await;
+    assert!(
+        with_cv
+            .matched
+            .iter()
+            .any(|m| m.term == "docker" && m.found_in == MatchSource::Cv),
+        "{with_cv:?}"
+    );
+    assert!(with_cv.score >= 80, "every skill named: {with_cv:?}");
+    assert!(with_cv.missing.is_empty(), "{with_cv:?}");
+
+    // The same answer for the same material: deterministic.
+    let again: OfferMatch = speaker.get(&path).await;
+    assert_eq!(again, with_cv);
+}
+
+async fn another_trade_scores_low_and_english_speakers_read_english(app: TestApp) {
+    let offer = java_offer(&app).await;
+    let path = format!("/api/v1/offers/{offer}/match");
+    let baker = app.user("boulanger@example.fr").await;
+    put_profile(
+        &app,
+        &baker,
+        json!({
+            "headline": "Boulanger",
+            "skills": ["Pétrissage", "Viennoiserie", "Normes HACCP"],
+            "experiences": [{"title": "Boulanger", "company": "Au bon pain",
+                             "description": "Fabrication du pain et des viennoiseries, la nuit."}],
+        }),
+    )
+    .await;
+    let fit: OfferMatch = app.as_user(&baker).get(&path).await;
+    assert!(fit.score <= 25, "{fit:?}");
+
+    let sam = app.user("sam@example.com").await;
+    let response = app
+        .as_user(&sam)
+        .call(
+            reqwest::Method::PATCH,
+            "/api/v1/me",
+            Some(json!({"locale": "en"})),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let english: OfferMatch = app.as_user(&sam).get(&path).await;
+    assert!(
+        english.suggestions[0].starts_with("Your profile and CV are empty"),
+        "{:?}",
+        english.suggestions
+    );
+
+    // A read-only token reads it too.
+    let token = app.create_token(&sam.access_token, "read").await;
+    let read = app
+        .get_bearer(&path, token["secret"].as_str().expect("secret"))
+        .await;
+    assert_eq!(read.status(), StatusCode::OK);
+}
+
+async fn a_private_offer_is_its_owners_to_match(app: TestApp) {
+    let owner = app.user("nina@example.fr").await;
+    let mine: Value = app
+        .as_user(&owner)
+        .post(
+            "/api/v1/offers",
+            json!({"title": "Aide-soignant de nuit", "description": "Soins d'hygiène, travail en équipe."}),
+            &[StatusCode::CREATED],
+        )
+        .await;
+    let path = format!("/api/v1/offers/{}/match", mine["id"].as_str().expect("id"));
+    put_profile(&app, &owner, json!({"skills": ["Soins d'hygiène"]})).await;
+    let fit: OfferMatch = app.as_user(&owner).get(&path).await;
+    assert!(terms(&fit).0.contains(&"soins d'hygiène"), "{fit:?}");
+
+    let other = app.user("eve@example.fr").await;
+    assert_problem(app.get_bearer(&path, &other.access_token).await, 404, "not_found").await;
+    assert_problem(
+        app.get_bearer("/api/v1/offers/nope/match", &owner.access_token)
+            .await,
+        404,
+        "not_found",
+    )
+    .await;
+    let anonymous = app.client.get(app.url(&path)).send().await.expect("get");
+    assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+}

@@ -1,0 +1,688 @@
+//! How well a candidate fits an offer (`GET /api/v1/offers/{id}/match`): the offer's terms — the skills of the
+//! vocabulary it names (`crates/matching/data/skills.txt`, extended by `JOBBOT_SKILLS_FILE`) and the meaningful words of its
+//! title — looked for in the candidate's profile and CV. Text is analysed as the offers' search does (French
+//! stems, accents folded: "Développeurs" meets "developpeur"), and every way of writing a skill counts as the
+//! skill ("langage SQL" is `sql`; "JS" is `javascript`). Deterministic and without AI: the same answer on both
+//! databases, a few hundred microseconds for an offer (docs/BENCHMARKS.md).
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+use jobbot_api_types::{Importance, MatchSource, MatchedTerm, MissingTerm, OfferMatch, Profile};
+use jobbot_domain::search::{french_stemmer, stem};
+use jobbot_domain::Locale;
+use rust_stemmers::Stemmer;
+
+/// The vocabulary that ships with JobBot.
+pub const BUILTIN: &str = include_str!("../data/skills.txt");
+
+/// A skill named in an offer's title, or more than once in its text…
+const WEIGHT_HIGH: u32 = 3;
+/// …named once in its text, or a meaningful word of the title.
+const WEIGHT_MEDIUM: u32 = 2;
+/// At most this many suggestions.
+const MAX_SUGGESTIONS: usize = 5;
+
+/// Words of a title that say nothing of the job ("Développeur Java H/F — CDI, confirmé").
+const TITLE_NOISE: &[&str] = &[
+    "h",
+    "f",
+    "hf",
+    "fh",
+    "x",
+    "cdi",
+    "cdd",
+    "interim",
+    "stage",
+    "stagiaire",
+    "alternance",
+    "alternant",
+    "apprenti",
+    "apprentissage",
+    "poste",
+    "postes",
+    "temps",
+    "plein",
+    "partiel",
+    "confirme",
+    "junior",
+    "senior",
+    "debutant",
+    "debutante",
+    "accepte",
+    "experimente",
+    "urgent",
+    "nuit",
+    "jour",
+    "week",
+    "end",
+    "mois",
+    "ans",
+    "an",
+    "offre",
+    "emploi",
+    "recrute",
+    "recrutement",
+    "contrat",
+    "mission",
+    "missions",
+    "niveau",
+    "bac",
+    "ou",
+    "et",
+    "the",
+    "and",
+];
+
+/// The skills vocabulary: names, and every way of writing each as a sequence of stems.
+pub struct Vocabulary {
+    names: Vec<String>,
+    /// By a way's first stem: the whole way and its skill, the longest first.
+    ways: HashMap<String, Vec<(Vec<String>, usize)>>,
+}
+
+impl std::fmt::Debug for Vocabulary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Vocabulary")
+            .field("skills", &self.names.len())
+            .finish()
+    }
+}
+
+/// Driving licence categories, read with the word before them ("permis C"): alone, "c" and "d" are stop words.
+const LICENCES: &[&str] = &["a", "b", "be", "c", "ce", "c1", "d", "de"];
+
+/// The words of `text` with their stems (stop words left out): split on anything not a letter or a digit,
+/// after "c++", "c#" and ".net" are made words; "permis" and a licence category are one word.
+fn stems(stemmer: &Stemmer, text: &str) -> Vec<(String, String)> {
+    let lower = text.to_lowercase();
+    let lower = lower
+        .replace("c++", " cplusplus ")
+        .replace("c#", " csharp ")
+        .replace(".net", " dotnet ");
+    let raw: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let mut out = Vec::with_capacity(raw.len());
+    let mut at = 0;
+    while at < raw.len() {
+        let word = raw[at];
+        match raw.get(at + 1) {
+            Some(category) if word == "permis" && LICENCES.contains(category) => {
+                out.push((format!("permis {category}"), format!("permis{category}")));
+                at += 2;
+            }
+            _ => {
+                if let Some(s) = stem(stemmer, word) {
+                    out.push((word.to_owned(), s));
+                }
+                at += 1;
+            }
+        }
+    }
+    out
+}
+
+impl Vocabulary {
+    /// The built-in vocabulary, with the lines of `extra` (an operator's file) after it.
+    pub fn load(extra: Option<&Path>) -> Result<Self, String> {
+        let mut vocabulary = Self {
+            names: Vec::new(),
+            ways: HashMap::new(),
+        };
+        vocabulary.add(BUILTIN, "the built-in skills vocabulary")?;
+        if let Some(path) = extra {
+            let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+            vocabulary.add(&text, &path.display().to_string())?;
+        }
+        for ways in vocabulary.ways.values_mut() {
+            ways.sort_by_key(|way| std::cmp::Reverse(way.0.len()));
+        }
+        Ok(vocabulary)
+    }
+
+    /// Adds the lines of a vocabulary file (`name | way | way`, `#` comments); a way already given to another
+    /// skill is an error, naming the line.
+    fn add(&mut self, text: &str, origin: &str) -> Result<(), String> {
+        let stemmer = french_stemmer();
+        let mut seen: HashMap<Vec<String>, usize> = self
+            .ways
+            .values()
+            .flat_map(|ways| ways.iter().map(|(way, skill)| (way.clone(), *skill)))
+            .collect();
+        for (number, line) in text.lines().enumerate() {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let mut parts = line.split('|').map(str::trim).filter(|p| !p.is_empty());
+            let Some(name) = parts.next() else { continue };
+            let name = name.to_lowercase();
+            let skill = match self.names.iter().position(|n| *n == name) {
+                Some(existing) => existing,
+                None => {
+                    self.names.push(name.clone());
+                    self.names.len() - 1
+                }
+            };
+            for written in std::iter::once(name.as_str()).chain(parts) {
+                let way: Vec<String> = stems(&stemmer, written).into_iter().map(|(_, s)| s).collect();
+                if way.is_empty() {
+                    return Err(format!(
+                        "{origin}, line {}: {written:?} has no meaningful word",
+                        number + 1
+                    ));
+                }
+                match seen.get(&way) {
+                    Some(other) if *other == skill => continue,
+                    Some(other) => {
+                        return Err(format!(
+                            "{origin}, line {}: {written:?} is already a way of writing {:?}",
+                            number + 1,
+                            self.names[*other]
+                        ))
+                    }
+                    None => {}
+                }
+                seen.insert(way.clone(), skill);
+                self.ways.entry(way[0].clone()).or_default().push((way, skill));
+            }
+        }
+        Ok(())
+    }
+
+    /// How many skills it knows.
+    pub fn len(&self) -> usize {
+        self.names.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+
+    /// The skills named in a text's stems, each once, in order of first mention, with how often; and which
+    /// positions they cover.
+    fn find(&self, words: &[(String, String)]) -> (Vec<(usize, u32)>, Vec<bool>) {
+        let mut found: Vec<(usize, u32)> = Vec::new();
+        let mut covered = vec![false; words.len()];
+        let mut at = 0;
+        while at < words.len() {
+            let longest = self.ways.get(&words[at].1).and_then(|ways| {
+                ways.iter().find(|(way, _)| {
+                    way.len() <= words.len() - at && way.iter().zip(&words[at..]).all(|(a, (_, b))| a == b)
+                })
+            });
+            match longest {
+                Some((way, skill)) => {
+                    match found.iter_mut().find(|(s, _)| s == skill) {
+                        Some((_, count)) => *count += 1,
+                        None => found.push((*skill, 1)),
+                    }
+                    covered[at..at + way.len()].iter_mut().for_each(|c| *c = true);
+                    at += way.len();
+                }
+                None => at += 1,
+            }
+        }
+        (found, covered)
+    }
+}
+
+/// What an offer asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Wanted {
+    Skill(usize),
+    /// A word of the title, by its stem.
+    Word(String),
+}
+
+#[derive(Debug, Clone)]
+struct Term {
+    wanted: Wanted,
+    shown: String,
+    importance: Importance,
+    weight: u32,
+}
+
+/// The offer's terms: the skills of its title (high), of its text (high when named more than once), then the
+/// title's other meaningful words.
+fn offer_terms(vocabulary: &Vocabulary, stemmer: &Stemmer, title: &str, description: &str) -> Vec<Term> {
+    let title_words = stems(stemmer, title);
+    let (title_skills, covered) = vocabulary.find(&title_words);
+    let (text_skills, _) = vocabulary.find(&stems(stemmer, description));
+    let mut terms: Vec<Term> = Vec::new();
+    let skill = |skill: usize, importance: Importance| Term {
+        wanted: Wanted::Skill(skill),
+        shown: vocabulary.names[skill].clone(),
+        importance,
+        weight: if importance == Importance::High {
+            WEIGHT_HIGH
+        } else {
+            WEIGHT_MEDIUM
+        },
+    };
+    for (id, _) in &title_skills {
+        terms.push(skill(*id, Importance::High));
+    }
+    for (id, count) in text_skills {
+        if !title_skills.iter().any(|(t, _)| *t == id) {
+            terms.push(skill(
+                id,
+                if count > 1 {
+                    Importance::High
+                } else {
+                    Importance::Medium
+                },
+            ));
+        }
+    }
+    for ((word, stem), covered) in title_words.iter().zip(covered) {
+        let folded = jobbot_domain::text::fold(word);
+        if covered || folded.chars().count() < 3 || folded.chars().all(|c| c.is_ascii_digit()) {
+            continue;
+        }
+        if TITLE_NOISE.contains(&folded.as_str())
+            || terms.iter().any(|t| t.wanted == Wanted::Word(stem.clone()))
+        {
+            continue;
+        }
+        terms.push(Term {
+            wanted: Wanted::Word(stem.clone()),
+            shown: word.clone(),
+            importance: Importance::High,
+            weight: WEIGHT_MEDIUM,
+        });
+    }
+    terms
+}
+
+/// What one part of the candidate's material shows: its skills and its stems.
+#[derive(Default)]
+struct Shown {
+    skills: HashSet<usize>,
+    stems: HashSet<String>,
+}
+
+impl Shown {
+    fn read(&mut self, vocabulary: &Vocabulary, stemmer: &Stemmer, text: &str) {
+        let words = stems(stemmer, text);
+        self.skills
+            .extend(vocabulary.find(&words).0.into_iter().map(|(s, _)| s));
+        self.stems.extend(words.into_iter().map(|(_, s)| s));
+    }
+
+    fn has(&self, wanted: &Wanted) -> bool {
+        match wanted {
+            Wanted::Skill(skill) => self.skills.contains(skill),
+            Wanted::Word(stem) => self.stems.contains(stem),
+        }
+    }
+}
+
+/// The candidate's material by part, the profile's parts first.
+fn candidate(
+    vocabulary: &Vocabulary,
+    stemmer: &Stemmer,
+    profile: &Profile,
+    cv: Option<&str>,
+) -> Vec<(MatchSource, Shown)> {
+    let mut parts = Vec::new();
+    let mut part = |source: MatchSource, texts: Vec<&str>| {
+        let mut shown = Shown::default();
+        for text in texts {
+            shown.read(vocabulary, stemmer, text);
+        }
+        parts.push((source, shown));
+    };
+    part(
+        MatchSource::Skills,
+        profile.skills.iter().map(String::as_str).collect(),
+    );
+    part(
+        MatchSource::Experiences,
+        profile
+            .experiences
+            .iter()
+            .flat_map(|e| {
+                [
+                    Some(e.title.as_str()),
+                    e.company.as_deref(),
+                    e.description.as_deref(),
+                ]
+            })
+            .flatten()
+            .collect(),
+    );
+    part(
+        MatchSource::Education,
+        profile
+            .education
+            .iter()
+            .flat_map(|e| [Some(e.title.as_str()), e.school.as_deref()])
+            .flatten()
+            .collect(),
+    );
+    part(
+        MatchSource::Languages,
+        profile
+            .languages
+            .iter()
+            .flat_map(|l| [Some(l.language.as_str()), l.level.as_deref()])
+            .flatten()
+            .collect(),
+    );
+    part(
+        MatchSource::Headline,
+        profile
+            .headline
+            .iter()
+            .map(String::as_str)
+            .chain(profile.target_jobs.iter().map(String::as_str))
+            .collect(),
+    );
+    part(MatchSource::Cv, cv.into_iter().collect());
+    parts
+}
+
+fn quoted(locale: Locale, term: &str) -> String {
+    match locale {
+        Locale::Fr => format!("« {term} »"),
+        Locale::En => format!("“{term}”"),
+    }
+}
+
+/// The fit of a candidate (`profile`, the CV's text) to an offer (`title`, `description`), in `locale`.
+pub fn fit(
+    vocabulary: &Vocabulary,
+    title: &str,
+    description: &str,
+    profile: &Profile,
+    cv: Option<&str>,
+    locale: Locale,
+) -> OfferMatch {
+    let stemmer = french_stemmer();
+    let terms = offer_terms(vocabulary, &stemmer, title, description);
+    let parts = candidate(vocabulary, &stemmer, profile, cv);
+    let mut matched = Vec::new();
+    let mut missing: Vec<&Term> = Vec::new();
+    let (mut total, mut got) = (0u32, 0u32);
+    for term in &terms {
+        total += term.weight;
+        match parts.iter().find(|(_, shown)| shown.has(&term.wanted)) {
+            Some((source, _)) => {
+                got += term.weight;
+                matched.push(MatchedTerm {
+                    term: term.shown.clone(),
+                    found_in: *source,
+                });
+            }
+            None => missing.push(term),
+        }
+    }
+    missing.sort_by_key(|term| term.importance);
+    let score = (got * 100 + total / 2)
+        .checked_div(total)
+        .map_or(0, |s| s.min(100) as u8);
+    let empty = parts.iter().all(|(_, shown)| shown.stems.is_empty());
+    let suggestions = suggestions(locale, score, empty, &matched, &missing, terms.is_empty());
+    OfferMatch {
+        score,
+        matched,
+        missing: missing
+            .into_iter()
+            .map(|term| MissingTerm {
+                term: term.shown.clone(),
+                importance: term.importance,
+            })
+            .collect(),
+        suggestions,
+    }
+}
+
+fn suggestions(
+    locale: Locale,
+    score: u8,
+    empty: bool,
+    matched: &[MatchedTerm],
+    missing: &[&Term],
+    nothing_asked: bool,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    let fr = locale == Locale::Fr;
+    if nothing_asked {
+        out.push(if fr {
+            "L'offre ne nomme aucune compétence que JobBot reconnaît : lisez-la en entier pour juger."
+                .to_owned()
+        } else {
+            "The offer names no skill JobBot knows: read it in full to judge.".to_owned()
+        });
+        return out;
+    }
+    if empty {
+        out.push(if fr {
+            "Votre profil et votre CV sont vides : ajoutez vos compétences et vos expériences pour mesurer votre adéquation."
+                .to_owned()
+        } else {
+            "Your profile and CV are empty: add your skills and experience to measure how well you fit.".to_owned()
+        });
+    }
+    let in_cv_only: Vec<String> = matched
+        .iter()
+        .filter(|m| m.found_in == MatchSource::Cv)
+        .map(|m| quoted(locale, &m.term))
+        .collect();
+    if !in_cv_only.is_empty() {
+        let several = in_cv_only.len() > 1;
+        let list = in_cv_only.join(", ");
+        out.push(if fr {
+            format!(
+                "Votre CV montre {list} : ajoutez-{} aux compétences de votre profil.",
+                if several { "les" } else { "le" }
+            )
+        } else {
+            format!(
+                "Your CV shows {list}: add {} to your profile's skills.",
+                if several { "them" } else { "it" }
+            )
+        });
+    }
+    for term in missing.iter().take(3) {
+        let word = matches!(term.wanted, Wanted::Word(_));
+        let term = quoted(locale, &term.shown);
+        out.push(if word && fr {
+            format!("L'offre demande {term} : si c'est votre métier, dites-le dans le titre de votre profil ou vos expériences.")
+        } else if word {
+            format!("The offer asks for {term}: if that is your trade, say so in your profile's headline or experience.")
+        } else if fr {
+            format!("Si vous maîtrisez {term}, dites-le dans votre profil ; sinon, c'est un point à travailler ou à aborder en entretien.")
+        } else {
+            format!("If you know {term}, say so in your profile; if not, it is something to learn or to address in the interview.")
+        });
+    }
+    if score >= 80 {
+        out.push(if fr {
+            "Votre profil correspond bien à cette offre : mettez ces points en avant dans votre lettre."
+                .to_owned()
+        } else {
+            "Your profile fits this offer well: put these points forward in your letter.".to_owned()
+        });
+    }
+    out.truncate(MAX_SUGGESTIONS);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jobbot_api_types::Experience;
+
+    fn vocabulary() -> Vocabulary {
+        Vocabulary::load(None).expect("the built-in vocabulary loads")
+    }
+
+    fn developer_offer() -> (&'static str, &'static str) {
+        (
+            "Développeur Java H/F",
+            "Vous développerez des microservices en Java avec Spring Boot. Maîtrise du langage SQL (PostgreSQL) \
+             et de Git exigée. Une expérience de Docker est un plus. Travail en équipe agile.",
+        )
+    }
+
+    fn names(vocabulary: &Vocabulary, text: &str) -> Vec<String> {
+        let stemmer = french_stemmer();
+        vocabulary
+            .find(&stems(&stemmer, text))
+            .0
+            .into_iter()
+            .map(|(s, _)| vocabulary.names[s].clone())
+            .collect()
+    }
+
+    #[test]
+    fn the_built_in_vocabulary_has_a_few_hundred_skills_and_no_way_twice() {
+        let vocabulary = vocabulary();
+        assert!(vocabulary.len() >= 250, "{} skills", vocabulary.len());
+    }
+
+    #[test]
+    fn a_skill_written_several_ways_is_one_skill() {
+        let vocabulary = vocabulary();
+        assert_eq!(names(&vocabulary, "SQL, langage SQL et requêtes SQL"), ["sql"]);
+        assert_eq!(names(&vocabulary, "JS / JavaScript"), ["javascript"]);
+        assert_eq!(names(&vocabulary, "C++ et C#, .NET"), ["c++", "c#", ".net"]);
+        assert_eq!(names(&vocabulary, "Java, pas JavaScript"), ["java", "javascript"]);
+        // The longest way wins: "gestion de projet" is not "gestion" of something else.
+        assert_eq!(
+            names(&vocabulary, "Gestion de projets et CACES 3"),
+            ["gestion de projet", "caces 3"]
+        );
+    }
+
+    #[test]
+    fn an_operators_file_adds_skills_and_refuses_a_way_given_twice() {
+        let dir = std::env::temp_dir().join(format!("jobbot-skills-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let extra = dir.join("skills.txt");
+        std::fs::write(&extra, "# ours\nzig | langage zig\n").expect("write");
+        let vocabulary = Vocabulary::load(Some(&extra)).expect("loads");
+        assert_eq!(names(&vocabulary, "Langage Zig"), ["zig"]);
+        std::fs::write(&extra, "mon sql | requêtes SQL\n").expect("write");
+        let error = Vocabulary::load(Some(&extra)).expect_err("refused");
+        assert!(error.contains("line 1") && error.contains("\"sql\""), "{error}");
+        std::fs::write(&extra, "de | la\n").expect("write");
+        assert!(Vocabulary::load(Some(&extra))
+            .expect_err("refused")
+            .contains("no meaningful word"));
+        assert!(Vocabulary::load(Some(&dir.join("absent.txt"))).is_err());
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[test]
+    fn a_cv_without_sql_misses_sql() {
+        let (title, text) = developer_offer();
+        let profile = Profile {
+            skills: vec!["Java".into(), "Spring".into(), "Git".into()],
+            ..Profile::default()
+        };
+        let fit = fit(&vocabulary(), title, text, &profile, None, Locale::Fr);
+        assert!(fit.missing.iter().any(|m| m.term == "sql"), "{fit:?}");
+        assert!(!fit.matched.iter().any(|m| m.term == "sql"));
+        assert!(fit
+            .matched
+            .iter()
+            .any(|m| m.term == "java" && m.found_in == MatchSource::Skills));
+    }
+
+    #[test]
+    fn naming_every_skill_scores_at_least_80_and_another_trade_at_most_25() {
+        let vocabulary = vocabulary();
+        let (title, text) = developer_offer();
+        let developer = Profile {
+            headline: Some("Développeuse Java".into()),
+            skills: [
+                "java",
+                "Spring Boot",
+                "SQL",
+                "PostgreSQL",
+                "git",
+                "docker",
+                "microservices",
+                "Scrum",
+                "agilité",
+            ]
+            .map(String::from)
+            .to_vec(),
+            ..Profile::default()
+        };
+        let fit_developer = fit(&vocabulary, title, text, &developer, None, Locale::Fr);
+        assert!(fit_developer.score >= 80, "{fit_developer:?}");
+        let baker = Profile {
+            headline: Some("Boulanger".into()),
+            skills: vec!["Pétrissage".into(), "Viennoiserie".into(), "Normes HACCP".into()],
+            experiences: vec![Experience {
+                title: "Boulanger".into(),
+                company: Some("Au bon pain".into()),
+                description: Some("Fabrication du pain et des viennoiseries, nuit.".into()),
+                ..Experience::default()
+            }],
+            ..Profile::default()
+        };
+        let fit_baker = fit(&vocabulary, title, text, &baker, None, Locale::Fr);
+        assert!(fit_baker.score <= 25, "{fit_baker:?}");
+        // "Développeurs" in a CV meets the title's "Développeur"; accents and plurals folded.
+        let cv = fit(
+            &vocabulary,
+            title,
+            text,
+            &Profile::default(),
+            Some("Equipe de developpeurs JAVA"),
+            Locale::En,
+        );
+        assert!(
+            cv.matched
+                .iter()
+                .any(|m| m.term == "développeur" && m.found_in == MatchSource::Cv),
+            "{cv:?}"
+        );
+        assert!(
+            cv.suggestions.iter().any(|s| s.contains("Your CV shows")),
+            "{cv:?}"
+        );
+    }
+
+    #[test]
+    fn adding_a_missing_skill_raises_the_score() {
+        let vocabulary = vocabulary();
+        let (title, text) = developer_offer();
+        let mut profile = Profile {
+            skills: vec!["Java".into()],
+            ..Profile::default()
+        };
+        let before = fit(&vocabulary, title, text, &profile, None, Locale::Fr);
+        profile.skills.push("langage SQL".into());
+        let after = fit(&vocabulary, title, text, &profile, None, Locale::Fr);
+        assert!(
+            after.score > before.score,
+            "{} then {}",
+            before.score,
+            after.score
+        );
+        assert_eq!(before.missing.len(), after.missing.len() + 1);
+    }
+
+    #[test]
+    fn an_offer_naming_nothing_known_scores_0_and_says_why() {
+        let fit = fit(
+            &vocabulary(),
+            "H/F",
+            "CDI, temps plein.",
+            &Profile::default(),
+            None,
+            Locale::Fr,
+        );
+        assert_eq!(fit.score, 0);
+        assert!(fit.matched.is_empty() && fit.missing.is_empty());
+        assert_eq!(fit.suggestions.len(), 1);
+    }
+}
