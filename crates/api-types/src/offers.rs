@@ -51,6 +51,9 @@ pub struct Offer {
     pub salary_min: Option<i64>,
     pub salary_max: Option<i64>,
     pub experience: Option<String>,
+    /// The skills and qualities it asks for (France Travail's, or the recruiter's list); the match score reads
+    /// them first.
+    pub skills: Vec<String>,
     pub published_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub state: OfferState,
@@ -113,6 +116,9 @@ pub struct OfferInput {
     #[serde(default, deserialize_with = "crate::whole::option_i64")]
     pub salary_max: Option<i64>,
     pub experience: Option<String>,
+    /// Up to 30 skills or qualities asked for, up to 100 characters each (blank ones and repeats dropped).
+    #[serde(default)]
+    pub skills: Vec<String>,
 }
 
 /// Changes to one's own offer: only the fields given change (an empty text clears an optional one; a salary
@@ -136,6 +142,8 @@ pub struct OfferUpdate {
     #[serde(default, deserialize_with = "crate::whole::option_i64")]
     pub salary_max: Option<i64>,
     pub experience: Option<String>,
+    /// The whole list of skills asked for, replacing the previous one (`[]` empties it).
+    pub skills: Option<Vec<String>>,
     pub state: Option<OfferState>,
 }
 

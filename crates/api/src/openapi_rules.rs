@@ -120,6 +120,11 @@ fn rules() -> Vec<(&'static str, &'static str, Value)> {
             rules.push((schema, field, json!({"maxLength": 200})));
         }
         rules.push((schema, "source_url", url()));
+        rules.push((
+            schema,
+            "skills",
+            json!({"maxItems": crate::offers::SKILLS_MAX, "items": {"type": "string", "maxLength": crate::offers::SKILL_MAX_CHARS}}),
+        ));
         for field in ["salary_min", "salary_max"] {
             rules.push((schema, field, json!({"minimum": 0, "maximum": 10_000_000})));
         }

@@ -46,6 +46,8 @@ pub struct OfferRow {
     pub title_stems: String,
     pub body_words: String,
     pub body_stems: String,
+    /// The skills it asks for, one a line (France Travail's competences and qualities, a recruiter's list).
+    pub skills: String,
 }
 
 impl OfferRow {
@@ -81,6 +83,7 @@ impl OfferRow {
             title_stems: String::new(),
             body_words: String::new(),
             body_stems: String::new(),
+            skills: String::new(),
         }
     }
 
@@ -139,7 +142,7 @@ impl OfferRow {
                     o.departement.clone(),
                 ),
                 (o.salary_text.clone(), o.salary_min, o.salary_max, o.state.clone()),
-                (o.published_at, o.updated_at),
+                (o.published_at, o.updated_at, o.skills.clone()),
             )
         };
         key(self) == key(other)
@@ -308,7 +311,7 @@ const COLUMNS: &str =
     "j.id, j.source, j.source_id, j.source_url, j.owner_id, j.private, j.title, j.company, \
     j.description, j.contract_type, j.working_time, j.remote, j.location_label, j.commune, j.postcode, \
     j.departement, j.salary_text, j.salary_min, j.salary_max, j.experience, j.published_at, j.updated_at, \
-    j.state, j.created_at, j.title_words, j.title_stems, j.body_words, j.body_stems";
+    j.state, j.created_at, j.title_words, j.title_stems, j.body_words, j.body_stems, j.skills";
 
 /// The facets: each is counted without its own filter (counts show the alternatives).
 #[derive(Clone, Copy, PartialEq, Eq)]

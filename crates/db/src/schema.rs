@@ -302,6 +302,7 @@ diesel::table! {
         title_stems -> Text,
         body_words -> Text,
         body_stems -> Text,
+        skills -> Text,
     }
 }
 

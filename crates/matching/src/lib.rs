@@ -235,7 +235,22 @@ enum Wanted {
     Skill(usize),
     /// A word of the title, by its stem.
     Word(String),
+    /// A skill the offer lists that the vocabulary does not know ("Contrôler la température des chambres
+    /// froides"): two thirds of its stems at least, in one part of the candidate's material.
+    Words(Vec<String>),
 }
+
+/// What the match reads of an offer.
+#[derive(Debug, Clone, Copy)]
+pub struct OfferText<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    /// The skills it lists, one a line (France Travail's competences and qualities, a recruiter's list).
+    pub skills: &'a str,
+}
+
+/// A listed skill the vocabulary does not know is read as its words, up to this many.
+const MAX_LISTED_WORDS: usize = 6;
 
 #[derive(Debug, Clone)]
 struct Term {
@@ -245,12 +260,31 @@ struct Term {
     weight: u32,
 }
 
-/// The offer's terms: the skills of its title (high), of its text (high when named more than once), then the
-/// title's other meaningful words.
-fn offer_terms(vocabulary: &Vocabulary, stemmer: &Stemmer, title: &str, description: &str) -> Vec<Term> {
-    let title_words = stems(stemmer, title);
-    let (title_skills, covered) = vocabulary.find(&title_words);
-    let (text_skills, _) = vocabulary.find(&stems(stemmer, description));
+/// The offer's terms: the skills it lists and those of its title (high), of its text (high when named more than
+/// once), the title's other meaningful words, then the listed skills the vocabulary does not know.
+fn offer_terms(vocabulary: &Vocabulary, stemmer: &Stemmer, offer: &OfferText) -> Vec<Term> {
+    let title_words = stems(stemmer, offer.title);
+    let (mut title_skills, covered) = vocabulary.find(&title_words);
+    let mut unknown: Vec<(String, Vec<String>)> = Vec::new();
+    for line in offer.skills.lines().filter(|l| !l.trim().is_empty()) {
+        let words = stems(stemmer, line);
+        let (listed, _) = vocabulary.find(&words);
+        if listed.is_empty() {
+            if !words.is_empty() && words.len() <= MAX_LISTED_WORDS {
+                unknown.push((
+                    line.trim().to_owned(),
+                    words.into_iter().map(|(_, s)| s).collect(),
+                ));
+            }
+            continue;
+        }
+        for (id, count) in listed {
+            if !title_skills.iter().any(|(t, _)| *t == id) {
+                title_skills.push((id, count));
+            }
+        }
+    }
+    let (text_skills, _) = vocabulary.find(&stems(stemmer, offer.description));
     let mut terms: Vec<Term> = Vec::new();
     let skill = |skill: usize, importance: Importance| Term {
         wanted: Wanted::Skill(skill),
@@ -294,6 +328,17 @@ fn offer_terms(vocabulary: &Vocabulary, stemmer: &Stemmer, title: &str, descript
             weight: WEIGHT_MEDIUM,
         });
     }
+    for (shown, words) in unknown {
+        let wanted = Wanted::Words(words);
+        if !terms.iter().any(|t| t.wanted == wanted) {
+            terms.push(Term {
+                wanted,
+                shown,
+                importance: Importance::High,
+                weight: WEIGHT_MEDIUM,
+            });
+        }
+    }
     terms
 }
 
@@ -316,6 +361,10 @@ impl Shown {
         match wanted {
             Wanted::Skill(skill) => self.skills.contains(skill),
             Wanted::Word(stem) => self.stems.contains(stem),
+            // Two thirds of its words at least: a listed skill is often a verb where a CV has the noun.
+            Wanted::Words(stems) => {
+                3 * stems.iter().filter(|s| self.stems.contains(*s)).count() >= 2 * stems.len()
+            }
         }
     }
 }
@@ -392,17 +441,16 @@ fn quoted(locale: Locale, term: &str) -> String {
     }
 }
 
-/// The fit of a candidate (`profile`, the CV's text) to an offer (`title`, `description`), in `locale`.
+/// The fit of a candidate (`profile`, the CV's text) to an offer, in `locale`.
 pub fn fit(
     vocabulary: &Vocabulary,
-    title: &str,
-    description: &str,
+    offer: &OfferText,
     profile: &Profile,
     cv: Option<&str>,
     locale: Locale,
 ) -> OfferMatch {
     let stemmer = french_stemmer();
-    let terms = offer_terms(vocabulary, &stemmer, title, description);
+    let terms = offer_terms(vocabulary, &stemmer, offer);
     let parts = candidate(vocabulary, &stemmer, profile, cv);
     let mut matched = Vec::new();
     let mut missing: Vec<&Term> = Vec::new();
@@ -521,12 +569,14 @@ mod tests {
         Vocabulary::load(None).expect("the built-in vocabulary loads")
     }
 
-    fn developer_offer() -> (&'static str, &'static str) {
-        (
-            "Développeur Java H/F",
-            "Vous développerez des microservices en Java avec Spring Boot. Maîtrise du langage SQL (PostgreSQL) \
-             et de Git exigée. Une expérience de Docker est un plus. Travail en équipe agile.",
-        )
+    fn developer_offer() -> OfferText<'static> {
+        OfferText {
+            title: "Développeur Java H/F",
+            description: "Vous développerez des microservices en Java avec Spring Boot. Maîtrise du langage SQL \
+                          (PostgreSQL) et de Git exigée. Une expérience de Docker est un plus. Travail en équipe \
+                          agile.",
+            skills: "",
+        }
     }
 
     fn names(vocabulary: &Vocabulary, text: &str) -> Vec<String> {
@@ -557,6 +607,11 @@ mod tests {
             names(&vocabulary, "Gestion de projets et CACES 3"),
             ["gestion de projet", "caces 3"]
         );
+        // A licence category is read with "permis": "c" and "d" alone are stop words.
+        assert_eq!(
+            names(&vocabulary, "Permis C, permis CE et permis D"),
+            ["permis c", "permis ce", "permis d"]
+        );
     }
 
     #[test]
@@ -580,12 +635,12 @@ mod tests {
 
     #[test]
     fn a_cv_without_sql_misses_sql() {
-        let (title, text) = developer_offer();
+        let offer = developer_offer();
         let profile = Profile {
             skills: vec!["Java".into(), "Spring".into(), "Git".into()],
             ..Profile::default()
         };
-        let fit = fit(&vocabulary(), title, text, &profile, None, Locale::Fr);
+        let fit = fit(&vocabulary(), &offer, &profile, None, Locale::Fr);
         assert!(fit.missing.iter().any(|m| m.term == "sql"), "{fit:?}");
         assert!(!fit.matched.iter().any(|m| m.term == "sql"));
         assert!(fit
@@ -597,7 +652,7 @@ mod tests {
     #[test]
     fn naming_every_skill_scores_at_least_80_and_another_trade_at_most_25() {
         let vocabulary = vocabulary();
-        let (title, text) = developer_offer();
+        let offer = developer_offer();
         let developer = Profile {
             headline: Some("Développeuse Java".into()),
             skills: [
@@ -615,7 +670,7 @@ mod tests {
             .to_vec(),
             ..Profile::default()
         };
-        let fit_developer = fit(&vocabulary, title, text, &developer, None, Locale::Fr);
+        let fit_developer = fit(&vocabulary, &offer, &developer, None, Locale::Fr);
         assert!(fit_developer.score >= 80, "{fit_developer:?}");
         let baker = Profile {
             headline: Some("Boulanger".into()),
@@ -628,13 +683,12 @@ mod tests {
             }],
             ..Profile::default()
         };
-        let fit_baker = fit(&vocabulary, title, text, &baker, None, Locale::Fr);
+        let fit_baker = fit(&vocabulary, &offer, &baker, None, Locale::Fr);
         assert!(fit_baker.score <= 25, "{fit_baker:?}");
         // "Développeurs" in a CV meets the title's "Développeur"; accents and plurals folded.
         let cv = fit(
             &vocabulary,
-            title,
-            text,
+            &offer,
             &Profile::default(),
             Some("Equipe de developpeurs JAVA"),
             Locale::En,
@@ -654,14 +708,14 @@ mod tests {
     #[test]
     fn adding_a_missing_skill_raises_the_score() {
         let vocabulary = vocabulary();
-        let (title, text) = developer_offer();
+        let offer = developer_offer();
         let mut profile = Profile {
             skills: vec!["Java".into()],
             ..Profile::default()
         };
-        let before = fit(&vocabulary, title, text, &profile, None, Locale::Fr);
+        let before = fit(&vocabulary, &offer, &profile, None, Locale::Fr);
         profile.skills.push("langage SQL".into());
-        let after = fit(&vocabulary, title, text, &profile, None, Locale::Fr);
+        let after = fit(&vocabulary, &offer, &profile, None, Locale::Fr);
         assert!(
             after.score > before.score,
             "{} then {}",
@@ -672,15 +726,58 @@ mod tests {
     }
 
     #[test]
-    fn an_offer_naming_nothing_known_scores_0_and_says_why() {
-        let fit = fit(
-            &vocabulary(),
-            "H/F",
-            "CDI, temps plein.",
-            &Profile::default(),
-            None,
-            Locale::Fr,
+    fn the_skills_an_offer_lists_come_first_known_or_not() {
+        let offer = OfferText {
+            title: "Préparateur de commandes (H/F)",
+            description: "Entrepôt frigorifique.",
+            skills: "Utiliser un chariot élévateur\nEmballer des produits frais\nAutonomie\n\
+                     Contrôler la température des chambres froides\nTenir un registre de traçabilité HACCP",
+        };
+        let profile = Profile {
+            skills: vec!["CACES".into()],
+            experiences: vec![Experience {
+                title: "Magasinier".into(),
+                description: Some(
+                    "Emballage des produits frais, contrôle de la température des chambres froides.".into(),
+                ),
+                ..Experience::default()
+            }],
+            ..Profile::default()
+        };
+        let fit = fit(&vocabulary(), &offer, &profile, None, Locale::Fr);
+        let matched: Vec<&str> = fit.matched.iter().map(|m| m.term.as_str()).collect();
+        let missing: Vec<&str> = fit.missing.iter().map(|m| m.term.as_str()).collect();
+        // Known skills by their name ("chariot élévateur" is a way of writing `cariste`); an unknown one by
+        // all its words, in one part.
+        assert!(
+            matched.contains(&"préparation de commandes") || missing.contains(&"préparation de commandes")
         );
+        assert!(
+            matched.contains(&"cariste") && matched.contains(&"emballage"),
+            "{fit:?}"
+        );
+        assert!(
+            matched.contains(&"Contrôler la température des chambres froides"),
+            "{fit:?}"
+        );
+        assert!(
+            missing.contains(&"autonomie") && missing.contains(&"hygiène alimentaire"),
+            "{fit:?}"
+        );
+        // What the offer lists is high; a skill its text names once is medium.
+        let importance = |term: &str| fit.missing.iter().find(|m| m.term == term).map(|m| m.importance);
+        assert_eq!(importance("autonomie"), Some(Importance::High));
+        assert_eq!(importance("gestion d'entrepôt"), Some(Importance::Medium));
+    }
+
+    #[test]
+    fn an_offer_naming_nothing_known_scores_0_and_says_why() {
+        let offer = OfferText {
+            title: "H/F",
+            description: "CDI, temps plein.",
+            skills: "",
+        };
+        let fit = fit(&vocabulary(), &offer, &Profile::default(), None, Locale::Fr);
         assert_eq!(fit.score, 0);
         assert!(fit.matched.is_empty() && fit.missing.is_empty());
         assert_eq!(fit.suggestions.len(), 1);

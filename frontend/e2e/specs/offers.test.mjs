@@ -107,13 +107,16 @@ test("the offer's page tells how well the profile fits and asks the coach about 
   await app.byTestId('fit-score').waitFor();
   assert.equal(await app.byTestId('fit-score').innerText(), '0 %');
   assert.match(await app.byTestId('fit-missing').innerText(), /habilitation électrique/);
+  // The skills France Travail lists for it, shown and read first.
+  assert.match(await app.byTestId('offer-skills').innerText(), /Lecture de plans/);
+  assert.match(await app.byTestId('fit-missing').innerText(), /lecture de plans/);
   assert.equal(await app.byTestId('fit-matched').count(), 0);
 
   // The profile says it: every term shown, and where.
   await page.goto('/profile');
   await app.byTestId('profile-form').waitFor();
   await app.byTestId('profile-headline').fill('Électricienne du bâtiment');
-  await app.byTestId('profile-skills').fill('Habilitation électrique B1V-BR');
+  await app.byTestId('profile-skills').fill('Habilitation électrique B1V-BR\nLecture de plans\nAutonomie\nRigueur');
   await app.byTestId('profile-save').click();
   await app.byTestId('profile-saved').waitFor();
   await page.goto(offer);

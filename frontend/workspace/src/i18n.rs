@@ -46,6 +46,7 @@ jobbot_frontend::messages! {
     Private => ("Visible par vous seul", "Only you can see it"),
     SeeOriginal => ("Voir l'offre d'origine", "See the original offer"),
     Back => ("Retour aux offres", "Back to the offers"),
+    SkillsAsked => ("Compétences et qualités demandées", "Skills and qualities asked for"),
     FitTitle => ("Votre adéquation à l'offre", "How well you fit"),
     FitShown => ("Ce que vous montrez", "What you show"),
     FitMissing => ("Ce qui manque", "What is missing"),

@@ -428,6 +428,12 @@ pub fn OfferPage() -> impl IntoView {
                     {(o.state == OfferState::Closed).then(|| view! { <p class="badge">{move || tr(Key::Closed)}</p> })}
                     {o.private.then(|| view! { <p class="badge">{move || tr(Key::Private)}</p> })}
                     <div class="offer-description" data-testid="offer-description">{o.description.clone()}</div>
+                    {(!o.skills.is_empty()).then(|| view! {
+                        <h2>{move || tr(Key::SkillsAsked)}</h2>
+                        <ul class="terms" data-testid="offer-skills">
+                            {o.skills.iter().map(|s| view! { <li class="term">{s.clone()}</li> }).collect_view()}
+                        </ul>
+                    })}
                     {o.source_url.clone().map(|url| view! {
                         <p><a href=url rel="noopener noreferrer external" target="_blank">{move || tr(Key::SeeOriginal)}</a></p>
                     })}

@@ -145,14 +145,12 @@ pub async fn fit(
             let row = visible(conn, &id, &user_id)?;
             let profile = crate::profile::load(conn, &user_id)?.profile;
             let cv = jobbot_db::cvs::get(conn, &user_id)?.map(|cv| cv.text);
-            Ok(matching::fit(
-                &skills,
-                &row.title,
-                &row.description,
-                &profile,
-                cv.as_deref(),
-                locale,
-            ))
+            let offer = matching::OfferText {
+                title: &row.title,
+                description: &row.description,
+                skills: &row.skills,
+            };
+            Ok(matching::fit(&skills, &offer, &profile, cv.as_deref(), locale))
         })
         .await?;
     Ok(web::Json(fit))

@@ -2,7 +2,7 @@
 //! and the uploaded CV read as they are stored, the acceptance examples, the caller's language, and the
 //! refusals (another user's private offer, no session).
 
-use jobbot_api_types::{Importance, MatchSource, OfferMatch};
+use jobbot_api_types::{Importance, MatchSource, Offer, OfferMatch};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
@@ -12,7 +12,8 @@ use crate::helpers::{assert_problem, TestApp, TestUser};
 both_backends!(
     the_score_follows_the_profile_and_the_cv,
     another_trade_scores_low_and_english_speakers_read_english,
-    a_private_offer_is_its_owners_to_match
+    a_private_offer_is_its_owners_to_match,
+    the_skills_an_offer_lists_are_kept_checked_and_matched
 );
 
 const JAVA_OFFER: &str =
@@ -211,4 +212,81 @@ async fn a_private_offer_is_its_owners_to_match(app: TestApp) {
     .await;
     let anonymous = app.client.get(app.url(&path)).send().await.expect("get");
     assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+}
+
+async fn the_skills_an_offer_lists_are_kept_checked_and_matched(app: TestApp) {
+    let boss = app.user("rh@froid.fr").await;
+    app.promote(&boss.id, "recruiter").await;
+    let speaker = app.as_user(&boss);
+    let offer: Offer = speaker
+        .post(
+            "/api/v1/offers",
+            json!({
+                "title": "Préparateur de commandes (H/F)",
+                "description": "Entrepôt de produits frais à Corbas.",
+                "skills": ["Utiliser un  chariot élévateur", " ", "Contrôler la température des chambres froides",
+                           "Utiliser un chariot élévateur", "Autonomie"],
+            }),
+            &[StatusCode::CREATED],
+        )
+        .await;
+    assert_eq!(
+        offer.skills,
+        [
+            "Utiliser un chariot élévateur",
+            "Contrôler la température des chambres froides",
+            "Autonomie"
+        ],
+        "spaces made single, blank ones and repeats dropped"
+    );
+    let path = format!("/api/v1/offers/{}", offer.id);
+
+    // Too many, too long: refused, and the list kept as it was.
+    let many: Vec<String> = (0..31).map(|i| format!("Compétence {i}")).collect();
+    let refused = speaker
+        .call(reqwest::Method::PATCH, &path, Some(json!({"skills": many})))
+        .await;
+    let problem = assert_problem(refused, 422, "validation_failed").await;
+    assert_eq!(problem["errors"][0]["field"], "skills");
+    let long = speaker
+        .call(
+            reqwest::Method::PATCH,
+            &path,
+            Some(json!({"skills": ["ok", "x".repeat(101)]})),
+        )
+        .await;
+    let problem = assert_problem(long, 422, "validation_failed").await;
+    assert_eq!(problem["errors"][0]["field"], "skills[1]");
+    let kept: Offer = speaker.get(&path).await;
+    assert_eq!(kept.skills.len(), 3);
+
+    // A candidate's fit reads the list first: a known skill by its name, an unknown one by its words.
+    let sam = app.user("sam@froid.fr").await;
+    put_profile(
+        &app,
+        &sam,
+        json!({"skills": ["Permis B"], "experiences": [{"title": "Magasinier",
+               "description": "Contrôle de la température des chambres froides."}]}),
+    )
+    .await;
+    let fit: OfferMatch = app.as_user(&sam).get(&format!("{path}/match")).await;
+    let (matched, missing) = terms(&fit);
+    assert!(
+        matched.contains(&"Contrôler la température des chambres froides"),
+        "{fit:?}"
+    );
+    assert!(
+        missing.contains(&"autonomie") && missing.contains(&"cariste"),
+        "{fit:?}"
+    );
+
+    // `[]` empties the list.
+    let emptied: Offer = {
+        let response = speaker
+            .call(reqwest::Method::PATCH, &path, Some(json!({"skills": []})))
+            .await;
+        assert_eq!(response.status(), StatusCode::OK);
+        response.json().await.expect("offer")
+    };
+    assert!(emptied.skills.is_empty());
 }

@@ -42,6 +42,19 @@ pub struct FtOffer {
     pub salaire: Option<Salaire>,
     #[serde(default)]
     pub origine_offre: Option<OrigineOffre>,
+    /// The skills it asks for ("Réaliser une soudure TIG"), `exigence` `E` (required) or `S` (wished).
+    #[serde(default)]
+    pub competences: Vec<Libelle>,
+    /// The professional qualities ("Autonomie", "Travail en équipe"), with what they mean here.
+    #[serde(default)]
+    pub qualites_professionnelles: Vec<Libelle>,
+}
+
+/// An item of France Travail's lists: its label (other fields, a code or a description, are not kept).
+#[derive(Debug, Default, Deserialize)]
+pub struct Libelle {
+    #[serde(default)]
+    pub libelle: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -211,6 +224,19 @@ pub fn remote_from_text(text: &str) -> Option<Remote> {
     }
 }
 
+/// The labels of France Travail's skills and qualities, one a line, each once (a line break in a label is a
+/// space).
+fn skill_lines<'a>(items: impl Iterator<Item = &'a Libelle>) -> String {
+    let mut lines: Vec<String> = Vec::new();
+    for label in items.filter_map(|i| some_text(i.libelle.as_deref())) {
+        let label = label.split_whitespace().collect::<Vec<_>>().join(" ");
+        if !lines.contains(&label) {
+            lines.push(label);
+        }
+    }
+    lines.join("\n")
+}
+
 impl FtOffer {
     /// The offer as JobBot stores it (indexed for search); `now` stands in for missing dates.
     pub fn into_row(self, now: NaiveDateTime) -> OfferRow {
@@ -279,6 +305,7 @@ impl FtOffer {
             experience: some_text(self.experience_libelle.as_deref()),
             published_at,
             updated_at,
+            skills: skill_lines(self.competences.iter().chain(&self.qualites_professionnelles)),
             ..OfferRow::blank(OfferSource::FranceTravail.as_str(), now)
         }
         .indexed()
@@ -324,7 +351,11 @@ mod tests {
             "entreprise": {"nom": "VOLTA SERVICES"}, "typeContrat": "MIS", "natureContrat": "Contrat travail",
             "dureeTravailLibelleConverti": "Temps plein", "experienceLibelle": "2 An(s)",
             "salaire": {"libelle": "Mensuel de 2100.00 Euros à 2400.00 Euros sur 12 mois"},
-            "origineOffre": {"origine": "1", "urlOrigine": "https://candidat.francetravail.fr/offres/recherche/detail/190XKQL"}}]}"#;
+            "origineOffre": {"origine": "1", "urlOrigine": "https://candidat.francetravail.fr/offres/recherche/detail/190XKQL"},
+            "competences": [{"code": "122870", "libelle": "Habilitation  électrique", "exigence": "E"},
+                            {"code": "125920", "libelle": "Lecture\nde plans", "exigence": "S"}, {"libelle": " "}],
+            "qualitesProfessionnelles": [{"libelle": "Autonomie", "description": "…"},
+                                         {"libelle": "Habilitation électrique"}]}]}"#;
         let offers = parse_file(json.as_bytes()).expect("parses");
         let row = offers.into_iter().next().expect("one").into_row(jobbot_db::now());
         assert_eq!(row.source_id.as_deref(), Some("190XKQL"));
@@ -339,5 +370,7 @@ mod tests {
             "the text rules télétravail out"
         );
         assert!(row.title_stems.contains("electricien"));
+        // Skills and qualities, one a line, spaces made single, blank ones and repeats dropped.
+        assert_eq!(row.skills, "Habilitation électrique\nLecture de plans\nAutonomie");
     }
 }

@@ -16,6 +16,9 @@ use crate::error::ServiceError;
 pub const TITLE_MAX_CHARS: usize = 200;
 pub const DESCRIPTION_MAX_CHARS: usize = 20_000;
 const SHORT_MAX_CHARS: usize = 200;
+/// An offer's list of skills asked for (`skills`).
+pub const SKILLS_MAX: usize = 30;
+pub const SKILL_MAX_CHARS: usize = 100;
 const URL_MAX_CHARS: usize = 2_000;
 pub(crate) const QUERY_MAX_CHARS: usize = 200;
 pub(crate) const SALARY_MAX: i64 = 10_000_000;
@@ -284,6 +287,7 @@ pub fn offer_dto(row: OfferRow, viewer: &str, saved: bool) -> Offer {
         salary_min: row.salary_min,
         salary_max: row.salary_max,
         experience: row.experience,
+        skills: row.skills.lines().map(str::to_owned).collect(),
         private: row.private,
     }
 }
@@ -365,6 +369,9 @@ impl Fields<'_> {
         if let Some(state) = input.state {
             self.row.state = state.as_str().to_owned();
         }
+        if let Some(skills) = input.skills {
+            self.skills(&skills);
+        }
         if let Some(location) = input.location {
             self.location(location);
         }
@@ -390,6 +397,39 @@ impl Fields<'_> {
                 self.row.salary_max = Some(min);
             }
         }
+    }
+
+    /// The skills asked for, one a line: at most [`SKILLS_MAX`], each up to [`SKILL_MAX_CHARS`] characters
+    /// (its spaces and line breaks made single spaces); blank ones and repeats dropped.
+    fn skills(&mut self, skills: &[String]) {
+        if skills.len() > SKILLS_MAX {
+            self.errors.push(invalid(
+                "skills",
+                "too_many",
+                &format!("Give at most {SKILLS_MAX} skills."),
+            ));
+            return;
+        }
+        let mut lines: Vec<String> = Vec::new();
+        for (i, skill) in skills.iter().enumerate() {
+            if skill.chars().count() > SKILL_MAX_CHARS {
+                self.errors.push(invalid(
+                    &format!("skills[{i}]"),
+                    "too_long",
+                    &format!("Give at most {SKILL_MAX_CHARS} characters."),
+                ));
+                continue;
+            }
+            let skill = skill
+                .split(jobbot_domain::text::is_space)
+                .filter(|w| !w.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ");
+            if !skill.is_empty() && !lines.contains(&skill) {
+                lines.push(skill);
+            }
+        }
+        self.row.skills = lines.join("\n");
     }
 
     fn location(&mut self, location: OfferPlace) {
@@ -469,6 +509,7 @@ pub fn new_offer(input: OfferInput, owner: &str, recruiter: bool) -> Result<Offe
         salary_min: input.salary_min,
         salary_max: input.salary_max,
         experience: input.experience,
+        skills: (!input.skills.is_empty()).then_some(input.skills),
         state: None,
     };
     let mut fields = Fields {
