@@ -1,5 +1,6 @@
 // A recruiter's offers (the workspace build): posted from "Mes offres publiées" with its contract, remote work and
-// postcode, found by a candidate with its company; closed, it leaves the search; reopened, it is back.
+// postcode and the skills it asks for, found by a candidate with its company; closed, it leaves the search;
+// reopened, it is back.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 
@@ -42,6 +43,7 @@ test('a recruiter posts, closes and reopens an offer; candidates see it only whi
   await recruiter.byTestId('new-offer-contract').selectOption('cdi');
   await recruiter.byTestId('new-offer-remote').selectOption('on_site');
   await recruiter.byTestId('new-offer-postcode').fill('69200');
+  await recruiter.byTestId('new-offer-skills').fill('Soudure TIG\n\nLecture de plans\nSoudure TIG');
   await recruiter.byTestId('new-offer-submit').click();
   const mine = recruiter.byTestId('mine-offer').filter({ hasText: title });
   await mine.waitFor();
@@ -55,6 +57,10 @@ test('a recruiter posts, closes and reopens an offer; candidates see it only whi
   const card = candidate.byTestId('offer-card');
   assert.match(await card.innerText(), /Métallerie Rhodanienne/);
   assert.match(await card.innerText(), /CDI/);
+  // Its skills, one a line as typed (blank lines and repeats dropped), on its page.
+  await candidate.byTestId('offer-link').first().click();
+  await candidate.byTestId('offer-skills').waitFor();
+  assert.deepEqual(await candidate.byTestId('offer-skills').locator('li').allInnerTexts(), ['Soudure TIG', 'Lecture de plans']);
 
   // Closed: out of the search. Reopened: back.
   await mine.getByTestId('offer-toggle-state').click();

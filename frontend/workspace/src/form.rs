@@ -23,6 +23,7 @@ pub fn OfferForm(recruiter: bool, created: Callback<Offer>) -> impl IntoView {
     let contract = RwSignal::new(String::new());
     let remote = RwSignal::new(String::new());
     let postcode = RwSignal::new(String::new());
+    let skills = RwSignal::new(String::new());
     let error = RwSignal::new(None::<ApiError>);
     let busy = RwSignal::new(false);
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -38,6 +39,13 @@ pub fn OfferForm(recruiter: bool, created: Callback<Offer>) -> impl IntoView {
                 postcode: Some(postcode),
                 ..Default::default()
             }),
+            skills: skills
+                .get_untracked()
+                .lines()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect(),
             ..Default::default()
         };
         busy.set(true);
@@ -45,7 +53,7 @@ pub fn OfferForm(recruiter: bool, created: Callback<Offer>) -> impl IntoView {
             match api::create(&input).await {
                 Ok(offer) => {
                     error.set(None);
-                    for field in [title, company, url, description, postcode] {
+                    for field in [title, company, url, description, postcode, skills] {
                         field.set(String::new());
                     }
                     created.run(offer);
@@ -98,6 +106,12 @@ pub fn OfferForm(recruiter: bool, created: Callback<Offer>) -> impl IntoView {
                     </select>
                 </div>
                 {input("new-offer-postcode", Key::Postcode, postcode, false)}
+                <div class="field">
+                    <label for="new-offer-skills">{move || tr(Key::SkillsAsked)}</label>
+                    <textarea id="new-offer-skills" data-testid="new-offer-skills" rows="4" aria-describedby="new-offer-skills-hint"
+                        prop:value=move || skills.get() on:input=move |ev| skills.set(event_target_value(&ev))></textarea>
+                    <p class="hint" id="new-offer-skills-hint">{move || tr(Key::OnePerLine)}</p>
+                </div>
             })}
             <div class="field">
                 <label for="new-offer-description">{move || tr(Key::Description)}</label>

@@ -47,6 +47,7 @@ jobbot_frontend::messages! {
     SeeOriginal => ("Voir l'offre d'origine", "See the original offer"),
     Back => ("Retour aux offres", "Back to the offers"),
     SkillsAsked => ("Compétences et qualités demandées", "Skills and qualities asked for"),
+    OnePerLine => ("Une par ligne, 30 au plus.", "One a line, 30 at most."),
     FitTitle => ("Votre adéquation à l'offre", "How well you fit"),
     FitShown => ("Ce que vous montrez", "What you show"),
     FitMissing => ("Ce qui manque", "What is missing"),
