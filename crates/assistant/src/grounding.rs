@@ -189,6 +189,11 @@ pub fn offer_text(offer: &OfferRow) -> String {
     if offer.state == "closed" {
         out.push_str("State: closed (no longer taking applications)\n");
     }
+    // What it lists (France Travail's skills and qualities, a recruiter's list), before the text.
+    let skills: Vec<&str> = offer.skills.lines().collect();
+    if !skills.is_empty() {
+        line(&mut out, "Skills asked", Some(&skills.join("; ")));
+    }
     let description: String = offer
         .description
         .trim()

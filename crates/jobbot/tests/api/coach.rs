@@ -27,7 +27,10 @@ async fn offer_and_application(app: &TestApp, user: &TestUser) -> (String, Strin
             user,
             M::POST,
             "/api/v1/offers",
-            Some(json!({"title": "Cariste (H/F)", "company": "Logisud", "description": DESCRIPTION})),
+            Some(
+                json!({"title": "Cariste (H/F)", "company": "Logisud", "description": DESCRIPTION,
+                        "skills": ["CACES R489 catégorie 3", "Autonomie"]}),
+            ),
         )
         .await,
         StatusCode::CREATED,
@@ -108,8 +111,10 @@ async fn grounded_conversations_send_the_workspace(backend: Backend) {
         "{offer_text}"
     );
     assert!(
-        offer_text.ends_with(&format!("Description:\n{DESCRIPTION}")),
-        "{offer_text}"
+        offer_text.ends_with(&format!(
+            "Skills asked: CACES R489 catégorie 3; Autonomie\nDescription:\n{DESCRIPTION}"
+        )),
+        "the skills it lists, then its text: {offer_text}"
     );
     let application_text = preview["parts"][1]["text"].as_str().expect("text");
     assert!(
