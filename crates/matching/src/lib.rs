@@ -607,6 +607,14 @@ mod tests {
             names(&vocabulary, "Gestion de projets et CACES 3"),
             ["gestion de projet", "caces 3"]
         );
+        // A verb is not a skill that shares its stem ("assurer" and insurance, a night nurse's "surveillance").
+        assert_eq!(
+            names(
+                &vocabulary,
+                "Vous assurez les soins d'hygiène et la surveillance nocturne."
+            ),
+            ["soins d'hygiène"]
+        );
         // A licence category is read with "permis": "c" and "d" alone are stop words.
         assert_eq!(
             names(&vocabulary, "Permis C, permis CE et permis D"),

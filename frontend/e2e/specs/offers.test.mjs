@@ -130,7 +130,7 @@ test("the offer's page tells how well the profile fits and asks the coach about 
   await app.byTestId('fit-ask').click();
   await page.waitForURL(/\/assistant\/[0-9a-f-]{36}$/);
   await app.byTestId('message-user').first().waitFor();
-  assert.match(await app.byTestId('message-user').first().innerText(), /^Comment combler ces manques pour cette offre :/);
+  assert.match(await app.byTestId('message-user').first().innerText(), /Comment combler ces manques pour cette offre : aide soignant/);
   await page.locator('[data-testid=message-assistant][data-status=complete]').first().waitFor({ timeout: 30000 });
   await context.close();
 });
