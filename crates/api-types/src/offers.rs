@@ -63,6 +63,11 @@ pub struct Offer {
     pub mine: bool,
     /// The caller saved it.
     pub saved: bool,
+    /// Its fit to the caller's profile and CV, 0 to 100 (as `GET /api/v1/offers/{id}/match` scores it): in a
+    /// search sorted by `match` only, otherwise null.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(maximum = 100))]
+    pub match_score: Option<u8>,
 }
 
 /// A value of a facet and how many offers have it, given the query and the other filters.

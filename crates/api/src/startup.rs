@@ -316,8 +316,15 @@ pub async fn prepare_state(config: Config) -> anyhow::Result<AppState> {
         crate::files::Files::open(&config.files_url)
             .with_context(|| format!("JOBBOT_FILES_URL={}", config.files_url))?,
     );
-    // The offers' search index is built in the background; the first searches wait for it.
-    let offer_index = Arc::new(jobbot_db::offer_index::OfferIndex::new());
+    let skills = Arc::new(
+        crate::matching::Vocabulary::load(config.skills_file.as_deref())
+            .map_err(|e| anyhow::anyhow!("JOBBOT_SKILLS_FILE: {e}"))?,
+    );
+    // The offers' search index is built in the background; the first searches wait for it. It reads each
+    // offer's terms with the match score's vocabulary (`sort=match` ranks by the same score).
+    let offer_index = Arc::new(jobbot_db::offer_index::OfferIndex::with_vocabulary(Arc::clone(
+        &skills,
+    )));
     {
         let (index, pool) = (Arc::clone(&offer_index), pool.clone());
         actix_web::rt::spawn(async move {
@@ -341,10 +348,6 @@ pub async fn prepare_state(config: Config) -> anyhow::Result<AppState> {
         config.extract_timeout,
         config.extract_workers as usize,
     ));
-    let skills = Arc::new(
-        crate::matching::Vocabulary::load(config.skills_file.as_deref())
-            .map_err(|e| anyhow::anyhow!("JOBBOT_SKILLS_FILE: {e}"))?,
-    );
     Ok(AppState {
         skills,
         extractor,

@@ -13,13 +13,14 @@
 //! later (concurrent transactions): such gaps are looked at again for a minute.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::{Mutex, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Nullable, Text};
 use jobbot_domain::search::Clause;
+use jobbot_matching::{OfferText, Vocabulary, Wants};
 
 use crate::offers::{Cursor, FacetCount, Facets, Hit, OfferRow, Page, Search, Sort};
 use crate::schema::job_offers;
@@ -50,6 +51,9 @@ struct Facts {
     title_stems: String,
     body_words: String,
     body_stems: String,
+    title: String,
+    description: String,
+    skills: String,
 }
 
 const NONE: u16 = u16::MAX;
@@ -68,6 +72,8 @@ struct Doc {
     title_stems: Box<[u32]>,
     body_words: Box<[u32]>,
     body_stems: Box<[u32]>,
+    /// Its terms for the ranking by fit.
+    wants: Wants,
 }
 
 #[derive(Default)]
@@ -99,10 +105,11 @@ struct Progress {
 }
 
 /// The index; `refresh` before `search`.
-#[derive(Default)]
 pub struct OfferIndex {
     inner: RwLock<Inner>,
     progress: Mutex<Progress>,
+    /// What an offer's terms for the ranking by fit are read with.
+    vocabulary: Arc<Vocabulary>,
 }
 
 /// One page of a search: offer ids with their title hits, in order.
@@ -166,7 +173,7 @@ impl Inner {
     }
 
     /// Puts the offer's current state in: a new number for an open public offer, nothing for another.
-    fn put(&mut self, facts: Facts) {
+    fn put(&mut self, facts: Facts, vocabulary: &Vocabulary) {
         self.remove(&facts.id);
         if facts.private || facts.state != "open" {
             return;
@@ -193,7 +200,16 @@ impl Inner {
                 self.sorted_words.insert(text.clone(), word);
             }
         }
+        let wants = Wants::read(
+            vocabulary,
+            &OfferText {
+                title: &facts.title,
+                description: &facts.description,
+                skills: &facts.skills,
+            },
+        );
         let doc = Doc {
+            wants,
             id: facts.id.as_str().into(),
             alive: true,
             contract: self.value(facts.contract_type.as_deref()),
@@ -324,9 +340,27 @@ fn load_facts(conn: &mut DbConnection, ids: Option<&[String]>) -> QueryResult<Ve
     }
 }
 
+impl Default for OfferIndex {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl OfferIndex {
+    /// An empty index that reads offers' terms with the built-in skills vocabulary.
     pub fn new() -> Self {
-        Self::default()
+        Self::with_vocabulary(Arc::new(
+            Vocabulary::load(None).expect("the built-in skills vocabulary loads (a unit test holds it)"),
+        ))
+    }
+
+    /// An empty index that reads offers' terms with `vocabulary` (the one `GET /api/v1/offers/{id}/match` uses).
+    pub fn with_vocabulary(vocabulary: Arc<Vocabulary>) -> Self {
+        Self {
+            inner: RwLock::default(),
+            progress: Mutex::default(),
+            vocabulary,
+        }
     }
 
     fn inner(&self) -> std::sync::RwLockReadGuard<'_, Inner> {
@@ -370,7 +404,7 @@ impl OfferIndex {
             let facts = load_facts(conn, None)?;
             let mut inner = Inner::default();
             for offer in facts {
-                inner.put(offer);
+                inner.put(offer, &self.vocabulary);
             }
             *self.inner.write().unwrap_or_else(|p| p.into_inner()) = inner;
             let applied = bounds.high.unwrap_or(0);
@@ -429,7 +463,7 @@ impl OfferIndex {
                     inner.remove(id);
                 }
                 for offer in found {
-                    inner.put(offer);
+                    inner.put(offer, &self.vocabulary);
                 }
                 if inner.dead > 10_000 && inner.dead > inner.by_id.len() {
                     // Mostly superseded numbers: start again from the database.
@@ -497,7 +531,9 @@ impl OfferIndex {
                 .as_ref()
                 .is_none_or(|list| value != NONE && list.contains(&value))
         };
-        let ranked = search.sort == Sort::Relevance && !search.clauses.is_empty();
+        // Ranked: by the title's matches, or by the candidate's fit.
+        let by_fit = search.sort == Sort::Match;
+        let ranked = by_fit || search.sort == Sort::Relevance && !search.clauses.is_empty();
         let resolved: Vec<Resolved> = search.clauses.iter().map(|c| inner.resolve(c)).collect();
         let mut keys: Vec<(i64, NaiveDateTime, &str, u32)> = Vec::new();
         let mut total = 0i64;
@@ -533,7 +569,9 @@ impl OfferIndex {
                 continue;
             }
             total += 1;
-            let hits = if ranked {
+            let hits = if by_fit {
+                search.fit.as_ref().map_or(0, |c| i64::from(c.score(&doc.wants)))
+            } else if ranked {
                 resolved.iter().filter(|c| inner.title_matches(doc, c)).count() as i64
             } else {
                 0

@@ -239,6 +239,8 @@ pub enum Sort {
     Relevance,
     /// The newest first.
     Date,
+    /// The best fit to `Search::fit` first (its score, 0 to 100), then the newest; the public search only.
+    Match,
 }
 
 /// Where the previous page stopped (the last result's sort key).
@@ -269,9 +271,11 @@ pub struct Search {
     pub after: Option<Cursor>,
     /// Count the facets (first pages only: the counts do not change from page to page).
     pub facets: bool,
+    /// The candidate `Sort::Match` ranks for.
+    pub fit: Option<std::sync::Arc<jobbot_matching::Candidate>>,
 }
 
-/// One found offer and how many of the query's clauses its title matched.
+/// One found offer and how many of the query's clauses its title matched (its score by `Sort::Match`).
 #[derive(Debug, Clone, QueryableByName)]
 pub struct Hit {
     #[diesel(embed)]

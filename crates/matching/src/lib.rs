@@ -469,9 +469,7 @@ pub fn fit(
         }
     }
     missing.sort_by_key(|term| term.importance);
-    let score = (got * 100 + total / 2)
-        .checked_div(total)
-        .map_or(0, |s| s.min(100) as u8);
+    let score = ratio(got, total);
     let empty = parts.iter().all(|(_, shown)| shown.stems.is_empty());
     let suggestions = suggestions(locale, score, empty, &matched, &missing, terms.is_empty());
     OfferMatch {
@@ -485,6 +483,143 @@ pub fn fit(
             })
             .collect(),
         suggestions,
+    }
+}
+
+/// The score: the share of the offer's weight the candidate shows, rounded, 0 when the offer asks nothing.
+fn ratio(got: u32, total: u32) -> u8 {
+    (got * 100 + total / 2)
+        .checked_div(total)
+        .map_or(0, |s| s.min(100) as u8)
+}
+
+/// A stem's number for the ranking (FNV-1a): two stems sharing one is a chance in 2^64.
+fn number(stem: &str) -> u64 {
+    stem.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// Hashes a number that is already a hash: itself.
+#[derive(Default, Clone, Copy)]
+struct Itself(u64);
+
+impl std::hash::Hasher for Itself {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for byte in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(*byte);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+type Numbers = HashSet<u64, std::hash::BuildHasherDefault<Itself>>;
+
+/// What the ranking by fit (`GET /api/v1/offers?sort=match`) keeps of an offer: its terms by number, without
+/// the words shown. [`Candidate::score`] gives the score [`fit`] gives (a test holds them equal).
+#[derive(Debug, Clone, Default)]
+pub struct Wants {
+    /// Skills and their weight.
+    skills: Box<[(u32, u8)]>,
+    /// The title's meaningful words (each of medium weight).
+    words: Box<[u64]>,
+    /// Listed skills the vocabulary does not know, by their stems (each of medium weight).
+    groups: Box<[Box<[u64]>]>,
+    total: u32,
+}
+
+impl Wants {
+    /// The offer's terms, read as [`fit`] reads them.
+    pub fn read(vocabulary: &Vocabulary, offer: &OfferText) -> Self {
+        let terms = offer_terms(vocabulary, &french_stemmer(), offer);
+        let (mut skills, mut words, mut groups) = (Vec::new(), Vec::new(), Vec::new());
+        for term in &terms {
+            match &term.wanted {
+                Wanted::Skill(skill) => skills.push((*skill as u32, term.weight as u8)),
+                Wanted::Word(stem) => words.push(number(stem)),
+                Wanted::Words(stems) => groups.push(stems.iter().map(|s| number(s)).collect()),
+            }
+            debug_assert!(matches!(term.wanted, Wanted::Skill(_)) || term.weight == WEIGHT_MEDIUM);
+        }
+        Self {
+            skills: skills.into(),
+            words: words.into(),
+            groups: groups.into(),
+            total: terms.iter().map(|t| t.weight).sum(),
+        }
+    }
+}
+
+/// A candidate's material analysed once, to score many offers ([`Wants`]) quickly.
+pub struct Candidate {
+    /// By skill number: whether some part shows it.
+    skills: Vec<bool>,
+    /// Every part's stems.
+    stems: Numbers,
+    /// Each part's stems (a listed skill's words must be in one part).
+    parts: Vec<Numbers>,
+}
+
+impl std::fmt::Debug for Candidate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Candidate")
+            .field("skills", &self.skills.iter().filter(|s| **s).count())
+            .field("stems", &self.stems.len())
+            .finish()
+    }
+}
+
+impl Candidate {
+    /// The candidate's profile and CV's text, read as [`fit`] reads them.
+    pub fn read(vocabulary: &Vocabulary, profile: &Profile, cv: Option<&str>) -> Self {
+        let parts = candidate(vocabulary, &french_stemmer(), profile, cv);
+        let mut skills = vec![false; vocabulary.len()];
+        for (_, shown) in &parts {
+            for skill in &shown.skills {
+                skills[*skill] = true;
+            }
+        }
+        let parts: Vec<Numbers> = parts
+            .iter()
+            .map(|(_, shown)| shown.stems.iter().map(|s| number(s)).collect())
+            .collect();
+        Self {
+            skills,
+            stems: parts.iter().flatten().copied().collect(),
+            parts,
+        }
+    }
+
+    /// The candidate's score for an offer, 0 to 100: [`fit`]'s.
+    pub fn score(&self, wants: &Wants) -> u8 {
+        let mut got = 0u32;
+        for (skill, weight) in wants.skills.iter() {
+            if self.skills.get(*skill as usize).copied().unwrap_or(false) {
+                got += u32::from(*weight);
+            }
+        }
+        for word in wants.words.iter() {
+            if self.stems.contains(word) {
+                got += WEIGHT_MEDIUM;
+            }
+        }
+        for group in wants.groups.iter() {
+            if self
+                .parts
+                .iter()
+                .any(|part| 3 * group.iter().filter(|s| part.contains(*s)).count() >= 2 * group.len())
+            {
+                got += WEIGHT_MEDIUM;
+            }
+        }
+        ratio(got, wants.total)
     }
 }
 
@@ -789,5 +924,70 @@ mod tests {
         assert_eq!(fit.score, 0);
         assert!(fit.matched.is_empty() && fit.missing.is_empty());
         assert_eq!(fit.suggestions.len(), 1);
+    }
+
+    #[test]
+    fn the_ranking_scores_every_offer_as_the_match_does() {
+        let vocabulary = vocabulary();
+        let offers = [
+            developer_offer(),
+            OfferText {
+                title: "Préparateur de commandes (H/F)",
+                description: "Entrepôt frigorifique, port de charges.",
+                skills:
+                    "Utiliser un chariot élévateur\nContrôler la température des chambres froides\nAutonomie",
+            },
+            OfferText {
+                title: "Boulanger / Boulangère",
+                description: "Pétrissage, façonnage, viennoiseries. Normes HACCP. Travail de nuit.",
+                skills: "Fabriquer des viennoiseries",
+            },
+            OfferText {
+                title: "H/F",
+                description: "CDI.",
+                skills: "",
+            },
+        ];
+        let profiles = [
+            Profile::default(),
+            Profile {
+                headline: Some("Développeuse Java".into()),
+                skills: vec!["SQL".into(), "Git".into(), "Spring Boot".into()],
+                ..Profile::default()
+            },
+            Profile {
+                skills: vec!["CACES".into(), "Pétrissage".into()],
+                experiences: vec![Experience {
+                    title: "Magasinier".into(),
+                    description: Some("Contrôle de la température des chambres froides.".into()),
+                    ..Experience::default()
+                }],
+                ..Profile::default()
+            },
+        ];
+        let cvs = [
+            None,
+            Some("Boulanger depuis dix ans : viennoiseries, pain au levain, HACCP."),
+        ];
+        let mut scores = Vec::new();
+        for profile in &profiles {
+            for cv in cvs {
+                let candidate = Candidate::read(&vocabulary, profile, cv);
+                for offer in &offers {
+                    let expected = fit(&vocabulary, offer, profile, cv, Locale::En).score;
+                    assert_eq!(
+                        candidate.score(&Wants::read(&vocabulary, offer)),
+                        expected,
+                        "{offer:?}"
+                    );
+                    scores.push(expected);
+                }
+            }
+        }
+        // Not all the same: the comparison saw low and high scores.
+        assert!(
+            scores.contains(&0) && scores.iter().any(|s| *s >= 50),
+            "{scores:?}"
+        );
     }
 }

@@ -1,7 +1,8 @@
 // The job seeker's offers (the workspace build): from the header to the search (accents and plural forms
 // folded, facet counts on the filters), an offer in full, saved, then on the saved page; an offer found
 // elsewhere added there, private, and deleted; a narrow phone screen without horizontal scrolling. An offer's
-// fit to the profile: the score and the missing terms, raised by the profile, and the coach asked about the gaps.
+// fit to the profile: the score and the missing terms, raised by the profile, the search sorted by fit, and the
+// coach asked about the gaps.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 
@@ -124,6 +125,20 @@ test("the offer's page tells how well the profile fits and asks the coach about 
   assert.equal(await app.byTestId('fit-score').innerText(), '100 %');
   assert.match(await app.byTestId('fit-matched').innerText(), /habilitation électrique · compétences/);
   assert.equal(await app.byTestId('fit-missing').count(), 0);
+
+  // The search sorted by fit: the electrician's offer first, with its score; the same 24 offers.
+  await page.goto('/offers');
+  await app.byTestId('offer-card').first().waitFor();
+  assert.equal(await app.byTestId('offer-fit').count(), 0);
+  await app.byTestId('offer-sort').selectOption('match');
+  await app.byTestId('offer-search').click();
+  await app.byTestId('offer-fit').first().waitFor();
+  assert.match(await app.byTestId('offer-total').innerText(), /^24 offres$/);
+  assert.match(await app.byTestId('offer-card').first().innerText(), /Électricien/);
+  assert.equal(await app.byTestId('offer-fit').first().innerText(), 'Adéquation : 100 %');
+  const scores = await app.byTestId('offer-fit').allInnerTexts();
+  const numbers = scores.map((s) => Number(s.match(/(\d+) %/)[1]));
+  assert.deepEqual(numbers, [...numbers].sort((a, b) => b - a), `best first: ${numbers}`);
 
   // The gaps of another offer, asked to the coach in a conversation grounded in it.
   await openOffer(page, app, 'aide-soignant');

@@ -22,6 +22,8 @@ jobbot_frontend::messages! {
     SortLabel => ("Tri", "Sort"),
     ByRelevance => ("Pertinence", "Relevance"),
     ByDate => ("Les plus récentes", "Newest"),
+    ByFit => ("Adéquation à mon profil", "Best fit to my profile"),
+    FitBadge => ("Adéquation", "Fit"),
     Any => ("Tous", "Any"),
     Cdi => ("CDI", "Permanent (CDI)"),
     Cdd => ("CDD", "Fixed-term (CDD)"),

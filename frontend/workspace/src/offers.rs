@@ -154,6 +154,9 @@ pub fn OfferCard(offer: Offer) -> impl IntoView {
             <p>{facts}</p>
             {offer.salary_text.clone().map(|s| view! { <p class="muted">{s}</p> })}
             <p class="muted">{move || tr(Key::Published)}" "{day.clone()}</p>
+            {offer.match_score.map(|score| view! {
+                <p class="badge fit-badge" data-testid="offer-fit">{move || tr(Key::FitBadge)}" : "{score}" %"</p>
+            })}
             {(offer.state == OfferState::Closed).then(|| view! { <p class="badge">{move || tr(Key::Closed)}</p> })}
             <SaveButton id=offer.id.clone() saved=offer.saved />
         </li>
@@ -385,6 +388,7 @@ pub fn SearchPage() -> impl IntoView {
                         <select id="offer-sort" data-testid="offer-sort" prop:value=move || sort.get() on:change=move |ev| sort.set(event_target_value(&ev))>
                             <option value="relevance">{move || tr(Key::ByRelevance)}</option>
                             <option value="date">{move || tr(Key::ByDate)}</option>
+                            <option value="match">{move || tr(Key::ByFit)}</option>
                         </select>
                     </div>
                 </fieldset>

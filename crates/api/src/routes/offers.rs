@@ -34,10 +34,22 @@ pub async fn search(
     query: web::Query<OfferQuery>,
 ) -> Result<web::Json<OfferPage>, ApiError> {
     let user_id = auth.user.id;
-    let search = query.to_search(&user_id)?;
+    let mut search = query.to_search(&user_id)?;
+    let by_fit = search.sort == offers::Sort::Match;
     let index = std::sync::Arc::clone(&state.offer_index);
+    let skills = std::sync::Arc::clone(&state.skills);
     let (page, saved) = state
         .db(move |conn| {
+            if by_fit {
+                // The caller's material is read once for the whole search.
+                let profile = crate::profile::load(conn, &user_id)?.profile;
+                let cv = jobbot_db::cvs::get(conn, &user_id)?.map(|cv| cv.text);
+                search.fit = Some(std::sync::Arc::new(matching::Candidate::read(
+                    &skills,
+                    &profile,
+                    cv.as_deref(),
+                )));
+            }
             // The open public offers come from the in-memory index; one's own (any state) from SQL.
             let page = match search.owner {
                 None => offer_index::search_page(conn, &index, &search)?,
@@ -56,7 +68,10 @@ pub async fn search(
             .into_iter()
             .map(|hit| {
                 let is_saved = saved.contains(&hit.offer.id);
-                offer_dto(hit.offer, &user_id, is_saved)
+                let mut offer = offer_dto(hit.offer, &user_id, is_saved);
+                // The score the page was ranked by (0 to 100).
+                offer.match_score = by_fit.then(|| hit.hits.clamp(0, 100) as u8);
+                offer
             })
             .collect(),
         next_cursor,

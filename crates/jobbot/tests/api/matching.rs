@@ -2,7 +2,7 @@
 //! and the uploaded CV read as they are stored, the acceptance examples, the caller's language, and the
 //! refusals (another user's private offer, no session).
 
-use jobbot_api_types::{Importance, MatchSource, Offer, OfferMatch};
+use jobbot_api_types::{Importance, MatchSource, Offer, OfferMatch, OfferPage};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
@@ -13,7 +13,8 @@ both_backends!(
     the_score_follows_the_profile_and_the_cv,
     another_trade_scores_low_and_english_speakers_read_english,
     a_private_offer_is_its_owners_to_match,
-    the_skills_an_offer_lists_are_kept_checked_and_matched
+    the_skills_an_offer_lists_are_kept_checked_and_matched,
+    a_search_sorted_by_match_ranks_by_the_score_the_offer_page_shows
 );
 
 const JAVA_OFFER: &str =
@@ -289,4 +290,128 @@ async fn the_skills_an_offer_lists_are_kept_checked_and_matched(app: TestApp) {
         response.json().await.expect("offer")
     };
     assert!(emptied.skills.is_empty());
+}
+
+/// `GET /api/v1/offers?sort=match`: the best fit first, each offer with the score its match page gives, the
+/// same total and facets as another sort, pages that follow each other, and an offer's change seen at once.
+async fn a_search_sorted_by_match_ranks_by_the_score_the_offer_page_shows(app: TestApp) {
+    let boss = app.user("rh@logiciels.fr").await;
+    app.promote(&boss.id, "recruiter").await;
+    let recruiter = app.as_user(&boss);
+    let mut ids = Vec::new();
+    for (title, description, contract) in [
+        ("Développeur Java (H/F)", JAVA_OFFER, "cdi"),
+        (
+            "Boulanger (H/F)",
+            "Pétrissage, façonnage, viennoiseries. Normes HACCP.",
+            "cdd",
+        ),
+        (
+            "Développeur Python (H/F)",
+            "Python, Django et SQL (PostgreSQL). Git au quotidien.",
+            "cdi",
+        ),
+        (
+            "Comptable (H/F)",
+            "Tenue de la comptabilité, déclarations fiscales, Excel.",
+            "cdi",
+        ),
+    ] {
+        let offer: Offer = recruiter
+            .post(
+                "/api/v1/offers",
+                json!({"title": title, "description": description, "contract_type": contract}),
+                &[StatusCode::CREATED],
+            )
+            .await;
+        ids.push(offer.id);
+    }
+    let java = ids[0].clone();
+    let lea = app.user("lea@example.fr").await;
+    put_profile(
+        &app,
+        &lea,
+        json!({"headline": "Développeuse Java", "skills": ["Java", "Spring Boot", "SQL", "Git", "PostgreSQL", "Docker", "Microservices"]}),
+    )
+    .await;
+    let speaker = app.as_user(&lea);
+
+    let ranked: OfferPage = speaker.get("/api/v1/offers?sort=match").await;
+    let scores: Vec<u8> = ranked
+        .items
+        .iter()
+        .map(|o| o.match_score.expect("a score on every offer"))
+        .collect();
+    assert_eq!(ranked.items.len(), 4);
+    assert_eq!(ranked.items[0].id, java, "the Java offer first: {scores:?}");
+    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{scores:?}");
+    assert!(scores[0] >= 80 && scores[3] <= 25, "{scores:?}");
+    for offer in &ranked.items {
+        let fit: OfferMatch = speaker.get(&format!("/api/v1/offers/{}/match", offer.id)).await;
+        assert_eq!(offer.match_score, Some(fit.score), "{}", offer.title);
+    }
+    // The total and the facets do not depend on the order; another sort has no score.
+    let by_date: OfferPage = speaker.get("/api/v1/offers?sort=date").await;
+    assert_eq!(by_date.total, ranked.total);
+    assert_eq!(by_date.facets, ranked.facets);
+    assert!(by_date.items.iter().all(|o| o.match_score.is_none()));
+    // Filters still narrow it.
+    let cdi: OfferPage = speaker.get("/api/v1/offers?sort=match&contract=cdi").await;
+    assert_eq!(cdi.total, Some(3));
+    assert_eq!(cdi.items[0].id, java);
+
+    // Page by page, the same order.
+    let mut paged = Vec::new();
+    let mut path = "/api/v1/offers?sort=match&limit=1".to_owned();
+    loop {
+        let page: OfferPage = speaker.get(&path).await;
+        paged.extend(page.items.into_iter().map(|o| o.id));
+        match page.next_cursor {
+            Some(cursor) => path = format!("/api/v1/offers?sort=match&limit=1&cursor={cursor}"),
+            None => break,
+        }
+    }
+    let all: Vec<String> = ranked.items.iter().map(|o| o.id.clone()).collect();
+    assert_eq!(paged, all);
+
+    // A baker reads another order; an offer rewritten for bakers climbs at once.
+    let paul = app.user("paul@fournil.fr").await;
+    put_profile(
+        &app,
+        &paul,
+        json!({"headline": "Boulanger", "skills": ["Pétrissage", "Viennoiserie", "HACCP"]}),
+    )
+    .await;
+    let baker: OfferPage = app.as_user(&paul).get("/api/v1/offers?sort=match").await;
+    assert_eq!(baker.items[0].id, ids[1], "the bakery first for a baker");
+    let response = recruiter
+        .call(
+            reqwest::Method::PATCH,
+            &format!("/api/v1/offers/{}", ids[3]),
+            Some(json!({"title": "Boulanger tourier (H/F)", "skills": ["Pétrissage", "Viennoiserie"]})),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let after: OfferPage = app.as_user(&paul).get("/api/v1/offers?sort=match").await;
+    let climbed = after.items.iter().position(|o| o.id == ids[3]).expect("listed");
+    assert!(
+        climbed <= 1,
+        "the rewritten offer is now among the first two: {:?}",
+        after.items
+    );
+
+    // Not for one's own offers; an unknown order says which ones there are.
+    let mine = speaker
+        .call(reqwest::Method::GET, "/api/v1/offers?sort=match&mine=true", None)
+        .await;
+    let problem = assert_problem(mine, 422, "validation_failed").await;
+    assert_eq!(problem["errors"][0]["code"], "not_with_mine");
+    let unknown = speaker
+        .call(reqwest::Method::GET, "/api/v1/offers?sort=fit", None)
+        .await;
+    let problem = assert_problem(unknown, 422, "validation_failed").await;
+    assert!(problem["errors"][0]["message"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("match"));
 }

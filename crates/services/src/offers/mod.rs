@@ -40,7 +40,9 @@ pub struct OfferQuery {
     pub salary_min: Option<i64>,
     /// Offers published on or after this day (`YYYY-MM-DD`) or time (RFC 3339).
     pub published_since: Option<String>,
-    /// `relevance` (title matches first, then the newest; the default) or `date` (the newest first).
+    /// `relevance` (title matches first, then the newest; the default), `date` (the newest first) or `match`
+    /// (the best fit to the caller's profile and CV first, as `GET /api/v1/offers/{id}/match` scores it; each
+    /// offer then has its `match_score`; not with `mine=true`).
     pub sort: Option<String>,
     /// 1 to 50, default 20.
     pub limit: Option<i64>,
@@ -125,13 +127,13 @@ fn encode_cursor(cursor: &Cursor) -> String {
 }
 
 /// The pattern of a cursor in the OpenAPI document.
-pub const CURSOR_PATTERN: &str = "^[0-9]{1,2}\\.[0-9]{1,16}\\.[0-9a-f-]{1,64}$";
+pub const CURSOR_PATTERN: &str = "^[0-9]{1,3}\\.[0-9]{1,16}\\.[0-9a-f-]{1,64}$";
 
 fn decode_cursor(raw: &str) -> Option<Cursor> {
     let mut parts = raw.splitn(3, '.');
     let hits = parts
         .next()
-        .filter(|p| (1..=2).contains(&p.len()))?
+        .filter(|p| (1..=3).contains(&p.len()))?
         .parse()
         .ok()?;
     let micros: i64 = parts
@@ -200,8 +202,21 @@ impl OfferQuery {
         let sort = match self.sort.as_deref() {
             None | Some("relevance") => Sort::Relevance,
             Some("date") => Sort::Date,
+            Some("match") if self.mine == Some(true) => {
+                errors.push(invalid(
+                    "sort",
+                    "not_with_mine",
+                    "`match` ranks the public offers: not with `mine=true`.",
+                ));
+                Sort::Relevance
+            }
+            Some("match") => Sort::Match,
             Some(_) => {
-                errors.push(invalid("sort", "unknown_value", "Sort by `relevance` or `date`."));
+                errors.push(invalid(
+                    "sort",
+                    "unknown_value",
+                    "Sort by `relevance`, `date` or `match`.",
+                ));
                 Sort::Relevance
             }
         };
@@ -239,6 +254,7 @@ impl OfferQuery {
             limit,
             facets: after.is_none(),
             after,
+            fit: None,
         })
     }
 }
@@ -289,6 +305,7 @@ pub fn offer_dto(row: OfferRow, viewer: &str, saved: bool) -> Offer {
         experience: row.experience,
         skills: row.skills.lines().map(str::to_owned).collect(),
         private: row.private,
+        match_score: None,
     }
 }
 
