@@ -92,6 +92,31 @@ impl std::fmt::Debug for Vocabulary {
 /// Driving licence categories, read with the word before them ("permis C"): alone, "c" and "d" are stop words.
 const LICENCES: &[&str] = &["a", "b", "be", "c", "ce", "c1", "d", "de"];
 
+thread_local! {
+    /// Words already stemmed, on this thread: most of an offer's words are common ones, and stemming is most of
+    /// reading a text (the search index reads every offer's when it is built).
+    static STEMMED: std::cell::RefCell<HashMap<String, Option<String>>> = std::cell::RefCell::new(HashMap::new());
+}
+
+/// At most this many words remembered per thread (then it starts again).
+const STEMMED_MAX: usize = 50_000;
+
+/// `stem`, remembered (`stemmer` is always the French one: [`french_stemmer`]).
+fn stemmed(stemmer: &Stemmer, word: &str) -> Option<String> {
+    STEMMED.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if let Some(known) = cache.get(word) {
+            return known.clone();
+        }
+        let fresh = stem(stemmer, word);
+        if cache.len() >= STEMMED_MAX {
+            cache.clear();
+        }
+        cache.insert(word.to_owned(), fresh.clone());
+        fresh
+    })
+}
+
 /// The words of `text` with their stems (stop words left out): split on anything not a letter or a digit,
 /// after "c++", "c#" and ".net" are made words; "permis" and a licence category are one word.
 fn stems(stemmer: &Stemmer, text: &str) -> Vec<(String, String)> {
@@ -114,7 +139,7 @@ fn stems(stemmer: &Stemmer, text: &str) -> Vec<(String, String)> {
                 at += 2;
             }
             _ => {
-                if let Some(s) = stem(stemmer, word) {
+                if let Some(s) = stemmed(stemmer, word) {
                     out.push((word.to_owned(), s));
                 }
                 at += 1;
