@@ -117,3 +117,13 @@ pub struct Cv {
 pub struct CvTextUpdate {
     pub text: String,
 }
+
+/// A look the CV built from the profile can take (`GET /api/v1/me/cv/templates`), named in the caller's language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct CvTemplate {
+    /// `sobre`, `moderne`, `europass`: what `GET /api/v1/me/cv/render?template=` takes.
+    pub id: String,
+    pub name: String,
+    pub description: String,
+}

@@ -106,6 +106,8 @@ use crate::routes;
         routes::cv::update_text,
         routes::cv::delete,
         routes::cv::download,
+        routes::cv_builder::templates,
+        routes::cv_builder::render,
         routes::privacy::facts,
         routes::privacy::get_consent,
         routes::privacy::put_consent,

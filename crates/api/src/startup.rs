@@ -348,7 +348,13 @@ pub async fn prepare_state(config: Config) -> anyhow::Result<AppState> {
         config.extract_timeout,
         config.extract_workers as usize,
     ));
+    let workers = config.render_workers as usize;
+    let renderer = Arc::new(jobbot_services::rendering::Renderer::start(
+        workers,
+        workers * jobbot_services::rendering::QUEUE_PER_WORKER,
+    ));
     Ok(AppState {
+        renderer,
         skills,
         extractor,
         offer_index,

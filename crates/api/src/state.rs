@@ -32,6 +32,8 @@ pub struct AppState {
     pub offer_index: Arc<jobbot_db::offer_index::OfferIndex>,
     /// The skills vocabulary of the offers' match score (built in, and `JOBBOT_SKILLS_FILE`).
     pub skills: Arc<crate::matching::Vocabulary>,
+    /// The threads rendering documents (`JOBBOT_RENDER_WORKERS`), with their bounded queue.
+    pub renderer: Arc<jobbot_services::rendering::Renderer>,
     /// When this instance started (`GET /api/v1/admin/system`).
     pub started_at: chrono::DateTime<chrono::Utc>,
 }

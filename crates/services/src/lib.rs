@@ -25,6 +25,7 @@ pub mod offers;
 pub mod profile;
 pub mod ratelimit;
 pub mod realtime;
+pub mod rendering;
 pub mod retention;
 pub mod shares;
 pub mod sharing;

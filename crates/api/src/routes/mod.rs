@@ -12,6 +12,7 @@ pub mod assistant;
 pub mod auth;
 pub mod chats;
 pub mod cv;
+pub mod cv_builder;
 pub mod export;
 pub mod health;
 pub mod me;
@@ -116,6 +117,8 @@ pub fn config(cfg: &mut web::ServiceConfig) {
                         .route(delete().to(cv::delete)),
                 )
                 .service(resource("/me/cv/file").route(get().to(cv::download)))
+                .service(resource("/me/cv/templates").route(get().to(cv_builder::templates)))
+                .service(resource("/me/cv/render").route(get().to(cv_builder::render)))
                 .service(
                     resource("/me/profile")
                         .route(get().to(profile::get))

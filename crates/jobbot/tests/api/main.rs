@@ -18,6 +18,7 @@ mod branches;
 mod chats;
 mod coach;
 mod cv;
+mod cv_builder;
 mod deployment;
 mod errors;
 mod fake_llm;

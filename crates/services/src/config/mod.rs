@@ -100,6 +100,9 @@ pub struct Config {
     pub extract_timeout: Duration,
     /// Extractions at once on this instance (`JOBBOT_EXTRACT_WORKERS`, 2); beyond, 503 `busy`.
     pub extract_workers: u32,
+    /// Threads rendering documents (CVs as PDF or DOCX) on this instance (`JOBBOT_RENDER_WORKERS`, 2); four
+    /// renders a thread may wait, beyond which 503 `busy`.
+    pub render_workers: u32,
 }
 
 impl Config {
@@ -208,6 +211,7 @@ impl Config {
             120_000,
         )?));
         let extract_workers = parse_number(&get, "JOBBOT_EXTRACT_WORKERS", 2, 1, 64)?;
+        let render_workers = parse_number(&get, "JOBBOT_RENDER_WORKERS", 2, 1, 64)?;
         let mut llm_prices =
             assistant::parse_prices(get("JOBBOT_LLM_PRICES").as_deref().unwrap_or_default())?;
         // The prices given with the models users may pick; `JOBBOT_LLM_PRICES` wins where both name a model.
@@ -224,6 +228,7 @@ impl Config {
             extract_program,
             extract_timeout,
             extract_workers,
+            render_workers,
             follow_up_days,
             no_response_days,
             alerts_every,
