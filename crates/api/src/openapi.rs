@@ -108,6 +108,7 @@ use crate::routes;
         routes::cv::download,
         routes::cv_builder::templates,
         routes::cv_builder::render,
+        routes::cv_builder::preview,
         routes::privacy::facts,
         routes::privacy::get_consent,
         routes::privacy::put_consent,

@@ -329,3 +329,63 @@ pub fn render(cv: &Cv, template: Template) -> Result<(Vec<u8>, usize), String> {
     let bytes = document.finish().map_err(|e| format!("{e:?}"))?;
     Ok((bytes, count))
 }
+
+fn hex(color: Color) -> String {
+    format!("#{:02x}{:02x}{:02x}", color.0, color.1, color.2)
+}
+
+fn xml(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// The PDF's first page as an SVG picture (a preview beside the template's choice): the same lines at the same
+/// places, each stretched to the width it has in the PDF, in the browser's faces of the same family.
+pub fn preview_svg(cv: &Cv, template: Template) -> String {
+    let pages = lay_out(cv, template);
+    let faces = faces();
+    let mut out = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {PAGE_WIDTH} {PAGE_HEIGHT}\" \
+         width=\"{PAGE_WIDTH}\" height=\"{PAGE_HEIGHT}\" role=\"img\"><title>{}</title>\
+         <rect width=\"100%\" height=\"100%\" fill=\"#fff\"/>",
+        xml(&cv.title())
+    );
+    for item in pages.into_iter().next().unwrap_or_default() {
+        match item {
+            Item::Text {
+                x,
+                baseline,
+                face,
+                size,
+                color,
+                text,
+            } => {
+                let serif = std::ptr::eq(face, &faces.serif) || std::ptr::eq(face, &faces.serif_bold);
+                let bold = std::ptr::eq(face, &faces.serif_bold) || std::ptr::eq(face, &faces.sans_bold);
+                out.push_str(&format!(
+                    "<text x=\"{x:.1}\" y=\"{baseline:.1}\" font-family=\"{}\" font-size=\"{size:.1}\" \
+                     font-weight=\"{}\" fill=\"{}\" textLength=\"{:.1}\" lengthAdjust=\"spacingAndGlyphs\">{}</text>",
+                    if serif { "DejaVu Serif, Georgia, serif" } else { "DejaVu Sans, Verdana, sans-serif" },
+                    if bold { "bold" } else { "normal" },
+                    hex(color),
+                    face.width(&text, size),
+                    xml(&text)
+                ));
+            }
+            Item::Bar {
+                x,
+                y,
+                width,
+                height,
+                color,
+            } => out.push_str(&format!(
+                "<rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{width:.1}\" height=\"{height:.1}\" fill=\"{}\"/>",
+                hex(color)
+            )),
+        }
+    }
+    out.push_str("</svg>");
+    out
+}

@@ -176,3 +176,26 @@ fn english_accounts_read_english() {
     assert!(document.contains("Experience") && document.contains("Sep 2021 – present"));
     assert!(!document.contains("Expérience professionnelle"));
 }
+
+/// `CV_SAMPLES=dir cargo test -p jobbot-documents samples` writes each template's PDF there (to look at).
+#[test]
+fn samples() {
+    let Ok(dir) = std::env::var("CV_SAMPLES") else {
+        return;
+    };
+    for template in Template::ALL {
+        let (bytes, _) = pdf::render(&cv(Locale::Fr), template).expect("renders");
+        std::fs::write(format!("{dir}/{}.pdf", template.id()), bytes).expect("write");
+    }
+}
+
+#[test]
+fn the_preview_is_the_first_page_as_svg() {
+    let svg = pdf::preview_svg(&cv(Locale::Fr), Template::Modern);
+    assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
+    assert!(
+        svg.contains(">Léa Martin</text>") && svg.contains("Volta &amp; Fils"),
+        "{svg}"
+    );
+    assert!(svg.ends_with("</svg>"));
+}

@@ -3,10 +3,10 @@
 
 use jobbot_api_types::{
     ApplicationDetail, ApplicationDocument, ApplicationList, ApplicationStatus, ApplicationUpdate,
-    CoachContext, ContextPart, Conversation, CreateConversationRequest, Cv, CvTextUpdate, DocumentUpdate,
-    MarkNotificationsRead, NewApplication, NewDocument, NotificationList, Offer, OfferInput, OfferMatch,
-    OfferPage, OfferState, OfferUpdate, Profile, ProfileDocument, SavedOffer, SavedSearch, SavedSearchInput,
-    SavedSearchUpdate, UnreadNotifications,
+    CoachContext, ContextPart, Conversation, CreateConversationRequest, Cv, CvTemplate, CvTextUpdate,
+    DocumentUpdate, MarkNotificationsRead, NewApplication, NewDocument, NotificationList, Offer, OfferInput,
+    OfferMatch, OfferPage, OfferState, OfferUpdate, Profile, ProfileDocument, SavedOffer, SavedSearch,
+    SavedSearchInput, SavedSearchUpdate, UnreadNotifications,
 };
 
 use jobbot_frontend::api::{call, json, ApiError, Verb};
@@ -176,6 +176,10 @@ pub async fn mark_all_read() -> Result<UnreadNotifications, ApiError> {
         json(&MarkNotificationsRead::default()),
     )
     .await
+}
+
+pub async fn cv_templates() -> Result<Vec<CvTemplate>, ApiError> {
+    call(Verb::Get, "/me/cv/templates", None).await
 }
 
 pub async fn cv() -> Result<Option<Cv>, ApiError> {

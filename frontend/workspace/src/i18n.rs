@@ -204,6 +204,16 @@ jobbot_frontend::messages! {
     PartProfile => ("Votre profil", "Your profile"),
     PartCv => ("Le texte de votre CV", "Your CV's text"),
     MyCv => ("Mon CV", "My CV"),
+    CvBuilderTitle => ("Mon CV à partir du profil", "My CV from my profile"),
+    CvBuilderIntro => ("Votre profil mis en page, prêt à envoyer : choisissez un modèle, regardez l'aperçu, téléchargez-le en PDF ou en Word.", "Your profile laid out, ready to send: choose a template, look at the preview, download it as PDF or Word."),
+    CvBuilderEdit => ("Modifier mon profil", "Edit my profile"),
+    CvBuilderLink => ("Créer mon CV à partir du profil", "Make my CV from my profile"),
+    CvTemplate => ("Modèle", "Template"),
+    DownloadPdf => ("Télécharger en PDF", "Download as PDF"),
+    DownloadDocx => ("Télécharger en Word (.docx)", "Download as Word (.docx)"),
+    CvPreviewAlt => ("Aperçu de la première page du CV", "Preview of the CV's first page"),
+    CvPreviewCaption => ("Aperçu de la première page", "Preview of the first page"),
+    CvNav => ("Mon CV", "My CV"),
     NoCv => (
         "Aucun CV pour l'instant. Déposez-le en PDF : JobBot en lit le texte, que vous pourrez corriger, et le coach s'en sert pour vos candidatures.",
         "No CV yet. Upload it as a PDF: JobBot reads its text, which you can correct, and the coach uses it for your applications."

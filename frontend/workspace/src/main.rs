@@ -25,6 +25,7 @@ mod applications;
 mod assistant;
 mod chats;
 mod coach;
+mod cv_builder;
 mod fit;
 mod form;
 mod i18n;
@@ -72,6 +73,7 @@ pub fn WorkspaceApp() -> impl IntoView {
                     </ParentRoute>
                     <ParentRoute path=path!("/profile") view=WorkspaceShell>
                         <Route path=path!("") view=profile::ProfilePage />
+                        <Route path=path!("cv") view=cv_builder::CvBuilderPage />
                     </ParentRoute>
                     <ParentRoute path=path!("/applications") view=WorkspaceShell>
                         <Route path=path!("") view=applications::ApplicationsPage />
@@ -168,7 +170,8 @@ fn WorkspaceShell() -> impl IntoView {
                         <li><A href="/offers/saved" attr:data-testid="offers-nav-saved">{move || tr(Key::Saved)}</A></li>
                         <li><A href="/alerts" attr:data-testid="offers-nav-alerts">{move || tr(Key::AlertsNav)}</A></li>
                         <li><A href="/applications" attr:data-testid="offers-nav-applications">{move || tr(Key::Applications)}</A></li>
-                        <li><A href="/profile" attr:data-testid="offers-nav-profile">{move || tr(Key::Profile)}</A></li>
+                        <li><A href="/profile" exact=true attr:data-testid="offers-nav-profile">{move || tr(Key::Profile)}</A></li>
+                        <li><A href="/profile/cv" attr:data-testid="offers-nav-cv">{move || tr(Key::CvNav)}</A></li>
                         <Show when=recruiter>
                             <li><A href="/offers/mine" attr:data-testid="offers-nav-mine">{move || tr(Key::Mine)}</A></li>
                         </Show>

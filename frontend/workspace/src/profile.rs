@@ -7,6 +7,7 @@ use jobbot_api_types::{
 };
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use leptos_router::components::A;
 
 use super::i18n::Key;
 use super::offers::contract_key;
@@ -267,10 +268,13 @@ pub fn ProfilePage() -> impl IntoView {
     let error = RwSignal::new(None::<ApiError>);
     let saved = RwSignal::new(false);
     jobbot_frontend::widgets::load(loaded, error, api::profile());
-    move || {
-        loaded.get().map(|document| {
-            view! { <ProfileForm profile=document.profile error saved /> }
-        })
+    view! {
+        <p><A href="/profile/cv" attr:data-testid="cv-builder-link">{move || tr(Key::CvBuilderLink)}</A></p>
+        {move || {
+            loaded.get().map(|document| {
+                view! { <ProfileForm profile=document.profile error saved /> }
+            })
+        }}
     }
 }
 

@@ -129,3 +129,58 @@ pub async fn render(
         .insert_header(("Content-Security-Policy", "sandbox"))
         .body(rendered))
 }
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct PreviewQuery {
+    /// A template's `id`; the first one by default.
+    #[param(pattern = "^(sobre|moderne|europass)$")]
+    pub template: Option<String>,
+}
+
+/// The first page of the caller's CV in a template, as an SVG picture: the preview beside the template's choice
+/// (the same lines at the same places as the PDF).
+#[utoipa::path(get, path = "/api/v1/me/cv/preview", tag = "profile", params(PreviewQuery),
+    responses(
+        (status = 200, description = "The first page", content_type = "image/svg+xml", body = String),
+        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`validation_failed`: an unknown `template`", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "`busy`: too many documents are being rendered on this instance (Retry-After)", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn preview(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    query: web::Query<PreviewQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let template = match query.into_inner().template.as_deref() {
+        None | Some("") => Template::ALL[0],
+        Some(id) => Template::parse(id).ok_or_else(|| {
+            ApiError::validation(vec![invalid(
+                "template",
+                "unknown_value",
+                "Choose one of GET /api/v1/me/cv/templates: sobre, moderne or europass.",
+            )])
+        })?,
+    };
+    let user = auth.user;
+    let user_id = user.id.clone();
+    let profile = state
+        .db(move |conn| Ok(crate::profile::load(conn, &user_id)?.profile))
+        .await?;
+    let svg = state
+        .renderer
+        .run(move || {
+            let person = Person {
+                name: &user.display_name,
+                email: &user.email,
+            };
+            pdf::preview_svg(&Cv::build(person, &profile, user.locale), template)
+        })
+        .await?;
+    Ok(HttpResponse::Ok()
+        .content_type("image/svg+xml")
+        .insert_header((header::CACHE_CONTROL, "private, no-store"))
+        .insert_header(("Content-Security-Policy", "sandbox"))
+        .body(svg))
+}

@@ -119,6 +119,7 @@ pub fn config(cfg: &mut web::ServiceConfig) {
                 .service(resource("/me/cv/file").route(get().to(cv::download)))
                 .service(resource("/me/cv/templates").route(get().to(cv_builder::templates)))
                 .service(resource("/me/cv/render").route(get().to(cv_builder::render)))
+                .service(resource("/me/cv/preview").route(get().to(cv_builder::preview)))
                 .service(
                     resource("/me/profile")
                         .route(get().to(profile::get))

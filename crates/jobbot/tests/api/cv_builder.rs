@@ -112,6 +112,15 @@ async fn the_cv_renders_from_the_profile_as_pdf_and_docx(app: TestApp) {
         );
     }
 
+    // The preview: the first page as an SVG picture, with the same texts.
+    let preview = app
+        .get_bearer("/api/v1/me/cv/preview?template=moderne", &lea.access_token)
+        .await;
+    assert_eq!(preview.status(), StatusCode::OK);
+    assert_eq!(preview.headers()["content-type"], "image/svg+xml");
+    let svg = preview.text().await.expect("svg");
+    assert!(svg.starts_with("<svg") && svg.contains("Volta Énergies"), "{svg}");
+
     for template in ["sobre", "europass"] {
         let response = render(&app, &lea, &format!("template={template}&format=docx")).await;
         assert_eq!(response.status(), StatusCode::OK);
@@ -170,6 +179,10 @@ async fn the_cv_speaks_the_accounts_language_and_refuses_what_it_does_not_know(a
     assert_eq!(problem["errors"][0]["field"], "template");
     let problem = assert_problem(render(&app, &sam, "format=odt").await, 422, "validation_failed").await;
     assert_eq!(problem["errors"][0]["field"], "format");
+    let preview = app
+        .get_bearer("/api/v1/me/cv/preview?template=fancy", &sam.access_token)
+        .await;
+    assert_problem(preview, 422, "validation_failed").await;
     // Without a session: nothing.
     let anonymous = app
         .client
