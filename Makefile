@@ -35,6 +35,7 @@ bench: api spa
 	cargo bench --locked -p jobbot --bench resume
 	cargo bench --locked -p jobbot --bench hostile_pdf
 	cargo bench --locked -p jobbot --bench match_score
+	cargo bench --locked -p jobbot --bench cv_render
 
 ## The two production images from Dockerfile.api and Dockerfile.web unchanged, the Rust builds inside the
 ## containers (podman; base images from Debian's mirror where no registry answers). Cold: 31 minutes measured on
