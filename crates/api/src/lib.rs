@@ -13,6 +13,7 @@ pub use jobbot_storage::{backup, files};
 pub mod audit;
 pub mod auth;
 pub mod body;
+pub mod download;
 pub mod error;
 pub mod metrics;
 pub mod network;

@@ -193,28 +193,11 @@ pub async fn download(state: web::Data<AppState>, auth: AuthUser) -> Result<Http
     };
     Ok(HttpResponse::Ok()
         .content_type("application/pdf")
-        .insert_header((header::CONTENT_DISPOSITION, attachment(&row.filename)))
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            crate::download::attachment(&row.filename),
+        ))
         .insert_header((header::CACHE_CONTROL, "private, no-store"))
         .insert_header(("Content-Security-Policy", "sandbox"))
         .body(bytes))
-}
-
-/// `attachment; filename="…"` with an ASCII fallback and the UTF-8 name (RFC 6266).
-pub fn attachment(filename: &str) -> String {
-    let ascii: String = filename
-        .chars()
-        .map(|c| if c.is_ascii_graphic() || c == ' ' { c } else { '_' })
-        .filter(|c| *c != '"' && *c != '\\')
-        .collect();
-    let encoded: String = filename
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect();
-    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
 }

@@ -123,7 +123,7 @@ pub async fn render(
         .content_type(media_type)
         .insert_header((
             header::CONTENT_DISPOSITION,
-            super::cv::attachment(&jobbot_documents::filename(&name, extension)),
+            crate::download::attachment(&jobbot_documents::filename(&name, extension)),
         ))
         .insert_header((header::CACHE_CONTROL, "private, no-store"))
         .insert_header(("Content-Security-Policy", "sandbox"))
