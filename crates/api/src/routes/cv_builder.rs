@@ -71,7 +71,7 @@ pub async fn render(
     let query = query.into_inner();
     let mut errors = Vec::new();
     let template = match query.template.as_deref() {
-        None | Some("") => Some(Template::ALL[0]),
+        None => Some(Template::ALL[0]),
         Some(id) => Template::parse(id),
     };
     if template.is_none() {
@@ -154,7 +154,7 @@ pub async fn preview(
     query: web::Query<PreviewQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let template = match query.into_inner().template.as_deref() {
-        None | Some("") => Template::ALL[0],
+        None => Template::ALL[0],
         Some(id) => Template::parse(id).ok_or_else(|| {
             ApiError::validation(vec![invalid(
                 "template",
