@@ -156,3 +156,35 @@ mod tests {
         assert_eq!(open, Some(false));
     }
 }
+
+/// An http(s) address with a host, without spaces, that parses as a URL ("https://[" does not: an unclosed
+/// IPv6 host).
+pub fn is_web_address(text: &str) -> bool {
+    (text.starts_with("https://") || text.starts_with("http://"))
+        && !text.chars().any(jobbot_domain::text::is_space)
+        && url::Url::parse(text).is_ok_and(|u| u.host_str().is_some_and(|h| !h.is_empty()))
+}
+
+#[cfg(test)]
+mod address_tests {
+    #[test]
+    fn web_addresses_have_a_host_and_parse() {
+        for ok in [
+            "https://lea.example.fr",
+            "http://[::1]:8080/x",
+            "https://www.example.com/offres?id=4#a",
+        ] {
+            assert!(super::is_web_address(ok), "{ok}");
+        }
+        for bad in [
+            "https://[",
+            "https://",
+            "ftp://example.fr",
+            "https://exa mple.fr",
+            "https://a]b",
+            "example.fr",
+        ] {
+            assert!(!super::is_web_address(bad), "{bad}");
+        }
+    }
+}

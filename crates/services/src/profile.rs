@@ -166,9 +166,7 @@ pub fn validate(input: Profile) -> Result<Profile, Vec<FieldError>> {
             let Some(link) = check.text(&field, Some(link), URL_MAX_CHARS) else {
                 continue;
             };
-            let valid = (link.starts_with("https://") || link.starts_with("http://"))
-                && !link.chars().any(jobbot_domain::text::is_space);
-            if valid {
+            if crate::net::is_web_address(&link) {
                 links.push(link);
             } else {
                 check.fail(&field, "invalid_url", "Give an address starting with https://.");

@@ -358,10 +358,7 @@ impl Fields<'_> {
             self.row.company = company;
         }
         if let Some(url) = self.optional("source_url", input.source_url.as_deref(), URL_MAX_CHARS) {
-            if url.as_deref().is_some_and(|u| {
-                !(u.starts_with("https://") || u.starts_with("http://"))
-                    || u.contains(jobbot_domain::text::is_space)
-            }) {
+            if url.as_deref().is_some_and(|u| !crate::net::is_web_address(u)) {
                 self.errors
                     .push(invalid("source_url", "invalid_url", "Give an http(s) address."));
             } else {
