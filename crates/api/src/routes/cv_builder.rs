@@ -143,7 +143,7 @@ pub struct PreviewQuery {
 /// (the same lines at the same places as the PDF).
 #[utoipa::path(get, path = "/api/v1/me/cv/preview", tag = "profile", params(PreviewQuery),
     responses(
-        (status = 200, description = "The first page", content_type = "image/svg+xml", body = String),
+        (status = 200, description = "The first page (an SVG document)", content_type = "image/svg+xml", body = Vec<u8>),
         (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "`validation_failed`: an unknown `template`", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "`busy`: too many documents are being rendered on this instance (Retry-After)", body = Problem, content_type = "application/problem+json"),
