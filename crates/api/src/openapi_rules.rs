@@ -217,7 +217,7 @@ fn day_string() -> Value {
 
 /// An optional address: spaces (cleared) or `http(s)://` without spaces, within 2,000 characters.
 fn url() -> Value {
-    json!({"maxLength": 2000, "pattern": format!("^[{SPACE}]*(?:https?://[^{SPACE}]*)?[{SPACE}]*$")})
+    json!({"maxLength": 2000, "pattern": format!("^[{SPACE}]*(?:https?://[^{SPACE}\\[\\]]*)?[{SPACE}]*$")})
 }
 
 /// A comma-separated list of `values` (spaces and empty items allowed), as `offers::OfferQuery` reads it.

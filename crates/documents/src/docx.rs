@@ -1,4 +1,4 @@
-//! The CV as a DOCX: an Office Open XML package (ECMA-376) written by hand — five XML parts in a zip — rather
+//! The CV as a DOCX: an Office Open XML package (ECMA-376) written by hand — six XML parts in a zip — rather
 //! than through a crate: what a CV needs is paragraphs, two heading styles, bold runs, a colour and the core
 //! properties, and `zip` is already in the build. Word, LibreOffice and applicant tracking systems open it; the
 //! test reads `word/document.xml` back.
