@@ -37,7 +37,7 @@ pub fn CvBuilderPage() -> impl IntoView {
                     view! {
                         <div class="choice">
                             <input type="radio" name="cv-template" id=input_id.clone() value=id.clone()
-                                attr:data-testid=format!("cv-template-{id}")
+                                data-testid=format!("cv-template-{id}")
                                 prop:checked=checked
                                 on:change=move |_| chosen.set(id.clone()) />
                             <label for=input_id>
